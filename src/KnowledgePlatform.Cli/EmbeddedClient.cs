@@ -1,0 +1,148 @@
+using System.Runtime.CompilerServices;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Ingestion.Intake;
+using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Rag;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Retrieval;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KnowledgePlatform.Cli;
+
+/// <summary>Runs the platform's own services in this process against the embedded stores.</summary>
+public sealed class EmbeddedClient : IKnowledgeClient
+{
+    private readonly IHost _host;
+    private readonly string _tenantId;
+
+    private EmbeddedClient(IHost host, string tenantId) => (_host, _tenantId) = (host, tenantId);
+
+    public static async Task<EmbeddedClient> OpenAsync(CommonSettings settings, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection([new("Storage:DataPath", Path.GetFullPath(settings.Data ?? "./data"))]);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddRag();
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+
+        await using var scope = host.Services.CreateAsyncScope();
+        var key = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().FindApiKeyAsync(settings.Key!, cancellationToken);
+        if (key is null)
+        {
+            await host.StopAsync(cancellationToken);
+            host.Dispose();
+            throw new CliException("The API key is not valid for these stores.");
+        }
+        return new EmbeddedClient(host, key.TenantId);
+    }
+
+    public async Task<IReadOnlyList<IngestOutcome>> IngestAsync(string knowledgeBase, IReadOnlyList<string> files, IProgress<IngestProgress> progress, CancellationToken cancellationToken)
+    {
+        var submitted = new Dictionary<string, string>();
+        var outcomes = new List<IngestOutcome>();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+            var kb = await db.FindKnowledgeBaseAsync(_tenantId, knowledgeBase, cancellationToken);
+            if (kb is null)
+            {
+                kb = KnowledgeBase.Create(_tenantId, knowledgeBase, Vertical.General, scope.ServiceProvider.GetRequiredService<EmbeddingModelCard>());
+                db.KnowledgeBases.Add(kb);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            var intake = scope.ServiceProvider.GetRequiredService<DocumentIntake>();
+            foreach (var file in files)
+            {
+                try
+                {
+                    await using var content = File.OpenRead(file);
+                    submitted[(await intake.SubmitAsync(kb, Path.GetFileName(file), content, cancellationToken)).Id] = file;
+                }
+                catch (IntakeException ex)
+                {
+                    outcomes.Add(new IngestOutcome(file, "refused", 0, ex.Message));
+                    progress.Report(new IngestProgress(file, "refused", null, 100));
+                }
+            }
+        }
+
+        // Work the queue in the background while the foreground reports progress from the database.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var worker = Task.Run(() => WorkAsync(stop.Token), CancellationToken.None);
+        try
+        {
+            while (true)
+            {
+                await using var scope = _host.Services.CreateAsyncScope();
+                var ids = submitted.Keys.ToList();
+                var documents = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.AsNoTracking()
+                    .Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
+                foreach (var d in documents)
+                    progress.Report(new IngestProgress(submitted[d.Id], d.Status.ToString().ToLowerInvariant(), d.Step, d.Status is DocumentStatus.Ready or DocumentStatus.Failed ? 100 : d.ProgressPercent));
+                if (documents.All(d => d.Status is DocumentStatus.Ready or DocumentStatus.Failed))
+                {
+                    outcomes.AddRange(documents.Select(d => new IngestOutcome(submitted[d.Id], d.Status.ToString().ToLowerInvariant(), d.ChunkCount, d.Error)));
+                    return outcomes;
+                }
+                if (worker.IsFaulted) await worker;
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await worker.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _host.Services.GetRequiredService<EmbeddedChunkIndex>().Flush();
+        }
+    }
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var scope = _host.Services.CreateAsyncScope();
+            if (!await scope.ServiceProvider.GetRequiredService<IngestionRunner>().RunNextAsync("kp", cancellationToken))
+                await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string knowledgeBase, string query, int top, CancellationToken cancellationToken)
+    {
+        var kb = await FindAsync(knowledgeBase, cancellationToken);
+        var result = await _host.Services.GetRequiredService<Retriever>()
+            .SearchAsync(new RetrievalRequest(_tenantId, [kb.Id], query) { Top = top }, cancellationToken);
+        return result.Hits.Select(h => new SearchHit(h.Chunk.DocumentTitle, h.Chunk.FileName, h.Chunk.Location, h.Score, h.Chunk.Text)).ToList();
+    }
+
+    public async IAsyncEnumerable<AnswerEvent> AskAsync(string knowledgeBase, string question, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var kb = await FindAsync(knowledgeBase, cancellationToken);
+        await foreach (var e in _host.Services.GetRequiredService<AnswerService>().AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), cancellationToken))
+            yield return e;
+    }
+
+    private async Task<KnowledgeBase> FindAsync(string knowledgeBase, CancellationToken cancellationToken)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().FindKnowledgeBaseAsync(_tenantId, knowledgeBase, cancellationToken)
+            ?? throw new CliException($"No knowledge base '{knowledgeBase}' for this key.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
+
+public sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,159 @@
+namespace KnowledgePlatform.Core.Domain;
+
+/// <summary>An organisation whose data is isolated from every other tenant's.</summary>
+public sealed class Tenant
+{
+    public required string Id { get; init; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>A credential that belongs to one tenant. Only the SHA-256 hash of the secret is stored.</summary>
+public sealed class ApiKey
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string Name { get; set; }
+    /// <summary>The first characters of the key, shown to people to tell keys apart.</summary>
+    public required string Prefix { get; init; }
+    public required string Hash { get; init; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+}
+
+public enum Vertical
+{
+    General,
+    Medical,
+    CustomerService,
+}
+
+/// <summary>A curated collection of documents that questions are answered from.</summary>
+public sealed class KnowledgeBase
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public Vertical Vertical { get; set; } = Vertical.General;
+    /// <summary>The embedding model the chunks of this knowledge base were embedded with.</summary>
+    public required string EmbeddingModel { get; init; }
+    public required int EmbeddingDimension { get; init; }
+    public ChunkingSettings Chunking { get; set; } = ChunkingSettings.For(Vertical.General);
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>A new knowledge base embedded with <paramref name="model"/>, chunked with the vertical's defaults.</summary>
+    public static KnowledgeBase Create(string tenantId, string name, Vertical vertical, Ports.EmbeddingModelCard model, string? description = null) => new()
+    {
+        Id = Ids.New("kb"),
+        TenantId = tenantId,
+        Name = name,
+        Description = description,
+        Vertical = vertical,
+        EmbeddingModel = model.Name,
+        EmbeddingDimension = model.Dimension,
+        Chunking = ChunkingSettings.For(vertical),
+    };
+}
+
+/// <summary>How documents are cut into chunks; sizes are in embedding-model tokens.</summary>
+public sealed record ChunkingSettings(int MaxTokens, int OverlapTokens)
+{
+    public static ChunkingSettings For(Vertical vertical) => vertical switch
+    {
+        // Guidelines are dense: smaller chunks keep one recommendation per chunk.
+        Vertical.Medical => new(MaxTokens: 256, OverlapTokens: 32),
+        // Support content is short Q&A and steps: keep a whole procedure together.
+        Vertical.CustomerService => new(MaxTokens: 320, OverlapTokens: 24),
+        _ => new(MaxTokens: 300, OverlapTokens: 30),
+    };
+}
+
+public enum DocumentStatus
+{
+    Queued,
+    Processing,
+    Ready,
+    Failed,
+}
+
+/// <summary>An uploaded file and where it is in the ingestion pipeline.</summary>
+public sealed class Document
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string KnowledgeBaseId { get; init; }
+    public required string FileName { get; init; }
+    public required string Format { get; init; }
+    public required long SizeBytes { get; init; }
+    public required string ContentHash { get; init; }
+    /// <summary>Key of the original file in the file store.</summary>
+    public required string StorageKey { get; init; }
+    public string? Title { get; set; }
+    public int Version { get; set; } = 1;
+    public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
+    /// <summary>The pipeline step running or last run.</summary>
+    public string? Step { get; set; }
+    public int ProgressPercent { get; set; }
+    public int ChunkCount { get; set; }
+    /// <summary>Why ingestion failed, in words a curator understands.</summary>
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>A retrievable piece of a document: the unit that is embedded, indexed and cited.</summary>
+public sealed class Chunk
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string KnowledgeBaseId { get; init; }
+    public required string DocumentId { get; init; }
+    public required int Ordinal { get; init; }
+    public required string Text { get; init; }
+    /// <summary>Headings above the chunk, outermost first, joined by " › ".</summary>
+    public string HeadingPath { get; init; } = "";
+    public int? Page { get; init; }
+    public int? Line { get; init; }
+    public ChunkKind Kind { get; init; } = ChunkKind.Text;
+    public int TokenCount { get; init; }
+    /// <summary>The embedding as little-endian float32s, so indexes can be rebuilt without re-embedding.</summary>
+    public byte[] Embedding { get; init; } = [];
+
+    public float[] Vector() => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Embedding).ToArray();
+
+    public static byte[] ToBytes(ReadOnlySpan<float> vector) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector).ToArray();
+}
+
+public enum ChunkKind
+{
+    Text,
+    Table,
+    QuestionAnswer,
+}
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>Durable work item: one document to take through the ingestion steps.</summary>
+public sealed class IngestionJob
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string DocumentId { get; init; }
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+    public int Attempts { get; set; }
+    /// <summary>The last step that finished; a resumed job starts after it.</summary>
+    public string? CompletedStep { get; set; }
+    public string? LeasedBy { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public DateTimeOffset NotBefore { get; set; } = DateTimeOffset.UtcNow;
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+}

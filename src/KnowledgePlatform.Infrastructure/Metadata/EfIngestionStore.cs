@@ -1,0 +1,108 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePlatform.Infrastructure.Metadata;
+
+/// <summary>Jobs, documents and chunks in the metadata database.</summary>
+public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) : IIngestionStore
+{
+    public async Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken)
+    {
+        // One SaveChanges is one transaction: the document never exists without its job.
+        db.Documents.Add(document);
+        db.IngestionJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        // Optimistic claim: pick a due candidate, then take it with a conditional update; whoever
+        // updates the row first owns it. Safe across processes on SQLite and PostgreSQL alike.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var candidate = await db.IngestionJobs.AsNoTracking()
+                .Where(j => (j.Status == JobStatus.Queued && j.NotBefore <= now) || (j.Status == JobStatus.Running && j.LeaseExpiresAt < now))
+                .OrderBy(j => j.NotBefore)
+                .Select(j => new { j.Id, j.Status, j.LeaseExpiresAt })
+                .FirstOrDefaultAsync(cancellationToken);
+            if (candidate is null) return null;
+
+            var claimed = await db.IngestionJobs
+                .Where(j => j.Id == candidate.Id && j.Status == candidate.Status && j.LeaseExpiresAt == candidate.LeaseExpiresAt)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Running)
+                    .SetProperty(j => j.LeasedBy, workerId)
+                    .SetProperty(j => j.LeaseExpiresAt, now + lease)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+            if (claimed == 0) continue;
+
+            var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == candidate.Id, cancellationToken);
+            var document = await db.Documents.AsNoTracking().SingleAsync(d => d.Id == job.DocumentId, cancellationToken);
+            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, cancellationToken);
+            await db.Documents.Where(d => d.Id == document.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), cancellationToken);
+            return new IngestionWork(job, document, kb);
+        }
+        return null;
+    }
+
+    public Task ReportProgressAsync(string jobId, string documentId, string step, int percent, CancellationToken cancellationToken) =>
+        db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Step, step)
+            .SetProperty(d => d.ProgressPercent, percent)
+            .SetProperty(d => d.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+
+    public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) =>
+        db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.CompletedStep, step), cancellationToken);
+
+    public async Task SaveChunksAsync(string documentId, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Chunks.Where(c => c.DocumentId == documentId).ExecuteDeleteAsync(cancellationToken);
+        db.Chunks.AddRange(chunks);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Title, title)
+            .SetProperty(d => d.ChunkCount, chunks.Count), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    public async Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, CancellationToken cancellationToken) =>
+        await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
+
+    public async Task<bool> SucceedAsync(string jobId, string documentId, CancellationToken cancellationToken)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, JobStatus.Succeeded)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.Error, (string?)null), cancellationToken);
+        var updated = await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, DocumentStatus.Ready)
+            .SetProperty(d => d.ProgressPercent, 100)
+            .SetProperty(d => d.Error, (string?)null)
+            .SetProperty(d => d.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return updated == 1;
+    }
+
+    public async Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, retryAfter is null ? JobStatus.Failed : JobStatus.Queued)
+            .SetProperty(j => j.NotBefore, now + (retryAfter ?? TimeSpan.Zero))
+            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(j => j.Error, reason), cancellationToken);
+        await db.Documents.Where(d => d.Id == documentId).ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.Status, retryAfter is null ? DocumentStatus.Failed : DocumentStatus.Queued)
+            .SetProperty(d => d.Error, reason)
+            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+    }
+}

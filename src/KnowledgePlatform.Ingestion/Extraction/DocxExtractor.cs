@@ -1,0 +1,365 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using W = DocumentFormat.OpenXml.Wordprocessing;
+
+namespace KnowledgePlatform.Ingestion.Extraction;
+
+/// <summary>
+/// Word (.docx) via the Open XML SDK: Title/Heading styles (by style id, style name or outline level)
+/// build the heading path, numbered or bulleted paragraphs become one list block, tables keep their first
+/// row as header. The archive is checked for zip bombs before it is opened.
+/// </summary>
+public sealed partial class DocxExtractor : IDocumentExtractor
+{
+    internal const long MaxUncompressedBytes = 200L * 1024 * 1024;
+    internal const int MaxCompressionRatio = 100;
+
+    /// <summary>Entries smaller than this cannot hurt whatever their ratio (the total is capped anyway).</summary>
+    private const long RatioCheckFloorBytes = 1024 * 1024;
+
+    private const int MaxEntries = 10_000;
+
+    public FileFormat Format => FileFormat.Docx;
+
+    public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    {
+        await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
+        CheckArchive(seekable.Stream);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        WordprocessingDocument document;
+        try
+        {
+            document = WordprocessingDocument.Open(seekable.Stream, false, new OpenSettings { MaxCharactersInPart = MaxUncompressedBytes });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Corrupt(ex);
+        }
+
+        using (document)
+        {
+            try
+            {
+                return Read(document, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or ExtractionException))
+            {
+                throw Corrupt(ex);
+            }
+        }
+    }
+
+    private static ExtractionException Corrupt(Exception? inner = null) =>
+        new("docx_corrupt", "The Word file is damaged or not a .docx document; save it again as .docx and upload it.", inner);
+
+    private static ExtractionException ZipBomb(string why) =>
+        new("docx_zip_bomb", $"The Word file was refused: {why}.");
+
+    /// <summary>
+    /// Checks the archive without decompressing it: a zip with word/document.xml, at most
+    /// <see cref="MaxUncompressedBytes"/> uncompressed and no large entry compressed more than
+    /// <see cref="MaxCompressionRatio"/>:1. Leaves the stream at position 0.
+    /// </summary>
+    internal static void CheckArchive(Stream stream)
+    {
+        if (CountEntries(stream) > MaxEntries)
+        {
+            throw ZipBomb($"it holds more than {MaxEntries} files");
+        }
+
+        stream.Position = 0;
+        try
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            long total = 0;
+            var hasDocument = false;
+            foreach (var entry in zip.Entries)
+            {
+                total += entry.Length;
+                if (total > MaxUncompressedBytes)
+                {
+                    throw ZipBomb($"it would unpack to more than {MaxUncompressedBytes / (1024 * 1024)} MB");
+                }
+
+                if (entry.Length > RatioCheckFloorBytes
+                    && (entry.CompressedLength <= 0 || entry.Length / entry.CompressedLength > MaxCompressionRatio))
+                {
+                    throw ZipBomb($"'{entry.FullName}' is compressed more than {MaxCompressionRatio}:1");
+                }
+
+                hasDocument |= string.Equals(entry.FullName, "word/document.xml", StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (!hasDocument)
+            {
+                throw Corrupt();
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw Corrupt(ex);
+        }
+        finally
+        {
+            stream.Position = 0;
+        }
+    }
+
+    /// <summary>
+    /// The entry count from the zip's end-of-central-directory record, read before <see cref="ZipArchive"/>
+    /// loads every entry into memory. Zip64 counts (0xFFFF) read as "too many": no real .docx needs them.
+    /// </summary>
+    private static int CountEntries(Stream stream)
+    {
+        const int RecordLength = 22;
+        var tail = (int)Math.Min(stream.Length, RecordLength + ushort.MaxValue);
+        var buffer = new byte[tail];
+        stream.Position = stream.Length - tail;
+        stream.ReadExactly(buffer);
+        for (var i = tail - RecordLength; i >= 0; i--)
+        {
+            if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i)) == 0x06054b50)
+            {
+                var count = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(i + 10));
+                return count == ushort.MaxValue ? int.MaxValue : count;
+            }
+        }
+
+        throw Corrupt();
+    }
+
+    private static ExtractedDocument Read(WordprocessingDocument document, CancellationToken cancellationToken)
+    {
+        var main = document.MainDocumentPart ?? throw Corrupt();
+        var body = main.Document?.Body ?? throw Corrupt();
+        var styles = StyleMap.From(main.StyleDefinitionsPart?.Styles);
+        var blocks = new BlockList();
+        var headings = new HeadingStack();
+        var list = new List<string>();
+        string? firstTitle = null;
+        string? firstHeading1 = null;
+
+        void FlushList()
+        {
+            blocks.AddList(list, headings.Path, new SourceSpan());
+            list.Clear();
+        }
+
+        // Body content in order, looking into content controls and custom XML without recursion.
+        var pending = new Stack<OpenXmlElement>(body.ChildElements.Reverse());
+        while (pending.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (pending.Pop())
+            {
+                case W.Paragraph paragraph:
+                    var text = Text.Normalize(ParagraphText(paragraph));
+                    var kind = styles.Classify(paragraph);
+                    if (kind.IsList)
+                    {
+                        if (text.Length > 0)
+                        {
+                            list.Add(Text.ListItem(text, kind.ListLevel));
+                        }
+
+                        continue;
+                    }
+
+                    FlushList();
+                    if (kind.HeadingLevel is { } level)
+                    {
+                        if (level == 0)
+                        {
+                            firstTitle ??= text.Length > 0 ? text : null;
+                        }
+                        else if (level == 1)
+                        {
+                            firstHeading1 ??= text.Length > 0 ? text : null;
+                        }
+
+                        headings.PushLevel(level, text);
+                    }
+                    else
+                    {
+                        blocks.AddParagraph(text, headings.Path, new SourceSpan());
+                    }
+
+                    break;
+                case W.Table table:
+                    FlushList();
+                    AddTable(table, blocks, headings.Path);
+                    break;
+                case W.SectionProperties:
+                    break;
+                case var container:
+                    foreach (var child in container.ChildElements.Reverse())
+                    {
+                        pending.Push(child);
+                    }
+
+                    break;
+            }
+        }
+
+        FlushList();
+        if (blocks.Count == 0)
+        {
+            throw Text.NoText("the Word document");
+        }
+
+        var title = Text.Normalize(document.PackageProperties.Title);
+        return new ExtractedDocument(title.Length > 0 ? title : firstTitle ?? firstHeading1, blocks.Blocks);
+    }
+
+    private static void AddTable(W.Table table, BlockList blocks, IReadOnlyList<string> headingPath)
+    {
+        var rows = table.Descendants<W.TableRow>()
+            .Where(r => r.Ancestors<W.Table>().FirstOrDefault() == table)
+            .Select(r => (IReadOnlyList<string>)r.Descendants<W.TableCell>()
+                .Where(c => c.Ancestors<W.TableRow>().FirstOrDefault() == r)
+                .Select(c => string.Join(' ', c.Descendants<W.Paragraph>().Select(ParagraphText)))
+                .ToList())
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (rows.Max(r => r.Count) <= 1)
+        {
+            // A one-column table is a box around text, not data.
+            foreach (var row in rows)
+            {
+                blocks.AddParagraph(string.Join(' ', row), headingPath, new SourceSpan());
+            }
+
+            return;
+        }
+
+        blocks.AddTable(rows[0], rows.Skip(1), headingPath, new SourceSpan());
+    }
+
+    private static string ParagraphText(W.Paragraph paragraph)
+    {
+        var builder = new StringBuilder();
+        foreach (var element in paragraph.Descendants())
+        {
+            switch (element)
+            {
+                case W.Text text:
+                    builder.Append(text.Text);
+                    break;
+                case W.TabChar or W.Break or W.CarriageReturn:
+                    builder.Append(' ');
+                    break;
+                case W.NoBreakHyphen:
+                    builder.Append('-');
+                    break;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    [GeneratedRegex(@"^heading\s*([1-9])$", RegexOptions.IgnoreCase)]
+    private static partial Regex HeadingName();
+
+    private readonly record struct ParagraphKind(int? HeadingLevel, bool IsList, int ListLevel);
+
+    /// <summary>What each paragraph style means: a heading level (0 = Title), a list, or plain text.</summary>
+    private sealed class StyleMap
+    {
+        private readonly Dictionary<string, W.Style> byId = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, (int? Heading, bool List)> resolved = new(StringComparer.OrdinalIgnoreCase);
+
+        public static StyleMap From(W.Styles? styles)
+        {
+            var map = new StyleMap();
+            foreach (var style in styles?.Elements<W.Style>() ?? [])
+            {
+                if (style.StyleId?.Value is { } id)
+                {
+                    map.byId.TryAdd(id, style);
+                }
+            }
+
+            return map;
+        }
+
+        public ParagraphKind Classify(W.Paragraph paragraph)
+        {
+            var properties = paragraph.ParagraphProperties;
+            var styleId = properties?.ParagraphStyleId?.Val?.Value;
+            var (heading, list) = styleId is null ? (null, false) : Resolve(styleId);
+
+            if (properties?.OutlineLevel?.Val?.Value is int outline)
+            {
+                heading = outline < 9 ? outline + 1 : null;
+            }
+
+            var numbering = properties?.NumberingProperties;
+            if (numbering?.NumberingId?.Val?.Value is int numberingId)
+            {
+                list = numberingId != 0;
+            }
+
+            return heading is not null
+                ? new ParagraphKind(heading, false, 0)
+                : new ParagraphKind(null, list, numbering?.NumberingLevelReference?.Val?.Value ?? 0);
+        }
+
+        private (int? Heading, bool List) Resolve(string styleId)
+        {
+            if (resolved.TryGetValue(styleId, out var known))
+            {
+                return known;
+            }
+
+            (int? Heading, bool List) result = (FromName(styleId), styleId.StartsWith("List", StringComparison.OrdinalIgnoreCase));
+            var id = styleId;
+            for (var hops = 0; hops < 10 && byId.TryGetValue(id, out var style); hops++)
+            {
+                var properties = style.StyleParagraphProperties;
+                var level = FromName(style.StyleName?.Val?.Value) ?? FromName(id)
+                    ?? (properties?.OutlineLevel?.Val?.Value is int outline and < 9 ? outline + 1 : null);
+                var list = properties?.NumberingProperties?.NumberingId?.Val?.Value is int numberingId && numberingId != 0;
+                if (level is not null || list)
+                {
+                    result = (level, list && level is null);
+                    break;
+                }
+
+                if (style.BasedOn?.Val?.Value is not { } parent)
+                {
+                    break;
+                }
+
+                id = parent;
+            }
+
+            resolved[styleId] = result;
+            return result;
+        }
+
+        private static int? FromName(string? name)
+        {
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (string.Equals(name, "Title", StringComparison.OrdinalIgnoreCase))
+            {
+                return 0;
+            }
+
+            var match = HeadingName().Match(name);
+            return match.Success ? match.Groups[1].Value[0] - '0' : null;
+        }
+    }
+}

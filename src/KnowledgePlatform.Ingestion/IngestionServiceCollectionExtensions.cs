@@ -1,0 +1,38 @@
+using KnowledgePlatform.Ingestion.Chunking;
+using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Intake;
+using KnowledgePlatform.Ingestion.Pipeline;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace KnowledgePlatform.Ingestion;
+
+public static class IngestionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Extractors, chunker and the pipeline steps in order. With <paramref name="runWorkers"/> the job
+    /// workers run inside this host (embedded mode); otherwise another process runs them.
+    /// </summary>
+    public static IHostApplicationBuilder AddIngestion(this IHostApplicationBuilder builder, bool runWorkers)
+    {
+        builder.Services.AddOptions<IngestionOptions>()
+            .Bind(builder.Configuration.GetSection(IngestionOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(_ => new ExtractorRegistry(ExtractorRegistry.CreateDefault()));
+        builder.Services.AddSingleton<Chunker>();
+        builder.Services.AddSingleton<IngestionSignal>();
+
+        // The chain, in order: extract → chunk → embed → index.
+        builder.Services.AddScoped<IIngestionStep, ExtractStep>();
+        builder.Services.AddScoped<IIngestionStep, ChunkStep>();
+        builder.Services.AddScoped<IIngestionStep, EmbedStep>();
+        builder.Services.AddScoped<IIngestionStep, IndexStep>();
+        builder.Services.AddScoped<IngestionRunner>();
+        builder.Services.AddScoped<DocumentIntake>();
+
+        if (runWorkers) builder.Services.AddHostedService<IngestionWorker>();
+        return builder;
+    }
+}

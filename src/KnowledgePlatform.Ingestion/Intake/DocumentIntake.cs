@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Pipeline;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Ingestion.Intake;
+
+/// <summary>Why an upload was refused; the API maps each to a 4xx status.</summary>
+public enum IntakeProblem
+{
+    Empty,
+    TooLarge,
+    UnsupportedType,
+    InvalidContent,
+}
+
+public sealed class IntakeException(IntakeProblem problem, string code, string message) : Exception(message)
+{
+    public IntakeProblem Problem { get; } = problem;
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// The start of the document journey, shared by the API, the CLI and the demo seeder: check the
+/// file (size, type, a quick look inside), store it, and write the document and its job in one
+/// transaction. A refused file changes nothing.
+/// </summary>
+public sealed class DocumentIntake(IFileStore files, IIngestionStore store, IngestionSignal signal, IOptions<IngestionOptions> options)
+{
+    public async Task<Document> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxUploadBytes;
+        var temp = Path.GetTempFileName();
+        try
+        {
+            string hash;
+            long size;
+            await using (var buffer = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous))
+            {
+                (hash, size) = await CopyBoundedAsync(content, buffer, limit, cancellationToken);
+                if (size == 0) throw new IntakeException(IntakeProblem.Empty, "empty_file", "The file is empty.");
+
+                var head = new byte[Math.Min(size, 8192)];
+                buffer.Position = 0;
+                await buffer.ReadExactlyAsync(head, cancellationToken);
+                var format = Detect(fileName, head);
+                buffer.Position = 0;
+                await Validate(format, buffer, cancellationToken);
+
+                buffer.Position = 0;
+                var key = await files.SaveAsync(knowledgeBase.TenantId, fileName, buffer, cancellationToken);
+                var document = new Document
+                {
+                    Id = Ids.New("doc"),
+                    TenantId = knowledgeBase.TenantId,
+                    KnowledgeBaseId = knowledgeBase.Id,
+                    FileName = Path.GetFileName(fileName),
+                    Format = format.ToString(),
+                    SizeBytes = size,
+                    ContentHash = hash,
+                    StorageKey = key,
+                };
+                var job = new IngestionJob { Id = Ids.New("job"), TenantId = document.TenantId, DocumentId = document.Id };
+                try
+                {
+                    await store.EnqueueAsync(document, job, cancellationToken);
+                }
+                catch
+                {
+                    await files.DeleteAsync(key, CancellationToken.None);
+                    throw;
+                }
+                signal.Notify();
+                return document;
+            }
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static FileFormat Detect(string fileName, byte[] head)
+    {
+        FileFormat format;
+        try
+        {
+            format = FormatDetector.Detect(fileName, head);
+        }
+        catch (ExtractionException ex)
+        {
+            throw new IntakeException(IntakeProblem.UnsupportedType, ex.Code, ex.Message);
+        }
+        return format == FileFormat.Unknown
+            ? throw new IntakeException(IntakeProblem.UnsupportedType, "unsupported_type",
+                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV or JSON Lines.")
+            : format;
+    }
+
+    private static async Task Validate(FileFormat format, Stream content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExtractorRegistry.ValidateAsync(format, content, cancellationToken);
+        }
+        catch (ExtractionException ex)
+        {
+            throw new IntakeException(ex.Code == "empty_file" ? IntakeProblem.Empty : IntakeProblem.InvalidContent, ex.Code, ex.Message);
+        }
+    }
+
+    private static async Task<(string Hash, long Size)> CopyBoundedAsync(Stream source, Stream target, long limit, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+            if (total > limit)
+                throw new IntakeException(IntakeProblem.TooLarge, "file_too_large", $"The file is larger than the limit of {limit / (1024 * 1024.0):0.#} MB.");
+            sha.AppendData(buffer, 0, read);
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+        return (Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant(), total);
+    }
+}

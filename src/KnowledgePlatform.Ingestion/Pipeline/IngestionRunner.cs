@@ -1,0 +1,78 @@
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Extraction;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Ingestion.Pipeline;
+
+/// <summary>
+/// Takes one claimed job through the steps in order, resuming after the last durable step a previous
+/// attempt completed. Bad input fails the document for good with the extractor's reason; anything
+/// else is retried with exponential backoff up to <see cref="IngestionOptions.MaxAttempts"/>.
+/// </summary>
+public sealed class IngestionRunner(
+    IEnumerable<IIngestionStep> steps,
+    IIngestionStore store,
+    IChunkIndex index,
+    IOptions<IngestionOptions> options,
+    ILogger<IngestionRunner> logger)
+{
+    private readonly IReadOnlyList<IIngestionStep> _steps = steps.ToList();
+
+    public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToList();
+
+    /// <summary>Claims and processes one job; false when none was due.</summary>
+    public async Task<bool> RunNextAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var work = await store.ClaimNextAsync(workerId, options.Value.Lease, cancellationToken);
+        if (work is null) return false;
+        await RunAsync(work, cancellationToken);
+        return true;
+    }
+
+    private async Task RunAsync(IngestionWork work, CancellationToken cancellationToken)
+    {
+        var (job, document) = (work.Job, work.Document);
+        var first = job.CompletedStep is null ? 0 : _steps.ToList().FindIndex(s => s.Name == job.CompletedStep) + 1;
+        var current = _steps[Math.Min(first, _steps.Count - 1)].Name;
+        var context = new IngestionContext(work, (percent, ct) => store.ReportProgressAsync(job.Id, document.Id, current, percent, ct));
+        try
+        {
+            for (var i = first; i < _steps.Count; i++)
+            {
+                var step = _steps[i];
+                current = step.Name;
+                await store.ReportProgressAsync(job.Id, document.Id, step.Name, 0, cancellationToken);
+                await step.RunAsync(context, cancellationToken);
+                if (step.Durable) await store.CompleteStepAsync(job.Id, step.Name, cancellationToken);
+            }
+            if (!await store.SucceedAsync(job.Id, document.Id, cancellationToken))
+            {
+                // Deleted while we worked: take back what the index step added.
+                await index.DeleteDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), cancellationToken);
+                return;
+            }
+            logger.LogInformation("Document {DocumentId} ready: {Chunks} chunks", document.Id, context.Chunks?.Count);
+        }
+        catch (ExtractionException ex)
+        {
+            logger.LogWarning("Document {DocumentId} failed at {Step}: {Code}", document.Id, current, ex.Code);
+            await store.FailAsync(job.Id, document.Id, ex.Message, retryAfter: null, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and the job is picked up again, resuming after its last durable step.
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var attempts = job.Attempts; // the claim counted this attempt
+            var final = attempts >= options.Value.MaxAttempts;
+            logger.LogError(ex, "Document {DocumentId} attempt {Attempt} failed at {Step}", document.Id, attempts, current);
+            var reason = final
+                ? $"Ingestion failed at the {current} step after {attempts} attempts: {ex.Message}"
+                : $"Attempt {attempts} failed at the {current} step; retrying: {ex.Message}";
+            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Pow(4, attempts)), CancellationToken.None);
+        }
+    }
+}

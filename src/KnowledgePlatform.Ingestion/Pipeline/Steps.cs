@@ -1,0 +1,116 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Chunking;
+using KnowledgePlatform.Ingestion.Extraction;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Ingestion.Pipeline;
+
+/// <summary>extract: the stored file becomes a structured document.</summary>
+public sealed class ExtractStep(IFileStore files, ExtractorRegistry extractors) : IIngestionStep
+{
+    public string Name => "extract";
+    public bool Durable => false;
+
+    public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var format = Enum.Parse<FileFormat>(context.Document.Format);
+        await using var content = await files.OpenReadAsync(context.Document.StorageKey, cancellationToken);
+        context.Extracted = await extractors.For(format).ExtractAsync(content, context.Document.FileName, cancellationToken);
+        if (context.Extracted.Blocks.Count == 0)
+            throw new ExtractionException("no_text", "No text could be extracted from the file.");
+    }
+}
+
+/// <summary>chunk: structure-aware, token-bounded chunks with the knowledge base's settings.</summary>
+public sealed class ChunkStep(Chunker chunker) : IIngestionStep
+{
+    public string Name => "chunk";
+    public bool Durable => false;
+
+    public Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var extracted = context.Extracted ?? throw new InvalidOperationException("chunk runs after extract");
+        context.Drafts = chunker.Chunk(extracted, context.KnowledgeBase.Chunking);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>embed: every chunk gets its vector; chunks and vectors are stored together (durable).</summary>
+public sealed class EmbedStep(
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    EmbeddingModelCard model,
+    IIngestionStore store,
+    IOptions<IngestionOptions> options) : IIngestionStep
+{
+    public string Name => "embed";
+    public bool Durable => true;
+
+    public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var drafts = context.Drafts ?? throw new InvalidOperationException("embed runs after chunk");
+        var kb = context.KnowledgeBase;
+        if (kb.EmbeddingModel != model.Name || kb.EmbeddingDimension != model.Dimension)
+            throw new ExtractionException("embedding_model_mismatch",
+                $"The knowledge base uses {kb.EmbeddingModel} ({kb.EmbeddingDimension}) but this server embeds with {model.Name} ({model.Dimension}).");
+
+        var title = context.Extracted?.Title ?? Path.GetFileNameWithoutExtension(context.Document.FileName);
+        var chunks = new List<Chunk>(drafts.Count);
+        var batchSize = options.Value.EmbeddingBatchSize;
+        for (var i = 0; i < drafts.Count; i += batchSize)
+        {
+            var batch = drafts.Skip(i).Take(batchSize).ToList();
+            var vectors = await embedder.GenerateAsync(batch.Select(d => EmbeddingText(title, d)), cancellationToken: cancellationToken);
+            for (var j = 0; j < batch.Count; j++)
+            {
+                var vector = vectors[j].Vector;
+                if (vector.Length != model.Dimension)
+                    throw new InvalidOperationException($"The embedding model returned {vector.Length} dimensions, configured {model.Dimension}.");
+                chunks.Add(ToChunk(context.Document, batch[j], i + j, vector));
+            }
+            await context.ReportAsync((i + batch.Count) * 100 / drafts.Count, cancellationToken);
+        }
+        await store.SaveChunksAsync(context.Document.Id, title, chunks, cancellationToken);
+        context.Document.Title = title;
+        context.Chunks = chunks;
+    }
+
+    /// <summary>The document title and headings give a chunk the context its text alone lacks.</summary>
+    public static string EmbeddingText(string title, ChunkDraft draft) =>
+        draft.HeadingPath.Count == 0 ? $"{title}\n{draft.Text}" : $"{title} › {draft.HeadingPathText}\n{draft.Text}";
+
+    private static Chunk ToChunk(Document document, ChunkDraft draft, int ordinal, ReadOnlyMemory<float> vector) => new()
+    {
+        // Deterministic ids: the same document version always yields the same chunk ids.
+        Id = $"{document.Id}-v{document.Version}-{ordinal:D5}",
+        TenantId = document.TenantId,
+        KnowledgeBaseId = document.KnowledgeBaseId,
+        DocumentId = document.Id,
+        Ordinal = ordinal,
+        Text = draft.Text,
+        HeadingPath = draft.HeadingPathText,
+        Page = draft.Page,
+        Line = draft.Line,
+        Kind = draft.Kind,
+        TokenCount = draft.TokenCount,
+        Embedding = Chunk.ToBytes(vector.Span),
+    };
+}
+
+/// <summary>index: the stored chunks replace whatever the index held for the document.</summary>
+public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IIngestionStep
+{
+    public string Name => "index";
+    public bool Durable => true;
+
+    public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var document = context.Document;
+        var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, cancellationToken);
+        var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
+        var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
+        await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
+        await context.ReportAsync(100, cancellationToken);
+    }
+}

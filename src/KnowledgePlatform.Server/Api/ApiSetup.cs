@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Server.Demo;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Server.Api;
+
+public static class ApiSetup
+{
+    /// <summary>JSON, Problem Details, OpenAPI and request limits of the REST API.</summary>
+    public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddHealthChecks();
+
+        // Requests may carry an upload of up to the configured size plus the multipart envelope;
+        // the exact limit is enforced by the intake, which answers with a Problem Details 413.
+        builder.Services.AddOptions<FormOptions>().Configure<IOptions<IngestionOptions>>((form, ingestion) =>
+            form.MultipartBodyLengthLimit = ingestion.Value.MaxUploadBytes + 1024 * 1024);
+        builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<IngestionOptions>>((kestrel, ingestion) =>
+            kestrel.Limits.MaxRequestBodySize = ingestion.Value.MaxUploadBytes + 1024 * 1024);
+        return builder;
+    }
+
+    public static WebApplication UseApi(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Kestrel's own refusals (body too large, malformed request) keep their status.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            // Degraded means "still starting" (demo documents being ingested): not ready for traffic yet.
+            ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
+        });
+
+        var api = app.MapGroup("/api/v1").RequireAuthorization();
+        api.MapKnowledgeBases().MapDocuments().MapQuestions();
+        return app;
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Retrieval;
+
+namespace KnowledgePlatform.Server.Api;
+
+// The REST contract of /api/v1. Ids are opaque strings; a knowledge base can also be named by its name.
+
+public sealed record ChunkingDto(int MaxTokens, int OverlapTokens);
+
+public sealed record CreateKnowledgeBaseRequest(
+    [property: Description("Unique within the tenant; usable in URLs instead of the id.")] string Name,
+    string? Description = null,
+    Vertical Vertical = Vertical.General,
+    ChunkingDto? Chunking = null);
+
+public sealed record KnowledgeBaseDto(
+    string Id, string Name, string? Description, Vertical Vertical, string EmbeddingModel, int EmbeddingDimension,
+    ChunkingDto Chunking, int DocumentCount, DateTimeOffset CreatedAt)
+{
+    public static KnowledgeBaseDto From(KnowledgeBase kb, int documentCount) =>
+        new(kb.Id, kb.Name, kb.Description, kb.Vertical, kb.EmbeddingModel, kb.EmbeddingDimension,
+            new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt);
+}
+
+public sealed record DocumentDto(
+    string Id, string KnowledgeBaseId, string FileName, string Format, long SizeBytes, string? Title, int Version,
+    DocumentStatus Status, string? Step, int ProgressPercent, int ChunkCount, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string StatusUrl)
+{
+    public static DocumentDto From(Document d) =>
+        new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.Status, d.Step, d.ProgressPercent,
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
+}
+
+public sealed record SearchRequest(string Query, int? Top = null);
+
+public sealed record SearchHitDto(
+    string ChunkId, string DocumentId, string Title, string FileName, string Location, int? Page, string HeadingPath,
+    string Text, double Score, double? DenseScore, int? DenseRank, double? KeywordScore, int? KeywordRank)
+{
+    public static SearchHitDto From(RetrievedChunk r) =>
+        new(r.Chunk.ChunkId, r.Chunk.DocumentId, r.Chunk.DocumentTitle, r.Chunk.FileName, r.Chunk.Location, r.Chunk.Page,
+            r.Chunk.HeadingPath, r.Chunk.Text, r.Score, r.DenseScore, r.DenseRank, r.KeywordScore, r.KeywordRank);
+}
+
+public sealed record SearchTimings(double EmbeddingMs, double SearchMs);
+
+public sealed record SearchResponse(string Query, IReadOnlyList<SearchHitDto> Hits, SearchTimings Timings);
+
+public sealed record AskRequest(string Question, bool Stream = false, int? Top = null);
+
+public sealed record AskResponse(string Answer, AnswerStatus Status, string Model, IReadOnlyList<Citation> Citations);

@@ -1,0 +1,86 @@
+using System.Security.Claims;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Ingestion.Intake;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePlatform.Server.Api;
+
+public static class DocumentEndpoints
+{
+    public static RouteGroupBuilder MapDocuments(this RouteGroupBuilder api)
+    {
+        var inKb = api.MapGroup("/knowledge-bases/{kb}/documents").WithTags("Documents");
+        inKb.MapPost("/", Upload)
+            .DisableAntiforgery()
+            .Accepts<IFormFile>("multipart/form-data")
+            .WithSummary("Upload a document (multipart field 'file'); 202 with the URL to follow its ingestion");
+        inKb.MapGet("/", List).WithSummary("List a knowledge base's documents");
+
+        var docs = api.MapGroup("/documents").WithTags("Documents");
+        docs.MapGet("/{id}", Get).WithSummary("A document's ingestion status");
+        docs.MapDelete("/{id}", Delete).WithSummary("Delete a document and remove its chunks from every index");
+        return api;
+    }
+
+    private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Upload(
+        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
+    {
+        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        if (!request.HasFormContentType)
+            return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "Upload the file as multipart/form-data in a field named 'file'.");
+        var form = await request.ReadFormAsync(ct);
+        var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+        if (file is null) return ApiProblems.Validation("file_missing", "The request has no file. Send it in a multipart field named 'file'.");
+
+        try
+        {
+            await using var content = file.OpenReadStream();
+            var document = await intake.SubmitAsync(found, file.FileName, content, ct);
+            var dto = DocumentDto.From(document);
+            return TypedResults.Accepted(dto.StatusUrl, dto);
+        }
+        catch (IntakeException ex)
+        {
+            var status = ex.Problem switch
+            {
+                IntakeProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
+                IntakeProblem.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
+                IntakeProblem.InvalidContent => StatusCodes.Status422UnprocessableEntity,
+                _ => StatusCodes.Status400BadRequest,
+            };
+            return ApiProblems.Problem(status, ex.Code, ex.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var documents = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId)
+            .OrderBy(d => d.FileName).ToListAsync(ct);
+        return TypedResults.Ok(documents.Select(DocumentDto.From).ToList());
+    }
+
+    private static async Task<Results<Ok<DocumentDto>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
+        return document is null ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
+        if (document is null) return ApiProblems.NotFound("document", id);
+        await index.DeleteDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), ct);
+        await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
+        await files.DeleteAsync(document.StorageKey, ct);
+        return TypedResults.NoContent();
+    }
+}

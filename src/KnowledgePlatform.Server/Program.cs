@@ -1,0 +1,23 @@
+using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Rag;
+using KnowledgePlatform.Server;
+using KnowledgePlatform.Server.Api;
+using KnowledgePlatform.Server.Demo;
+using KnowledgePlatform.Server.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddEmbeddings();
+builder.AddStorage();
+builder.AddIngestion(runWorkers: true);
+builder.AddRag();
+builder.AddApiKeyAuthentication();
+builder.AddDemoTenants();
+builder.AddApi();
+
+var app = builder.Build();
+app.UseApi();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

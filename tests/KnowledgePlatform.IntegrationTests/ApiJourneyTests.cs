@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.Infrastructure.Metadata;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>Upload → ingest → search → grounded answer, over real HTTP.</summary>
+public sealed class ApiJourneyTests : IAsyncLifetime
+{
+    public const string ReturnsPolicy = """
+        # Returns and refunds
+
+        ## Return window
+        You can return any Northwind Home product within 45 days of delivery for a full refund.
+        Items must be in their original packaging with all accessories.
+
+        ## Refund timing
+        Refunds are issued to the original payment method within 7 business days after we receive the item.
+
+        ## Non-returnable items
+        Opened filters and replacement brushes cannot be returned for hygiene reasons.
+        """;
+
+    public const string ThermostatGuide = """
+        # Thermo installation guide
+
+        ## Wiring
+        Turn off power at the breaker before removing the old thermostat.
+        Connect the C wire to the terminal marked C; the Thermo needs constant power.
+
+        ## Pairing
+        Hold the dial for 10 seconds until the ring blinks blue, then open the app and choose Add device.
+        """;
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _client = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = new PlatformHost(_data);
+        var key = await _host.CreateTenantAsync("acme", "support", _ct);
+        _client = _host.Client(key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<JsonElement> IngestAsync(string fileName, string content)
+    {
+        using var upload = await PlatformHost.UploadAsync(_client, "support", fileName, content, _ct);
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.Equal(accepted.GetProperty("statusUrl").GetString(), upload.Headers.Location?.OriginalString);
+        var document = await PlatformHost.WaitForIngestionAsync(_client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+        return document;
+    }
+
+    [Fact]
+    public async Task An_uploaded_document_is_ingested_and_the_answer_cites_it()
+    {
+        await IngestAsync("thermostat-install.md", ThermostatGuide);
+        var returns = await IngestAsync("returns-policy.md", ReturnsPolicy);
+        Assert.True(returns.GetProperty("chunkCount").GetInt32() >= 1);
+        Assert.Equal("Returns and refunds", returns.GetProperty("title").GetString());
+
+        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "How many days do I have to return a product?" }, _ct);
+        response.EnsureSuccessStatusCode();
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+
+        Assert.Equal("answered", answer.GetProperty("status").GetString());
+        Assert.Contains("45 days", answer.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        var citation = answer.GetProperty("citations")[0];
+        Assert.Equal("returns-policy.md", citation.GetProperty("fileName").GetString());
+        Assert.Equal(returns.GetProperty("id").GetString(), citation.GetProperty("documentId").GetString());
+        Assert.Contains("Return window", citation.GetProperty("location").GetString(), StringComparison.Ordinal);
+        Assert.Contains("45 days", citation.GetProperty("quote").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Search_ranks_the_relevant_chunk_first_with_its_scores_and_location()
+    {
+        await IngestAsync("returns-policy.md", ReturnsPolicy);
+        await IngestAsync("thermostat-install.md", ThermostatGuide);
+
+        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how do I pair the thermostat with the app" }, _ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+
+        var top = result.GetProperty("hits")[0];
+        Assert.Equal("thermostat-install.md", top.GetProperty("fileName").GetString());
+        Assert.Contains("Pairing", top.GetProperty("headingPath").GetString(), StringComparison.Ordinal);
+        Assert.True(top.GetProperty("score").GetDouble() > 0);
+        Assert.True(top.GetProperty("denseScore").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task A_question_the_knowledge_base_cannot_answer_gets_insufficient_evidence()
+    {
+        await IngestAsync("returns-policy.md", ReturnsPolicy);
+
+        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "Who won the football world cup in 1966?" }, _ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+
+        Assert.Equal("insufficient_evidence", answer.GetProperty("status").GetString());
+        Assert.Empty(answer.GetProperty("citations").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Asking_with_stream_true_sends_deltas_then_citations_then_done()
+    {
+        await IngestAsync("returns-policy.md", ReturnsPolicy);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/knowledge-bases/support/ask")
+        {
+            Content = JsonContent.Create(new { question = "When are refunds issued?", stream = true }),
+        };
+        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _ct);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+
+        var events = new List<(string Type, JsonElement Data)>();
+        await using var stream = await response.Content.ReadAsStreamAsync(_ct);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(_ct))
+            events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement));
+
+        var types = events.Select(e => e.Type).ToList();
+        Assert.True(types.Count(t => t == "delta") > 3);
+        Assert.Equal(["citations", "done"], types.Where(t => t != "delta"));
+        Assert.True(types.LastIndexOf("delta") < types.IndexOf("citations"));
+        var text = string.Concat(events.Where(e => e.Type == "delta").Select(e => e.Data.GetProperty("text").GetString()));
+        Assert.Contains("7 business days", text, StringComparison.Ordinal);
+        Assert.Equal("returns-policy.md", events.Single(e => e.Type == "citations").Data.GetProperty("citations")[0].GetProperty("fileName").GetString());
+        Assert.Equal("answered", events.Last().Data.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Deleting_a_document_removes_its_chunks_from_search()
+    {
+        var returns = await IngestAsync("returns-policy.md", ReturnsPolicy);
+        await IngestAsync("thermostat-install.md", ThermostatGuide);
+
+        using var delete = await _client.DeleteAsync(returns.GetProperty("statusUrl").GetString(), _ct);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund return window days" }, _ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.DoesNotContain(result.GetProperty("hits").EnumerateArray(), h => h.GetProperty("fileName").GetString() == "returns-policy.md");
+        using var status = await _client.GetAsync(returns.GetProperty("statusUrl").GetString(), _ct);
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        Assert.Equal(0, await db.Chunks.CountAsync(c => c.DocumentId == returns.GetProperty("id").GetString(), _ct));
+    }
+
+    [Fact]
+    public async Task Knowledge_bases_can_be_created_listed_found_by_name_and_deleted()
+    {
+        using var create = await _client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals", vertical = "customer_service" }, _ct);
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        var kb = await create.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.Equal("customer_service", kb.GetProperty("vertical").GetString());
+        Assert.Equal(384, kb.GetProperty("embeddingDimension").GetInt32());
+
+        var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct);
+        Assert.Equal(["manuals", "support"], list.EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+
+        var byName = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/manuals", _ct);
+        Assert.Equal(kb.GetProperty("id").GetString(), byName.GetProperty("id").GetString());
+
+        using var duplicate = await _client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals" }, _ct);
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+
+        using var delete = await _client.DeleteAsync($"/api/v1/knowledge-bases/{kb.GetProperty("id").GetString()}", _ct);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using var gone = await _client.GetAsync("/api/v1/knowledge-bases/manuals", _ct);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_and_openapi_endpoints_answer_without_a_key()
+    {
+        using var anonymous = _host.Client();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live", _ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready", _ct)).StatusCode);
+        var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct);
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/v1/knowledge-bases/{kb}/ask", out _));
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure.Metadata;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>
+/// The real server on Kestrel (a real loopback port), with its embedded stores in a temp folder that
+/// outlives the host, so a test can stop it and start another on the same data.
+/// </summary>
+public sealed class PlatformHost : WebApplicationFactory<Program>
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
+
+    private readonly Dictionary<string, string> _settings;
+
+    public PlatformHost(string dataPath, IDictionary<string, string>? settings = null)
+    {
+        DataPath = dataPath;
+        _settings = new Dictionary<string, string>
+        {
+            ["Storage:DataPath"] = dataPath,
+            ["Demo:Enabled"] = "false",
+            ["Ingestion:MaxUploadBytes"] = (256 * 1024).ToString(),
+            ["Ingestion:PollInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>()) _settings[k] = v;
+        UseKestrel(0);
+        StartServer();
+    }
+
+    public string DataPath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Creates a tenant with a key and a knowledge base directly in the database; returns the key.</summary>
+    public async Task<string> CreateTenantAsync(string tenantId, string knowledgeBase, CancellationToken ct)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        var secret = ApiKeys.Generate();
+        db.Tenants.Add(new Tenant { Id = tenantId, Name = tenantId });
+        db.ApiKeys.Add(ApiKeys.Create(tenantId, "test", secret));
+        await db.SaveChangesAsync(ct);
+        using var client = Client(secret);
+        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = knowledgeBase, vertical = "general" }, Json, ct);
+        response.EnsureSuccessStatusCode();
+        return secret;
+    }
+
+    public HttpClient Client(string? apiKey = null)
+    {
+        var client = CreateClient();
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string kb, string fileName, byte[] content, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(content);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        return await client.PostAsync($"/api/v1/knowledge-bases/{kb}/documents", form, ct);
+    }
+
+    public static Task<HttpResponseMessage> UploadAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct) =>
+        UploadAsync(client, kb, fileName, Encoding.UTF8.GetBytes(content), ct);
+
+    /// <summary>Follows the status URL until the document is ready or failed (or the time runs out).</summary>
+    public static async Task<JsonElement> WaitForIngestionAsync(HttpClient client, string statusUrl, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var document = await client.GetFromJsonAsync<JsonElement>(statusUrl, ct);
+            var status = document.GetProperty("status").GetString();
+            if (status is "ready" or "failed" || DateTime.UtcNow > deadline) return document;
+            await Task.Delay(100, ct);
+        }
+    }
+
+    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "kp-it-" + Guid.NewGuid().ToString("N"));
+}

@@ -1,0 +1,186 @@
+using System.IO.Compression;
+using System.Text;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using KnowledgePlatform.Ingestion.Extraction;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+using Xunit;
+using W = DocumentFormat.OpenXml.Wordprocessing;
+
+namespace KnowledgePlatform.Tests.Extraction;
+
+/// <summary>Test inputs built in code, and a helper to run an extractor over bytes or text.</summary>
+internal static class ExtractionTestFiles
+{
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static Task<ExtractedDocument> Extract(IDocumentExtractor extractor, byte[] content, string fileName = "file") =>
+        extractor.ExtractAsync(new MemoryStream(content), fileName, Ct);
+
+    public static Task<ExtractedDocument> Extract(IDocumentExtractor extractor, string content, string fileName = "file") =>
+        Extract(extractor, Encoding.UTF8.GetBytes(content), fileName);
+
+    public static async Task<ExtractionException> Refused(IDocumentExtractor extractor, byte[] content) =>
+        await Assert.ThrowsAsync<ExtractionException>(() => Extract(extractor, content));
+
+    /// <summary>
+    /// Two pages: a 20pt heading, body text, a bold 11pt subheading, a two-column table; page 2 has a 16pt
+    /// heading and a paragraph.
+    /// </summary>
+    public static byte[] SamplePdf(string? infoTitle = null)
+    {
+        var builder = new PdfDocumentBuilder();
+        if (infoTitle is not null)
+        {
+            builder.DocumentInformation.Title = infoTitle;
+        }
+
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var bold = builder.AddStandard14Font(Standard14Font.HelveticaBold);
+
+        var page = builder.AddPage(595, 842);
+        page.AddText("Getting Started", 20, new PdfPoint(50, 780), regular);
+        page.AddText("This guide explains how to install the product.", 11, new PdfPoint(50, 750), regular);
+        page.AddText("It covers the basic setup steps.", 11, new PdfPoint(50, 736), regular);
+        page.AddText("Installation", 11, new PdfPoint(50, 700), bold);
+        page.AddText("Run the installer and follow the prompts.", 11, new PdfPoint(50, 680), regular);
+        page.AddText("Setting", 11, new PdfPoint(50, 650), regular);
+        page.AddText("Default", 11, new PdfPoint(250, 650), regular);
+        page.AddText("Timeout", 11, new PdfPoint(50, 636), regular);
+        page.AddText("30 seconds", 11, new PdfPoint(250, 636), regular);
+        page.AddText("Retries", 11, new PdfPoint(50, 622), regular);
+        page.AddText("3", 11, new PdfPoint(250, 622), regular);
+
+        var second = builder.AddPage(595, 842);
+        second.AddText("Troubleshooting", 16, new PdfPoint(50, 780), regular);
+        second.AddText("Restart the service if it stops responding.", 11, new PdfPoint(50, 750), regular);
+        return builder.Build();
+    }
+
+    /// <summary>A page with a drawing but no text, like a scan.</summary>
+    public static byte[] TextlessPdf()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(595, 842);
+        page.DrawRectangle(new PdfPoint(50, 50), 200, 100);
+        return builder.Build();
+    }
+
+    /// <summary>The sample PDF with a standard-security /Encrypt dictionary whose passwords the reader cannot match.</summary>
+    public static byte[] EncryptedPdf()
+    {
+        var text = Encoding.Latin1.GetString(SamplePdf());
+        var trailer = text.LastIndexOf("trailer", StringComparison.Ordinal);
+        var dictionary = text.IndexOf("<<", trailer, StringComparison.Ordinal) + 2;
+        var encrypt = $"/Encrypt << /Filter /Standard /V 2 /R 3 /Length 128 /P -3904 /O <{new string('A', 64)}> /U <{new string('B', 64)}> >> ";
+        return Encoding.Latin1.GetBytes(text.Insert(dictionary, encrypt));
+    }
+
+    /// <summary>
+    /// A Word document: core title (optional), a Title paragraph, Heading1/Heading2 (the second heading
+    /// style uses a German id, recognised by its name), text, a bullet list and a 2x3 table.
+    /// </summary>
+    public static byte[] SampleDocx(string? coreTitle = null)
+    {
+        using var stream = new MemoryStream();
+        using (var document = WordprocessingDocument.Create(stream, WordprocessingDocumentType.Document))
+        {
+            if (coreTitle is not null)
+            {
+                document.PackageProperties.Title = coreTitle;
+            }
+
+            var main = document.AddMainDocumentPart();
+            var styles = main.AddNewPart<StyleDefinitionsPart>();
+            styles.Styles = new W.Styles(
+                Style("Normal", "Normal", outline: null),
+                Style("Title", "Title", outline: null),
+                Style("Heading1", "heading 1", outline: 0),
+                Style("berschrift2", "heading 2", outline: 1),
+                Style("ListParagraph", "List Paragraph", outline: null));
+
+            main.Document = new W.Document(new W.Body(
+                Paragraph("Product Handbook", "Title"),
+                Paragraph("Setup", "Heading1"),
+                Paragraph("Install the   agent on every server.", null),
+                Paragraph("Requirements", "berschrift2"),
+                ListItem("Linux or Windows"),
+                ListItem("2 GB of memory"),
+                Paragraph("Check these before you start.", null),
+                new W.Table(
+                    Row("Port", "Purpose"),
+                    Row("8080", "HTTP API"),
+                    Row("9090", "Metrics")),
+                Paragraph("Operation", "Heading1"),
+                Paragraph("The agent restarts itself after a crash.", null)));
+        }
+
+        return stream.ToArray();
+
+        static W.Style Style(string id, string name, int? outline)
+        {
+            var style = new W.Style(new W.StyleName { Val = name }) { Type = W.StyleValues.Paragraph, StyleId = id };
+            if (outline is { } level)
+            {
+                style.Append(new W.StyleParagraphProperties(new W.OutlineLevel { Val = level }));
+            }
+
+            return style;
+        }
+
+        static W.Paragraph Paragraph(string text, string? style)
+        {
+            var paragraph = new W.Paragraph(new W.Run(new W.Text(text) { Space = SpaceProcessingModeValues.Preserve }));
+            if (style is not null)
+            {
+                paragraph.PrependChild(new W.ParagraphProperties(new W.ParagraphStyleId { Val = style }));
+            }
+
+            return paragraph;
+        }
+
+        static W.Paragraph ListItem(string text) => new(
+            new W.ParagraphProperties(
+                new W.ParagraphStyleId { Val = "ListParagraph" },
+                new W.NumberingProperties(new W.NumberingLevelReference { Val = 0 }, new W.NumberingId { Val = 1 })),
+            new W.Run(new W.Text(text)));
+
+        static W.TableRow Row(params string[] cells) =>
+            new(cells.Select(c => new W.TableCell(new W.Paragraph(new W.Run(new W.Text(c))))));
+    }
+
+    /// <summary>A zip whose word/document.xml is <paramref name="zeros"/> bytes of zeros, written streaming.</summary>
+    public static byte[] ZipOfZeros(long zeros)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry("word/document.xml", CompressionLevel.Optimal).Open();
+            var block = new byte[1024 * 1024];
+            for (long written = 0; written < zeros; written += block.Length)
+            {
+                entry.Write(block, 0, (int)Math.Min(block.Length, zeros - written));
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>A zip with the given entries (name, text).</summary>
+    public static byte[] Zip(params (string Name, string Content)[] entries)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in entries)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+                writer.Write(content);
+            }
+        }
+
+        return stream.ToArray();
+    }
+}

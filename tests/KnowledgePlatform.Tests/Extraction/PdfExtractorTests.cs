@@ -1,0 +1,100 @@
+using KnowledgePlatform.Ingestion.Extraction;
+using Xunit;
+using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
+
+namespace KnowledgePlatform.Tests.Extraction;
+
+public sealed class PdfExtractorTests
+{
+    [Fact]
+    public async Task Pdf_larger_font_and_bold_lines_build_the_heading_path()
+    {
+        var document = await Extract(new PdfExtractor(), SamplePdf());
+
+        Assert.Equal("Getting Started", document.Title);
+        var intro = Assert.IsType<ParagraphBlock>(document.Blocks[0]);
+        Assert.Equal("This guide explains how to install the product. It covers the basic setup steps.", intro.Text);
+        Assert.Equal(["Getting Started"], intro.HeadingPath);
+        var install = Assert.IsType<ParagraphBlock>(document.Blocks[1]);
+        Assert.Equal("Run the installer and follow the prompts.", install.Text);
+        Assert.Equal(["Getting Started", "Installation"], install.HeadingPath);
+    }
+
+    [Fact]
+    public async Task Pdf_blocks_carry_their_page_numbers()
+    {
+        var document = await Extract(new PdfExtractor(), SamplePdf());
+
+        Assert.Equal(1, document.Blocks[0].Source.Page);
+        var last = Assert.IsType<ParagraphBlock>(document.Blocks[^1]);
+        Assert.Equal("Restart the service if it stops responding.", last.Text);
+        Assert.Equal(2, last.Source.Page);
+        Assert.Equal(["Getting Started", "Troubleshooting"], last.HeadingPath);
+    }
+
+    [Fact]
+    public async Task Pdf_aligned_columns_become_a_table_with_its_header_row()
+    {
+        var document = await Extract(new PdfExtractor(), SamplePdf());
+
+        var table = Assert.Single(document.Blocks.OfType<TableBlock>());
+        Assert.Equal(["Setting", "Default"], table.Header);
+        Assert.Equal([["Timeout", "30 seconds"], ["Retries", "3"]], table.Rows);
+        Assert.Equal(1, table.Source.Page);
+        Assert.Equal(["Getting Started", "Installation"], table.HeadingPath);
+    }
+
+    [Fact]
+    public async Task Pdf_title_comes_from_document_information_when_present()
+    {
+        var document = await Extract(new PdfExtractor(), SamplePdf(infoTitle: "Admin Manual"));
+
+        Assert.Equal("Admin Manual", document.Title);
+    }
+
+    [Fact]
+    public async Task Pdf_with_unknown_password_is_refused_as_encrypted()
+    {
+        var error = await Refused(new PdfExtractor(), EncryptedPdf());
+
+        Assert.Equal("pdf_encrypted", error.Code);
+        Assert.Equal("The PDF is password-protected; remove the password and upload it again.", error.Message);
+    }
+
+    [Fact]
+    public async Task Pdf_truncated_is_refused_as_corrupt()
+    {
+        var bytes = SamplePdf();
+
+        var error = await Refused(new PdfExtractor(), bytes[..(bytes.Length / 2)]);
+
+        Assert.Equal("pdf_corrupt", error.Code);
+    }
+
+    [Fact]
+    public async Task Pdf_without_text_is_refused_as_scanned()
+    {
+        var error = await Refused(new PdfExtractor(), TextlessPdf());
+
+        Assert.Equal("no_text", error.Code);
+        Assert.Contains("OCR is not supported yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Pdf_empty_file_is_refused()
+    {
+        var error = await Refused(new PdfExtractor(), []);
+
+        Assert.Equal("empty_file", error.Code);
+    }
+
+    [Fact]
+    public async Task Pdf_extraction_leaves_the_callers_stream_open()
+    {
+        var stream = new MemoryStream(SamplePdf());
+
+        await new PdfExtractor().ExtractAsync(stream, "a.pdf", Ct);
+
+        Assert.True(stream.CanRead);
+    }
+}
