@@ -73,12 +73,12 @@ public sealed class SearchCommand : AsyncCommand<SearchSettings>
             AnsiConsole.MarkupLine("[yellow]Nothing relevant found in the knowledge base.[/]");
             return 0;
         }
-        var table = new Table().AddColumns("#", "Score", "Document", "Location", "Text");
+        var table = new Table().AddColumns("#", "Score", "File", "Location", "Text");
         var rank = 0;
         foreach (var h in hits)
         {
             var text = h.Text.Length > 160 ? h.Text[..160] + "…" : h.Text;
-            table.AddRow((++rank).ToString(), h.Score.ToString("0.0000"), Markup.Escape(h.Title), Markup.Escape(h.Location), Markup.Escape(text.ReplaceLineEndings(" ")));
+            table.AddRow((++rank).ToString(), h.Score.ToString("0.0000"), Markup.Escape(h.FileName), Markup.Escape(h.Location), Markup.Escape(text.ReplaceLineEndings(" ")));
         }
         AnsiConsole.Write(table);
         return 0;

@@ -14,7 +14,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace KnowledgePlatform.Cli;
 
@@ -29,8 +28,11 @@ public sealed class EmbeddedClient : IKnowledgeClient
     public static async Task<EmbeddedClient> OpenAsync(CommonSettings settings, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection([new("Storage:DataPath", Path.GetFullPath(settings.Data ?? "./data"))]);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection([
+            new("Storage:DataPath", Path.GetFullPath(settings.Data ?? "./data")),
+            new("Logging:LogLevel:Default", "Warning"),
+            new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
+        ]);
         builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddRag();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -18,6 +18,7 @@ public sealed class HttpKnowledgeClient(string server, string key) : IKnowledgeC
     {
         var outcomes = new List<IngestOutcome>();
         var pending = new Dictionary<string, string>();
+        await EnsureKnowledgeBaseAsync(knowledgeBase, cancellationToken);
         foreach (var file in files)
         {
             using var form = new MultipartFormDataContent();
@@ -49,6 +50,19 @@ public sealed class HttpKnowledgeClient(string server, string key) : IKnowledgeC
             if (pending.Count > 0) await Task.Delay(300, cancellationToken);
         }
         return outcomes;
+    }
+
+    /// <summary>Like the embedded mode: ingesting into a knowledge base that does not exist creates it.</summary>
+    private async Task EnsureKnowledgeBaseAsync(string knowledgeBase, CancellationToken cancellationToken)
+    {
+        using var found = await _http.GetAsync($"api/v1/knowledge-bases/{Uri.EscapeDataString(knowledgeBase)}", cancellationToken);
+        if (found.StatusCode != System.Net.HttpStatusCode.NotFound)
+        {
+            await Read(found, cancellationToken);
+            return;
+        }
+        using var created = await _http.PostAsJsonAsync("api/v1/knowledge-bases", new { name = knowledgeBase }, Json, cancellationToken);
+        await Read(created, cancellationToken);
     }
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string knowledgeBase, string query, int top, CancellationToken cancellationToken)

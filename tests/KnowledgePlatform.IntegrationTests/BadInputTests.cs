@@ -126,4 +126,23 @@ public sealed class BadInputTests : IAsyncLifetime
         using var response = await _client.PostAsync("/api/v1/knowledge-bases/support/documents", form, _ct);
         await AssertProblem(response, HttpStatusCode.BadRequest, "file_missing");
     }
+
+    [Fact]
+    public async Task Malformed_json_and_unknown_enum_values_get_a_bad_request_problem()
+    {
+        using var body = new StringContent("{\"name\": \"x\", \"vertical\": \"astrology\"}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("/api/v1/knowledge-bases", body, _ct);
+        await AssertProblem(response, HttpStatusCode.BadRequest, "bad_request");
+
+        using var broken = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
+        using var second = await _client.PostAsync("/api/v1/knowledge-bases/support/search", broken, _ct);
+        await AssertProblem(second, HttpStatusCode.BadRequest, "bad_request");
+    }
+
+    [Fact]
+    public async Task An_unknown_route_is_a_not_found_problem()
+    {
+        using var response = await _client.GetAsync("/api/v1/nothing-here", _ct);
+        await AssertProblem(response, HttpStatusCode.NotFound, "not_found");
+    }
 }

@@ -85,44 +85,62 @@ public sealed class HtmlExtractor : IDocumentExtractor
     /// </summary>
     private static IEnumerable<IElement> Elements(IElement root, Func<IElement, bool> skip, Action<IElement>? skipped = null)
     {
-        var node = root.FirstChild;
-        while (node is not null)
+        var stack = new Stack<(INode Parent, int Next)>();
+        stack.Push((root, 0));
+        while (stack.TryPop(out var frame))
         {
-            var enter = false;
-            if (node is IElement element)
+            var children = frame.Parent.ChildNodes;
+            if (frame.Next >= children.Length)
             {
-                if (skip(element))
-                {
-                    skipped?.Invoke(element);
-                }
-                else
-                {
-                    yield return element;
-                    enter = true;
-                }
+                continue;
             }
 
-            node = Next(node, root, enter);
+            stack.Push((frame.Parent, frame.Next + 1));
+            if (children[frame.Next] is not IElement element)
+            {
+                continue;
+            }
+
+            if (skip(element))
+            {
+                skipped?.Invoke(element);
+                continue;
+            }
+
+            yield return element;
+            stack.Push((element, 0));
         }
     }
 
-    /// <summary>The next node in document order within <paramref name="root"/>; children only when <paramref name="enter"/>.</summary>
-    private static INode? Next(INode node, INode root, bool enter)
+    /// <summary>
+    /// Visits the nodes below <paramref name="root"/> in document order with an explicit stack (AngleSharp's
+    /// sibling links cost a scan of the parent's children). <paramref name="enter"/> says whether to walk a
+    /// node's children; <paramref name="exit"/> runs after the children of every entered node.
+    /// </summary>
+    private static void Traverse(INode root, Func<INode, bool> enter, Action<INode>? exit = null)
     {
-        if (enter && node.FirstChild is { } child)
+        var stack = new Stack<(INode Parent, int Next)>();
+        stack.Push((root, 0));
+        while (stack.TryPop(out var frame))
         {
-            return child;
-        }
-
-        for (var current = node; current is not null && current != root; current = current.Parent)
-        {
-            if (current.NextSibling is { } sibling)
+            var children = frame.Parent.ChildNodes;
+            if (frame.Next >= children.Length)
             {
-                return sibling;
+                if (frame.Parent != root)
+                {
+                    exit?.Invoke(frame.Parent);
+                }
+
+                continue;
+            }
+
+            stack.Push((frame.Parent, frame.Next + 1));
+            var child = children[frame.Next];
+            if (enter(child))
+            {
+                stack.Push((child, 0));
             }
         }
-
-        return null;
     }
 
     private static bool IsRemoved(IElement element, bool removeHeaderAndFooter)
@@ -164,33 +182,30 @@ public sealed class HtmlExtractor : IDocumentExtractor
     private static string TextOf(IElement root, bool keepLines = false, List<IElement>? nestedLists = null)
     {
         var builder = new StringBuilder();
-        var node = root.FirstChild;
-        while (node is not null)
+        Traverse(root, node =>
         {
-            var enter = false;
             switch (node)
             {
                 case IText text:
                     builder.Append(text.Data);
-                    break;
+                    return false;
                 case IElement { LocalName: "br" }:
                     builder.Append(keepLines ? '\n' : ' ');
-                    break;
+                    return false;
                 case IElement { LocalName: "ul" or "ol" } list when nestedLists is not null:
                     nestedLists.Add(list);
-                    break;
+                    return false;
                 case IElement element when !IsRemoved(element, removeHeaderAndFooter: false):
                     if (BlockElements.Contains(element.LocalName))
                     {
                         builder.Append(keepLines ? '\n' : ' ');
                     }
 
-                    enter = true;
-                    break;
+                    return true;
+                default:
+                    return false;
             }
-
-            node = Next(node, root, enter);
-        }
+        });
 
         return builder.ToString();
     }
@@ -210,51 +225,18 @@ public sealed class HtmlExtractor : IDocumentExtractor
         public void Walk(IElement root, bool removeHeaderAndFooter)
         {
             this.removeHeaderAndFooter = removeHeaderAndFooter;
-            var node = root.FirstChild;
-            while (node is not null)
-            {
-                if (++visited % 4096 == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                var enter = Enter(node);
-                if (enter && node.FirstChild is { } child)
-                {
-                    node = child;
-                    continue;
-                }
-
-                if (enter)
-                {
-                    Exit(node);
-                }
-
-                // Up to the next sibling, leaving (and flushing) each finished ancestor on the way.
-                INode? next = null;
-                for (var current = node; current is not null && current != root; current = current.Parent)
-                {
-                    if (current.NextSibling is { } sibling)
-                    {
-                        next = sibling;
-                        break;
-                    }
-
-                    if (current.Parent is { } parent && parent != root)
-                    {
-                        Exit(parent);
-                    }
-                }
-
-                node = next;
-            }
-
+            Traverse(root, Enter, Exit);
             Flush();
         }
 
         /// <summary>Handles a node; true when its children should be walked.</summary>
         private bool Enter(INode node)
         {
+            if (++visited % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (node is IText text)
             {
                 if (buffer.Length == 0 && !string.IsNullOrWhiteSpace(text.Data))

@@ -125,7 +125,15 @@ internal static class HtmlNestingLimiter
             // Self-closing syntax only closes in SVG/MathML; in HTML "<div/>" opens a div.
             if (VoidElements.Contains(name) || (tag[^2] == '/' && (open.Contains("svg") || open.Contains("math"))))
             {
-                output.Append(tag);
+                if (elements++ < maxElements)
+                {
+                    output.Append(tag);
+                }
+                else
+                {
+                    AppendNewlines(output, tag);
+                }
+
                 continue;
             }
 

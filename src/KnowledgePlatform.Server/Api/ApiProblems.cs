@@ -23,6 +23,34 @@ public static class ApiProblems
         Extensions = { ["code"] = code },
     };
 
+    /// <summary>
+    /// Gives every Problem Details answer, including the framework's own (bad JSON, unknown route,
+    /// unhandled exception), a code and a detail; internal exception messages never reach the client.
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        if (context.Exception is BadHttpRequestException bad)
+        {
+            problem.Detail ??= bad.InnerException is System.Text.Json.JsonException json
+                ? $"The request body is not valid JSON for this operation: {json.Message}"
+                : bad.Message;
+        }
+        problem.Extensions.TryAdd("code", status switch
+        {
+            StatusCodes.Status400BadRequest => "bad_request",
+            StatusCodes.Status401Unauthorized => "unauthorized",
+            StatusCodes.Status404NotFound => "not_found",
+            StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+            StatusCodes.Status413PayloadTooLarge => "request_too_large",
+            StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+            >= 500 => "internal_error",
+            _ => "error",
+        });
+        problem.Detail ??= status >= 500 ? "Something went wrong on our side. Try again; if it persists, report the traceId." : problem.Title;
+    }
+
     public static async Task WriteAsync(HttpContext context, int status, string code, string detail)
     {
         context.Response.StatusCode = status;

@@ -15,7 +15,9 @@ public static class ApiSetup
     public static IHostApplicationBuilder AddApi(this IHostApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
-        builder.Services.AddProblemDetails();
+        // Malformed requests throw, so the exception handler answers them like every other error.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Complete);
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks();
 

@@ -59,6 +59,21 @@ internal static class ExtractionTestFiles
         return builder.Build();
     }
 
+    /// <summary>One page set in two columns of eight lines each ("Left line N ..." and "Right line N ...").</summary>
+    public static byte[] TwoColumnPdf()
+    {
+        var builder = new PdfDocumentBuilder();
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var page = builder.AddPage(595, 842);
+        for (var i = 0; i < 8; i++)
+        {
+            page.AddText($"Left line {i} has several words", 10, new PdfPoint(50, 780 - (i * 13)), regular);
+            page.AddText($"Right line {i} has several words", 10, new PdfPoint(320, 780 - (i * 13)), regular);
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>A page with a drawing but no text, like a scan.</summary>
     public static byte[] TextlessPdf()
     {

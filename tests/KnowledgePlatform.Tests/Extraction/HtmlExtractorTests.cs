@@ -132,6 +132,8 @@ public sealed class HtmlExtractorTests
     [InlineData("<table><tr><td>")]
     [InlineData("<p>x")]
     [InlineData("<a href='#'>")]
+    [InlineData("<br>")]
+    [InlineData("<math><mi x='1'/>")]
     public async Task Html_with_10_MB_of_nested_tags_completes_within_bounded_memory(string tag)
     {
         var html = new StringBuilder("<html><body><p>Start of page.</p>");

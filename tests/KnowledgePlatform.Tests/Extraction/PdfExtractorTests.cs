@@ -45,6 +45,18 @@ public sealed class PdfExtractorTests
     }
 
     [Fact]
+    public async Task Pdf_two_column_page_is_read_column_by_column()
+    {
+        var document = await Extract(new PdfExtractor(), TwoColumnPdf());
+
+        var paragraphs = document.Blocks.Cast<ParagraphBlock>().ToList();
+        Assert.Equal(2, paragraphs.Count);
+        Assert.StartsWith("Left line 0 has several words Left line 1", paragraphs[0].Text, StringComparison.Ordinal);
+        Assert.EndsWith("Left line 7 has several words", paragraphs[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith("Right line 0", paragraphs[1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pdf_title_comes_from_document_information_when_present()
     {
         var document = await Extract(new PdfExtractor(), SamplePdf(infoTitle: "Admin Manual"));
