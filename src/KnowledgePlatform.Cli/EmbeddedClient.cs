@@ -68,7 +68,7 @@ public sealed class EmbeddedClient : IKnowledgeClient
                 try
                 {
                     await using var content = File.OpenRead(file);
-                    submitted[(await intake.SubmitAsync(kb, Path.GetFileName(file), content, cancellationToken)).Id] = file;
+                    submitted[(await intake.SubmitAsync(kb, Path.GetFileName(file), content, cancellationToken)).Document.Id] = file;
                 }
                 catch (IntakeException ex)
                 {

@@ -84,14 +84,19 @@ public sealed class Document
     public required string Id { get; init; }
     public required string TenantId { get; init; }
     public required string KnowledgeBaseId { get; init; }
+    /// <summary>The source name; uploading a file with the same name to the same knowledge base makes a new version.</summary>
     public required string FileName { get; init; }
-    public required string Format { get; init; }
-    public required long SizeBytes { get; init; }
-    public required string ContentHash { get; init; }
-    /// <summary>Key of the original file in the file store.</summary>
-    public required string StorageKey { get; init; }
+    public required string Format { get; set; }
+    public required long SizeBytes { get; set; }
+    /// <summary>SHA-256 of the latest version's bytes: identical content is not ingested again.</summary>
+    public required string ContentHash { get; set; }
+    /// <summary>Key of the latest version's file in the file store.</summary>
+    public required string StorageKey { get; set; }
     public string? Title { get; set; }
+    /// <summary>The latest uploaded version, counting from 1.</summary>
     public int Version { get; set; } = 1;
+    /// <summary>The version whose chunks searches see; null until a version is indexed.</summary>
+    public int? IndexedVersion { get; set; }
     public DocumentStatus Status { get; set; } = DocumentStatus.Queued;
     /// <summary>The pipeline step running or last run.</summary>
     public string? Step { get; set; }
@@ -110,6 +115,8 @@ public sealed class Chunk
     public required string TenantId { get; init; }
     public required string KnowledgeBaseId { get; init; }
     public required string DocumentId { get; init; }
+    /// <summary>The document version this chunk was cut from.</summary>
+    public required int Version { get; init; }
     public required int Ordinal { get; init; }
     public required string Text { get; init; }
     /// <summary>Headings above the chunk, outermost first, joined by " › ".</summary>
@@ -147,6 +154,8 @@ public sealed class IngestionJob
     public required string Id { get; init; }
     public required string TenantId { get; init; }
     public required string DocumentId { get; init; }
+    /// <summary>The document version this job ingests.</summary>
+    public required int DocumentVersion { get; init; }
     public JobStatus Status { get; set; } = JobStatus.Queued;
     public int Attempts { get; set; }
     /// <summary>The last step that finished; a resumed job starts after it.</summary>

@@ -50,8 +50,14 @@ public sealed record ChunkPayload(
 {
     public string Location => Domain.Location.Describe(Page, Line, HeadingPath);
 
+    /// <summary>The document version the chunk was cut from.</summary>
+    public int DocumentVersion { get; init; } = 1;
+
     public static ChunkPayload From(Chunk c, string documentTitle, string fileName) =>
-        new(c.Id, c.TenantId, c.KnowledgeBaseId, c.DocumentId, documentTitle, fileName, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind);
+        new(c.Id, c.TenantId, c.KnowledgeBaseId, c.DocumentId, documentTitle, fileName, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind)
+        {
+            DocumentVersion = c.Version,
+        };
 }
 
 public sealed record IndexedChunk(ChunkPayload Payload, ReadOnlyMemory<float> Vector)

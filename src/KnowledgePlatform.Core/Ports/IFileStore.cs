@@ -1,12 +1,29 @@
 namespace KnowledgePlatform.Core.Ports;
 
-/// <summary>Where original uploaded files live: a local folder now, an object store later.</summary>
+/// <summary>
+/// Where original uploaded files live: a local folder now, an object store later. Keys are
+/// '/'-separated paths chosen by the caller (see <see cref="FileKeys"/>).
+/// </summary>
 public interface IFileStore
 {
-    /// <summary>Stores the content and returns the key to read it back with.</summary>
-    Task<string> SaveAsync(string tenantId, string fileName, Stream content, CancellationToken cancellationToken);
+    Task SaveAsync(string key, Stream content, CancellationToken cancellationToken);
 
     Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string key, CancellationToken cancellationToken);
+    /// <summary>Deletes every file whose key starts with <paramref name="prefix"/> + "/".</summary>
+    Task DeleteFolderAsync(string prefix, CancellationToken cancellationToken);
+}
+
+/// <summary>The layout of stored files: one folder per knowledge base and document, one file per version.</summary>
+public static class FileKeys
+{
+    public static string KnowledgeBase(string tenantId, string knowledgeBaseId) => $"{Safe(tenantId)}/{Safe(knowledgeBaseId)}";
+
+    public static string Document(string tenantId, string knowledgeBaseId, string documentId) =>
+        $"{KnowledgeBase(tenantId, knowledgeBaseId)}/{Safe(documentId)}";
+
+    public static string Version(Domain.Document document, int version) =>
+        $"{Document(document.TenantId, document.KnowledgeBaseId, document.Id)}/v{version}{Safe(Path.GetExtension(document.FileName).ToLowerInvariant())}";
+
+    private static string Safe(string segment) => string.Concat(segment.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')).Trim('.');
 }

@@ -8,27 +8,43 @@ namespace KnowledgePlatform.Core.Ports;
 /// </summary>
 public interface IIngestionStore
 {
-    /// <summary>Writes a new document and its ingestion job in one transaction.</summary>
+    /// <summary>The tenant's document with this source name in the knowledge base, if any.</summary>
+    Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the document (new, or its next version) and its ingestion job in one transaction.
+    /// Jobs still queued for older versions of the document are superseded.
+    /// </summary>
     Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken);
 
-    /// <summary>Claims the next due job for <paramref name="workerId"/> for the lease time, or null when none is due.</summary>
+    /// <summary>
+    /// Claims the next due job for <paramref name="workerId"/> for the lease time, or null when none is due.
+    /// Never claims a job for a document that another live job is working on.
+    /// </summary>
     Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken);
 
-    Task ReportProgressAsync(string jobId, string documentId, string step, int percent, CancellationToken cancellationToken);
+    /// <summary>Records progress and extends the job's lease: a report is also a heartbeat.</summary>
+    Task ReportProgressAsync(string jobId, string documentId, string step, int percent, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Records that <paramref name="step"/> finished, so a resumed job starts after it.</summary>
     Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the document's stored chunks (with embeddings) in one transaction.</summary>
-    Task SaveChunksAsync(string documentId, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken);
+    /// <summary>Replaces the chunks (with embeddings) of one version of the document, in one transaction.</summary>
+    Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken);
 
-    /// <summary>Marks the document ready; false when it was deleted while being ingested.</summary>
-    Task<bool> SucceedAsync(string jobId, string documentId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that the index now serves <paramref name="version"/>, drops the chunks of older versions
+    /// and marks the document ready; false when the document was deleted meanwhile.
+    /// </summary>
+    Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken);
 
     /// <summary>Fails the attempt: retried after <paramref name="retryAfter"/>, or failed for good when it is null.</summary>
     Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken);
+
+    /// <summary>Gives a job back unfinished (graceful shutdown): it is due again at once and resumes after its last durable step.</summary>
+    Task ReleaseAsync(string jobId, CancellationToken cancellationToken);
 }
 
 /// <summary>A claimed job with the document and knowledge base it is about.</summary>

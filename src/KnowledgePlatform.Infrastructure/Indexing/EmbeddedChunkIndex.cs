@@ -58,18 +58,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            // Full text and the key map change in one transaction: searches see the old or the new set.
+            // Searches must see the old chunks or the new ones, never both and never neither. Rows (full
+            // text and payloads) swap in one transaction; a vector only counts once its row is visible.
+            // So: new vectors in first (invisible: their rows are uncommitted), commit, old vectors out.
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             var oldKeys = DeleteRows(connection, tx, document);
             var newKeys = new List<(ulong Key, ReadOnlyMemory<float> Vector)>(chunks.Count);
             foreach (var chunk in chunks)
                 newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
-            tx.Commit();
-
             var vectors = Vectors(document.KnowledgeBaseId);
-            vectors.Remove(oldKeys);
             vectors.Add(newKeys);
+            tx.Commit();
+            vectors.Remove(oldKeys);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +7,7 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
 /// Makes the embedded index agree with the metadata database at start-up: a knowledge base whose
-/// index is missing or holds a different number of chunks than its ready documents is rebuilt from
+/// index is missing or holds a different number of chunks than the indexed versions of its documents is rebuilt from
 /// the stored chunks and embeddings, without re-embedding anything.
 /// </summary>
 public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChunkIndex index, ILogger<EmbeddedIndexBootstrapper> logger)
@@ -16,7 +15,7 @@ public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChu
     public async Task<int> RebuildStaleAsync(CancellationToken cancellationToken)
     {
         var expected = await db.Chunks.AsNoTracking()
-            .Join(db.Documents.Where(d => d.Status == DocumentStatus.Ready), c => c.DocumentId, d => d.Id, (c, d) => c.KnowledgeBaseId)
+            .Join(db.Documents, c => new { c.DocumentId, Version = (int?)c.Version }, d => new { DocumentId = d.Id, Version = d.IndexedVersion }, (c, d) => c.KnowledgeBaseId)
             .GroupBy(kb => kb)
             .Select(g => new { KnowledgeBaseId = g.Key, Count = g.LongCount() })
             .ToDictionaryAsync(x => x.KnowledgeBaseId, x => x.Count, cancellationToken);
@@ -31,11 +30,12 @@ public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChu
                 kb, expected.GetValueOrDefault(kb), rows.GetValueOrDefault(kb), vectors.GetValueOrDefault(kb));
             index.Reset(kb);
             var documents = await db.Documents.AsNoTracking()
-                .Where(d => d.KnowledgeBaseId == kb && d.Status == DocumentStatus.Ready)
+                .Where(d => d.KnowledgeBaseId == kb && d.IndexedVersion != null)
                 .ToListAsync(cancellationToken);
             foreach (var document in documents)
             {
-                var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
+                var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion)
+                    .OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
                 var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
                 var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
                 await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);

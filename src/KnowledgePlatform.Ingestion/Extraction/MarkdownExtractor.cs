@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Extensions.DefinitionLists;
 using Markdig.Extensions.Tables;
@@ -12,7 +13,7 @@ namespace KnowledgePlatform.Ingestion.Extraction;
 /// Markdown via Markdig: headings build the heading path, pipe tables become tables, a heading ending
 /// in '?' followed by text becomes a question and its answer. Lines are 1-based.
 /// </summary>
-public sealed class MarkdownExtractor : IDocumentExtractor
+public sealed partial class MarkdownExtractor : IDocumentExtractor
 {
     /// <summary>Nesting (quotes, lists, containers) deeper than this is read as flat text.</summary>
     private const int MaxDepth = 16;
@@ -72,8 +73,15 @@ public sealed class MarkdownExtractor : IDocumentExtractor
                 case Md.HeadingBlock heading:
                     VisitHeading(heading, source);
                     break;
-                case YamlFrontMatterBlock or Md.ThematicBreakBlock or Md.LinkReferenceDefinitionGroup
-                    or Md.HtmlBlock or Md.BlankLineBlock:
+                case YamlFrontMatterBlock or Md.ThematicBreakBlock or Md.LinkReferenceDefinitionGroup or Md.BlankLineBlock:
+                    break;
+                case Md.HtmlBlock html:
+                    // Raw HTML such as <details>: its text without the tags; comments and scripts are dropped.
+                    if (html.Type is Md.HtmlBlockType.InterruptingBlock or Md.HtmlBlockType.NonInterruptingBlock)
+                    {
+                        Emit(HtmlTag().Replace(html.Lines.ToString(), " "), source, keepLines: false);
+                    }
+
                     break;
                 case Table table:
                     EmitTable(table, source);
@@ -110,17 +118,16 @@ public sealed class MarkdownExtractor : IDocumentExtractor
                 return;
             }
 
+            // A question is also a heading, so deeper headings under an unanswered question keep it in their path.
+            headings.PushLevel(heading.Level, text);
             if (heading.Level == 1)
             {
                 Title ??= text;
             }
             else if (text.EndsWith('?'))
             {
-                question = new PendingQuestion(text, headings.Path, source);
+                question = new PendingQuestion(text, headings.Path.Take(headings.Path.Count - 1).ToArray(), source);
             }
-
-            // A question is also a heading, so deeper headings under an unanswered question keep it in their path.
-            headings.PushLevel(heading.Level, text);
         }
 
         private void Emit(string text, SourceSpan source, bool keepLines)
@@ -217,6 +224,9 @@ public sealed class MarkdownExtractor : IDocumentExtractor
             }
         }
     }
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex HtmlTag();
 
     private sealed record PendingQuestion(string Question, IReadOnlyList<string> HeadingPath, SourceSpan Source)
     {

@@ -1,35 +1,42 @@
+using System.Text.RegularExpressions;
 using UglyToad.PdfPig.Content;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 
+/// <summary>Something on a PDF page in reading order: a line of text or a ruled table. Y grows upwards.</summary>
+internal abstract record PdfItem(double Top);
+
 /// <summary>A run of words on a line, separated from the next run by a gap wide enough to be a column break.</summary>
 internal sealed record PdfSegment(double Left, double Right, string Text);
 
-/// <summary>One line of text on a PDF page (y grows upwards, as in PDF user space).</summary>
+/// <summary>One line of text on a PDF page.</summary>
 internal sealed record PdfLine(double Baseline, double Left, double Right, double FontSize, bool Bold, int Words, IReadOnlyList<PdfSegment> Segments)
+    : PdfItem(Baseline)
 {
     public string Text { get; } = string.Join(' ', Segments.Select(s => s.Text));
 }
 
 /// <summary>
-/// Turns a page's words into lines in reading order: top to bottom, and for a two-column page the left
-/// column before the right one. Lines are split into segments at large horizontal gaps (table columns).
+/// Turns a page into items in reading order: ruled tables, and lines top to bottom — for a two-column
+/// page the left column before the right one. Lines are split into segments at large horizontal gaps
+/// (table columns); a bullet or item number stays with its text.
 /// </summary>
-internal static class PdfLayout
+internal static partial class PdfLayout
 {
-    public static IReadOnlyList<PdfLine> ReadLines(Page page)
+    public static IReadOnlyList<PdfItem> ReadPage(Page page)
     {
         var words = page.GetWords().Where(w => w.Letters.Count > 0 && !string.IsNullOrWhiteSpace(w.Text)).ToList();
+        var tables = PdfRuledTables.Extract(page, words);
         var horizontal = words.Where(w => w.TextOrientation == TextOrientation.Horizontal).ToList();
-        var lines = new List<PdfLine>();
+        var items = new List<PdfItem>();
         if (FindGutter(horizontal, page.Width) is { } gutter)
         {
-            lines.AddRange(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)));
-            lines.AddRange(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)));
+            items.AddRange(Order(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)), tables.Where(t => (t.Left + t.Right) / 2 < gutter)));
+            items.AddRange(Order(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)), tables.Where(t => (t.Left + t.Right) / 2 >= gutter)));
         }
         else
         {
-            lines.AddRange(GroupIntoLines(horizontal));
+            items.AddRange(Order(GroupIntoLines(horizontal), tables));
         }
 
         // Rotated text (stamps, margins, rotated pages) keeps its content order, as one line.
@@ -37,10 +44,10 @@ internal static class PdfLayout
         if (rotated.Count > 0)
         {
             var size = FontSize(rotated.SelectMany(w => w.Letters));
-            lines.Add(new PdfLine(double.MinValue, 0, 0, size, false, rotated.Count, [new PdfSegment(0, 0, string.Join(' ', rotated.Select(w => w.Text)))]));
+            items.Add(new PdfLine(double.MinValue, 0, 0, size, false, rotated.Count, [new PdfSegment(0, 0, string.Join(' ', rotated.Select(w => w.Text)))]));
         }
 
-        return lines;
+        return items;
     }
 
     /// <summary>The most common letter size, weighted by letter count.</summary>
@@ -51,6 +58,13 @@ internal static class PdfLayout
         letter.FontDetails?.IsBold == true
         || (letter.FontName is { } name && (name.Contains("Bold", StringComparison.OrdinalIgnoreCase)
             || name.Contains("Black", StringComparison.OrdinalIgnoreCase) || name.Contains("Heavy", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>A bullet glyph or an item number ("1.", "a)") in front of list item text.</summary>
+    [GeneratedRegex(@"^([•▪◦●■·\-–*]|\d{1,2}[.)]|[a-z][.)])$")]
+    public static partial Regex Marker();
+
+    private static IEnumerable<PdfItem> Order(List<PdfLine> lines, IEnumerable<PdfRuledTable> tables) =>
+        lines.Cast<PdfItem>().Concat(tables).OrderByDescending(i => i.Top);
 
     private static double Center(Word word) => (word.BoundingBox.Left + word.BoundingBox.Right) / 2;
 
@@ -110,12 +124,19 @@ internal static class PdfLayout
             start = i;
         }
 
+        // "•   text": the bullet's gap is indentation, not a column.
+        if (segments.Count > 1 && Marker().IsMatch(segments[0].Text))
+        {
+            segments[1] = new PdfSegment(segments[0].Left, segments[1].Right, $"{segments[0].Text} {segments[1].Text}");
+            segments.RemoveAt(0);
+        }
+
         return new PdfLine(Baseline(words[0]), words[0].BoundingBox.Left, words.Max(w => w.BoundingBox.Right), size, bold, words.Count, segments);
     }
 
     /// <summary>
     /// The x of a gutter between two text columns: a vertical strip in the middle of the page that (almost)
-    /// no word crosses, with prose-like lines (several words each) on both sides; null for one-column pages.
+    /// no line crosses, with prose-like lines (several words each) on both sides; null for one-column pages.
     /// </summary>
     private static double? FindGutter(List<Word> words, double pageWidth)
     {
@@ -124,23 +145,23 @@ internal static class PdfLayout
             return null;
         }
 
+        var lines = GroupIntoLines(words);
         var width = (int)Math.Ceiling(pageWidth) + 1;
         var coverage = new int[width + 1];
-        foreach (var word in words)
+        foreach (var segment in lines.SelectMany(l => l.Segments))
         {
-            var left = Math.Clamp((int)Math.Floor(word.BoundingBox.Left), 0, width - 1);
-            var right = Math.Clamp((int)Math.Ceiling(word.BoundingBox.Right), left, width - 1);
+            var left = Math.Clamp((int)Math.Floor(segment.Left), 0, width - 1);
+            var right = Math.Clamp((int)Math.Ceiling(segment.Right), left, width - 1);
             coverage[left]++;
             coverage[right + 1]--;
         }
 
-        var tolerance = Math.Max(2, words.Count / 50);
+        var tolerance = lines.Count / 20;
         int bestStart = -1, bestLength = 0, runStart = -1, crossing = 0;
         for (var x = 0; x < width; x++)
         {
             crossing += coverage[x];
-            var inBand = x >= pageWidth * 0.3 && x <= pageWidth * 0.7;
-            if (inBand && crossing <= tolerance)
+            if (x >= pageWidth * 0.3 && x <= pageWidth * 0.7 && crossing <= tolerance)
             {
                 runStart = runStart < 0 ? x : runStart;
                 if (x - runStart + 1 > bestLength)
@@ -162,7 +183,7 @@ internal static class PdfLayout
         var gutter = bestStart + (bestLength / 2.0);
         var leftLines = GroupIntoLines(words.Where(w => Center(w) < gutter));
         var rightLines = GroupIntoLines(words.Where(w => Center(w) >= gutter));
-        static bool Prose(List<PdfLine> lines) => lines.Count >= 5 && lines.Average(l => l.Words) >= 4;
+        static bool Prose(List<PdfLine> side) => side.Count >= 5 && side.Average(l => l.Words) >= 5;
         return Prose(leftLines) && Prose(rightLines) ? gutter : null;
     }
 }

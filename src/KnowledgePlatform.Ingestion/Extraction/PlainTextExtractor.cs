@@ -18,6 +18,11 @@ public sealed class PlainTextExtractor : IDocumentExtractor
         var start = 0;
         foreach (var (number, line) in Text.Lines(text))
         {
+            if (number % 4096 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             if (string.IsNullOrWhiteSpace(line))
             {
                 blocks.AddParagraph(paragraph.ToString(), [], new SourceSpan(Line: start));
@@ -28,10 +33,6 @@ public sealed class PlainTextExtractor : IDocumentExtractor
             if (paragraph.Length == 0)
             {
                 start = number;
-                if (number % 4096 == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
             }
 
             paragraph.Append(line).Append(' ');

@@ -168,6 +168,22 @@ internal static class Text
         }
     }
 
+    /// <summary>
+    /// Appends a wrapped line of text to what came before: with a space, or directly after a hyphen that
+    /// ends the previous line within a word ("receptor-" + "neprilysin", "555-" + "0199"), keeping the hyphen.
+    /// </summary>
+    public static void AppendWrapped(StringBuilder target, string line)
+    {
+        var continuesWord = target.Length > 1 && target[^1] == '-' && char.IsLetterOrDigit(target[^2])
+            && line.Length > 0 && char.IsLetterOrDigit(line[0]);
+        if (target.Length > 0 && !continuesWord)
+        {
+            target.Append(' ');
+        }
+
+        target.Append(line);
+    }
+
     /// <summary>A list item line as <see cref="ParagraphBlock"/> documents it: "- item", indented two spaces per level.</summary>
     public static string ListItem(string text, int depth = 0) =>
         string.Concat(new string(' ', 2 * Math.Min(depth, 8)), "- ", text);

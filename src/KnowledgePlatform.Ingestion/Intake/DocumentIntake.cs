@@ -16,6 +16,9 @@ public enum IntakeProblem
     InvalidContent,
 }
 
+/// <summary>The accepted document; <paramref name="Duplicate"/> when its latest version already had exactly these bytes.</summary>
+public sealed record IntakeResult(Document Document, bool Duplicate);
+
 public sealed class IntakeException(IntakeProblem problem, string code, string message) : Exception(message)
 {
     public IntakeProblem Problem { get; } = problem;
@@ -25,56 +28,63 @@ public sealed class IntakeException(IntakeProblem problem, string code, string m
 /// <summary>
 /// The start of the document journey, shared by the API, the CLI and the demo seeder: check the
 /// file (size, type, a quick look inside), store it, and write the document and its job in one
-/// transaction. A refused file changes nothing.
+/// transaction. A file with the name of an existing document becomes its next version; identical
+/// bytes are recognised and not ingested again. A refused file changes nothing.
 /// </summary>
 public sealed class DocumentIntake(IFileStore files, IIngestionStore store, IngestionSignal signal, IOptions<IngestionOptions> options)
 {
-    public async Task<Document> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken)
+    public async Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         var temp = Path.GetTempFileName();
         try
         {
-            string hash;
-            long size;
-            await using (var buffer = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous))
+            await using var buffer = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.Asynchronous);
+            var (hash, size) = await CopyBoundedAsync(content, buffer, limit, cancellationToken);
+            if (size == 0) throw new IntakeException(IntakeProblem.Empty, "empty_file", "The file is empty.");
+
+            var head = new byte[Math.Min(size, 8192)];
+            buffer.Position = 0;
+            await buffer.ReadExactlyAsync(head, cancellationToken);
+            var format = Detect(fileName, head);
+            buffer.Position = 0;
+            await Validate(format, buffer, cancellationToken);
+
+            var name = Path.GetFileName(fileName);
+            var existing = await store.FindBySourceAsync(knowledgeBase.TenantId, knowledgeBase.Id, name, cancellationToken);
+            // Same source, same bytes: nothing to do (a failed one may be retried, though).
+            if (existing is not null && existing.ContentHash == hash && existing.Status != DocumentStatus.Failed)
+                return new IntakeResult(existing, Duplicate: true);
+
+            var document = existing ?? new Document
             {
-                (hash, size) = await CopyBoundedAsync(content, buffer, limit, cancellationToken);
-                if (size == 0) throw new IntakeException(IntakeProblem.Empty, "empty_file", "The file is empty.");
+                Id = Ids.New("doc"),
+                TenantId = knowledgeBase.TenantId,
+                KnowledgeBaseId = knowledgeBase.Id,
+                FileName = name,
+                Format = "",
+                SizeBytes = 0,
+                ContentHash = "",
+                StorageKey = "",
+                Version = 0,
+            };
+            document.Version++;
+            document.Format = format.ToString();
+            document.SizeBytes = size;
+            document.ContentHash = hash;
+            document.StorageKey = FileKeys.Version(document, document.Version);
+            document.Status = DocumentStatus.Queued;
+            document.Step = null;
+            document.ProgressPercent = 0;
+            document.Error = null;
+            document.UpdatedAt = DateTimeOffset.UtcNow;
 
-                var head = new byte[Math.Min(size, 8192)];
-                buffer.Position = 0;
-                await buffer.ReadExactlyAsync(head, cancellationToken);
-                var format = Detect(fileName, head);
-                buffer.Position = 0;
-                await Validate(format, buffer, cancellationToken);
-
-                buffer.Position = 0;
-                var key = await files.SaveAsync(knowledgeBase.TenantId, fileName, buffer, cancellationToken);
-                var document = new Document
-                {
-                    Id = Ids.New("doc"),
-                    TenantId = knowledgeBase.TenantId,
-                    KnowledgeBaseId = knowledgeBase.Id,
-                    FileName = Path.GetFileName(fileName),
-                    Format = format.ToString(),
-                    SizeBytes = size,
-                    ContentHash = hash,
-                    StorageKey = key,
-                };
-                var job = new IngestionJob { Id = Ids.New("job"), TenantId = document.TenantId, DocumentId = document.Id };
-                try
-                {
-                    await store.EnqueueAsync(document, job, cancellationToken);
-                }
-                catch
-                {
-                    await files.DeleteAsync(key, CancellationToken.None);
-                    throw;
-                }
-                signal.Notify();
-                return document;
-            }
+            buffer.Position = 0;
+            await files.SaveAsync(document.StorageKey, buffer, cancellationToken);
+            var job = new IngestionJob { Id = Ids.New("job"), TenantId = document.TenantId, DocumentId = document.Id, DocumentVersion = document.Version };
+            await store.EnqueueAsync(document, job, cancellationToken);
+            signal.Notify();
+            return new IntakeResult(document, Duplicate: false);
         }
         finally
         {

@@ -24,6 +24,8 @@ public sealed class IngestionContext(IngestionWork work, Func<int, CancellationT
 {
     public IngestionWork Work { get; } = work;
     public Document Document => Work.Document;
+    /// <summary>The document version this job ingests.</summary>
+    public int Version => Work.Job.DocumentVersion;
     public KnowledgeBase KnowledgeBase => Work.KnowledgeBase;
     public ExtractedDocument? Extracted { get; set; }
     public IReadOnlyList<ChunkDraft>? Drafts { get; set; }

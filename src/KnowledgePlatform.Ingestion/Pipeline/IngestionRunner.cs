@@ -35,18 +35,19 @@ public sealed class IngestionRunner(
         var (job, document) = (work.Job, work.Document);
         var first = job.CompletedStep is null ? 0 : _steps.ToList().FindIndex(s => s.Name == job.CompletedStep) + 1;
         var current = _steps[Math.Min(first, _steps.Count - 1)].Name;
-        var context = new IngestionContext(work, (percent, ct) => store.ReportProgressAsync(job.Id, document.Id, current, percent, ct));
+        var lease = options.Value.Lease;
+        var context = new IngestionContext(work, (percent, ct) => store.ReportProgressAsync(job.Id, document.Id, current, percent, lease, ct));
         try
         {
             for (var i = first; i < _steps.Count; i++)
             {
                 var step = _steps[i];
                 current = step.Name;
-                await store.ReportProgressAsync(job.Id, document.Id, step.Name, 0, cancellationToken);
+                await store.ReportProgressAsync(job.Id, document.Id, step.Name, 0, lease, cancellationToken);
                 await step.RunAsync(context, cancellationToken);
                 if (step.Durable) await store.CompleteStepAsync(job.Id, step.Name, cancellationToken);
             }
-            if (!await store.SucceedAsync(job.Id, document.Id, cancellationToken))
+            if (!await store.SucceedAsync(job.Id, document.Id, job.DocumentVersion, cancellationToken))
             {
                 // Deleted while we worked: take back what the index step added.
                 await index.DeleteDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), cancellationToken);
@@ -61,7 +62,8 @@ public sealed class IngestionRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the lease expires and the job is picked up again, resuming after its last durable step.
+            // Shutting down: give the job back so the next worker resumes it at once, after its last durable step.
+            await store.ReleaseAsync(job.Id, CancellationToken.None);
             throw;
         }
         catch (Exception ex)

@@ -67,11 +67,11 @@ public sealed class EmbedStep(
                 var vector = vectors[j].Vector;
                 if (vector.Length != model.Dimension)
                     throw new InvalidOperationException($"The embedding model returned {vector.Length} dimensions, configured {model.Dimension}.");
-                chunks.Add(ToChunk(context.Document, batch[j], i + j, vector));
+                chunks.Add(ToChunk(context.Document, context.Version, batch[j], i + j, vector));
             }
             await context.ReportAsync((i + batch.Count) * 100 / drafts.Count, cancellationToken);
         }
-        await store.SaveChunksAsync(context.Document.Id, title, chunks, cancellationToken);
+        await store.SaveChunksAsync(context.Document.Id, context.Version, title, chunks, cancellationToken);
         context.Document.Title = title;
         context.Chunks = chunks;
     }
@@ -80,13 +80,14 @@ public sealed class EmbedStep(
     public static string EmbeddingText(string title, ChunkDraft draft) =>
         draft.HeadingPath.Count == 0 ? $"{title}\n{draft.Text}" : $"{title} › {draft.HeadingPathText}\n{draft.Text}";
 
-    private static Chunk ToChunk(Document document, ChunkDraft draft, int ordinal, ReadOnlyMemory<float> vector) => new()
+    private static Chunk ToChunk(Document document, int version, ChunkDraft draft, int ordinal, ReadOnlyMemory<float> vector) => new()
     {
         // Deterministic ids: the same document version always yields the same chunk ids.
-        Id = $"{document.Id}-v{document.Version}-{ordinal:D5}",
+        Id = $"{document.Id}-v{version}-{ordinal:D5}",
         TenantId = document.TenantId,
         KnowledgeBaseId = document.KnowledgeBaseId,
         DocumentId = document.Id,
+        Version = version,
         Ordinal = ordinal,
         Text = draft.Text,
         HeadingPath = draft.HeadingPathText,
@@ -107,7 +108,7 @@ public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IInges
     public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
     {
         var document = context.Document;
-        var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, cancellationToken);
+        var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, context.Version, cancellationToken);
         var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
         var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);

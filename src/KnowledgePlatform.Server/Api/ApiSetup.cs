@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Server.Demo;
+using KnowledgePlatform.Server.Ingestion;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,6 +21,9 @@ public static class ApiSetup
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Complete);
         builder.Services.AddOpenApi("v1");
         builder.Services.AddHealthChecks();
+        builder.Services.AddSignalR().AddJsonProtocol(o =>
+            o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
+        builder.Services.AddHostedService<IngestionProgressRelay>();
 
         // Requests may carry an upload of up to the configured size plus the multipart envelope;
         // the exact limit is enforced by the intake, which answers with a Problem Details 413.
@@ -50,6 +54,7 @@ public static class ApiSetup
             ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
         });
 
+        app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization();
         api.MapKnowledgeBases().MapDocuments().MapQuestions();
         return app;

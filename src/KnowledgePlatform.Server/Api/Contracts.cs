@@ -25,12 +25,12 @@ public sealed record KnowledgeBaseDto(
 }
 
 public sealed record DocumentDto(
-    string Id, string KnowledgeBaseId, string FileName, string Format, long SizeBytes, string? Title, int Version,
+    string Id, string KnowledgeBaseId, string FileName, string Format, long SizeBytes, string? Title, int Version, int? IndexedVersion,
     DocumentStatus Status, string? Step, int ProgressPercent, int ChunkCount, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string StatusUrl)
 {
     public static DocumentDto From(Document d) =>
-        new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.Status, d.Step, d.ProgressPercent,
+        new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
             d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
 }
 

@@ -16,7 +16,7 @@ public static class DocumentEndpoints
         inKb.MapPost("/", Upload)
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
-            .WithSummary("Upload a document (multipart field 'file'); 202 with the URL to follow its ingestion");
+            .WithSummary("Upload a document (multipart field 'file'); 202 with the URL to follow its ingestion. A file named like an existing document becomes its next version; identical content answers 200 with the existing document.");
         inKb.MapGet("/", List).WithSummary("List a knowledge base's documents");
 
         var docs = api.MapGroup("/documents").WithTags("Documents");
@@ -25,7 +25,7 @@ public static class DocumentEndpoints
         return api;
     }
 
-    private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Upload(
+    private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
         string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
     {
         var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
@@ -39,9 +39,10 @@ public static class DocumentEndpoints
         try
         {
             await using var content = file.OpenReadStream();
-            var document = await intake.SubmitAsync(found, file.FileName, content, ct);
+            var (document, duplicate) = await intake.SubmitAsync(found, file.FileName, content, ct);
             var dto = DocumentDto.From(document);
-            return TypedResults.Accepted(dto.StatusUrl, dto);
+            // The same bytes again: nothing new to ingest, the existing document answers.
+            return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
         }
         catch (IntakeException ex)
         {
@@ -80,7 +81,7 @@ public static class DocumentEndpoints
         if (document is null) return ApiProblems.NotFound("document", id);
         await index.DeleteDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), ct);
         await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
-        await files.DeleteAsync(document.StorageKey, ct);
+        await files.DeleteFolderAsync(FileKeys.Document(tenant, document.KnowledgeBaseId, document.Id), ct);
         return TypedResults.NoContent();
     }
 }

@@ -65,11 +65,10 @@ public static class KnowledgeBaseEndpoints
         var tenant = user.TenantId();
         var found = await db.FindKnowledgeBaseAsync(tenant, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        var storageKeys = await db.Documents.Where(d => d.KnowledgeBaseId == found.Id).Select(d => d.StorageKey).ToListAsync(ct);
         // Index first: a crash after this leaves rows that the start-up check removes, never searchable orphans.
         await index.DeleteKnowledgeBaseAsync(tenant, found.Id, ct);
         await db.KnowledgeBases.Where(k => k.Id == found.Id && k.TenantId == tenant).ExecuteDeleteAsync(ct);
-        foreach (var key in storageKeys) await files.DeleteAsync(key, ct);
+        await files.DeleteFolderAsync(FileKeys.KnowledgeBase(tenant, found.Id), ct);
         return TypedResults.NoContent();
     }
 }

@@ -74,6 +74,55 @@ internal static class ExtractionTestFiles
         return builder.Build();
     }
 
+    /// <summary>
+    /// A ruled (grid) table whose header sits above a row with a wrapped, vertically centred cell, then a
+    /// bullet list; the table goes on across a page break, where its column grid repeats without a header.
+    /// </summary>
+    public static byte[] RuledTablePdf()
+    {
+        var builder = new PdfDocumentBuilder();
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var bold = builder.AddStandard14Font(Standard14Font.HelveticaBold);
+        double[] columns = [50, 200, 400];
+
+        var page = builder.AddPage(595, 842);
+        page.AddText("Dosing", 18, new PdfPoint(50, 790), regular);
+        Grid(page, columns, [770, 750, 716, 696]);
+        page.AddText("Drug", 9, new PdfPoint(55, 757), bold);
+        page.AddText("Dose", 9, new PdfPoint(205, 757), bold);
+        page.AddText("Ramipril", 9, new PdfPoint(55, 730), regular);
+        page.AddText("2.5 mg twice daily, then", 9, new PdfPoint(205, 736), regular);
+        page.AddText("double every 2 weeks", 9, new PdfPoint(205, 725), regular);
+        page.AddText("Bisoprolol", 9, new PdfPoint(55, 703), regular);
+        page.AddText("1.25 mg once daily", 9, new PdfPoint(205, 703), regular);
+
+        var second = builder.AddPage(595, 842);
+        Grid(second, columns, [800, 780]);
+        second.AddText("Eplerenone", 9, new PdfPoint(55, 787), regular);
+        second.AddText("25 mg once daily", 9, new PdfPoint(205, 787), regular);
+        second.AddText("Check before you start:", 10, new PdfPoint(50, 750), regular);
+        second.AddText("•", 10, new PdfPoint(60, 736), regular);
+        second.AddText("kidney function and potassium, measured", 10, new PdfPoint(75, 736), regular);
+        second.AddText("within the last month", 10, new PdfPoint(75, 723), regular);
+        second.AddText("•", 10, new PdfPoint(60, 710), regular);
+        second.AddText("blood pressure", 10, new PdfPoint(75, 710), regular);
+        second.AddText("The team reviews every dose change.", 10, new PdfPoint(50, 690), regular);
+        return builder.Build();
+
+        static void Grid(PdfPageBuilder page, double[] columns, double[] rows)
+        {
+            foreach (var y in rows)
+            {
+                page.DrawLine(new PdfPoint(columns[0], y), new PdfPoint(columns[^1], y), 0.5);
+            }
+
+            foreach (var x in columns)
+            {
+                page.DrawLine(new PdfPoint(x, rows[0]), new PdfPoint(x, rows[^1]), 0.5);
+            }
+        }
+    }
+
     /// <summary>A page with a drawing but no text, like a scan.</summary>
     public static byte[] TextlessPdf()
     {

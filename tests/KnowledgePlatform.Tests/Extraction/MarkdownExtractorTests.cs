@@ -31,6 +31,10 @@ public sealed class MarkdownExtractorTests
 
         Click **Reset**.
 
+        ### Can I change my email?
+
+        Yes, under Profile.
+
         ### Is there a mobile app
 
         Not yet.
@@ -85,11 +89,16 @@ public sealed class MarkdownExtractorTests
     {
         var document = await Extract(new MarkdownExtractor(), Guide);
 
-        var qa = Assert.Single(document.Blocks.OfType<QuestionAnswerBlock>());
-        Assert.Equal("How do I reset my password?", qa.Question);
-        Assert.Equal("Open the settings page.\nClick Reset.", qa.Answer);
-        Assert.Equal(["User Guide", "FAQ"], qa.HeadingPath);
-        Assert.Equal(19, qa.Source.Line);
+        var qas = document.Blocks.OfType<QuestionAnswerBlock>().ToList();
+        Assert.Equal(2, qas.Count);
+        Assert.Equal("How do I reset my password?", qas[0].Question);
+        Assert.Equal("Open the settings page.\nClick Reset.", qas[0].Answer);
+        Assert.Equal(["User Guide", "FAQ"], qas[0].HeadingPath);
+        Assert.Equal(19, qas[0].Source.Line);
+
+        // The next question is a sibling, not a child, of the previous one.
+        Assert.Equal("Can I change my email?", qas[1].Question);
+        Assert.Equal(["User Guide", "FAQ"], qas[1].HeadingPath);
 
         // A heading without '?' is an ordinary heading.
         var last = Assert.IsType<ParagraphBlock>(document.Blocks[^1]);
@@ -103,6 +112,15 @@ public sealed class MarkdownExtractorTests
 
         Assert.Null(document.Title);
         Assert.Equal(["Only a section"], document.Blocks[0].HeadingPath);
+    }
+
+    [Fact]
+    public async Task Markdown_raw_html_keeps_its_text_and_drops_comments()
+    {
+        var document = await Extract(new MarkdownExtractor(), "<!-- draft -->\n\n<details>\n<summary>More</summary>\nHidden text.\n</details>\n");
+
+        var block = Assert.IsType<ParagraphBlock>(Assert.Single(document.Blocks));
+        Assert.Equal("More Hidden text.", block.Text);
     }
 
     [Theory]

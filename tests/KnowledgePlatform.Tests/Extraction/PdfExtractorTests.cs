@@ -45,6 +45,39 @@ public sealed class PdfExtractorTests
     }
 
     [Fact]
+    public async Task Pdf_ruled_table_keeps_wrapped_cells_in_their_row_under_the_header()
+    {
+        var document = await Extract(new PdfExtractor(), RuledTablePdf());
+
+        var table = document.Blocks.OfType<TableBlock>().First();
+        Assert.Equal(["Drug", "Dose"], table.Header);
+        Assert.Equal(["Ramipril", "2.5 mg twice daily, then double every 2 weeks"], table.Rows[0]);
+        Assert.Equal(["Bisoprolol", "1.25 mg once daily"], table.Rows[1]);
+        Assert.Equal(["Dosing"], table.HeadingPath);
+    }
+
+    [Fact]
+    public async Task Pdf_table_continued_on_the_next_page_keeps_its_header()
+    {
+        var document = await Extract(new PdfExtractor(), RuledTablePdf());
+
+        var continued = document.Blocks.OfType<TableBlock>().Single(t => t.Source.Page == 2);
+        Assert.Equal(["Drug", "Dose"], continued.Header);
+        Assert.Equal([["Eplerenone", "25 mg once daily"]], continued.Rows);
+    }
+
+    [Fact]
+    public async Task Pdf_bullet_items_become_one_list_block()
+    {
+        var document = await Extract(new PdfExtractor(), RuledTablePdf());
+
+        var texts = document.Blocks.OfType<ParagraphBlock>().Select(p => p.Text).ToList();
+        Assert.Equal(
+            ["Check before you start:", "- kidney function and potassium, measured within the last month\n- blood pressure", "The team reviews every dose change."],
+            texts);
+    }
+
+    [Fact]
     public async Task Pdf_two_column_page_is_read_column_by_column()
     {
         var document = await Extract(new PdfExtractor(), TwoColumnPdf());

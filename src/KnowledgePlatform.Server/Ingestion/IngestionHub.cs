@@ -1,0 +1,90 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePlatform.Server.Ingestion;
+
+/// <summary>What listeners receive for every change of a document's ingestion state.</summary>
+public sealed record DocumentProgress(
+    string DocumentId, string KnowledgeBaseId, string FileName, int Version, DocumentStatus Status,
+    string? Step, int ProgressPercent, int ChunkCount, string? Error, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Pushes ingestion progress to the portal and other listeners (SignalR, method "progress").
+/// Each connection joins its tenant's group and hears only that tenant's documents.
+/// </summary>
+[Authorize]
+public sealed class IngestionHub : Hub
+{
+    public const string Path = "/hubs/ingestion";
+    private static int _connections;
+
+    public static bool HasListeners => Volatile.Read(ref _connections) > 0;
+
+    public static string Group(string tenantId) => "tenant:" + tenantId;
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(Context.User!.TenantId()));
+        Interlocked.Increment(ref _connections);
+        await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        Interlocked.Decrement(ref _connections);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
+
+/// <summary>
+/// Relays document changes from the database to the hub. Reading the database (rather than events
+/// inside this process) means progress from separate worker processes reaches listeners the same way.
+/// </summary>
+public sealed class IngestionProgressRelay(IServiceScopeFactory scopes, IHubContext<IngestionHub> hub, TimeProvider clock, ILogger<IngestionProgressRelay> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var watermark = clock.GetUtcNow();
+        using var timer = new PeriodicTimer(Interval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            if (!IngestionHub.HasListeners)
+            {
+                watermark = clock.GetUtcNow();
+                continue;
+            }
+            try
+            {
+                watermark = await RelayChangesSinceAsync(watermark, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not relay ingestion progress; retrying");
+            }
+        }
+    }
+
+    private async Task<DateTimeOffset> RelayChangesSinceAsync(DateTimeOffset watermark, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        var changed = await db.Documents.AsNoTracking()
+            .Where(d => d.UpdatedAt > watermark)
+            .OrderBy(d => d.UpdatedAt)
+            .Take(500)
+            .ToListAsync(ct);
+        foreach (var d in changed)
+        {
+            var progress = new DocumentProgress(d.Id, d.KnowledgeBaseId, d.FileName, d.Version, d.Status, d.Step, d.ProgressPercent, d.ChunkCount, d.Error, d.UpdatedAt);
+            await hub.Clients.Group(IngestionHub.Group(d.TenantId)).SendAsync("progress", progress, ct);
+        }
+        return changed.Count > 0 ? changed[^1].UpdatedAt : watermark;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.Infrastructure.Metadata;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>Re-uploads make versions that replace each other atomically; identical bytes are not ingested twice.</summary>
+public sealed class VersioningTests : IAsyncLifetime
+{
+    private static string Manual(int version) => $"""
+        # Sweep S2 filter care
+
+        ## Cleaning the filter
+        Rinse the HEPA filter under cold water every {version * 7} days and let it dry for 24 hours before refitting it.
+        This is revision {version} of the filter care guide for the robot vacuum.
+
+        ## Replacing the filter
+        Replace the filter every {version * 3} months, or sooner if the suction warning light stays on after cleaning.
+        """;
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _client = null!;
+    private string _key = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = new PlatformHost(_data);
+        _key = await _host.CreateTenantAsync("acme", "support", _ct);
+        _client = _host.Client(_key);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<JsonElement> UploadAndWaitAsync(string content)
+    {
+        using var upload = await PlatformHost.UploadAsync(_client, "support", "filter-care.md", content, _ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return await PlatformHost.WaitForIngestionAsync(_client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+    }
+
+    private async Task<IReadOnlyList<string>> SearchChunkIdsAsync()
+    {
+        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how often should I rinse the HEPA filter of the vacuum", top = 10 }, _ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return result.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("chunkId").GetString()!).ToList();
+    }
+
+    [Fact]
+    public async Task A_reupload_becomes_the_next_version_and_searches_never_see_both_or_neither()
+    {
+        var first = await UploadAndWaitAsync(Manual(1));
+        Assert.Equal(1, first.GetProperty("version").GetInt32());
+
+        // Search continuously while version 2 replaces version 1.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        var observed = new List<IReadOnlyList<string>>();
+        var searching = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+                observed.Add(await SearchChunkIdsAsync());
+        }, _ct);
+        var second = await UploadAndWaitAsync(Manual(2));
+        await Task.Delay(300, _ct);
+        await stop.CancelAsync();
+        await searching.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+        Assert.Equal(first.GetProperty("id").GetString(), second.GetProperty("id").GetString());
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+        Assert.Equal(2, second.GetProperty("indexedVersion").GetInt32());
+        Assert.True(observed.Count >= 3, $"only {observed.Count} searches ran during the replacement");
+        foreach (var ids in observed)
+        {
+            Assert.NotEmpty(ids);
+            var versions = ids.Select(id => id.Contains("-v1-", StringComparison.Ordinal) ? 1 : 2).Distinct().ToList();
+            Assert.Single(versions);
+        }
+        Assert.All(await SearchChunkIdsAsync(), id => Assert.Contains("-v2-", id, StringComparison.Ordinal));
+
+        // The database keeps only the indexed version's chunks.
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        Assert.All(await db.Chunks.Where(c => c.DocumentId == first.GetProperty("id").GetString()).ToListAsync(_ct), c => Assert.Equal(2, c.Version));
+    }
+
+    [Fact]
+    public async Task Identical_content_is_recognised_and_not_ingested_again()
+    {
+        var first = await UploadAndWaitAsync(Manual(1));
+
+        using var again = await PlatformHost.UploadAsync(_client, "support", "filter-care.md", Manual(1), _ct);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var document = await again.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.Equal(first.GetProperty("id").GetString(), document.GetProperty("id").GetString());
+        Assert.Equal(1, document.GetProperty("version").GetInt32());
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        Assert.Equal(1, await db.IngestionJobs.CountAsync(_ct));
+    }
+
+    [Fact]
+    public async Task Progress_is_pushed_over_signalr_step_by_step_until_ready()
+    {
+        var events = new List<JsonElement>();
+        var ready = new TaskCompletionSource();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = _key)
+            .Build();
+        connection.On<JsonElement>("progress", p =>
+        {
+            lock (events) events.Add(p);
+            if (p.GetProperty("status").GetString() == "ready") ready.TrySetResult();
+        });
+        await connection.StartAsync(_ct);
+
+        await UploadAndWaitAsync(Manual(1));
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), _ct);
+
+        lock (events)
+        {
+            Assert.All(events, e => Assert.Equal("filter-care.md", e.GetProperty("fileName").GetString()));
+            Assert.Equal(100, events[^1].GetProperty("progressPercent").GetInt32());
+            Assert.True(events[^1].GetProperty("chunkCount").GetInt32() > 0);
+        }
+    }
+
+    [Fact]
+    public async Task Another_tenant_hears_nothing_of_our_ingestion()
+    {
+        var otherKey = await _host.CreateTenantAsync("globex", "kb", _ct);
+        var heard = 0;
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = otherKey)
+            .Build();
+        connection.On<JsonElement>("progress", _ => Interlocked.Increment(ref heard));
+        await connection.StartAsync(_ct);
+
+        await UploadAndWaitAsync(Manual(1));
+        await Task.Delay(600, _ct);
+
+        Assert.Equal(0, heard);
+    }
+
+    [Fact]
+    public async Task The_hub_refuses_a_connection_without_a_key()
+    {
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion")).Build();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync(_ct));
+    }
+}
