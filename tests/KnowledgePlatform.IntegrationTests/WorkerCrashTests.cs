@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Reflection;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Infrastructure.Metadata;
+using Microsoft.EntityFrameworkCore;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>The worker process killed mid-ingestion (SIGKILL), then stopped gracefully (SIGTERM): nothing is lost or duplicated.</summary>
+public sealed class WorkerCrashTests : IDisposable
+{
+    private const int DocumentCount = 200;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+
+    public void Dispose() => Directory.Delete(_data, recursive: true);
+
+    private static string Document(int i) => $"""
+        # Service bulletin {i}
+
+        ## Symptom
+        Unit batch {i} may show error code E{i % 12 + 1:D2} after firmware {i % 5}.{i % 7}. Customers report the fault after {i + 3} hours of use.
+
+        ## Remedy
+        Reset the unit, install firmware {i % 5}.{i % 7 + 1} and recalibrate sensor {i % 4}. Escalate bulletin {i} to tier two if it persists.
+        """;
+
+    private KnowledgeDbContext Db() =>
+        new(new DbContextOptionsBuilder<KnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False").Options);
+
+    private async Task<int> ReadyCountAsync()
+    {
+        await using var db = Db();
+        return await db.Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
+    }
+
+    private Process StartWorker()
+    {
+        var assembly = typeof(WorkerCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerAssembly").Value!;
+        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(assembly)])
+        {
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["Storage__DataPath"] = _data,
+                ["Ingestion__Lease"] = "00:00:03",
+                ["Ingestion__PollInterval"] = "00:00:00.200",
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["DOTNET_ENVIRONMENT"] = "Production",
+            },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task WaitUntilAsync(Func<int, bool> condition, Process worker, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(await ReadyCountAsync()))
+        {
+            Assert.False(worker.HasExited, $"the worker exited with code {(worker.HasExited ? worker.ExitCode : 0)}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out with {await ReadyCountAsync()} of {DocumentCount} ready");
+            await Task.Delay(100, _ct);
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_worker_resumes_and_every_chunk_is_indexed_exactly_once()
+    {
+        // Queue the documents through the real API, with no worker in the server.
+        await using (var api = new PlatformHost(_data, new Dictionary<string, string> { ["Ingestion:Workers"] = "0" }))
+        {
+            var key = await api.CreateTenantAsync("acme", "bulletins", _ct);
+            using var client = api.Client(key);
+            for (var i = 0; i < DocumentCount; i++)
+            {
+                using var response = await PlatformHost.UploadAsync(client, "bulletins", $"bulletin-{i:D3}.md", Document(i), _ct);
+                response.EnsureSuccessStatusCode();
+            }
+        }
+
+        var first = StartWorker();
+        await WaitUntilAsync(ready => ready >= 30, first, TimeSpan.FromMinutes(3));
+        first.Kill(); // SIGKILL: no chance to clean up
+        await first.WaitForExitAsync(_ct);
+        Assert.InRange(await ReadyCountAsync(), 30, DocumentCount - 1);
+
+        var second = StartWorker();
+        await WaitUntilAsync(ready => ready >= 100, second, TimeSpan.FromMinutes(3));
+        using (var term = Process.Start("kill", ["-TERM", second.Id.ToString()])) await term.WaitForExitAsync(_ct);
+        await second.WaitForExitAsync(_ct);
+        Assert.Equal(0, second.ExitCode);
+        await using (var db = Db())
+            Assert.Equal(0, await db.IngestionJobs.CountAsync(j => j.Status == JobStatus.Running, _ct)); // given back, not abandoned
+
+        var third = StartWorker();
+        await WaitUntilAsync(ready => ready == DocumentCount, third, TimeSpan.FromMinutes(5));
+        using (var term = Process.Start("kill", ["-TERM", third.Id.ToString()])) await term.WaitForExitAsync(_ct);
+        await third.WaitForExitAsync(_ct);
+
+        await using var check = Db();
+        var documents = await check.Documents.ToListAsync(_ct);
+        Assert.All(documents, d => Assert.Equal((DocumentStatus.Ready, (int?)1), (d.Status, d.IndexedVersion)));
+        Assert.All(await check.IngestionJobs.ToListAsync(_ct), j => Assert.Equal(JobStatus.Succeeded, j.Status));
+        var chunks = await check.Chunks.ToListAsync(_ct);
+        Assert.Equal(documents.Sum(d => d.ChunkCount), chunks.Count);
+        Assert.Equal(chunks.Count, chunks.Select(c => c.Id).Distinct().Count());
+
+        // Opened as it was left on disk, without the start-up repair.
+        using var index = new EmbeddedChunkIndex(Path.Combine(_data, "index"), 384);
+        var (rows, vectors) = index.Inventory();
+        var kb = Assert.Single(rows.Keys);
+        Assert.Equal(chunks.Count, rows[kb]);
+        Assert.Equal(chunks.Count, vectors[kb]);
+        var tenant = documents[0].TenantId;
+        foreach (var sample in documents.Take(20))
+        {
+            var hits = await index.SearchKeywordAsync(new ChunkFilter(tenant, [kb]) { DocumentIds = [sample.Id] }, "bulletin remedy symptom", 50, _ct);
+            Assert.Equal(sample.ChunkCount, hits.Count);
+        }
+    }
+}
