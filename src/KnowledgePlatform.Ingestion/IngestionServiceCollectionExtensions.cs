@@ -2,7 +2,9 @@ using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Core.Policies;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace KnowledgePlatform.Ingestion;
@@ -24,8 +26,11 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<Chunker>();
         builder.Services.AddSingleton<IngestionSignal>();
 
-        // The chain, in order: extract → chunk → embed → index.
+        builder.Services.TryAddSingleton(new Redactor());
+
+        // The chain, in order: extract → redact → chunk → embed → index.
         builder.Services.AddScoped<IIngestionStep, ExtractStep>();
+        builder.Services.AddScoped<IIngestionStep, RedactStep>();
         builder.Services.AddScoped<IIngestionStep, ChunkStep>();
         builder.Services.AddScoped<IIngestionStep, EmbedStep>();
         builder.Services.AddScoped<IIngestionStep, IndexStep>();

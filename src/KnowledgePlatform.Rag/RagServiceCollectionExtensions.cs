@@ -1,6 +1,8 @@
+using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace KnowledgePlatform.Rag;
@@ -17,6 +19,8 @@ public static class RagServiceCollectionExtensions
         builder.Services.AddSingleton<Retriever>();
         builder.Services.AddSingleton<IAnswerGenerator, ExtractiveAnswerer>();
         builder.Services.AddSingleton<AnswerService>();
+        builder.Services.TryAddSingleton(new Redactor());
+        builder.Services.AddSingleton<PolicyEnforcer>();
         return builder;
     }
 }

@@ -12,6 +12,7 @@ builder.AddStorage();
 builder.AddIngestion(runWorkers: true);
 builder.AddRag();
 builder.AddApiKeyAuthentication();
+builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
 

@@ -5,7 +5,15 @@ public sealed class Tenant
 {
     public required string Id { get; init; }
     public required string Name { get; set; }
+    /// <summary>The attached policy template (see <see cref="Policies.PolicyTemplates"/>); null means the default policy.</summary>
+    public string? PolicyTemplate { get; set; }
+    /// <summary>The tenant's tightening of its template.</summary>
+    public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The policy in force: the template, tightened by the tenant's overrides.</summary>
+    public Policies.SecurityPolicy EffectivePolicy() =>
+        (Policies.PolicyTemplates.Find(PolicyTemplate) ?? Policies.PolicyTemplates.Default).Tighten(PolicyOverrides ?? new());
 }
 
 /// <summary>A credential that belongs to one tenant. Only the SHA-256 hash of the secret is stored.</summary>
@@ -17,9 +25,45 @@ public sealed class ApiKey
     /// <summary>The first characters of the key, shown to people to tell keys apart.</summary>
     public required string Prefix { get; init; }
     public required string Hash { get; init; }
+    /// <summary>What the key may do; see <see cref="ApiScopes"/>.</summary>
+    public IReadOnlyList<string> Scopes { get; set; } = ApiScopes.All;
+    /// <summary>When set, the only knowledge bases (ids) the key can reach; others answer 404.</summary>
+    public IReadOnlyList<string>? KnowledgeBaseIds { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}
+
+/// <summary>The scopes of API keys: read (list, search), ask, ingest (upload, delete documents), admin (everything else).</summary>
+public static class ApiScopes
+{
+    public const string Read = "read";
+    public const string Ask = "ask";
+    public const string Ingest = "ingest";
+    public const string Admin = "admin";
+
+    public static IReadOnlyList<string> All { get; } = [Read, Ask, Ingest, Admin];
+}
+
+/// <summary>An append-only record of who did what through which channel, with content redacted per policy.</summary>
+public sealed class AuditRecord
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>The key (or user) that acted.</summary>
+    public required string Actor { get; init; }
+    /// <summary>api, widget, portal, cli.</summary>
+    public required string Channel { get; init; }
+    /// <summary>For example ask, search, document.upload, document.delete, key.create, policy.update.</summary>
+    public required string Action { get; init; }
+    /// <summary>The id the action was about (knowledge base, document, key).</summary>
+    public string? Subject { get; init; }
+    /// <summary>Redacted question, cited chunk ids, policy actions taken: JSON.</summary>
+    public string? Detail { get; init; }
 }
 
 public enum Vertical

@@ -47,5 +47,8 @@ public interface IIngestionStore
     Task ReleaseAsync(string jobId, CancellationToken cancellationToken);
 }
 
-/// <summary>A claimed job with the document and knowledge base it is about.</summary>
-public sealed record IngestionWork(IngestionJob Job, Document Document, KnowledgeBase KnowledgeBase);
+/// <summary>A claimed job with the document and knowledge base it is about, and the tenant's policy in force.</summary>
+public sealed record IngestionWork(IngestionJob Job, Document Document, KnowledgeBase KnowledgeBase)
+{
+    public Policies.SecurityPolicy Policy { get; init; } = Policies.PolicyTemplates.Default;
+}

@@ -69,7 +69,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, cancellationToken);
             await db.Documents.Where(d => d.Id == document.Id && d.Version == job.DocumentVersion)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), cancellationToken);
-            return new IngestionWork(job, document, kb);
+            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, cancellationToken) };
         }
         return null;
     }

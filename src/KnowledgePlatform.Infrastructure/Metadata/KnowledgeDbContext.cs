@@ -1,5 +1,8 @@
 using KnowledgePlatform.Core.Domain;
+using System.Text.Json;
+using KnowledgePlatform.Core.Policies;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KnowledgePlatform.Infrastructure.Metadata;
@@ -13,6 +16,7 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
     public DbSet<Document> Documents => Set<Document>();
     public DbSet<Chunk> Chunks => Set<Chunk>();
     public DbSet<IngestionJob> IngestionJobs => Set<IngestionJob>();
+    public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -24,6 +28,18 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
         }
     }
 
+    /// <summary>Small value objects are stored as JSON text, the same on SQLite and PostgreSQL.</summary>
+    private static ValueConverter<T, string> Json<T>() => new(
+        v => JsonSerializer.Serialize(v, JsonOptions),
+        v => JsonSerializer.Deserialize<T>(v, JsonOptions)!);
+
+    private static ValueComparer<IReadOnlyList<string>?> ListComparer() => new(
+        (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
+        v => v == null ? 0 : v.Aggregate(17, (h, s) => h * 31 + s.GetHashCode(StringComparison.Ordinal)),
+        v => v == null ? null : v.ToList());
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Tenant>(e =>
@@ -31,6 +47,14 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             e.HasKey(t => t.Id);
             e.Property(t => t.Id).HasMaxLength(64);
             e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.PolicyOverrides).HasConversion(Json<PolicyOverrides?>());
+        });
+
+        modelBuilder.Entity<AuditRecord>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.HasIndex(a => new { a.TenantId, a.At });
+            e.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId);
         });
 
         modelBuilder.Entity<ApiKey>(e =>
@@ -40,6 +64,8 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             e.HasIndex(k => k.Hash).IsUnique();
             e.HasIndex(k => k.TenantId);
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
+            e.Property(k => k.Scopes).HasConversion(Json<IReadOnlyList<string>>(), ListComparer());
+            e.Property(k => k.KnowledgeBaseIds).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
         });
 
         modelBuilder.Entity<KnowledgeBase>(e =>

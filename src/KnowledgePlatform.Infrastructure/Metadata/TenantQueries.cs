@@ -9,4 +9,11 @@ public static class TenantQueries
     /// <summary>A knowledge base of the tenant by id or by name; another tenant's is simply not found.</summary>
     public static Task<KnowledgeBase?> FindKnowledgeBaseAsync(this KnowledgeDbContext db, string tenantId, string idOrName, CancellationToken cancellationToken) =>
         db.KnowledgeBases.AsNoTracking().FirstOrDefaultAsync(k => k.TenantId == tenantId && (k.Id == idOrName || k.Name == idOrName), cancellationToken);
+
+    /// <summary>The policy in force for the tenant.</summary>
+    public static async Task<Core.Policies.SecurityPolicy> PolicyOfAsync(this KnowledgeDbContext db, string tenantId, CancellationToken cancellationToken)
+    {
+        var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
+        return tenant?.EffectivePolicy() ?? Core.Policies.PolicyTemplates.Default;
+    }
 }

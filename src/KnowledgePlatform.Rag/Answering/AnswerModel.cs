@@ -7,6 +7,7 @@ public enum AnswerStatus
 {
     Answered,
     InsufficientEvidence,
+    RefusedByPolicy,
 }
 
 /// <summary>A checkable source of an answer: which document, where in it, and the exact words used.</summary>

@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
+using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,6 +26,7 @@ public static class ApiSetup
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
+        builder.Services.AddScoped<AuditLog>();
 
         // Requests may carry an upload of up to the configured size plus the multipart envelope;
         // the exact limit is enforced by the intake, which answers with a Problem Details 413.
@@ -43,6 +46,7 @@ public static class ApiSetup
         });
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -55,8 +59,8 @@ public static class ApiSetup
         });
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
-        var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapKnowledgeBases().MapDocuments().MapQuestions();
+        var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
+        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapAdministration();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Core.Domain;
 using System.Security.Claims;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
@@ -14,21 +15,22 @@ public static class DocumentEndpoints
     {
         var inKb = api.MapGroup("/knowledge-bases/{kb}/documents").WithTags("Documents");
         inKb.MapPost("/", Upload)
+            .RequireAuthorization(ApiScopes.Ingest)
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Upload a document (multipart field 'file'); 202 with the URL to follow its ingestion. A file named like an existing document becomes its next version; identical content answers 200 with the existing document.");
-        inKb.MapGet("/", List).WithSummary("List a knowledge base's documents");
+        inKb.MapGet("/", List).RequireAuthorization(ApiScopes.Read).WithSummary("List a knowledge base's documents");
 
         var docs = api.MapGroup("/documents").WithTags("Documents");
-        docs.MapGet("/{id}", Get).WithSummary("A document's ingestion status");
-        docs.MapDelete("/{id}", Delete).WithSummary("Delete a document and remove its chunks from every index");
+        docs.MapGet("/{id}", Get).RequireAuthorization(ApiScopes.Read).WithSummary("A document's ingestion status");
+        docs.MapDelete("/{id}", Delete).RequireAuthorization(ApiScopes.Ingest).WithSummary("Delete a document and remove its chunks from every index");
         return api;
     }
 
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
         string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         if (!request.HasFormContentType)
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "Upload the file as multipart/form-data in a field named 'file'.");
@@ -59,7 +61,7 @@ public static class DocumentEndpoints
 
     private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         var documents = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId)
             .OrderBy(d => d.FileName).ToListAsync(ct);
@@ -70,7 +72,7 @@ public static class DocumentEndpoints
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        return document is null ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
+        return document is null || !user.CanReach(document.KnowledgeBaseId) ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -78,7 +80,7 @@ public static class DocumentEndpoints
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        if (document is null) return ApiProblems.NotFound("document", id);
+        if (document is null || !user.CanReach(document.KnowledgeBaseId)) return ApiProblems.NotFound("document", id);
         await index.DeleteDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), ct);
         await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
         await files.DeleteFolderAsync(FileKeys.Document(tenant, document.KnowledgeBaseId, document.Id), ct);

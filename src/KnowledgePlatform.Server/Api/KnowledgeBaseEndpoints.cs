@@ -13,10 +13,10 @@ public static class KnowledgeBaseEndpoints
     public static RouteGroupBuilder MapKnowledgeBases(this RouteGroupBuilder api)
     {
         var kbs = api.MapGroup("/knowledge-bases").WithTags("Knowledge bases");
-        kbs.MapPost("/", Create).WithSummary("Create a knowledge base");
-        kbs.MapGet("/", List).WithSummary("List the tenant's knowledge bases");
-        kbs.MapGet("/{kb}", Get).WithSummary("Get a knowledge base by id or name");
-        kbs.MapDelete("/{kb}", Delete).WithSummary("Delete a knowledge base, its documents and every indexed chunk");
+        kbs.MapPost("/", Create).RequireAuthorization(ApiScopes.Admin).WithSummary("Create a knowledge base");
+        kbs.MapGet("/", List).RequireAuthorization(ApiScopes.Read).WithSummary("List the tenant's knowledge bases");
+        kbs.MapGet("/{kb}", Get).RequireAuthorization(ApiScopes.Read).WithSummary("Get a knowledge base by id or name");
+        kbs.MapDelete("/{kb}", Delete).RequireAuthorization(ApiScopes.Admin).WithSummary("Delete a knowledge base, its documents and every indexed chunk");
         return api;
     }
 
@@ -45,7 +45,8 @@ public static class KnowledgeBaseEndpoints
     private static async Task<Ok<List<KnowledgeBaseDto>>> List(ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
         var tenant = user.TenantId();
-        var kbs = await db.KnowledgeBases.AsNoTracking().Where(k => k.TenantId == tenant).OrderBy(k => k.Name).ToListAsync(ct);
+        var kbs = (await db.KnowledgeBases.AsNoTracking().Where(k => k.TenantId == tenant).OrderBy(k => k.Name).ToListAsync(ct))
+            .Where(k => user.CanReach(k.Id)).ToList();
         var counts = await db.Documents.Where(d => d.TenantId == tenant).GroupBy(d => d.KnowledgeBaseId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
         return TypedResults.Ok(kbs.Select(k => KnowledgeBaseDto.From(k, counts.GetValueOrDefault(k.Id))).ToList());
@@ -53,7 +54,7 @@ public static class KnowledgeBaseEndpoints
 
     private static async Task<Results<Ok<KnowledgeBaseDto>, ProblemHttpResult>> Get(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         var count = await db.Documents.CountAsync(d => d.KnowledgeBaseId == found.Id, ct);
         return TypedResults.Ok(KnowledgeBaseDto.From(found, count));
@@ -63,7 +64,7 @@ public static class KnowledgeBaseEndpoints
         string kb, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, CancellationToken ct)
     {
         var tenant = user.TenantId();
-        var found = await db.FindKnowledgeBaseAsync(tenant, kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         // Index first: a crash after this leaves rows that the start-up check removes, never searchable orphans.
         await index.DeleteKnowledgeBaseAsync(tenant, found.Id, ct);

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Core.Domain;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
@@ -5,6 +6,7 @@ using System.Text;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
+using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,8 +19,9 @@ public static class QuestionEndpoints
     public static RouteGroupBuilder MapQuestions(this RouteGroupBuilder api)
     {
         var kb = api.MapGroup("/knowledge-bases/{kb}").WithTags("Questions");
-        kb.MapPost("/search", Search).WithSummary("Hybrid search: ranked chunks with dense, BM25 and fused scores");
+        kb.MapPost("/search", Search).RequireAuthorization(ApiScopes.Read).WithSummary("Hybrid search: ranked chunks with dense, BM25 and fused scores");
         kb.MapPost("/ask", Ask)
+            .RequireAuthorization(ApiScopes.Ask)
             .Produces<AskResponse>(contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .WithSummary("A grounded answer with citations; \"stream\": true streams Server-Sent Events (delta, citations, done)");
@@ -26,35 +29,54 @@ public static class QuestionEndpoints
     }
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> Search(
-        string kb, SearchRequest request, ClaimsPrincipal user, KnowledgeDbContext db, Retriever retriever, CancellationToken ct)
+        string kb, SearchRequest request, ClaimsPrincipal user, KnowledgeDbContext db, Retriever retriever,
+        PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
     {
         if (Invalid(request.Query, "query") is { } problem) return problem;
         if (request.Top is < 1 or > 100) return ApiProblems.Validation("invalid_top", "top must be between 1 and 100.");
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
+        var policy = await db.PolicyOfAsync(found.TenantId, ct);
+        var actions = new PolicyActions();
         var result = await retriever.SearchAsync(new RetrievalRequest(found.TenantId, [found.Id], request.Query) { Top = request.Top }, ct);
+        var hits = result.Hits.Select(h => SearchHitDto.From(h) with { Text = enforcer.Redact(policy, h.Chunk.Text, actions) }).ToList();
+        await audit.RecordAsync(user, "search", found.Id,
+            new { query = enforcer.Redact(policy, request.Query, actions), hits = hits.Select(h => h.ChunkId), actions.Redactions }, ct);
         return TypedResults.Ok(new SearchResponse(
-            request.Query,
-            result.Hits.Select(SearchHitDto.From).ToList(),
-            new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds)));
+            request.Query, hits, new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds)));
     }
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, CancellationToken ct)
+        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers,
+        PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
+        // The tenant's policy applies here, identically for every channel that asks.
+        var policy = await db.PolicyOfAsync(found.TenantId, ct);
+        var actions = new PolicyActions();
         var retrieval = new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top };
-        if (request.Stream) return TypedResults.ServerSentEvents(Stream(answers.AskAsync(retrieval, ct), ct));
+        var events = PolicyEnforcer.BlockedTopic(policy, request.Question) is { } topic
+            ? PolicyEnforcer.Refuse(policy, topic, actions)
+            : enforcer.EnforceAsync(policy, answers.AskAsync(retrieval, ct), actions, ct);
+        events = Audited(events, e => audit.RecordAsync(user, "ask", found.Id, new
+        {
+            question = enforcer.Redact(policy, request.Question, actions),
+            status = e.Done?.Status,
+            cited = e.Citations.Select(c => c.ChunkId),
+            policy = actions,
+        }, CancellationToken.None));
+
+        if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
 
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerCompleted? done = null;
-        await foreach (var e in answers.AskAsync(retrieval, ct))
+        await foreach (var e in events.WithCancellation(ct))
         {
             switch (e)
             {
@@ -64,6 +86,22 @@ public static class QuestionEndpoints
             }
         }
         return TypedResults.Ok(new AskResponse(text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations));
+    }
+
+    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations);
+
+    /// <summary>Passes the answer through and records it in the audit log once it is complete.</summary>
+    private static async IAsyncEnumerable<AnswerEvent> Audited(IAsyncEnumerable<AnswerEvent> events, Func<AnswerSummary, Task> record)
+    {
+        AnswerCompleted? done = null;
+        IReadOnlyList<Citation> citations = [];
+        await foreach (var e in events)
+        {
+            if (e is AnswerCompleted c) done = c;
+            if (e is AnswerCitations cs) citations = cs.Citations;
+            yield return e;
+        }
+        await record(new AnswerSummary(done, citations));
     }
 
     /// <summary>delta events carry text, then one citations event, then done; a failure ends with an error event.</summary>

@@ -30,6 +30,8 @@ public sealed class DemoTenant
     public string KnowledgeBase { get; set; } = "";
     public Vertical Vertical { get; set; }
     public string Folder { get; set; } = "";
+    /// <summary>The policy template attached to the tenant.</summary>
+    public string? Policy { get; set; }
 }
 
 /// <summary>
@@ -81,7 +83,7 @@ public sealed class DemoSeeder(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        if (!await db.Tenants.AnyAsync(t => t.Id == demo.Id, ct)) db.Tenants.Add(new Tenant { Id = demo.Id, Name = demo.Name });
+        if (!await db.Tenants.AnyAsync(t => t.Id == demo.Id, ct)) db.Tenants.Add(new Tenant { Id = demo.Id, Name = demo.Name, PolicyTemplate = demo.Policy });
         var hash = ApiKeys.Hash(demo.ApiKey);
         if (!await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct)) db.ApiKeys.Add(ApiKeys.Create(demo.Id, "demo key", demo.ApiKey));
         var kb = await db.FindKnowledgeBaseAsync(demo.Id, demo.KnowledgeBase, ct);

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
+using Microsoft.EntityFrameworkCore;
 using KnowledgePlatform.Server.Api;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -20,26 +22,43 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "kp:tenant";
     public const string KeyClaim = "kp:key";
+    public const string ScopeClaim = "kp:scope";
+    public const string KnowledgeBaseClaim = "kp:kb";
+    public const string ChannelClaim = "kp:channel";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = ReadKey(Request);
         if (secret is null) return AuthenticateResult.NoResult();
         var key = await db.FindApiKeyAsync(secret, Context.RequestAborted);
-        if (key is null) return AuthenticateResult.Fail("The API key is not valid.");
-        var identity = new ClaimsIdentity(
-            [new Claim(TenantClaim, key.TenantId), new Claim(KeyClaim, key.Id), new Claim(ClaimTypes.Name, key.Name)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var now = TimeProvider.GetUtcNow();
+        if (key is null || !key.IsUsableAt(now)) return AuthenticateResult.Fail("The API key is not valid.");
+        await TouchAsync(key.Id, key.LastUsedAt, now);
+
+        var claims = new List<Claim> { new(TenantClaim, key.TenantId), new(KeyClaim, key.Id), new(ClaimTypes.Name, key.Name), new(ChannelClaim, "api") };
+        claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        if (key.KnowledgeBaseIds is { } allowed) claims.AddRange(allowed.Select(kb => new Claim(KnowledgeBaseClaim, kb)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+    }
+
+    /// <summary>Records when the key was last used, at most once a minute per key to spare the database.</summary>
+    private async Task TouchAsync(string keyId, DateTimeOffset? lastUsed, DateTimeOffset now)
+    {
+        if (lastUsed > now.AddMinutes(-1)) return;
+        await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var (code, detail) = ReadKey(Request) is null
             ? ("missing_api_key", "Send an API key in the X-Api-Key header (or Authorization: Bearer <key>).")
-            : ("invalid_api_key", "The API key is not valid or has been revoked.");
+            : ("invalid_api_key", "The API key is not valid, has expired or has been revoked.");
         Response.Headers.WWWAuthenticate = "Bearer";
         await ApiProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, code, detail);
     }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "insufficient_scope", "This API key does not have the scope this operation needs.");
 
     private static string? ReadKey(HttpRequest request)
     {
@@ -59,11 +78,27 @@ public static class ApiKeyAuthenticationExtensions
     {
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
+        var authorization = builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
             .AddDefaultPolicy("api", p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
+        // One policy per scope, named like it: .RequireAuthorization(ApiScopes.Ingest).
+        foreach (var scope in ApiScopes.All)
+            authorization.AddPolicy(scope, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireClaim(ApiKeyAuthenticationHandler.TenantClaim)
+                .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
         return builder;
     }
+
+    /// <summary>Whether the credential may reach this knowledge base (keys can be limited to some).</summary>
+    public static bool CanReach(this ClaimsPrincipal user, string knowledgeBaseId)
+    {
+        var allowed = user.FindAll(ApiKeyAuthenticationHandler.KnowledgeBaseClaim).Select(c => c.Value).ToList();
+        return allowed.Count == 0 || allowed.Contains(knowledgeBaseId);
+    }
+
+    public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim) ?? "unknown";
+
+    public static string Channel(this ClaimsPrincipal user) => user.FindFirstValue(ApiKeyAuthenticationHandler.ChannelClaim) ?? "api";
 
     /// <summary>The tenant of an authenticated request.</summary>
     public static string TenantId(this ClaimsPrincipal user) =>

@@ -1,0 +1,73 @@
+using System.Text.RegularExpressions;
+
+namespace KnowledgePlatform.Core.Policies;
+
+/// <summary>A named pattern whose matches are replaced by a label such as [EMAIL].</summary>
+public sealed record RedactionRule(string Name, Regex Pattern, string Replacement);
+
+/// <summary>
+/// The built-in PII/PHI patterns. They are patterns, not a classifier: they catch the common written
+/// forms. The extension point is <see cref="Redactor"/>'s constructor: a deployment may pass more rules.
+/// </summary>
+public static partial class RedactionRules
+{
+    public const string Email = "email";
+    public const string Phone = "phone";
+    public const string NationalId = "national-id";
+    public const string MedicalRecordNumber = "medical-record-number";
+    public const string PatientName = "patient-name";
+    public const string PaymentCard = "payment-card";
+
+    public static IReadOnlyList<RedactionRule> BuiltIn { get; } =
+    [
+        new(Email, EmailPattern(), "[EMAIL]"),
+        // Before phone numbers, which would otherwise match parts of ids and card numbers.
+        new(NationalId, NationalIdPattern(), "[NATIONAL-ID]"),
+        new(MedicalRecordNumber, MrnPattern(), "$1[MRN]"),
+        new(PaymentCard, CardPattern(), "[CARD]"),
+        new(Phone, PhonePattern(), "[PHONE]"),
+        new(PatientName, PatientNamePattern(), "$1[NAME]"),
+    ];
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
+    private static partial Regex EmailPattern();
+
+    // US SSN, UK National Insurance number, NHS number written 3-3-4.
+    [GeneratedRegex(@"\b(\d{3}-\d{2}-\d{4}|[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]|\d{3}\s\d{3}\s\d{4})\b")]
+    private static partial Regex NationalIdPattern();
+
+    [GeneratedRegex(@"(?i)\b((?:MRN|medical record (?:number|no\.?)|hospital number)\s*[:#]?\s*)[A-Z0-9-]{5,}\b")]
+    private static partial Regex MrnPattern();
+
+    [GeneratedRegex(@"\b(?:\d[ -]?){13,16}\b")]
+    private static partial Regex CardPattern();
+
+    [GeneratedRegex(@"(?<!\w)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}(?:[\s.-]\d{2,4})?(?!\w)")]
+    private static partial Regex PhonePattern();
+
+    // A capitalised name after a patient marker: "Patient: Jane Doe", "patient John Smith", "Mrs. Ada Brown".
+    [GeneratedRegex(@"(\b(?:[Pp]atient(?: name)?|Pt|Mr|Mrs|Ms|Miss)\.?:?\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}")]
+    private static partial Regex PatientNamePattern();
+}
+
+/// <summary>Applies a policy's redaction rules to text.</summary>
+public sealed class Redactor(IEnumerable<RedactionRule>? extraRules = null)
+{
+    private readonly IReadOnlyList<RedactionRule> _rules = [.. RedactionRules.BuiltIn, .. extraRules ?? []];
+
+    /// <summary>The text with every match of the policy's rules replaced, and how many replacements were made.</summary>
+    public (string Text, int Redactions) Redact(string text, SecurityPolicy policy)
+    {
+        var count = 0;
+        foreach (var rule in _rules)
+        {
+            if (!policy.Redact.Contains(rule.Name, StringComparer.OrdinalIgnoreCase)) continue;
+            text = rule.Pattern.Replace(text, m =>
+            {
+                count++;
+                return m.Result(rule.Replacement);
+            });
+        }
+        return (text, count);
+    }
+}

@@ -1,0 +1,101 @@
+namespace KnowledgePlatform.Core.Policies;
+
+/// <summary>
+/// The rules a tenant's content and answers follow on every channel. Templates are defined once and
+/// attached to tenants; a tenant may tighten an attached template, never loosen it (<see cref="Tighten"/>).
+/// </summary>
+public sealed record SecurityPolicy
+{
+    public required string Name { get; init; }
+
+    /// <summary>Redaction rules (by name, see <see cref="RedactionRules"/>) applied at ingestion and in answers.</summary>
+    public IReadOnlyList<string> Redact { get; init; } = [];
+
+    /// <summary>Topics refused outright; a question mentioning one gets <see cref="BlockedTopicAnswer"/>.</summary>
+    public IReadOnlyList<string> BlockedTopics { get; init; } = [];
+
+    public string BlockedTopicAnswer { get; init; } = "I can't help with that topic here.";
+
+    /// <summary>Strict mode: an answer without citations is refused as "not found in the knowledge base".</summary>
+    public bool CitationRequired { get; init; }
+
+    /// <summary>Appended to every answer.</summary>
+    public string? Disclaimer { get; init; }
+
+    /// <summary>Longest answer in characters (the disclaimer not counted).</summary>
+    public int MaxAnswerChars { get; init; } = 4000;
+
+    /// <summary>Days conversations and audit records are kept.</summary>
+    public int RetentionDays { get; init; } = 365;
+
+    /// <summary>Retrieved text is fenced as data and instructions inside it are never followed.</summary>
+    public bool NeutraliseEmbeddedInstructions { get; init; } = true;
+
+    /// <summary>
+    /// This policy made stricter by <paramref name="tighter"/>: redaction and blocked topics add up,
+    /// booleans can only be switched on, limits can only go down, a disclaimer can only be added to.
+    /// </summary>
+    public SecurityPolicy Tighten(PolicyOverrides tighter) => this with
+    {
+        Redact = [.. Redact.Union(tighter.Redact ?? [], StringComparer.OrdinalIgnoreCase)],
+        BlockedTopics = [.. BlockedTopics.Union(tighter.BlockedTopics ?? [], StringComparer.OrdinalIgnoreCase)],
+        BlockedTopicAnswer = tighter.BlockedTopicAnswer ?? BlockedTopicAnswer,
+        CitationRequired = CitationRequired || tighter.CitationRequired == true,
+        Disclaimer = (Disclaimer, tighter.Disclaimer) switch
+        {
+            (null, var extra) => extra,
+            (var own, null) => own,
+            var (own, extra) => $"{own} {extra}",
+        },
+        MaxAnswerChars = Math.Min(MaxAnswerChars, tighter.MaxAnswerChars ?? int.MaxValue),
+        RetentionDays = Math.Min(RetentionDays, tighter.RetentionDays ?? int.MaxValue),
+        NeutraliseEmbeddedInstructions = NeutraliseEmbeddedInstructions || tighter.NeutraliseEmbeddedInstructions == true,
+    };
+}
+
+/// <summary>A tenant's additions to its template. Anything left null keeps the template's value.</summary>
+public sealed record PolicyOverrides(
+    IReadOnlyList<string>? Redact = null,
+    IReadOnlyList<string>? BlockedTopics = null,
+    string? BlockedTopicAnswer = null,
+    bool? CitationRequired = null,
+    string? Disclaimer = null,
+    int? MaxAnswerChars = null,
+    int? RetentionDays = null,
+    bool? NeutraliseEmbeddedInstructions = null);
+
+/// <summary>The templates the platform ships.</summary>
+public static class PolicyTemplates
+{
+    public static readonly SecurityPolicy MedicalStrict = new()
+    {
+        Name = "medical-strict",
+        Redact = [RedactionRules.Email, RedactionRules.Phone, RedactionRules.NationalId, RedactionRules.MedicalRecordNumber, RedactionRules.PatientName],
+        BlockedTopics = ["euthanasia method", "lethal dose", "how to overdose"],
+        BlockedTopicAnswer = "This assistant cannot help with that. If you or someone else is in danger, contact emergency services now.",
+        CitationRequired = true,
+        Disclaimer = "This information supports, and does not replace, clinical judgement. Check the cited source before acting.",
+        MaxAnswerChars = 2500,
+        RetentionDays = 90,
+        NeutraliseEmbeddedInstructions = true,
+    };
+
+    public static readonly SecurityPolicy CustomerServiceStandard = new()
+    {
+        Name = "customer-service-standard",
+        Redact = [RedactionRules.Email, RedactionRules.Phone, RedactionRules.PaymentCard],
+        BlockedTopics = [],
+        CitationRequired = false,
+        Disclaimer = null,
+        MaxAnswerChars = 1500,
+        RetentionDays = 30,
+        NeutraliseEmbeddedInstructions = true,
+    };
+
+    /// <summary>For tenants with no template attached: nothing redacted or blocked, everything else on safe defaults.</summary>
+    public static readonly SecurityPolicy Default = new() { Name = "default" };
+
+    public static IReadOnlyList<SecurityPolicy> All { get; } = [MedicalStrict, CustomerServiceStandard, Default];
+
+    public static SecurityPolicy? Find(string? name) => All.FirstOrDefault(p => p.Name == name);
+}

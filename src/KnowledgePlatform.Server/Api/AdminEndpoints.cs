@@ -1,0 +1,142 @@
+using System.Security.Claims;
+using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePlatform.Server.Api;
+
+public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? KnowledgeBases = null, DateTimeOffset? ExpiresAt = null);
+
+public sealed record ApiKeyDto(
+    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? KnowledgeBaseIds,
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
+{
+    public static ApiKeyDto From(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Scopes, k.KnowledgeBaseIds, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+}
+
+/// <summary>The only time the secret is shown.</summary>
+public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Secret);
+
+public sealed record PolicyDto(string? Template, PolicyOverrides? Overrides, SecurityPolicy Effective);
+
+public sealed record UpdatePolicyRequest(string? Template, PolicyOverrides? Overrides);
+
+public sealed record AuditRecordDto(string Id, DateTimeOffset At, string Actor, string Channel, string Action, string? Subject, JsonElement? Detail);
+
+/// <summary>Tenant administration: API keys, the security policy and the audit log. All need the admin scope.</summary>
+public static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdministration(this RouteGroupBuilder api)
+    {
+        var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(ApiScopes.Admin);
+        keys.MapPost("/", CreateKey).WithSummary("Create an API key; the secret is in this response only");
+        keys.MapGet("/", ListKeys).WithSummary("The tenant's keys (never their secrets)");
+        keys.MapDelete("/{id}", RevokeKey).WithSummary("Revoke a key at once");
+
+        var policy = api.MapGroup("/policy").WithTags("Policy");
+        policy.MapGet("/", GetPolicy).RequireAuthorization(ApiScopes.Read).WithSummary("The tenant's template, overrides and the policy in force");
+        policy.MapPut("/", PutPolicy).RequireAuthorization(ApiScopes.Admin).WithSummary("Attach a template and tighten it (overrides can only make it stricter)");
+        api.MapGet("/policy-templates", () => TypedResults.Ok(PolicyTemplates.All)).RequireAuthorization(ApiScopes.Read).WithTags("Policy")
+            .WithSummary("The policy templates tenants can attach");
+
+        api.MapGet("/audit", QueryAudit).RequireAuthorization(ApiScopes.Admin).WithTags("Audit")
+            .WithSummary("The tenant's audit log, newest first; filter by action, actor and time");
+        return api;
+    }
+
+    private static async Task<Results<Created<CreatedApiKeyDto>, ProblemHttpResult>> CreateKey(
+        CreateApiKeyRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var scopes = request.Scopes ?? [ApiScopes.Read, ApiScopes.Ask];
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+            return ApiProblems.Validation("invalid_name", "A key needs a name of 1 to 100 characters.");
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+            return ApiProblems.Validation("invalid_scope", $"Scopes are {string.Join(", ", ApiScopes.All)}.");
+        if (request.ExpiresAt <= clock.GetUtcNow())
+            return ApiProblems.Validation("invalid_expiry", "expiresAt must be in the future.");
+        List<string>? kbIds = null;
+        if (request.KnowledgeBases is { } names)
+        {
+            kbIds = [];
+            foreach (var name in names)
+            {
+                var kb = await db.FindKnowledgeBaseAsync(user, name, ct);
+                if (kb is null) return ApiProblems.NotFound("knowledge base", name);
+                kbIds.Add(kb.Id);
+            }
+        }
+        // A key can never be wider than the key that creates it.
+        if (user.FindAll(ApiKeyAuthenticationHandler.KnowledgeBaseClaim).Any() && kbIds is null)
+            return ApiProblems.Validation("invalid_scope", "This key is limited to some knowledge bases; name them for the new key.");
+
+        var secret = ApiKeys.Generate();
+        var key = ApiKeys.Create(tenant, request.Name.Trim(), secret);
+        key.Scopes = [.. scopes.Distinct()];
+        key.KnowledgeBaseIds = kbIds;
+        key.ExpiresAt = request.ExpiresAt;
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt }, ct);
+        return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyDto(ApiKeyDto.From(key), secret));
+    }
+
+    private static async Task<Ok<List<ApiKeyDto>>> ListKeys(ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenant).OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(keys.Select(ApiKeyDto.From).ToList());
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var revoked = await db.ApiKeys.Where(k => k.Id == id && k.TenantId == tenant && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow()), ct);
+        if (revoked == 0 && !await db.ApiKeys.AnyAsync(k => k.Id == id && k.TenantId == tenant, ct)) return ApiProblems.NotFound("API key", id);
+        await audit.RecordAsync(user, "key.revoke", id, null, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<PolicyDto>> GetPolicy(ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == user.TenantId(), ct);
+        return TypedResults.Ok(new PolicyDto(tenant.PolicyTemplate, tenant.PolicyOverrides, tenant.EffectivePolicy()));
+    }
+
+    private static async Task<Results<Ok<PolicyDto>, ProblemHttpResult>> PutPolicy(
+        UpdatePolicyRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        if (request.Template is not null && PolicyTemplates.Find(request.Template) is null)
+            return ApiProblems.Validation("unknown_template", $"Templates are {string.Join(", ", PolicyTemplates.All.Select(p => p.Name))}.");
+        if (request.Overrides?.Redact?.Except(RedactionRules.BuiltIn.Select(r => r.Name), StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } rule)
+            return ApiProblems.Validation("unknown_redaction_rule", $"'{rule}' is not a redaction rule; known: {string.Join(", ", RedactionRules.BuiltIn.Select(r => r.Name))}.");
+        if (request.Overrides is { MaxAnswerChars: < 1 } or { RetentionDays: < 1 })
+            return ApiProblems.Validation("invalid_policy", "Limits must be positive.");
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == user.TenantId(), ct);
+        tenant.PolicyTemplate = request.Template;
+        tenant.PolicyOverrides = request.Overrides;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "policy.update", tenant.Id, request, ct);
+        return TypedResults.Ok(new PolicyDto(tenant.PolicyTemplate, tenant.PolicyOverrides, tenant.EffectivePolicy()));
+    }
+
+    private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(
+        ClaimsPrincipal user, KnowledgeDbContext db, string? action, string? actor, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant);
+        if (action is not null) query = query.Where(a => a.Action == action);
+        if (actor is not null) query = query.Where(a => a.Actor == actor);
+        if (from is not null) query = query.Where(a => a.At >= from);
+        if (to is not null) query = query.Where(a => a.At < to);
+        var records = await query.OrderByDescending(a => a.At).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(ct);
+        return TypedResults.Ok(records.Select(a => new AuditRecordDto(a.Id, a.At, a.Actor, a.Channel, a.Action, a.Subject,
+            a.Detail is null ? null : JsonDocument.Parse(a.Detail).RootElement.Clone())).ToList());
+    }
+}
