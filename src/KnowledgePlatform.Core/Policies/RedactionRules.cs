@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace KnowledgePlatform.Core.Policies;
 
-/// <summary>A named pattern whose matches are replaced by a label such as [EMAIL].</summary>
-public sealed record RedactionRule(string Name, Regex Pattern, string Replacement);
+/// <summary>A named pattern whose matches are replaced by a label such as [EMAIL]; <paramref name="Accept"/> may veto a match.</summary>
+public sealed record RedactionRule(string Name, Regex Pattern, string Replacement, Func<string, bool>? Accept = null);
 
 /// <summary>
 /// The built-in PII/PHI patterns. They are patterns, not a classifier: they catch the common written
@@ -25,7 +25,8 @@ public static partial class RedactionRules
         new(NationalId, NationalIdPattern(), "[NATIONAL-ID]"),
         new(MedicalRecordNumber, MrnPattern(), "$1[MRN]"),
         new(PaymentCard, CardPattern(), "[CARD]"),
-        new(Phone, PhonePattern(), "[PHONE]"),
+        // Phone numbers have 9 to 15 digits; fewer is a dose, a count or a year.
+        new(Phone, PhonePattern(), "[PHONE]", m => m.Count(char.IsAsciiDigit) is >= 9 and <= 15),
         new(PatientName, PatientNamePattern(), "$1[NAME]"),
     ];
 
@@ -42,7 +43,7 @@ public static partial class RedactionRules
     [GeneratedRegex(@"\b(?:\d[ -]?){13,16}\b")]
     private static partial Regex CardPattern();
 
-    [GeneratedRegex(@"(?<!\w)(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{3,4}[\s.-]\d{3,4}(?:[\s.-]\d{2,4})?(?!\w)")]
+    [GeneratedRegex(@"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?[\s.-]?){1,4}\d{3,4}(?![\w])")]
     private static partial Regex PhonePattern();
 
     // A capitalised name after a patient marker: "Patient: Jane Doe", "patient John Smith", "Mrs. Ada Brown".
@@ -64,6 +65,7 @@ public sealed class Redactor(IEnumerable<RedactionRule>? extraRules = null)
             if (!policy.Redact.Contains(rule.Name, StringComparer.OrdinalIgnoreCase)) continue;
             text = rule.Pattern.Replace(text, m =>
             {
+                if (rule.Accept is { } accept && !accept(m.Value)) return m.Value;
                 count++;
                 return m.Result(rule.Replacement);
             });
