@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>
+/// An attacker with a full admin key of its own tenant probes every endpoint with the victim tenant's
+/// ids, names and crafted filters. Every probe must answer 404 (or the attacker's own data only) and no
+/// response may contain anything of the victim's.
+/// </summary>
+public sealed class CrossTenantProbeTests : IAsyncLifetime
+{
+    // The attacker asks about the "saffron protocol"; only the victim's data holds the code and the room.
+    private const string Topic = "saffron protocol";
+    private const string VictimSecret = "ZEBRA-7731 saffron protocol is stored in room 12";
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _attacker = null!;
+    private HttpClient _victim = null!;
+    private readonly Dictionary<string, string> _victimIds = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = new PlatformHost(_data, new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "100000", ["Security:RateLimits:TenantRequestsPerMinute"] = "100000" });
+        _attacker = _host.Client(await _host.CreateTenantAsync("attacker", "mine", _ct));
+        var victimKey = await _host.CreateTenantAsync("victim", "vault", _ct);
+        _victim = _host.Client(victimKey);
+
+        using var upload = await PlatformHost.UploadAsync(_victim, "vault", "secret.md", $"# Vault\n\nThe {VictimSecret}.", _ct);
+        var document = await PlatformHost.WaitForIngestionAsync(_victim, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        using var upload2 = await PlatformHost.UploadAsync(_attacker, "mine", "mine.md", "# Mine\n\nThe attacker's own protocol notes about rooms.", _ct);
+        await PlatformHost.WaitForIngestionAsync(_attacker, (await upload2.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        using (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/search", new { query = "saffron" }, _ct)) { }
+
+        var kb = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault", _ct);
+        var keys = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/api-keys", _ct);
+        var audit = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/audit", _ct);
+        _victimIds["kb"] = kb.GetProperty("id").GetString()!;
+        _victimIds["kbName"] = "vault";
+        _victimIds["doc"] = document.GetProperty("id").GetString()!;
+        _victimIds["chunk"] = $"{_victimIds["doc"]}-v1-00000";
+        _victimIds["key"] = keys[0].GetProperty("id").GetString()!;
+        _victimIds["audit"] = audit[0].GetProperty("id").GetString()!;
+        _victimIds["tenant"] = "victim";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _attacker.Dispose();
+        _victim.Dispose();
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    /// <summary>Ways to spell an id that a sloppy lookup might still resolve.</summary>
+    private static IEnumerable<string> Spellings(string id) =>
+        [id, id.ToUpperInvariant(), Uri.EscapeDataString(id), id + "%20", "%20" + id, $"mine/../{id}", id + "%00", $"{id}?tenant=victim"];
+
+    private IEnumerable<(HttpMethod Method, string Url, object? Body)> Probes()
+    {
+        foreach (var kb in new[] { _victimIds["kb"], _victimIds["kbName"] }.SelectMany(Spellings))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}", null);
+            yield return (HttpMethod.Delete, $"/api/v1/knowledge-bases/{kb}", null);
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}/documents", null);
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/documents", "upload");
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/search", new { query = Topic });
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?" });
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?", stream = true });
+        }
+        foreach (var doc in new[] { _victimIds["doc"], _victimIds["chunk"] }.SelectMany(Spellings))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
+            yield return (HttpMethod.Delete, $"/api/v1/documents/{doc}", null);
+        }
+        foreach (var key in Spellings(_victimIds["key"]))
+            yield return (HttpMethod.Delete, $"/api/v1/api-keys/{key}", null);
+        // Fields and query parameters that try to widen the scope of our own requests.
+        var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
+        yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", widen);
+        yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/ask", new { question = $"Where is the {Topic} stored?", tenantId = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] } });
+        foreach (var query in new[] { "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}" })
+        {
+            yield return (HttpMethod.Get, "/api/v1/knowledge-bases" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/knowledge-bases/mine/documents" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/api-keys" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/policy" + query, null);
+        }
+        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+            yield return (HttpMethod.Get, "/api/v1/audit" + filter, null);
+    }
+
+    [Fact]
+    public async Task Every_cross_tenant_probe_answers_not_found_or_own_data_and_leaks_nothing()
+    {
+        var probes = 0;
+        var leaks = new List<string>();
+        var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md" };
+        foreach (var (method, url, body) in Probes())
+        {
+            probes++;
+            using var request = new HttpRequestMessage(method, url);
+            if (body is "upload")
+            {
+                request.Content = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("# planted\n\ntext")), "file", "planted.md" } };
+            }
+            else if (body is not null)
+            {
+                request.Content = JsonContent.Create(body);
+            }
+            using var response = await _attacker.SendAsync(request, _ct);
+            var text = await response.Content.ReadAsStringAsync(_ct);
+            if ((int)response.StatusCode >= 500) leaks.Add($"{method} {url}: {(int)response.StatusCode}");
+            if (response.IsSuccessStatusCode && IsVictimRoute(url)) leaks.Add($"{method} {url}: {(int)response.StatusCode} instead of 404");
+            // The probe's own URL may echo in a Problem Details "detail"; anything else of the victim's is a leak.
+            var withoutEcho = text.Replace(Uri.UnescapeDataString(url), "", StringComparison.OrdinalIgnoreCase);
+            foreach (var fragment in forbiddenFragments.Where(f => withoutEcho.Contains(f, StringComparison.OrdinalIgnoreCase) && !url.Contains(f, StringComparison.OrdinalIgnoreCase) && !Uri.UnescapeDataString(url).Contains(f, StringComparison.OrdinalIgnoreCase)))
+                leaks.Add($"{method} {url}: response contains '{fragment}'");
+        }
+
+        // The victim's data is untouched.
+        Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/api-keys", _ct)).StatusCode);
+
+        var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
+        TestContext.Current.SendDiagnosticMessage(summary);
+        Console.WriteLine(summary);
+        Assert.True(probes > 150, summary);
+        Assert.True(leaks.Count == 0, summary + ":\n" + string.Join("\n", leaks));
+    }
+
+    private bool IsVictimRoute(string url) =>
+        !url.StartsWith("/api/v1/knowledge-bases/mine", StringComparison.Ordinal)
+        && !url.StartsWith("/api/v1/knowledge-bases?", StringComparison.Ordinal)
+        && !url.StartsWith("/api/v1/api-keys?", StringComparison.Ordinal)
+        && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
+        && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal);
+}
