@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -165,5 +169,24 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         Assert.Equal("rate_limited", (await limited.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
         Directory.Delete(host.DataPath, recursive: true);
+    }
+
+    [Fact]
+    public async Task Audit_records_past_the_policys_retention_are_deleted()
+    {
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+            db.AuditRecords.Add(new AuditRecord { Id = "aud_old", TenantId = "clinic", Actor = "k", Channel = "api", Action = "ask", At = DateTimeOffset.UtcNow.AddDays(-400) });
+            db.AuditRecords.Add(new AuditRecord { Id = "aud_new", TenantId = "clinic", Actor = "k", Channel = "api", Action = "ask", At = DateTimeOffset.UtcNow.AddDays(-10) });
+            await db.SaveChangesAsync(_ct);
+        }
+
+        var deleted = await _host.Services.GetRequiredService<RetentionSweeper>().SweepAsync(_ct);
+
+        Assert.Equal(1, deleted);
+        var audit = await _admin.GetStringAsync("/api/v1/audit", _ct);
+        Assert.DoesNotContain("aud_old", audit, StringComparison.Ordinal);
+        Assert.Contains("aud_new", audit, StringComparison.Ordinal);
     }
 }

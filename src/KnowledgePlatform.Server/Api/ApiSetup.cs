@@ -27,6 +27,8 @@ public static class ApiSetup
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddSingleton<RetentionSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
 
         // Requests may carry an upload of up to the configured size plus the multipart envelope;
         // the exact limit is enforced by the intake, which answers with a Problem Details 413.
