@@ -189,4 +189,45 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.DoesNotContain("aud_old", audit, StringComparison.Ordinal);
         Assert.Contains("aud_new", audit, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_widget_key_asks_only_from_its_allowed_origins()
+    {
+        await IngestNoteAsync();
+        var (_, secret) = await CreateKeyAsync(new { name = "site widget", kind = "widget", knowledgeBases = new[] { "notes" }, allowedOrigins = new[] { "https://shop.example" } });
+        using var widget = _host.Client(secret);
+
+        async Task<HttpResponseMessage> AskFrom(string? origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/knowledge-bases/notes/ask") { Content = JsonContent.Create(new { question = "When is the potassium test repeated?" }) };
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            return await widget.SendAsync(request, _ct);
+        }
+
+        using var allowed = await AskFrom("https://shop.example");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("https://shop.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+
+        foreach (var origin in new[] { "https://evil.example", "https://shop.example.evil.example", null })
+        {
+            using var refused = await AskFrom(origin);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Equal("origin_not_allowed", (await refused.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
+            Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/knowledge-bases/notes/ask");
+        preflight.Headers.Add("Origin", "https://shop.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        using var preflightResponse = await _host.Client().SendAsync(preflight, _ct);
+        Assert.Equal(HttpStatusCode.NoContent, preflightResponse.StatusCode);
+        Assert.Contains("X-Api-Key", preflightResponse.Headers.GetValues("Access-Control-Allow-Headers").Single(), StringComparison.Ordinal);
+
+        // A public key can do nothing but ask.
+        using var search = new HttpRequestMessage(HttpMethod.Post, "/api/v1/knowledge-bases/notes/search") { Content = JsonContent.Create(new { query = "potassium" }) };
+        search.Headers.Add("Origin", "https://shop.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await widget.SendAsync(search, _ct)).StatusCode);
+        var audit = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=ask", _ct);
+        Assert.Equal("widget", audit[0].GetProperty("channel").GetString());
+    }
 }

@@ -29,12 +29,22 @@ public sealed class ApiKey
     public IReadOnlyList<string> Scopes { get; set; } = ApiScopes.All;
     /// <summary>When set, the only knowledge bases (ids) the key can reach; others answer 404.</summary>
     public IReadOnlyList<string>? KnowledgeBaseIds { get; set; }
+    /// <summary>Server keys are secret; widget keys are public, so they only ask, only on named knowledge bases, only from <see cref="AllowedOrigins"/>.</summary>
+    public ApiKeyKind Kind { get; set; } = ApiKeyKind.Server;
+    /// <summary>For widget keys: the web origins (scheme://host[:port]) pages using the key may be served from.</summary>
+    public IReadOnlyList<string>? AllowedOrigins { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
     public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+}
+
+public enum ApiKeyKind
+{
+    Server,
+    Widget,
 }
 
 /// <summary>The scopes of API keys: read (list, search), ask, ingest (upload, delete documents), admin (everything else).</summary>

@@ -66,6 +66,7 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
             e.Property(k => k.Scopes).HasConversion(Json<IReadOnlyList<string>>(), ListComparer());
             e.Property(k => k.KnowledgeBaseIds).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
+            e.Property(k => k.AllowedOrigins).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
         });
 
         modelBuilder.Entity<KnowledgeBase>(e =>

@@ -10,13 +10,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
-public sealed record CreateApiKeyRequest(string Name, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? KnowledgeBases = null, DateTimeOffset? ExpiresAt = null);
+public sealed record CreateApiKeyRequest(
+    string Name, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? KnowledgeBases = null, DateTimeOffset? ExpiresAt = null,
+    ApiKeyKind Kind = ApiKeyKind.Server, IReadOnlyList<string>? AllowedOrigins = null);
 
 public sealed record ApiKeyDto(
-    string Id, string Name, string Prefix, IReadOnlyList<string> Scopes, IReadOnlyList<string>? KnowledgeBaseIds,
-    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
+    string Id, string Name, string Prefix, ApiKeyKind Kind, IReadOnlyList<string> Scopes, IReadOnlyList<string>? KnowledgeBaseIds,
+    IReadOnlyList<string>? AllowedOrigins, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
 {
-    public static ApiKeyDto From(ApiKey k) => new(k.Id, k.Name, k.Prefix, k.Scopes, k.KnowledgeBaseIds, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+    public static ApiKeyDto From(ApiKey k) =>
+        new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
 }
 
 /// <summary>The only time the secret is shown.</summary>
@@ -75,11 +78,23 @@ public static class AdminEndpoints
         if (user.FindAll(ApiKeyAuthenticationHandler.KnowledgeBaseClaim).Any() && kbIds is null)
             return ApiProblems.Validation("invalid_scope", "This key is limited to some knowledge bases; name them for the new key.");
 
+        if (request.Kind == ApiKeyKind.Widget)
+        {
+            // Widget keys are visible in page source: ask only, named knowledge bases only, named origins only.
+            if (kbIds is not { Count: > 0 })
+                return ApiProblems.Validation("widget_key_needs_knowledge_bases", "A widget key must name the knowledge bases it may ask.");
+            if (request.AllowedOrigins is not { Count: > 0 } origins || origins.Any(o => !Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/" || u.Scheme is not ("https" or "http")))
+                return ApiProblems.Validation("invalid_origins", "A widget key needs allowedOrigins such as https://shop.example (scheme, host and optional port).");
+            scopes = [ApiScopes.Ask];
+        }
+
         var secret = ApiKeys.Generate();
         var key = ApiKeys.Create(tenant, request.Name.Trim(), secret);
         key.Scopes = [.. scopes.Distinct()];
         key.KnowledgeBaseIds = kbIds;
         key.ExpiresAt = request.ExpiresAt;
+        key.Kind = request.Kind;
+        key.AllowedOrigins = request.AllowedOrigins?.Select(WidgetOrigins.Normalise).ToList();
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt }, ct);

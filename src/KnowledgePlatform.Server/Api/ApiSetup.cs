@@ -47,6 +47,7 @@ public static class ApiSetup
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseWidgetCors();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -25,6 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ScopeClaim = "kp:scope";
     public const string KnowledgeBaseClaim = "kp:kb";
     public const string ChannelClaim = "kp:channel";
+    private const string OriginRefused = "kp:origin-refused";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,9 +34,15 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = await db.FindApiKeyAsync(secret, Context.RequestAborted);
         var now = TimeProvider.GetUtcNow();
         if (key is null || !key.IsUsableAt(now)) return AuthenticateResult.Fail("The API key is not valid.");
+        if (key.Kind == ApiKeyKind.Widget && !WidgetOrigins.Allows(key, Request.Headers.Origin.ToString()))
+        {
+            Context.Items[OriginRefused] = true;
+            return AuthenticateResult.Fail("The widget key is not allowed from this origin.");
+        }
         await TouchAsync(key.Id, key.LastUsedAt, now);
 
-        var claims = new List<Claim> { new(TenantClaim, key.TenantId), new(KeyClaim, key.Id), new(ClaimTypes.Name, key.Name), new(ChannelClaim, "api") };
+        var channel = key.Kind == ApiKeyKind.Widget ? "widget" : "api";
+        var claims = new List<Claim> { new(TenantClaim, key.TenantId), new(KeyClaim, key.Id), new(ClaimTypes.Name, key.Name), new(ChannelClaim, channel) };
         claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
         if (key.KnowledgeBaseIds is { } allowed) claims.AddRange(allowed.Select(kb => new Claim(KnowledgeBaseClaim, kb)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
@@ -50,6 +57,12 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(OriginRefused))
+        {
+            await ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "origin_not_allowed",
+                "This widget key may only be used from the web sites it was created for.");
+            return;
+        }
         var (code, detail) = ReadKey(Request) is null
             ? ("missing_api_key", "Send an API key in the X-Api-Key header (or Authorization: Bearer <key>).")
             : ("invalid_api_key", "The API key is not valid, has expired or has been revoked.");
