@@ -4,6 +4,7 @@ using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
@@ -27,13 +28,15 @@ public sealed class EmbeddedClient : IKnowledgeClient
 
     public static async Task<EmbeddedClient> OpenAsync(CommonSettings settings, CancellationToken cancellationToken)
     {
+        // appsettings.json next to the program, then environment variables (Chat__Provider=llamasharp, …).
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([
             new("Storage:DataPath", Path.GetFullPath(settings.Data ?? "./data")),
             new("Logging:LogLevel:Default", "Warning"),
             new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
         ]);
-        builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddRag();
+        builder.Configuration.AddEnvironmentVariables();
+        builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddChat().AddRag();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
 
@@ -129,7 +132,14 @@ public sealed class EmbeddedClient : IKnowledgeClient
     public async IAsyncEnumerable<AnswerEvent> AskAsync(string knowledgeBase, string question, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var kb = await FindAsync(knowledgeBase, cancellationToken);
-        await foreach (var e in _host.Services.GetRequiredService<AnswerService>().AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), cancellationToken))
+        string? disclaimer;
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            disclaimer = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Tenants
+                .Where(t => t.Id == _tenantId).Select(t => t.Disclaimer).FirstOrDefaultAsync(cancellationToken);
+        }
+        var answers = _host.Services.GetRequiredService<AnswerService>();
+        await foreach (var e in answers.AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), AnswerPolicy.For(kb, disclaimer), cancellationToken))
             yield return e;
     }
 

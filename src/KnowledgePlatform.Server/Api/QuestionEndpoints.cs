@@ -2,11 +2,13 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
@@ -21,7 +23,7 @@ public static class QuestionEndpoints
         kb.MapPost("/ask", Ask)
             .Produces<AskResponse>(contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .WithSummary("A grounded answer with citations; \"stream\": true streams Server-Sent Events (delta, citations, done)");
+            .WithSummary("A grounded answer with citations; \"stream\": true streams Server-Sent Events (delta, citations, done); \"conversationId\" asks a follow-up");
         return api;
     }
 
@@ -41,20 +43,27 @@ public static class QuestionEndpoints
     }
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, CancellationToken ct)
+        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
-        var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
+        var tenant = user.TenantId();
+        var found = await db.FindKnowledgeBaseAsync(tenant, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        if (request.ConversationId is { } conversationId && await conversations.FindAsync(tenant, found.Id, conversationId, ct) is null)
+            return ApiProblems.NotFound("conversation", conversationId);
+        var disclaimer = await db.Tenants.Where(t => t.Id == tenant).Select(t => t.Disclaimer).FirstOrDefaultAsync(ct);
 
-        var retrieval = new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top };
-        if (request.Stream) return TypedResults.ServerSentEvents(Stream(answers.AskAsync(retrieval, ct), ct));
+        var question = new ConversationQuestion(new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top }, AnswerPolicy.For(found, disclaimer))
+        {
+            ConversationId = request.ConversationId,
+        };
+        if (request.Stream) return TypedResults.ServerSentEvents(Stream(answers.AskAsync(question, ct), ct));
 
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerCompleted? done = null;
-        await foreach (var e in answers.AskAsync(retrieval, ct))
+        await foreach (var e in answers.AskAsync(question, ct))
         {
             switch (e)
             {
@@ -63,7 +72,8 @@ public static class QuestionEndpoints
                 case AnswerCompleted c: done = c; break;
             }
         }
-        return TypedResults.Ok(new AskResponse(text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations));
+        return TypedResults.Ok(new AskResponse(
+            text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
     }
 
     /// <summary>delta events carry text, then one citations event, then done; a failure ends with an error event.</summary>
@@ -81,7 +91,7 @@ public static class QuestionEndpoints
                 {
                     AnswerDelta d => new SseItem<object>(new { text = d.Text }, "delta"),
                     AnswerCitations c => new SseItem<object>(new { citations = c.Citations }, "citations"),
-                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model }, "done"),
+                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId }, "done"),
                     _ => throw new InvalidOperationException($"Unknown answer event {e.Current.GetType().Name}"),
                 };
             }
