@@ -64,9 +64,9 @@ public sealed class GgufFile
         var kvCount = r.U64("the metadata count");
         // The smallest key/value is 13 bytes, the smallest tensor info 29: counts beyond that cannot be true.
         if (kvCount > (ulong)r.Remaining / 13)
-            throw new ModelFileException($"The header claims {kvCount} metadata entries, more than the file can hold; the file is damaged.");
+            throw new ModelFileException($"The header claims {kvCount} metadata entries, more than the file's {r.Length} bytes can hold: it is truncated or damaged.");
         if (tensorCount > (ulong)r.Remaining / 29)
-            throw new ModelFileException($"The header claims {tensorCount} tensors, more than the file can hold; the file is damaged.");
+            throw new ModelFileException($"The header claims {tensorCount} tensors, more than the file's {r.Length} bytes can hold: it is truncated or damaged.");
 
         var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
         for (ulong i = 0; i < kvCount; i++)

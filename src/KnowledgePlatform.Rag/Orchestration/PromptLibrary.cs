@@ -32,7 +32,7 @@ public sealed class AnsweringOptions
 /// </summary>
 public sealed class PromptTemplateFile
 {
-    private static readonly KernelPromptTemplateFactory Factory = new();
+    private static readonly KernelPromptTemplateFactory Factory = new() { AllowDangerouslySetContent = true };
     private readonly Dictionary<string, IPromptTemplate> _sections;
 
     public PromptTemplateFile(string name, string text)
