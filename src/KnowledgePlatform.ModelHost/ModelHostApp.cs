@@ -20,9 +20,23 @@ public static class ModelHostApp
         ["--urls"] = "Urls",
     };
 
+    /// <summary>Defaults, under appsettings.json, environment variables (ModelHost__ModelPath) and the command line.</summary>
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Urls"] = "http://localhost:8000",
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Embedding:Provider"] = "onnx",
+        ["Embedding:Model"] = "snowflake-arctic-embed-xs",
+        ["Embedding:Dimension"] = "384",
+        ["Embedding:MaxTokens"] = "512",
+        ["Embedding:QueryPrefix"] = "Represent this sentence for searching relevant passages: ",
+    };
+
     public static WebApplication Create(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = Defaults });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddCommandLine(args, Switches);
         builder.AddModelHost();
