@@ -48,19 +48,8 @@ public sealed class ModelHostOptions
 
 internal sealed class ModelHostOptionsValidator : IValidateOptions<ModelHostOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ModelHostOptions o)
-    {
-        if (string.IsNullOrWhiteSpace(o.ModelPath))
-            return ValidateOptionsResult.Fail("No model: start with --model PATH (a GGUF file) or set ModelHost:ModelPath.");
-        if (!File.Exists(o.ModelPath)) return ValidateOptionsResult.Fail($"The model file '{Path.GetFullPath(o.ModelPath)}' does not exist.");
-        try
-        {
-            GgufModelCard.Inspect(o.ModelPath);
-            return ValidateOptionsResult.Success;
-        }
-        catch (ModelFileException ex)
-        {
-            return ValidateOptionsResult.Fail(ex.Message);
-        }
-    }
+    public ValidateOptionsResult Validate(string? name, ModelHostOptions o) =>
+        string.IsNullOrWhiteSpace(o.ModelPath) ? ValidateOptionsResult.Fail("No model: start with --model PATH (a GGUF file) or set ModelHost:ModelPath.")
+        : GgufModelCard.Problem(o.ModelPath, "ModelHost:ModelPath") is { } problem ? ValidateOptionsResult.Fail(problem)
+        : ValidateOptionsResult.Success;
 }

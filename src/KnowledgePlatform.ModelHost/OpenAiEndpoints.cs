@@ -53,16 +53,8 @@ public static class OpenAiEndpoints
     private static async Task ChatCompletions(HttpContext http, IChatClient chat, ServedModel served, RequestQueue queue, ILogger<ServedModel> logger)
     {
         var ct = http.RequestAborted;
-        ChatCompletionRequest? request;
-        try
-        {
-            request = await http.Request.ReadFromJsonAsync<ChatCompletionRequest>(Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            await Error(http, 400, "invalid_request_error", "invalid_json", $"The body is not a valid chat completion request: {ex.Message}");
-            return;
-        }
+        var (request, valid) = await ReadAsync<ChatCompletionRequest>(http, "chat completion");
+        if (!valid) return;
         if (request?.Messages is not { Count: > 0 })
         {
             await Error(http, 400, "invalid_request_error", "messages_missing", "messages must hold at least one message.");
@@ -183,16 +175,8 @@ public static class OpenAiEndpoints
     private static async Task Embeddings(HttpContext http, IEmbeddingGenerator<string, Embedding<float>> embedder, EmbeddingModelCard card, ITokenCounter tokens)
     {
         var ct = http.RequestAborted;
-        EmbeddingRequest? request;
-        try
-        {
-            request = await http.Request.ReadFromJsonAsync<EmbeddingRequest>(Json, ct);
-        }
-        catch (JsonException ex)
-        {
-            await Error(http, 400, "invalid_request_error", "invalid_json", $"The body is not a valid embeddings request: {ex.Message}");
-            return;
-        }
+        var (request, valid) = await ReadAsync<EmbeddingRequest>(http, "embeddings");
+        if (!valid) return;
         var inputs = request?.Input switch
         {
             { ValueKind: JsonValueKind.String } s => [s.GetString()!],
@@ -252,6 +236,20 @@ public static class OpenAiEndpoints
         { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(4).ToList(),
         _ => null,
     };
+
+    /// <summary>The JSON body, or a 400 already written (valid = false).</summary>
+    private static async Task<(T? Request, bool Valid)> ReadAsync<T>(HttpContext http, string what)
+    {
+        try
+        {
+            return (await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted), true);
+        }
+        catch (JsonException ex)
+        {
+            await Error(http, 400, "invalid_request_error", "invalid_json", $"The body is not a valid {what} request: {ex.Message}");
+            return (default, false);
+        }
+    }
 
     private static Task Error(HttpContext http, int status, string type, string code, string message) =>
         Results.Json(new { error = new { message, type, param = (string?)null, code } }, Json, statusCode: status).ExecuteAsync(http);

@@ -80,17 +80,7 @@ internal sealed class ChatModelOptionsValidator : IValidateOptions<ChatModelOpti
                     ? ValidateOptionsResult.Fail("Chat:Model must name the model the endpoint serves.")
                     : ValidateOptionsResult.Success;
             case ChatModelOptions.LlamaSharp:
-                if (string.IsNullOrWhiteSpace(o.ModelPath)) return ValidateOptionsResult.Fail("Chat:ModelPath must be the path of a GGUF model file.");
-                if (!File.Exists(o.ModelPath)) return ValidateOptionsResult.Fail($"Chat:ModelPath '{Path.GetFullPath(o.ModelPath)}' does not exist.");
-                try
-                {
-                    GgufModelCard.Inspect(o.ModelPath);
-                    return ValidateOptionsResult.Success;
-                }
-                catch (ModelFileException ex)
-                {
-                    return ValidateOptionsResult.Fail($"Chat:ModelPath: {ex.Message}");
-                }
+                return GgufModelCard.Problem(o.ModelPath, "Chat:ModelPath") is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
             default:
                 return ValidateOptionsResult.Fail($"Chat:Provider '{o.Provider}' is not one of: {ChatModelOptions.Extractive}, {ChatModelOptions.LlamaSharp}, {ChatModelOptions.OpenAiCompatible}.");
         }

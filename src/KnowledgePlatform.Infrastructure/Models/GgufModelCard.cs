@@ -48,6 +48,22 @@ public sealed record GgufModelCard(
         }
     }
 
+    /// <summary>Why the file named by <paramref name="setting"/> cannot be served, or null when it can: for options validation.</summary>
+    public static string? Problem(string? path, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(path)) return $"{setting} must be the path of a GGUF model file.";
+        if (!File.Exists(path)) return $"{setting}: the model file '{System.IO.Path.GetFullPath(path)}' does not exist.";
+        try
+        {
+            Inspect(path);
+            return null;
+        }
+        catch (ModelFileException ex)
+        {
+            return $"{setting}: {ex.Message}";
+        }
+    }
+
     /// <summary>Architectures llama.cpp builds as Mixture-of-Experts: their expert keys are mandatory.</summary>
     private static readonly HashSet<string> MoeArchitectures = new(StringComparer.Ordinal)
     {

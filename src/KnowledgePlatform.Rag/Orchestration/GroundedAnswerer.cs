@@ -69,7 +69,7 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
 
         if (shown < answer.Length)
         {
-            foreach (var piece in Words(answer[shown..])) yield return new AnswerDelta(piece);
+            foreach (var piece in ExtractiveAnswerer.Words(answer[shown..])) yield return new AnswerDelta(piece);
         }
         var footer = await template.RenderAsync("footer", kernel, arguments, cancellationToken);
         if (footer.Length > 0) yield return new AnswerDelta("\n\n" + footer);
@@ -82,19 +82,5 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
         yield return new AnswerDelta(notFound);
         yield return new AnswerCitations([]);
         yield return new AnswerCompleted(AnswerStatus.InsufficientEvidence, model);
-    }
-
-    /// <summary>Checked text released word by word, so clients render it like any stream.</summary>
-    private static IEnumerable<string> Words(string text)
-    {
-        var start = 0;
-        for (var i = 1; i <= text.Length; i++)
-        {
-            if (i == text.Length || text[i] == ' ')
-            {
-                yield return text[start..i];
-                start = i;
-            }
-        }
     }
 }

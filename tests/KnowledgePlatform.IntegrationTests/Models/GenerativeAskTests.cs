@@ -61,19 +61,16 @@ public sealed class GenerativeAskTests
         Assert.False(done.GetProperty("grounded").GetBoolean());
     }
 
-    [Fact]
-    public async Task The_ask_endpoint_streams_an_answer_from_a_gguf_model_in_process()
+    /// <summary>A server with <paramref name="settings"/>, a seeded knowledge base, and one streamed question.</summary>
+    private async Task<List<(string Type, JsonElement Data)>> AskThroughServerAsync(Dictionary<string, string> settings)
     {
         var data = PlatformHost.NewDataPath();
         try
         {
-            await using var host = new PlatformHost(data, LlamaSharp());
+            await using var host = new PlatformHost(data, settings);
             var (_, key) = await SeededAsync(host);
             using var client = host.Client(key);
-
-            var events = await AskStreamingAsync(client, new { question = "How many days do I have to return a product?", stream = true });
-
-            AssertStreamedFromTheModel(events, TinyModel.Id);
+            return await AskStreamingAsync(client, new { question = "How many days do I have to return a product?", stream = true });
         }
         finally
         {
@@ -82,30 +79,25 @@ public sealed class GenerativeAskTests
     }
 
     [Fact]
+    public async Task The_ask_endpoint_streams_an_answer_from_a_gguf_model_in_process()
+    {
+        AssertStreamedFromTheModel(await AskThroughServerAsync(LlamaSharp()), TinyModel.Id);
+    }
+
+    [Fact]
     public async Task The_ask_endpoint_streams_an_answer_from_the_model_host_over_the_openai_api()
     {
         await using var modelHost = await ModelHostFixture.StartAsync();
-        var data = PlatformHost.NewDataPath();
-        try
-        {
-            await using var host = new PlatformHost(data, new Dictionary<string, string>
-            {
-                ["Chat:Provider"] = "openai-compatible",
-                ["Chat:BaseUrl"] = modelHost.V1.ToString(),
-                ["Chat:Model"] = TinyModel.Id,
-                ["Chat:MaxTokens"] = "24",
-            });
-            var (_, key) = await SeededAsync(host);
-            using var client = host.Client(key);
 
-            var events = await AskStreamingAsync(client, new { question = "How many days do I have to return a product?", stream = true });
-
-            AssertStreamedFromTheModel(events, TinyModel.Id);
-        }
-        finally
+        var events = await AskThroughServerAsync(new Dictionary<string, string>
         {
-            Directory.Delete(data, recursive: true);
-        }
+            ["Chat:Provider"] = "openai-compatible",
+            ["Chat:BaseUrl"] = modelHost.V1.ToString(),
+            ["Chat:Model"] = TinyModel.Id,
+            ["Chat:MaxTokens"] = "24",
+        });
+
+        AssertStreamedFromTheModel(events, TinyModel.Id);
     }
 
     [Fact]
