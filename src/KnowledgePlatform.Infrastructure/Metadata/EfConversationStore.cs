@@ -69,9 +69,9 @@ public sealed class EfConversationStore(KnowledgeDbContext db, TimeProvider cloc
         // Retention: the tenant's idle conversations go (turns cascade), and this one keeps its last MaxTurns.
         var oldest = now - o.Retention;
         await db.Conversations.Where(c => c.TenantId == tenantId && c.UpdatedAt < oldest).ExecuteDeleteAsync(cancellationToken);
-        var keepFrom = last + 1 - o.MaxTurns;
-        if (keepFrom > 1)
-            await db.ConversationTurns.Where(t => t.ConversationId == conversationId && t.TenantId == tenantId && t.Ordinal <= keepFrom - 1)
+        var dropUpTo = last + 1 - o.MaxTurns;
+        if (dropUpTo > 0)
+            await db.ConversationTurns.Where(t => t.ConversationId == conversationId && t.TenantId == tenantId && t.Ordinal <= dropUpTo)
                 .ExecuteDeleteAsync(cancellationToken);
     }
 }
