@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
@@ -27,13 +29,15 @@ public sealed class EmbeddedClient : IKnowledgeClient
 
     public static async Task<EmbeddedClient> OpenAsync(CommonSettings settings, CancellationToken cancellationToken)
     {
+        // appsettings.json next to the program, then environment variables (Chat__Provider=llamasharp, …).
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection([
             new("Storage:DataPath", Path.GetFullPath(settings.Data ?? "./data")),
             new("Logging:LogLevel:Default", "Warning"),
             new("Logging:LogLevel:Microsoft.Hosting.Lifetime", "Warning"),
         ]);
-        builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddRag();
+        builder.Configuration.AddEnvironmentVariables();
+        builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false).AddChat().AddRag();
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
 
@@ -129,7 +133,19 @@ public sealed class EmbeddedClient : IKnowledgeClient
     public async IAsyncEnumerable<AnswerEvent> AskAsync(string knowledgeBase, string question, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var kb = await FindAsync(knowledgeBase, cancellationToken);
-        await foreach (var e in _host.Services.GetRequiredService<AnswerService>().AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), cancellationToken))
+        SecurityPolicy policy;
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            policy = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().PolicyOfAsync(_tenantId, cancellationToken);
+        }
+        // The same policy as every other channel.
+        var actions = new PolicyActions();
+        var answers = _host.Services.GetRequiredService<AnswerService>();
+        var events = PolicyEnforcer.BlockedTopic(policy, question) is { } topic
+            ? PolicyEnforcer.Refuse(policy, topic, actions)
+            : _host.Services.GetRequiredService<PolicyEnforcer>().EnforceAsync(
+                policy, answers.AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), AnswerPolicy.For(kb), cancellationToken), actions, cancellationToken);
+        await foreach (var e in events.WithCancellation(cancellationToken))
             yield return e;
     }
 

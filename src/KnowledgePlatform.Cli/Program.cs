@@ -11,5 +11,12 @@ app.Configure(config =>
         .WithExample("search", "medical", "\"paracetamol maximum dose\"", "--key", "kp_demo_clinic_key");
     config.AddCommand<AskCommand>("ask").WithDescription("Ask a question; the answer cites its sources.")
         .WithExample("ask", "customer-service", "\"How long is the warranty?\"", "--key", "kp_demo_support_key");
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Benchmarks that print figures.");
+        bench.AddCommand<BenchModelCommand>("model").WithDescription("Time to first token, tokens/s at 1 and 4 streams, and queueing of a model host.")
+            .WithExample("bench", "model", "--model", "models/Qwen3-30B-A3B-Q4_K_M.gguf")
+            .WithExample("bench", "model", "--url", "http://localhost:8000/v1");
+    });
 });
 return await app.RunAsync(args);

@@ -35,6 +35,11 @@ public static class InfrastructureExtensions
         });
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddScoped<IIngestionStore, EfIngestionStore>();
+        builder.Services.AddOptions<ConversationOptions>()
+            .Bind(builder.Configuration.GetSection(ConversationOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddScoped<IConversationStore, EfConversationStore>();
         builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index"),
             sp.GetRequiredService<EmbeddingModelCard>().Dimension));

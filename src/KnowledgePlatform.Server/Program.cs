@@ -1,5 +1,6 @@
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;
 using KnowledgePlatform.Server.Api;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);
+builder.AddChat();
 builder.AddRag();
 builder.AddApiKeyAuthentication();
 builder.AddRateLimits();

@@ -91,6 +91,11 @@ public sealed class KnowledgeBase
     public required string Name { get; set; }
     public string? Description { get; set; }
     public Vertical Vertical { get; set; } = Vertical.General;
+    /// <summary>
+    /// A strict knowledge base refuses a model answer that cites nothing or cites what was not retrieved
+    /// ("not found in the knowledge base"); others deliver it marked ungrounded. Medical ones are strict by default.
+    /// </summary>
+    public bool Strict { get; set; }
     /// <summary>The embedding model the chunks of this knowledge base were embedded with.</summary>
     public required string EmbeddingModel { get; init; }
     public required int EmbeddingDimension { get; init; }
@@ -105,6 +110,7 @@ public sealed class KnowledgeBase
         Name = name,
         Description = description,
         Vertical = vertical,
+        Strict = vertical == Vertical.Medical,
         EmbeddingModel = model.Name,
         EmbeddingDimension = model.Dimension,
         Chunking = ChunkingSettings.For(vertical),
@@ -218,5 +224,31 @@ public sealed class IngestionJob
     public DateTimeOffset? LeaseExpiresAt { get; set; }
     public DateTimeOffset NotBefore { get; set; } = DateTimeOffset.UtcNow;
     public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>A multi-turn exchange with one knowledge base; follow-up questions are read in its light.</summary>
+public sealed class Conversation
+{
+    public required string Id { get; init; }
+    public required string TenantId { get; init; }
+    public required string KnowledgeBaseId { get; init; }
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>Last turn; conversations idle longer than the retention period are deleted.</summary>
+    public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>One question and its answer in a conversation.</summary>
+public sealed class ConversationTurn
+{
+    public required string Id { get; init; }
+    public required string ConversationId { get; init; }
+    public required string TenantId { get; init; }
+    public required int Ordinal { get; init; }
+    public required string Question { get; init; }
+    /// <summary>The question rewritten to stand on its own (what retrieval searched for).</summary>
+    public required string StandaloneQuestion { get; init; }
+    public required string Answer { get; init; }
+    public required string Status { get; init; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 }

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Rag.Retrieval;
 
 namespace KnowledgePlatform.Rag.Answering;
@@ -7,7 +8,20 @@ public enum AnswerStatus
 {
     Answered,
     InsufficientEvidence,
+    /// <summary>The tenant's policy refused the question (a blocked topic).</summary>
     RefusedByPolicy,
+    /// <summary>A model's answer that cites nothing or cites what was not retrieved, delivered (by a non-strict knowledge base) with that warning.</summary>
+    Ungrounded,
+}
+
+/// <summary>How a knowledge base wants its answers: the vertical's prompt and strictness. (The disclaimer belongs to the tenant's security policy.)</summary>
+public sealed record AnswerPolicy(Vertical Vertical, bool Strict)
+{
+    public static readonly AnswerPolicy Default = new(Vertical.General, Strict: false);
+
+    public string KnowledgeBaseName { get; init; } = "";
+
+    public static AnswerPolicy For(KnowledgeBase kb) => new(kb.Vertical, kb.Strict) { KnowledgeBaseName = kb.Name };
 }
 
 /// <summary>A checkable source of an answer: which document, where in it, and the exact words used.</summary>
@@ -23,7 +37,10 @@ public sealed record Citation(
     double Score);
 
 /// <summary>What an answer generator is given: the question and the evidence retrieved for it, best first.</summary>
-public sealed record AnswerRequest(string Question, IReadOnlyList<RetrievedChunk> Evidence);
+public sealed record AnswerRequest(string Question, IReadOnlyList<RetrievedChunk> Evidence)
+{
+    public AnswerPolicy Policy { get; init; } = AnswerPolicy.Default;
+}
 
 /// <summary>The events of a streamed answer: text deltas, then the citations, then completion.</summary>
 public abstract record AnswerEvent;
@@ -32,7 +49,14 @@ public sealed record AnswerDelta(string Text) : AnswerEvent;
 
 public sealed record AnswerCitations(IReadOnlyList<Citation> Citations) : AnswerEvent;
 
-public sealed record AnswerCompleted(AnswerStatus Status, string Model) : AnswerEvent;
+public sealed record AnswerCompleted(AnswerStatus Status, string Model) : AnswerEvent
+{
+    /// <summary>Every statement is backed by a cited, retrieved chunk (always true of extractive answers).</summary>
+    public bool Grounded { get; init; } = Status == AnswerStatus.Answered;
+
+    /// <summary>The conversation the turn was stored in, when it was.</summary>
+    public string? ConversationId { get; init; }
+}
 
 /// <summary>
 /// Turns evidence into a grounded answer. The extractive answerer is the fallback when no generative

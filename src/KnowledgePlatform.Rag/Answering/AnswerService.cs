@@ -1,15 +1,83 @@
 using System.Runtime.CompilerServices;
+using System.Text;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Rag.Answering;
 
-/// <summary>The question journey: retrieve evidence inside the tenant, then stream a grounded answer from it.</summary>
-public sealed class AnswerService(Retriever retriever, IAnswerGenerator generator)
+/// <summary>A question asked in a conversation: continuing one (its id) or starting one (null).</summary>
+public sealed record ConversationQuestion(RetrievalRequest Retrieval, AnswerPolicy Policy)
 {
-    public async IAsyncEnumerable<AnswerEvent> AskAsync(RetrievalRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public string? ConversationId { get; init; }
+}
+
+/// <summary>A conversation id that is not the tenant's, or has expired.</summary>
+public sealed class ConversationNotFoundException(string id) : Exception($"No conversation '{id}' exists.");
+
+/// <summary>
+/// The question journey, orchestrated on a Semantic Kernel kernel: rewrite a follow-up into a standalone
+/// question from the conversation, retrieve evidence through the knowledge plugin (bound to the tenant),
+/// stream a grounded answer from the configured generator, and store the turn.
+/// </summary>
+public sealed class AnswerService(
+    Retriever retriever,
+    IAnswerGenerator generator,
+    QuestionRewriter rewriter,
+    Kernel kernel,
+    IServiceScopeFactory scopes,
+    IOptions<AnsweringOptions> options)
+{
+    /// <summary>A single question with the general policy; nothing is stored.</summary>
+    public IAsyncEnumerable<AnswerEvent> AskAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
+        AskAsync(request, AnswerPolicy.Default, cancellationToken);
+
+    /// <summary>A single question answered under the knowledge base's policy; nothing is stored.</summary>
+    public IAsyncEnumerable<AnswerEvent> AskAsync(RetrievalRequest request, AnswerPolicy policy, CancellationToken cancellationToken) =>
+        RunAsync(request, policy, conversationId: null, remember: false, cancellationToken);
+
+    /// <summary>A question in a conversation; the completed event names the conversation it was stored in.</summary>
+    public IAsyncEnumerable<AnswerEvent> AskAsync(ConversationQuestion question, CancellationToken cancellationToken) =>
+        RunAsync(question.Retrieval, question.Policy, question.ConversationId, remember: true, cancellationToken);
+
+    private async IAsyncEnumerable<AnswerEvent> RunAsync(
+        RetrievalRequest request, AnswerPolicy policy, string? conversationId, bool remember, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var retrieval = await retriever.SearchAsync(request, cancellationToken);
-        await foreach (var e in generator.GenerateAsync(new AnswerRequest(request.Query, retrieval.Hits), cancellationToken))
+        var tenant = request.TenantId;
+        var kb = request.KnowledgeBaseIds.Count > 0 ? request.KnowledgeBaseIds[0] : "";
+        IReadOnlyList<Core.Domain.ConversationTurn> history = [];
+        if (conversationId is not null)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IConversationStore>();
+            _ = await store.FindAsync(tenant, kb, conversationId, cancellationToken) ?? throw new ConversationNotFoundException(conversationId);
+            history = await store.RecentTurnsAsync(tenant, conversationId, options.Value.HistoryTurns, cancellationToken);
+        }
+
+        var turnKernel = kernel.Clone();
+        var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request), KnowledgeSearchPlugin.PluginName);
+        var standalone = await rewriter.RewriteAsync(turnKernel, request.Query, history, cancellationToken);
+        var evidence = await turnKernel.InvokeAsync<RetrievalResult>(
+            plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = standalone }, cancellationToken)
+            ?? throw new InvalidOperationException("The knowledge search returned nothing.");
+
+        var answer = new StringBuilder();
+        await foreach (var e in generator.GenerateAsync(new AnswerRequest(standalone, evidence.Hits) { Policy = policy }, cancellationToken))
+        {
+            if (e is AnswerDelta d) answer.Append(d.Text);
+            if (e is AnswerCompleted done && remember)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var store = scope.ServiceProvider.GetRequiredService<IConversationStore>();
+                conversationId ??= (await store.StartAsync(tenant, kb, cancellationToken)).Id;
+                await store.AppendAsync(tenant, conversationId, request.Query, standalone, answer.ToString(), done.Status.ToString(), cancellationToken);
+                yield return done with { ConversationId = conversationId };
+                continue;
+            }
             yield return e;
+        }
     }
 }

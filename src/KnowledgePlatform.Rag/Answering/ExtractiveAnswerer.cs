@@ -52,7 +52,7 @@ public sealed class ExtractiveAnswerer : IAnswerGenerator
         }
         text.Append('\n').Append(Notice);
 
-        foreach (var token in Tokens(text.ToString()))
+        foreach (var token in Words(text.ToString()))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return new AnswerDelta(token);
@@ -128,7 +128,8 @@ public sealed class ExtractiveAnswerer : IAnswerGenerator
 
     private static string[] Cells(string row) => row.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
 
-    private static IEnumerable<string> Tokens(string text)
+    /// <summary>Text cut before each space, so a finished answer streams like a model's.</summary>
+    internal static IEnumerable<string> Words(string text)
     {
         var start = 0;
         for (var i = 1; i <= text.Length; i++)

@@ -13,15 +13,16 @@ public sealed record CreateKnowledgeBaseRequest(
     [property: Description("Unique within the tenant; usable in URLs instead of the id.")] string Name,
     string? Description = null,
     Vertical Vertical = Vertical.General,
-    ChunkingDto? Chunking = null);
+    ChunkingDto? Chunking = null,
+    [property: Description("Refuse model answers that cite nothing or cite what was not retrieved; default: true for medical, false otherwise.")] bool? Strict = null);
 
 public sealed record KnowledgeBaseDto(
     string Id, string Name, string? Description, Vertical Vertical, string EmbeddingModel, int EmbeddingDimension,
-    ChunkingDto Chunking, int DocumentCount, DateTimeOffset CreatedAt)
+    ChunkingDto Chunking, int DocumentCount, DateTimeOffset CreatedAt, bool Strict)
 {
     public static KnowledgeBaseDto From(KnowledgeBase kb, int documentCount) =>
         new(kb.Id, kb.Name, kb.Description, kb.Vertical, kb.EmbeddingModel, kb.EmbeddingDimension,
-            new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt);
+            new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict);
 }
 
 public sealed record DocumentDto(
@@ -49,6 +50,16 @@ public sealed record SearchTimings(double EmbeddingMs, double SearchMs);
 
 public sealed record SearchResponse(string Query, IReadOnlyList<SearchHitDto> Hits, SearchTimings Timings);
 
-public sealed record AskRequest(string Question, bool Stream = false, int? Top = null);
+public sealed record AskRequest(
+    string Question,
+    bool Stream = false,
+    int? Top = null,
+    [property: Description("Continue this conversation (a follow-up is read in its light); omitted, a new one is started.")] string? ConversationId = null);
 
-public sealed record AskResponse(string Answer, AnswerStatus Status, string Model, IReadOnlyList<Citation> Citations);
+public sealed record AskResponse(
+    string Answer,
+    AnswerStatus Status,
+    string Model,
+    IReadOnlyList<Citation> Citations,
+    [property: Description("Every statement is backed by a cited, retrieved passage.")] bool Grounded,
+    [property: Description("Pass it back as conversationId to ask a follow-up.")] string? ConversationId);

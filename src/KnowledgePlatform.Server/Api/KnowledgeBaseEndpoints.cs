@@ -30,6 +30,7 @@ public static class KnowledgeBaseEndpoints
         if (await db.KnowledgeBases.AnyAsync(k => k.TenantId == tenant && k.Name == name, ct))
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "name_taken", $"A knowledge base named '{name}' already exists.");
         var kb = KnowledgeBase.Create(tenant, name, request.Vertical, model, request.Description);
+        if (request.Strict is { } strict) kb.Strict = strict;
         if (request.Chunking is { } c)
         {
             if (c.MaxTokens < 32 || c.MaxTokens > model.MaxTokens || c.OverlapTokens < 0 || c.OverlapTokens >= c.MaxTokens / 2)

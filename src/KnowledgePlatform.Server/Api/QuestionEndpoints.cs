@@ -3,12 +3,14 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
@@ -24,7 +26,7 @@ public static class QuestionEndpoints
             .RequireAuthorization(ApiScopes.Ask)
             .Produces<AskResponse>(contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .WithSummary("A grounded answer with citations; \"stream\": true streams Server-Sent Events (delta, citations, done)");
+            .WithSummary("A grounded answer with citations; \"stream\": true streams Server-Sent Events (delta, citations, done); \"conversationId\" asks a follow-up");
         return api;
     }
 
@@ -48,25 +50,31 @@ public static class QuestionEndpoints
     }
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers,
+        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
         PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
         var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        if (request.ConversationId is { } conversationId && await conversations.FindAsync(found.TenantId, found.Id, conversationId, ct) is null)
+            return ApiProblems.NotFound("conversation", conversationId);
 
         // The tenant's policy applies here, identically for every channel that asks.
         var policy = await db.PolicyOfAsync(found.TenantId, ct);
         var actions = new PolicyActions();
-        var retrieval = new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top };
+        var question = new ConversationQuestion(new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top }, AnswerPolicy.For(found))
+        {
+            ConversationId = request.ConversationId,
+        };
         var events = PolicyEnforcer.BlockedTopic(policy, request.Question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)
-            : enforcer.EnforceAsync(policy, answers.AskAsync(retrieval, ct), actions, ct);
+            : enforcer.EnforceAsync(policy, answers.AskAsync(question, ct), actions, ct);
         events = Audited(events, e => audit.RecordAsync(user, "ask", found.Id, new
         {
             question = enforcer.Redact(policy, request.Question, actions),
             status = e.Done?.Status,
+            conversationId = e.Done?.ConversationId,
             cited = e.Citations.Select(c => c.ChunkId),
             policy = actions,
         }, CancellationToken.None));
@@ -85,7 +93,8 @@ public static class QuestionEndpoints
                 case AnswerCompleted c: done = c; break;
             }
         }
-        return TypedResults.Ok(new AskResponse(text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations));
+        return TypedResults.Ok(new AskResponse(
+            text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
     }
 
     private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations);
@@ -119,7 +128,7 @@ public static class QuestionEndpoints
                 {
                     AnswerDelta d => new SseItem<object>(new { text = d.Text }, "delta"),
                     AnswerCitations c => new SseItem<object>(new { citations = c.Citations }, "citations"),
-                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model }, "done"),
+                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId }, "done"),
                     _ => throw new InvalidOperationException($"Unknown answer event {e.Current.GetType().Name}"),
                 };
             }

@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Rag.Answering;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+
+namespace KnowledgePlatform.Rag.Orchestration;
+
+/// <summary>
+/// Answers with a generative model, grounded in the retrieved evidence: the vertical's prompt template
+/// (from files) numbers the evidence, the model's answer is streamed, its citation markers are mapped back
+/// to the exact chunks, and an answer that cites nothing, cites what was not retrieved, or (medical)
+/// leaves a claim uncited is caught: a strict knowledge base refuses it with "not found in the knowledge
+/// base", others deliver it with the status <see cref="AnswerStatus.Ungrounded"/>.
+/// </summary>
+/// <remarks>
+/// A strict knowledge base's answer is checked before any of it is shown (an answer cannot be taken back
+/// once streamed), so it arrives all at once after generation; others stream as the model writes.
+/// </remarks>
+public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Kernel kernel) : IAnswerGenerator
+{
+    public async IAsyncEnumerable<AnswerEvent> GenerateAsync(AnswerRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var policy = request.Policy;
+        var template = prompts.Answer(policy.Vertical);
+        var arguments = new KernelArguments
+        {
+            ["question"] = request.Question,
+            ["sources"] = Grounding.Sources(request.Evidence),
+            ["knowledge_base"] = policy.KnowledgeBaseName,
+        };
+        var model = chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat";
+        var notFound = await template.RenderAsync("not_found", kernel, arguments, cancellationToken);
+
+        // Nothing above the relevance floor: refuse without asking the model to improvise.
+        if (request.Evidence.Count == 0)
+        {
+            foreach (var e in Refusal(notFound, model)) yield return e;
+            yield break;
+        }
+
+        var messages = await template.MessagesAsync(kernel, arguments, cancellationToken);
+        var text = new StringBuilder();
+        var shown = 0;
+        await foreach (var update in chat.GetStreamingResponseAsync(messages, new ChatOptions(), cancellationToken))
+        {
+            model = update.ModelId ?? model;
+            text.Append(update.Text);
+            if (policy.Strict) continue;
+            var sofar = text.ToString();
+            if (shown == 0 && Grounding.MightBeNotFound(sofar)) continue;
+            if (sofar.Length > shown)
+            {
+                yield return new AnswerDelta(sofar[shown..]);
+                shown = sofar.Length;
+            }
+        }
+
+        var answer = text.ToString();
+        var verdict = Grounding.Check(answer, request.Evidence.Count, everyClaimCited: policy.Vertical == Vertical.Medical);
+        if (verdict.NotFound || (policy.Strict && !verdict.Grounded))
+        {
+            foreach (var e in Refusal(notFound, model)) yield return e;
+            yield break;
+        }
+
+        if (shown < answer.Length)
+        {
+            foreach (var piece in ExtractiveAnswerer.Words(answer[shown..])) yield return new AnswerDelta(piece);
+        }
+        yield return new AnswerCitations(Grounding.Cite(answer, verdict.Cited, request.Evidence));
+        yield return new AnswerCompleted(verdict.Grounded ? AnswerStatus.Answered : AnswerStatus.Ungrounded, model) { Grounded = verdict.Grounded };
+    }
+
+    private static IEnumerable<AnswerEvent> Refusal(string notFound, string model)
+    {
+        yield return new AnswerDelta(notFound);
+        yield return new AnswerCitations([]);
+        yield return new AnswerCompleted(AnswerStatus.InsufficientEvidence, model);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using KnowledgePlatform.Core.Text;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Retrieval;
+
+namespace KnowledgePlatform.Rag.Orchestration;
+
+/// <summary>What the grounding check found in a model's answer.</summary>
+/// <param name="Cited">Source numbers cited that exist in the evidence, in order of first use.</param>
+/// <param name="Invalid">Numbers cited that do not match any retrieved chunk.</param>
+/// <param name="Uncited">Sentences stating something without a citation (only counted when every claim must be cited).</param>
+/// <param name="NotFound">The model said the sources do not answer the question.</param>
+public sealed record GroundingVerdict(IReadOnlyList<int> Cited, IReadOnlyList<int> Invalid, IReadOnlyList<string> Uncited, bool NotFound)
+{
+    /// <summary>Cites at least one retrieved chunk, nothing else, and leaves no claim uncited.</summary>
+    public bool Grounded => !NotFound && Cited.Count > 0 && Invalid.Count == 0 && Uncited.Count == 0;
+}
+
+/// <summary>
+/// Reads citation markers ([1], [2][3], [1, 2]) in a model's answer, checks them against the evidence that
+/// was retrieved, and maps them back to the exact chunks: document, location and the quoted span.
+/// </summary>
+public static partial class Grounding
+{
+    public const string NotFoundSentinel = "NOT_FOUND";
+
+    [GeneratedRegex(@"\[\s*(?:source\s*|S)?(\d{1,4}(?:\s*[,;]\s*(?:source\s*|S)?\d{1,4})*)\s*\]", RegexOptions.IgnoreCase)]
+    private static partial Regex MarkerPattern();
+
+    [GeneratedRegex(@"^(?:\s*\[[^\]]*\]\s*)+[.;,]?$")]
+    private static partial Regex OnlyMarkers();
+
+    /// <summary>Source numbers in the order the text cites them (repeats kept).</summary>
+    public static IEnumerable<int> Markers(string text) =>
+        MarkerPattern().Matches(text).SelectMany(m => Regex.Matches(m.Groups[1].Value, @"\d+").Select(d => int.Parse(d.Value)));
+
+    public static string WithoutMarkers(string text) => MarkerPattern().Replace(text, "").Trim();
+
+    /// <summary>True while <paramref name="text"/> could still become the not-found answer, so it must not be shown yet.</summary>
+    public static bool MightBeNotFound(string text)
+    {
+        var t = text.TrimStart();
+        return t.Length < NotFoundSentinel.Length ? NotFoundSentinel.StartsWith(t, StringComparison.OrdinalIgnoreCase) : IsNotFound(t);
+    }
+
+    public static bool IsNotFound(string text) => text.TrimStart().StartsWith(NotFoundSentinel, StringComparison.OrdinalIgnoreCase);
+
+    public static GroundingVerdict Check(string answer, int evidenceCount, bool everyClaimCited)
+    {
+        if (IsNotFound(answer) || answer.Trim().Length == 0) return new GroundingVerdict([], [], [], NotFound: true);
+        var markers = Markers(answer).ToList();
+        var cited = markers.Where(n => n >= 1 && n <= evidenceCount).Distinct().ToList();
+        var invalid = markers.Where(n => n < 1 || n > evidenceCount).Distinct().ToList();
+        var uncited = everyClaimCited ? Claims(answer).Where(c => !MarkerPattern().IsMatch(c) && Terms.Of(c).Count() >= 3).ToList() : [];
+        return new GroundingVerdict(cited, invalid, uncited, NotFound: false);
+    }
+
+    /// <summary>The answer's sentences, with a marker written after the full stop kept with its sentence.</summary>
+    public static List<string> Claims(string answer)
+    {
+        var claims = new List<string>();
+        foreach (var sentence in Sentences.Split(answer))
+        {
+            if (claims.Count > 0 && OnlyMarkers().IsMatch(sentence)) claims[^1] += " " + sentence;
+            else claims.Add(sentence);
+        }
+        return claims;
+    }
+
+    /// <summary>
+    /// One citation per cited source, numbered as the model cited it. The quote is the sentence (or table
+    /// line) of the chunk that shares the most words with the sentences citing it: an exact span of the chunk.
+    /// </summary>
+    public static IReadOnlyList<Citation> Cite(string answer, IReadOnlyList<int> cited, IReadOnlyList<RetrievedChunk> evidence)
+    {
+        var claims = Claims(answer);
+        return cited.Select(n =>
+        {
+            var e = evidence[n - 1];
+            var c = e.Chunk;
+            var claimTerms = claims.Where(s => Markers(s).Contains(n)).SelectMany(s => Terms.Of(WithoutMarkers(s))).ToHashSet();
+            var spans = Sentences.Split(c.Text).ToList();
+            var quote = spans.Count == 0 ? c.Text
+                : spans.Select((s, i) => (s, i, Score: Terms.Of(s).Distinct().Count(claimTerms.Contains)))
+                    .OrderByDescending(x => x.Score).ThenBy(x => x.i).First().s;
+            return new Citation(n, c.ChunkId, c.DocumentId, c.DocumentTitle, c.FileName, c.Location, c.Page, quote, e.Score);
+        }).ToList();
+    }
+
+    /// <summary>The evidence as the prompt shows it: numbered, with where each chunk comes from.</summary>
+    public static string Sources(IReadOnlyList<RetrievedChunk> evidence) => string.Join("\n\n", evidence.Select((e, i) =>
+    {
+        var c = e.Chunk;
+        var where = string.IsNullOrEmpty(c.Location) ? c.FileName : $"{c.FileName}, {c.Location}";
+        return $"[{i + 1}] {c.DocumentTitle} ({where})\n{c.Text.Trim()}";
+    }));
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>Conversations over the REST API: an ask starts one, a follow-up continues it, another tenant cannot.</summary>
+public sealed class ConversationTests : IAsyncLifetime
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _acme = null!;
+    private HttpClient _globex = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = new PlatformHost(_data);
+        _acme = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
+        _globex = _host.Client(await _host.CreateTenantAsync("globex", "support", _ct));
+        using var upload = await PlatformHost.UploadAsync(_acme, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, _ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        await PlatformHost.WaitForIngestionAsync(_acme, accepted.GetProperty("statusUrl").GetString()!, _ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _acme.Dispose();
+        _globex.Dispose();
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<JsonElement> Ask(HttpClient client, object body, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", body, _ct);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+    }
+
+    [Fact]
+    public async Task An_answer_starts_a_conversation_that_a_follow_up_continues()
+    {
+        var first = await Ask(_acme, new { question = "How many days do I have to return a product?" });
+        var id = first.GetProperty("conversationId").GetString();
+        Assert.StartsWith("conv_", id, StringComparison.Ordinal);
+        Assert.True(first.GetProperty("grounded").GetBoolean());
+
+        var second = await Ask(_acme, new { question = "When are refunds issued?", conversationId = id });
+
+        Assert.Equal(id, second.GetProperty("conversationId").GetString());
+        Assert.Equal("answered", second.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Another_tenants_conversation_is_not_found()
+    {
+        var id = (await Ask(_acme, new { question = "How many days do I have to return a product?" })).GetProperty("conversationId").GetString();
+
+        var problem = await Ask(_globex, new { question = "And refunds?", conversationId = id }, HttpStatusCode.NotFound);
+
+        Assert.Equal("not_found", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Medical_knowledge_bases_are_strict_unless_told_otherwise()
+    {
+        using var strict = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic", vertical = "medical" }, PlatformHost.Json, _ct);
+        using var lenient = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic-drafts", vertical = "medical", strict = false }, PlatformHost.Json, _ct);
+
+        Assert.True((await strict.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("strict").GetBoolean());
+        Assert.False((await lenient.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("strict").GetBoolean());
+    }
+}

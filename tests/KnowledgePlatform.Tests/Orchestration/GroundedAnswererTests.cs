@@ -1,0 +1,214 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Orchestration;
+using KnowledgePlatform.Rag.Retrieval;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Orchestration;
+
+public sealed class GroundedAnswererTests
+{
+    private const string Dosing = "Paracetamol is used for mild pain. The maximum daily dose for adults is 4 g. Do not combine it with other paracetamol products.";
+    private const string Interactions = "Ibuprofen can interact with warfarin. Take ibuprofen with food.";
+
+    private static readonly IReadOnlyList<RetrievedChunk> Evidence =
+    [
+        new(new ChunkPayload("c1", "t", "kb", "doc-1", "Drug dosing", "drug-dosing.md", 0, Dosing, "Dosing › Paracetamol", 3, null, ChunkKind.Text), 0.03, 0.8, 1, null, null),
+        new(new ChunkPayload("c2", "t", "kb", "doc-2", "Interactions", "interactions.md", 0, Interactions, "NSAIDs", null, 12, ChunkKind.Text), 0.02, 0.7, 2, null, null),
+    ];
+
+    private static readonly AnsweringOptions Options = new();
+
+    private static GroundedAnswerer Answerer(IChatClient chat) =>
+        new(chat, new PromptLibrary(Microsoft.Extensions.Options.Options.Create(Options)), new Kernel());
+
+    private static async Task<(List<string> Deltas, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Run(
+        IChatClient chat, AnswerPolicy policy, IReadOnlyList<RetrievedChunk>? evidence = null, string question = "What is the maximum daily dose of paracetamol?")
+    {
+        var deltas = new List<string>();
+        IReadOnlyList<Citation> citations = [];
+        AnswerCompleted? done = null;
+        await foreach (var e in Answerer(chat).GenerateAsync(new AnswerRequest(question, evidence ?? Evidence) { Policy = policy }, TestContext.Current.CancellationToken))
+        {
+            switch (e)
+            {
+                case AnswerDelta d: deltas.Add(d.Text); break;
+                case AnswerCitations c: citations = c.Citations; break;
+                case AnswerCompleted c: done = c; break;
+            }
+        }
+        return (deltas, citations, done!);
+    }
+
+    private static AnswerPolicy Medical() => new(Vertical.Medical, Strict: true) { KnowledgeBaseName = "clinic" };
+    private static readonly AnswerPolicy General = new(Vertical.General, Strict: false) { KnowledgeBaseName = "docs" };
+
+    [Fact]
+    public async Task An_answer_citing_every_claim_is_answered_with_citations_mapped_to_the_exact_chunks()
+    {
+        var chat = new ScriptedChatClient("Adults can take at most 4 g of paracetamol a day [1]. Ibuprofen interacts with warfarin [2].");
+
+        var (deltas, citations, done) = await Run(chat, Medical());
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.True(done.Grounded);
+        Assert.Equal("scripted", done.Model);
+        Assert.StartsWith("Adults can take at most 4 g of paracetamol a day [1].", string.Concat(deltas), StringComparison.Ordinal);
+        Assert.Collection(citations,
+            c =>
+            {
+                Assert.Equal((1, "c1", "doc-1", "drug-dosing.md", 3), (c.Number, c.ChunkId, c.DocumentId, c.FileName, c.Page));
+                Assert.Equal("page 3, Dosing › Paracetamol", c.Location);
+                Assert.Equal("The maximum daily dose for adults is 4 g.", c.Quote);
+                Assert.Contains(c.Quote, Dosing, StringComparison.Ordinal);
+            },
+            c =>
+            {
+                Assert.Equal((2, "c2"), (c.Number, c.ChunkId));
+                Assert.Equal("Ibuprofen can interact with warfarin.", c.Quote);
+            });
+    }
+
+    [Fact]
+    public async Task A_citation_to_a_chunk_that_was_not_retrieved_is_refused_by_a_strict_knowledge_base()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose is 4 g [1]. Children need 8 g [7].");
+
+        var (deltas, citations, done) = await Run(chat, Medical());
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.False(done.Grounded);
+        Assert.Empty(citations);
+        var text = string.Concat(deltas);
+        Assert.StartsWith("Not found in the knowledge base", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("8 g", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_citation_to_a_chunk_that_was_not_retrieved_marks_the_answer_ungrounded_elsewhere()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose is 4 g [1]. Children need 8 g [7].");
+
+        var (deltas, citations, done) = await Run(chat, General);
+
+        Assert.Equal(AnswerStatus.Ungrounded, done.Status);
+        Assert.False(done.Grounded);
+        Assert.Equal("The maximum daily dose is 4 g [1]. Children need 8 g [7].", string.Concat(deltas));
+        Assert.Equal(["c1"], citations.Select(c => c.ChunkId));
+    }
+
+    [Fact]
+    public async Task An_answer_that_cites_nothing_is_refused_when_strict_and_ungrounded_otherwise()
+    {
+        const string uncited = "Paracetamol is fine in any amount.";
+
+        var strict = await Run(new ScriptedChatClient(uncited), new AnswerPolicy(Vertical.General, Strict: true));
+        var lenient = await Run(new ScriptedChatClient(uncited), General);
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, strict.Done.Status);
+        Assert.Equal("I could not find this in the knowledge base.", string.Concat(strict.Deltas));
+        Assert.Equal(AnswerStatus.Ungrounded, lenient.Done.Status);
+        Assert.Equal(uncited, string.Concat(lenient.Deltas));
+        Assert.Empty(lenient.Citations);
+    }
+
+    [Fact]
+    public async Task A_medical_answer_with_one_uncited_claim_is_refused()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose is 4 g [1]. Doubling the dose is safe for heavy adults.");
+
+        var (_, _, done) = await Run(chat, Medical());
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+    }
+
+    [Fact]
+    public async Task A_marker_after_the_full_stop_still_cites_its_sentence()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose for adults is 4 g. [1]\nTake ibuprofen with food. [2]");
+
+        var (_, citations, done) = await Run(chat, Medical());
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Equal([1, 2], citations.Select(c => c.Number));
+    }
+
+    [Fact]
+    public async Task Without_evidence_above_the_relevance_floor_the_model_is_not_asked()
+    {
+        var chat = new ScriptedChatClient("Anything [1].");
+
+        var (deltas, citations, done) = await Run(chat, General, evidence: []);
+
+        Assert.Empty(chat.Calls);
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal("I could not find this in the knowledge base.", string.Concat(deltas));
+        Assert.Empty(citations);
+    }
+
+    [Fact]
+    public async Task A_customer_service_not_found_offers_a_handoff()
+    {
+        var chat = new ScriptedChatClient("NOT_FOUND");
+
+        var (deltas, _, done) = await Run(chat, new AnswerPolicy(Vertical.CustomerService, Strict: false) { KnowledgeBaseName = "support" });
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        var text = string.Concat(deltas);
+        Assert.Contains("connect you with a member of our support team", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("NOT_FOUND", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_prompt_numbers_the_evidence_with_its_source_and_carries_the_verticals_rules()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose for adults is 4 g [1].");
+
+        await Run(chat, Medical(), question: "Max paracetamol dose?");
+
+        var messages = Assert.Single(chat.Calls);
+        Assert.Equal([ChatRole.System, ChatRole.User], messages.Select(m => m.Role));
+        var system = messages[0].Text;
+        Assert.Contains("[1] Drug dosing (drug-dosing.md, page 3, Dosing › Paracetamol)\n" + Dosing, system, StringComparison.Ordinal);
+        Assert.Contains("[2] Interactions (interactions.md, NSAIDs)", system, StringComparison.Ordinal);
+        Assert.Contains("no dosing advice beyond the evidence", system, StringComparison.Ordinal);
+        Assert.Contains("State uncertainty", system, StringComparison.Ordinal);
+        Assert.Contains("\"clinic\"", system, StringComparison.Ordinal);
+        Assert.Equal("Max paracetamol dose?", messages[1].Text);
+    }
+
+    [Fact]
+    public async Task Evidence_text_is_passed_verbatim_not_escaped()
+    {
+        var chunk = Evidence[0] with { Chunk = Evidence[0].Chunk with { Text = "Use <b>4 g</b> & no more; see {{$question}}." } };
+        var chat = new ScriptedChatClient("Use 4 g [1].");
+
+        await Run(chat, General, evidence: [chunk]);
+
+        Assert.Contains("Use <b>4 g</b> & no more; see {{$question}}.", chat.Calls[0][0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_non_strict_answer_streams_as_the_model_writes()
+    {
+        var chat = new ScriptedChatClient("The maximum daily dose for adults is 4 g, and it should not be combined with other paracetamol products [1].");
+
+        var (deltas, _, done) = await Run(chat, General);
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.True(deltas.Count > 5);
+    }
+
+    [Fact]
+    public async Task Not_found_is_held_back_while_streaming_so_the_sentinel_never_shows()
+    {
+        var (deltas, _, done) = await Run(new ScriptedChatClient("NOT_FOUND."), General);
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(["I could not find this in the knowledge base."], deltas);
+    }
+}
