@@ -4,13 +4,18 @@ using System.Text.Json;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
-/// <summary>Upload → ingest → search → grounded answer, over real HTTP.</summary>
-public sealed class ApiJourneyTests : IAsyncLifetime
+/// <summary>Upload → ingest → search → grounded answer, over real HTTP, on each metadata database.</summary>
+public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : ApiJourneyTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : ApiJourneyTests(TestDatabase.Postgres(server));
+
     public const string ReturnsPolicy = """
         # Returns and refunds
 
@@ -43,7 +48,8 @@ public sealed class ApiJourneyTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
         var key = await _host.CreateTenantAsync("acme", "support", _ct);
         _client = _host.Client(key);
     }
@@ -52,6 +58,7 @@ public sealed class ApiJourneyTests : IAsyncLifetime
     {
         _client.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

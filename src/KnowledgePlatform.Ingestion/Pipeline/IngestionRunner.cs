@@ -67,12 +67,13 @@ public sealed class IngestionRunner(
         catch (Exception ex)
         {
             var attempts = job.Attempts; // the claim counted this attempt
-            var final = attempts >= options.Value.MaxAttempts;
+            // An unreachable index (Qdrant down) is not the document's fault: the job waits for it, however long.
+            var final = attempts >= options.Value.MaxAttempts && ex is not IndexUnavailableException;
             logger.LogError(ex, "Document {DocumentId} attempt {Attempt} failed at {Step}", document.Id, attempts, current);
             var reason = final
                 ? $"Ingestion failed at the {current} step after {attempts} attempts: {ex.Message}"
                 : $"Attempt {attempts} failed at the {current} step; retrying: {ex.Message}";
-            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Pow(4, attempts)), CancellationToken.None);
+            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300)), CancellationToken.None);
         }
     }
 }
