@@ -14,9 +14,11 @@ builder.AddRag();
 builder.AddApiKeyAuthentication();
 builder.AddDemoTenants();
 builder.AddApi();
+builder.AddObservability();
 
 var app = builder.Build();
 app.UseApi();
+app.MapObservability();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>

@@ -193,6 +193,29 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_metrics_endpoint_reports_ingestion_retrieval_and_queue_depth_without_tenant_content()
+    {
+        await IngestAsync("returns-policy.md", ReturnsPolicy);
+        using var search = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund timing" }, _ct);
+        search.EnsureSuccessStatusCode();
+
+        using var anonymous = _host.Client();
+        using var response = await anonymous.GetAsync("/metrics", _ct);
+        var text = await response.Content.ReadAsStringAsync(_ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("kp_ingestion_step_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("step=\"embed\"", text, StringComparison.Ordinal);
+        Assert.Contains("kp_ingestion_jobs_total{", text, StringComparison.Ordinal);
+        Assert.Contains("kp_retrieval_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("kp_ingestion_queue_depth{", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        foreach (var content in new[] { "acme", "returns-policy", "refund", "support" })
+            Assert.DoesNotContain(content, text, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Health_and_openapi_endpoints_answer_without_a_key()
     {
         using var anonymous = _host.Client();
