@@ -11,6 +11,6 @@ app.Configure(config =>
         .WithExample("search", "medical", "\"paracetamol maximum dose\"", "--key", "kp_demo_clinic_key");
     config.AddCommand<AskCommand>("ask").WithDescription("Ask a question; the answer cites its sources.")
         .WithExample("ask", "customer-service", "\"How long is the warranty?\"", "--key", "kp_demo_support_key");
-    config.AddBranch("db", db => db.AddCommand<DbMigrateCommand>("migrate").WithDescription("Apply pending migrations to the metadata database (SQLite or PostgreSQL)."));
+    config.AddDbCommands();
 });
 return await app.RunAsync(args);

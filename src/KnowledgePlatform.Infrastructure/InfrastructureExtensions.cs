@@ -47,6 +47,7 @@ public static class InfrastructureExtensions
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index"),
             sp.GetRequiredService<EmbeddingModelCard>().Dimension));
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();
+        builder.Services.AddScoped<ChunkIndexRebuilder>();
         builder.AddQdrant();
         builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant
             ? sp.GetRequiredService<QdrantChunkIndex>()
