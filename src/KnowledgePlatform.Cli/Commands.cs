@@ -18,7 +18,8 @@ internal static class Clients
         {
             return await body();
         }
-        catch (Exception ex) when (ex is CliException or HttpRequestException or IOException or Microsoft.Extensions.Options.OptionsValidationException)
+        catch (Exception ex) when (ex is CliException or HttpRequestException or IOException or Microsoft.Extensions.Options.OptionsValidationException
+            or System.Data.Common.DbException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException or KnowledgePlatform.Core.Ports.IndexUnavailableException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]{ex.Message}[/]");
             return 1;

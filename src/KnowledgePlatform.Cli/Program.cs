@@ -18,5 +18,6 @@ app.Configure(config =>
             .WithExample("bench", "model", "--model", "models/Qwen3-30B-A3B-Q4_K_M.gguf")
             .WithExample("bench", "model", "--url", "http://localhost:8000/v1");
     });
+    config.AddDbCommands();
 });
 return await app.RunAsync(args);

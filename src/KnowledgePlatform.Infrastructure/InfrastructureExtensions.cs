@@ -2,6 +2,7 @@ using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Embeddings;
 using KnowledgePlatform.Infrastructure.Files;
 using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Infrastructure.Indexing.Qdrant;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
@@ -15,8 +16,9 @@ namespace KnowledgePlatform.Infrastructure;
 public static class InfrastructureExtensions
 {
     /// <summary>
-    /// Metadata (EF Core on SQLite), the embedded chunk index (USearch + FTS5) and the file store,
-    /// all under Storage:DataPath. The database and index are made consistent before the host starts.
+    /// Metadata (EF Core on SQLite or PostgreSQL, Storage:Provider), the chunk index (embedded USearch +
+    /// FTS5, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
+    /// and the embedded index made consistent before the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -26,13 +28,18 @@ public static class InfrastructureExtensions
             .Validate(o => CanWrite(o.FullDataPath), "Storage:DataPath must be a folder this process can create and write to.")
             .ValidateOnStart();
 
-        builder.Services.AddDbContext<KnowledgeDbContext>((sp, options) =>
+        // Both contexts are registered; the configured provider decides which one KnowledgeDbContext is.
+        builder.Services.AddDbContext<SqliteKnowledgeDbContext>((sp, options) =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             Directory.CreateDirectory(storage.FullDataPath);
-            var connection = storage.ConnectionString ?? $"Data Source={Path.Combine(storage.FullDataPath, "knowledge.db")};Pooling=True";
-            options.UseSqlite(connection);
+            MetadataDatabase.UseSqlite(options, storage.EffectiveConnectionString);
         });
+        builder.Services.AddDbContext<PostgresKnowledgeDbContext>((sp, options) =>
+            MetadataDatabase.UsePostgres(options, sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!));
+        builder.Services.AddScoped<KnowledgeDbContext>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgres
+            ? sp.GetRequiredService<PostgresKnowledgeDbContext>()
+            : sp.GetRequiredService<SqliteKnowledgeDbContext>());
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddScoped<IIngestionStore, EfIngestionStore>();
         builder.Services.AddOptions<ConversationOptions>()
@@ -43,8 +50,13 @@ public static class InfrastructureExtensions
         builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index"),
             sp.GetRequiredService<EmbeddingModelCard>().Dimension));
-        builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<EmbeddedChunkIndex>());
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();
+        builder.Services.AddScoped<ChunkIndexRebuilder>();
+        builder.AddQdrant();
+        builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant
+            ? sp.GetRequiredService<QdrantChunkIndex>()
+            : sp.GetRequiredService<EmbeddedChunkIndex>());
+
         builder.Services.AddSingleton<IFileStore>(sp =>
             new LocalFileStore(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "files")));
         builder.Services.AddHostedService<StorageInitializer>();

@@ -17,9 +17,11 @@ builder.AddApiKeyAuthentication();
 builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
+builder.AddObservability();
 
 var app = builder.Build();
 app.UseApi();
+app.MapObservability();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>

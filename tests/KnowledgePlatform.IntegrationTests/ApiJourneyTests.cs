@@ -4,13 +4,18 @@ using System.Text.Json;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
-/// <summary>Upload → ingest → search → grounded answer, over real HTTP.</summary>
-public sealed class ApiJourneyTests : IAsyncLifetime
+/// <summary>Upload → ingest → search → grounded answer, over real HTTP, on each metadata database.</summary>
+public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : ApiJourneyTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : ApiJourneyTests(TestDatabase.Postgres(server));
+
     public const string ReturnsPolicy = """
         # Returns and refunds
 
@@ -43,7 +48,8 @@ public sealed class ApiJourneyTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
         var key = await _host.CreateTenantAsync("acme", "support", _ct);
         _client = _host.Client(key);
     }
@@ -52,6 +58,7 @@ public sealed class ApiJourneyTests : IAsyncLifetime
     {
         _client.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 
@@ -183,6 +190,29 @@ public sealed class ApiJourneyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         using var gone = await _client.GetAsync("/api/v1/knowledge-bases/manuals", _ct);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_metrics_endpoint_reports_ingestion_retrieval_and_queue_depth_without_tenant_content()
+    {
+        await IngestAsync("returns-policy.md", ReturnsPolicy);
+        using var search = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund timing" }, _ct);
+        search.EnsureSuccessStatusCode();
+
+        using var anonymous = _host.Client();
+        using var response = await anonymous.GetAsync("/metrics", _ct);
+        var text = await response.Content.ReadAsStringAsync(_ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("kp_ingestion_step_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("step=\"embed\"", text, StringComparison.Ordinal);
+        Assert.Contains("kp_ingestion_jobs_total{", text, StringComparison.Ordinal);
+        Assert.Contains("kp_retrieval_duration_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("kp_ingestion_queue_depth{", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        foreach (var content in new[] { "acme", "returns-policy", "refund", "support" })
+            Assert.DoesNotContain(content, text, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,13 +1,18 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Every refusal is a 4xx Problem Details answer with a code, and leaves the knowledge base as it was.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : BadInputTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : BadInputTests(TestDatabase.Postgres(server));
+
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
     private PlatformHost _host = null!;
@@ -16,7 +21,8 @@ public sealed class BadInputTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
         _client = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
         using var other = _host.Client(await _host.CreateTenantAsync("globex", "secrets", _ct));
         _otherTenantKb = (await other.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/secrets", _ct)).GetProperty("id").GetString()!;
@@ -26,6 +32,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         _client.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

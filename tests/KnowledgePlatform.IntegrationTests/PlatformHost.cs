@@ -22,7 +22,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string> _settings;
 
-    public PlatformHost(string dataPath, IDictionary<string, string>? settings = null)
+    public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null)
     {
         DataPath = dataPath;
         _settings = new Dictionary<string, string>

@@ -4,17 +4,30 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>What was ingested survives a restart, without re-embedding; lost index files are rebuilt from the database.</summary>
-public sealed class RestartTests : IDisposable
+public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : RestartTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : RestartTests(TestDatabase.Postgres(server));
+
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
 
-    public void Dispose() => Directory.Delete(_data, recursive: true);
+    public async ValueTask InitializeAsync() => await database.CreateAsync(_data, _ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await database.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private PlatformHost StartHost() => new(_data, database.Settings);
 
     private async Task<string> TopFileAsync(HttpClient client, string query)
     {
@@ -38,7 +51,7 @@ public sealed class RestartTests : IDisposable
     {
         string key;
         (int, DateTimeOffset) before;
-        await using (var first = new PlatformHost(_data))
+        await using (var first = StartHost())
         {
             key = await first.CreateTenantAsync("acme", "support", _ct);
             using var client = first.Client(key);
@@ -52,7 +65,7 @@ public sealed class RestartTests : IDisposable
             before = await IngestionRecordAsync(first, _ct);
         }
 
-        await using (var second = new PlatformHost(_data))
+        await using (var second = StartHost())
         {
             using var client = second.Client(key);
             Assert.Equal("returns-policy.md", await TopFileAsync(client, "refund to the original payment method"));
@@ -63,7 +76,7 @@ public sealed class RestartTests : IDisposable
 
         Directory.Delete(Path.Combine(_data, "index"), recursive: true);
 
-        await using (var third = new PlatformHost(_data))
+        await using (var third = StartHost())
         {
             using var client = third.Client(key);
             Assert.Equal("thermostat-install.md", await TopFileAsync(client, "C wire constant power"));

@@ -29,7 +29,7 @@ public sealed class WorkerCrashTests : IDisposable
         """;
 
     private KnowledgeDbContext Db() =>
-        new(new DbContextOptionsBuilder<KnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False").Options);
+        new SqliteKnowledgeDbContext(new DbContextOptionsBuilder<SqliteKnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False").Options);
 
     private async Task<int> ReadyCountAsync()
     {

@@ -209,6 +209,10 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         foreach (var vectors in _vectors.Values) vectors.Dispose();
         _vectors.Clear();
         _writeLock.Dispose();
+        // Close the pooled connections too: an index opened again later (or rebuilt after its files were
+        // deleted) must not be handed a connection to the old, unlinked file.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private VectorIndex Vectors(string knowledgeBaseId) =>

@@ -10,7 +10,7 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 /// index is missing or holds a different number of chunks than the indexed versions of its documents is rebuilt from
 /// the stored chunks and embeddings, without re-embedding anything.
 /// </summary>
-public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChunkIndex index, ILogger<EmbeddedIndexBootstrapper> logger)
+public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChunkIndex index, ChunkIndexRebuilder rebuilder, ILogger<EmbeddedIndexBootstrapper> logger)
 {
     public async Task<int> RebuildStaleAsync(CancellationToken cancellationToken)
     {
@@ -29,17 +29,7 @@ public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChu
             logger.LogWarning("Rebuilding the embedded index of knowledge base {KnowledgeBase}: expected {Expected} chunks, found {Rows} rows and {Vectors} vectors",
                 kb, expected.GetValueOrDefault(kb), rows.GetValueOrDefault(kb), vectors.GetValueOrDefault(kb));
             index.Reset(kb);
-            var documents = await db.Documents.AsNoTracking()
-                .Where(d => d.KnowledgeBaseId == kb && d.IndexedVersion != null)
-                .ToListAsync(cancellationToken);
-            foreach (var document in documents)
-            {
-                var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion)
-                    .OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
-                var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
-                var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
-                await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
-            }
+            await rebuilder.ReindexAsync(index, kb, cancellationToken);
         }
         index.Flush();
         return stale.Count;

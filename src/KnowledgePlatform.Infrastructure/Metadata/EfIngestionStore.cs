@@ -11,33 +11,73 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
         db.Documents.AsNoTracking().FirstOrDefaultAsync(
             d => d.TenantId == tenantId && d.KnowledgeBaseId == knowledgeBaseId && d.FileName == fileName, cancellationToken);
 
-    public async Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (document.Version == 1)
+    public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) =>
+        InTransactionAsync(async ct =>
         {
-            db.Documents.Add(document);
-        }
-        else
-        {
-            db.Documents.Update(document);
-            await db.IngestionJobs
-                .Where(j => j.DocumentId == document.Id && j.Status == JobStatus.Queued)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Failed)
-                    .SetProperty(j => j.Error, $"Superseded by version {document.Version}."), cancellationToken);
-        }
-        db.IngestionJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-    }
+            db.ChangeTracker.Clear();
+            if (document.Version == 1)
+            {
+                db.Documents.Add(document);
+            }
+            else
+            {
+                db.Documents.Update(document);
+                await db.IngestionJobs
+                    .Where(j => j.DocumentId == document.Id && j.Status == JobStatus.Queued)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.Status, JobStatus.Failed)
+                        .SetProperty(j => j.Error, $"Superseded by version {document.Version}."), ct);
+            }
+            db.IngestionJobs.Add(job);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, cancellationToken);
 
     public async Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        // Optimistic claim: pick a due candidate, then take it with a conditional update; whoever
-        // updates the row first owns it. Safe across processes on SQLite and PostgreSQL alike.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var jobId = db.Database.IsNpgsql()
+                ? await ClaimWithSkipLockedAsync(workerId, now, lease, cancellationToken)
+                : await ClaimWithConditionalUpdateAsync(workerId, now, lease, cancellationToken);
+            if (jobId is null) return null;
+
+            var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, cancellationToken);
+            var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == job.DocumentId, cancellationToken);
+            if (document is null) continue; // deleted meanwhile: its jobs go with it
+            if (document.Version != job.DocumentVersion)
+            {
+                await FailAsync(job.Id, document.Id, $"Superseded by version {document.Version}.", null, cancellationToken);
+                continue;
+            }
+            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, cancellationToken);
+            await db.Documents.Where(d => d.Id == document.Id && d.Version == job.DocumentVersion)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), cancellationToken);
+            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, cancellationToken) };
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// PostgreSQL: one statement locks the first due row that no other worker holds and takes it, so
+    /// concurrent workers never wait on or retry over the same job (decision 0021).
+    /// </summary>
+    private async Task<string?> ClaimWithSkipLockedAsync(string workerId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var sql = ClaimSql.Postgres(db.Model.FindEntityType(typeof(IngestionJob))!);
+        var claimed = await db.Database
+            .SqlQueryRaw<string>(sql, workerId, now + lease, now, JobStatus.Queued.ToString(), JobStatus.Running.ToString())
+            .ToListAsync(cancellationToken);
+        return claimed.SingleOrDefault();
+    }
+
+    /// <summary>
+    /// SQLite (one writer at a time): pick a due candidate, then take it with a conditional update;
+    /// whoever updates the row first owns it (decision 0006).
+    /// </summary>
+    private async Task<string?> ClaimWithConditionalUpdateAsync(string workerId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var candidate = await db.IngestionJobs.AsNoTracking()
@@ -56,20 +96,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                     .SetProperty(j => j.LeasedBy, workerId)
                     .SetProperty(j => j.LeaseExpiresAt, now + lease)
                     .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
-            if (claimed == 0) continue;
-
-            var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == candidate.Id, cancellationToken);
-            var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == job.DocumentId, cancellationToken);
-            if (document is null) continue; // deleted meanwhile: its jobs go with it
-            if (document.Version != job.DocumentVersion)
-            {
-                await FailAsync(job.Id, document.Id, $"Superseded by version {document.Version}.", null, cancellationToken);
-                continue;
-            }
-            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, cancellationToken);
-            await db.Documents.Where(d => d.Id == document.Id && d.Version == job.DocumentVersion)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), cancellationToken);
-            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, cancellationToken) };
+            if (claimed == 1) return candidate.Id;
         }
         return null;
     }
@@ -87,61 +114,60 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
     public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) =>
         db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s.SetProperty(j => j.CompletedStep, step), cancellationToken);
 
-    public async Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Only this version's chunks are replaced: the indexed version keeps serving until the swap.
-        await db.Chunks.Where(c => c.DocumentId == documentId && c.Version == version).ExecuteDeleteAsync(cancellationToken);
-        db.Chunks.AddRange(chunks);
-        await db.SaveChangesAsync(cancellationToken);
-        await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Title, title)
-            .SetProperty(d => d.ChunkCount, chunks.Count), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
-    }
+    public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) =>
+        InTransactionAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            // Only this version's chunks are replaced: the indexed version keeps serving until the swap.
+            await db.Chunks.Where(c => c.DocumentId == documentId && c.Version == version).ExecuteDeleteAsync(ct);
+            db.Chunks.AddRange(chunks);
+            await db.SaveChangesAsync(ct);
+            await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Title, title)
+                .SetProperty(d => d.ChunkCount, chunks.Count), ct);
+            return true;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) =>
         await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
 
-    public async Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, JobStatus.Succeeded)
-            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
-            .SetProperty(j => j.Error, (string?)null), cancellationToken);
-        var exists = await db.Documents.Where(d => d.Id == documentId)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version).SetProperty(d => d.UpdatedAt, now), cancellationToken) == 1;
-        // Ready only if no newer version arrived while this one was ingested.
-        await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, DocumentStatus.Ready)
-            .SetProperty(d => d.ProgressPercent, 100)
-            .SetProperty(d => d.Error, (string?)null), cancellationToken);
-        await db.Chunks.Where(c => c.DocumentId == documentId && c.Version < version).ExecuteDeleteAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        return exists;
-    }
+    public Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken) =>
+        InTransactionAsync(async ct =>
+        {
+            var now = clock.GetUtcNow();
+            await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Succeeded)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(j => j.Error, (string?)null), ct);
+            var exists = await db.Documents.Where(d => d.Id == documentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version).SetProperty(d => d.UpdatedAt, now), ct) == 1;
+            // Ready only if no newer version arrived while this one was ingested.
+            await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
+                .SetProperty(d => d.Status, DocumentStatus.Ready)
+                .SetProperty(d => d.ProgressPercent, 100)
+                .SetProperty(d => d.Error, (string?)null), ct);
+            await db.Chunks.Where(c => c.DocumentId == documentId && c.Version < version).ExecuteDeleteAsync(ct);
+            return exists;
+        }, cancellationToken);
 
-    public async Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
-            .SetProperty(j => j.Status, retryAfter is null ? JobStatus.Failed : JobStatus.Queued)
-            .SetProperty(j => j.NotBefore, now + (retryAfter ?? TimeSpan.Zero))
-            .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
-            .SetProperty(j => j.Error, reason), cancellationToken);
-        // The document's status follows its latest version only.
-        await db.Documents
-            .Where(d => d.Id == documentId && db.IngestionJobs.Any(j => j.Id == jobId && j.DocumentVersion == d.Version))
-            .ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.Status, retryAfter is null ? DocumentStatus.Failed : DocumentStatus.Queued)
-            .SetProperty(d => d.Error, reason)
-            .SetProperty(d => d.UpdatedAt, now), cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-    }
+    public Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken) =>
+        InTransactionAsync(async ct =>
+        {
+            var now = clock.GetUtcNow();
+            await db.IngestionJobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, retryAfter is null ? JobStatus.Failed : JobStatus.Queued)
+                .SetProperty(j => j.NotBefore, now + (retryAfter ?? TimeSpan.Zero))
+                .SetProperty(j => j.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(j => j.Error, reason), ct);
+            // The document's status follows its latest version only.
+            await db.Documents
+                .Where(d => d.Id == documentId && db.IngestionJobs.Any(j => j.Id == jobId && j.DocumentVersion == d.Version))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Status, retryAfter is null ? DocumentStatus.Failed : DocumentStatus.Queued)
+                    .SetProperty(d => d.Error, reason)
+                    .SetProperty(d => d.UpdatedAt, now), ct);
+            return true;
+        }, cancellationToken);
 
     public Task ReleaseAsync(string jobId, CancellationToken cancellationToken) =>
         db.IngestionJobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running).ExecuteUpdateAsync(s => s
@@ -150,4 +176,47 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             .SetProperty(j => j.NotBefore, clock.GetUtcNow())
             // An interrupted attempt is not a failed one.
             .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
+
+    /// <summary>
+    /// Runs the work in one transaction inside the provider's execution strategy, which retries the
+    /// whole unit on a transient failure (PostgreSQL); a retrying strategy refuses bare transactions.
+    /// </summary>
+    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var result = await work(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+            return result;
+        }, cancellationToken);
+}
+
+/// <summary>The PostgreSQL claim statement, with table and column names taken from the EF model.</summary>
+internal static class ClaimSql
+{
+    /// <summary>Parameters: {0} worker id, {1} lease expiry, {2} now, {3} queued status, {4} running status.</summary>
+    public static string Postgres(Microsoft.EntityFrameworkCore.Metadata.IEntityType jobs)
+    {
+        var table = $"\"{jobs.GetTableName()}\"";
+        string C(string property) => $"\"{jobs.FindProperty(property)!.GetColumnName()}\"";
+        // One live job per document: a job whose document another live job is working on waits.
+        return $$"""
+            UPDATE {{table}} SET {{C(nameof(IngestionJob.Status))}} = {4}, {{C(nameof(IngestionJob.LeasedBy))}} = {0},
+                   {{C(nameof(IngestionJob.LeaseExpiresAt))}} = {1}, {{C(nameof(IngestionJob.Attempts))}} = {{C(nameof(IngestionJob.Attempts))}} + 1
+            WHERE {{C(nameof(IngestionJob.Id))}} = (
+                SELECT j.{{C(nameof(IngestionJob.Id))}} FROM {{table}} j
+                WHERE ((j.{{C(nameof(IngestionJob.Status))}} = {3} AND j.{{C(nameof(IngestionJob.NotBefore))}} <= {2})
+                    OR (j.{{C(nameof(IngestionJob.Status))}} = {4} AND j.{{C(nameof(IngestionJob.LeaseExpiresAt))}} < {2}))
+                  AND NOT EXISTS (
+                    SELECT 1 FROM {{table}} o
+                    WHERE o.{{C(nameof(IngestionJob.DocumentId))}} = j.{{C(nameof(IngestionJob.DocumentId))}}
+                      AND o.{{C(nameof(IngestionJob.Id))}} <> j.{{C(nameof(IngestionJob.Id))}}
+                      AND o.{{C(nameof(IngestionJob.Status))}} = {4} AND o.{{C(nameof(IngestionJob.LeaseExpiresAt))}} >= {2})
+                ORDER BY j.{{C(nameof(IngestionJob.NotBefore))}}
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING {{C(nameof(IngestionJob.Id))}} AS "Value"
+            """;
+    }
 }

@@ -7,9 +7,16 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace KnowledgePlatform.Infrastructure.Metadata;
 
-/// <summary>Metadata of every tenant: the same model on SQLite (embedded) and PostgreSQL (production).</summary>
-public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> options) : DbContext(options)
+/// <summary>
+/// Metadata of every tenant: the same model on SQLite (embedded) and PostgreSQL (production). Each
+/// provider has its own subclass so that each keeps its own migrations (decision 0020).
+/// </summary>
+public abstract class KnowledgeDbContext : DbContext
 {
+    protected KnowledgeDbContext(DbContextOptions options) : base(options)
+    {
+    }
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<KnowledgeBase> KnowledgeBases => Set<KnowledgeBase>();
@@ -117,3 +124,9 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
         });
     }
 }
+
+/// <summary>The embedded metadata database; migrations in Migrations/Sqlite.</summary>
+public sealed class SqliteKnowledgeDbContext(DbContextOptions<SqliteKnowledgeDbContext> options) : KnowledgeDbContext(options);
+
+/// <summary>The production metadata database; migrations in Migrations/Postgres.</summary>
+public sealed class PostgresKnowledgeDbContext(DbContextOptions<PostgresKnowledgeDbContext> options) : KnowledgeDbContext(options);

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Ingestion.Extraction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -37,15 +39,29 @@ public sealed class IngestionRunner(
         var current = _steps[Math.Min(first, _steps.Count - 1)].Name;
         var lease = options.Value.Lease;
         var context = new IngestionContext(work, (percent, ct) => store.ReportProgressAsync(job.Id, document.Id, current, percent, lease, ct));
+        using var activity = PlatformTelemetry.Source.StartActivity("ingest document");
+        activity?.SetTag("kp.document.id", document.Id);
+        activity?.SetTag("kp.ingestion.attempt", job.Attempts);
         try
         {
             for (var i = first; i < _steps.Count; i++)
             {
                 var step = _steps[i];
                 current = step.Name;
-                await store.ReportProgressAsync(job.Id, document.Id, step.Name, 0, lease, cancellationToken);
-                await step.RunAsync(context, cancellationToken);
-                if (step.Durable) await store.CompleteStepAsync(job.Id, step.Name, cancellationToken);
+                using var stepActivity = PlatformTelemetry.Source.StartActivity($"ingest {step.Name}");
+                var started = Stopwatch.GetTimestamp();
+                var outcome = "failed";
+                try
+                {
+                    await store.ReportProgressAsync(job.Id, document.Id, step.Name, 0, lease, cancellationToken);
+                    await step.RunAsync(context, cancellationToken);
+                    if (step.Durable) await store.CompleteStepAsync(job.Id, step.Name, cancellationToken);
+                    outcome = "ok";
+                }
+                finally
+                {
+                    PlatformTelemetry.IngestionStepDuration.Record(PlatformTelemetry.SecondsSince(started), new("step", step.Name), new("outcome", outcome));
+                }
             }
             if (!await store.SucceedAsync(job.Id, document.Id, job.DocumentVersion, cancellationToken))
             {
@@ -54,11 +70,13 @@ public sealed class IngestionRunner(
                 return;
             }
             logger.LogInformation("Document {DocumentId} ready: {Chunks} chunks", document.Id, context.Chunks?.Count);
+            PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", "ready"));
         }
         catch (ExtractionException ex)
         {
             logger.LogWarning("Document {DocumentId} failed at {Step}: {Code}", document.Id, current, ex.Code);
             await store.FailAsync(job.Id, document.Id, ex.Message, retryAfter: null, CancellationToken.None);
+            PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -69,12 +87,15 @@ public sealed class IngestionRunner(
         catch (Exception ex)
         {
             var attempts = job.Attempts; // the claim counted this attempt
-            var final = attempts >= options.Value.MaxAttempts;
+            // An unreachable index (Qdrant down) is not the document's fault: the job waits for it, however long.
+            var final = attempts >= options.Value.MaxAttempts && ex is not IndexUnavailableException;
             logger.LogError(ex, "Document {DocumentId} attempt {Attempt} failed at {Step}", document.Id, attempts, current);
             var reason = final
                 ? $"Ingestion failed at the {current} step after {attempts} attempts: {ex.Message}"
                 : $"Attempt {attempts} failed at the {current} step; retrying: {ex.Message}";
-            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Pow(4, attempts)), CancellationToken.None);
+            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300)), CancellationToken.None);
+            PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", final ? "failed" : "retry"));
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
@@ -65,9 +67,17 @@ public sealed class AnswerService(
             ?? throw new InvalidOperationException("The knowledge search returned nothing.");
 
         var answer = new StringBuilder();
+        using var activity = PlatformTelemetry.Source.StartActivity("generate answer");
+        var started = Stopwatch.GetTimestamp();
         await foreach (var e in generator.GenerateAsync(new AnswerRequest(standalone, evidence.Hits) { Policy = policy }, cancellationToken))
         {
-            if (e is AnswerDelta d) answer.Append(d.Text);
+            if (e is AnswerDelta d)
+            {
+                if (answer.Length == 0) PlatformTelemetry.GenerationTimeToFirstText.Record(PlatformTelemetry.SecondsSince(started));
+                answer.Append(d.Text);
+            }
+            if (e is AnswerCompleted completed)
+                PlatformTelemetry.GenerationDuration.Record(PlatformTelemetry.SecondsSince(started), new("model", completed.Model), new("status", completed.Status.ToString()));
             if (e is AnswerCompleted done && remember)
             {
                 await using var scope = scopes.CreateAsyncScope();

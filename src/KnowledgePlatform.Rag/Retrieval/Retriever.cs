@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Core.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public sealed class Retriever(
 {
     public async Task<RetrievalResult> SearchAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
+        using var activity = PlatformTelemetry.Source.StartActivity("retrieve");
         var o = options.Value;
         var filter = new ChunkFilter(request.TenantId, request.KnowledgeBaseIds);
         var clock = Stopwatch.StartNew();
@@ -38,6 +40,8 @@ public sealed class Retriever(
         var fused = RankFusion.Fuse(dense, keyword, o.RrfK, o.DenseWeight, o.KeywordWeight);
         var searchTime = clock.Elapsed;
 
+        PlatformTelemetry.RetrievalDuration.Record(embeddingTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "embed"));
+        PlatformTelemetry.RetrievalDuration.Record(searchTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "search"));
         var (kept, rejected) = ApplyFloor(fused, request.Query, o.MinSimilarity, o.MinKeywordCoverage);
         return new RetrievalResult(kept.Take(request.Top ?? o.Top).ToList(), rejected, embeddingTime, searchTime);
     }

@@ -37,6 +37,13 @@ public static class ApiProblems
                 ? $"The request body is not valid JSON for this operation: {json.Message}"
                 : bad.Message;
         }
+        if (context.Exception is KnowledgePlatform.Core.Ports.IndexUnavailableException unavailable)
+        {
+            // Our own message: which store is down and that retrying later helps; no addresses or internals.
+            problem.Detail = unavailable.Message;
+            problem.Extensions.TryAdd("code", "index_unavailable");
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+        }
         problem.Extensions.TryAdd("code", status switch
         {
             StatusCodes.Status400BadRequest => "bad_request",

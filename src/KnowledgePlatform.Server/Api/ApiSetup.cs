@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Demo;
@@ -43,8 +44,14 @@ public static class ApiSetup
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            // Kestrel's own refusals (body too large, malformed request) keep their status.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            // Kestrel's own refusals (body too large, malformed request) keep their status; an unreachable
+            // chunk index (Qdrant down) is a 503 the client may retry.
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                IndexUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
         app.UseWidgetCors();

@@ -20,7 +20,7 @@ public sealed class ConversationStoreTests : IDisposable
     public ConversationStoreTests()
     {
         _connection.Open();
-        _db = new KnowledgeDbContext(new DbContextOptionsBuilder<KnowledgeDbContext>().UseSqlite(_connection).Options);
+        _db = new SqliteKnowledgeDbContext(new DbContextOptionsBuilder<SqliteKnowledgeDbContext>().UseSqlite(_connection).Options);
         _db.Database.EnsureCreated();
         foreach (var tenant in new[] { "acme", "globex" })
         {

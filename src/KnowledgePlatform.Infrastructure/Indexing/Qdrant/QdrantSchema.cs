@@ -1,0 +1,237 @@
+using System.Security.Cryptography;
+using System.Text;
+using Google.Protobuf.Collections;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using Qdrant.Client.Grpc;
+using static Qdrant.Client.Grpc.Conditions;
+
+namespace KnowledgePlatform.Infrastructure.Indexing.Qdrant;
+
+/// <summary>
+/// Every translation between the platform's index port and Qdrant's requests, free of I/O so that it
+/// is unit-tested without a server: collection layout, point ids, payloads, filters, sparse vectors,
+/// shard keys and queries. <see cref="QdrantChunkIndex"/> only sends what this builds.
+/// </summary>
+public sealed class QdrantSchema
+{
+    public const string DenseVector = "dense";
+    public const string SparseVector = "bm25";
+    public const string SharedShardKey = "shared";
+
+    /// <summary>Payload keys. Tenant, knowledge base and document are indexed keyword fields; the tenant key is the tenant index.</summary>
+    public static class Fields
+    {
+        public const string Tenant = "tenant_id";
+        public const string KnowledgeBase = "kb_id";
+        public const string Document = "document_id";
+        public const string ChunkId = "chunk_id";
+        public const string Title = "title";
+        public const string FileName = "file_name";
+        public const string Ordinal = "ordinal";
+        public const string Text = "text";
+        public const string Heading = "heading";
+        public const string Page = "page";
+        public const string Line = "line";
+        public const string Kind = "kind";
+    }
+
+    private static readonly Guid PointNamespace = new("6f1c1b0e-3a52-4c55-9d55-6b7c2f4e8a10");
+
+    private readonly HashSet<string> _dedicatedTenants;
+    private readonly QdrantOptions _options;
+
+    public QdrantSchema(EmbeddingModelCard model, QdrantOptions options)
+    {
+        _options = options;
+        Dimension = model.Dimension;
+        Collection = CollectionName(options.CollectionPrefix, model.Name, model.Dimension);
+        _dedicatedTenants = options.DedicatedTenants.ToHashSet(StringComparer.Ordinal);
+        Encoder = new Bm25SparseEncoder(options.Bm25K1, options.Bm25B, options.Bm25AverageLength);
+    }
+
+    public string Collection { get; }
+
+    public int Dimension { get; }
+
+    public Bm25SparseEncoder Encoder { get; }
+
+    public bool CustomSharding => _dedicatedTenants.Count > 0;
+
+    /// <summary>One collection per embedding model and dimension: vectors of different models never mix.</summary>
+    public static string CollectionName(string prefix, string model, int dimension)
+    {
+        var name = string.Concat($"{prefix}_{model}_{dimension}".ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        return name.Length <= 200 ? name : name[..200];
+    }
+
+    /// <summary>
+    /// A name-based UUID of the chunk id (RFC 9562 version 8: SHA-256 of a fixed namespace and the id):
+    /// the same chunk always lands on the same point, so upserts are idempotent.
+    /// </summary>
+    public static Guid PointId(string chunkId)
+    {
+        var bytes = SHA256.HashData([.. PointNamespace.ToByteArray(bigEndian: true), .. Encoding.UTF8.GetBytes(chunkId)]);
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes.AsSpan(0, 16), bigEndian: true);
+    }
+
+    public CreateCollection CreateCollection()
+    {
+        var request = new CreateCollection
+        {
+            CollectionName = Collection,
+            VectorsConfig = new VectorsConfig
+            {
+                ParamsMap = new VectorParamsMap { Map = { [DenseVector] = new VectorParams { Size = (ulong)Dimension, Distance = Distance.Cosine } } },
+            },
+            SparseVectorsConfig = new SparseVectorConfig { Map = { [SparseVector] = new SparseVectorParams { Modifier = Modifier.Idf } } },
+            // Multitenancy: no global HNSW graph, one graph per tenant (payload_m) since every query filters by tenant.
+            HnswConfig = new HnswConfigDiff { M = 0, PayloadM = 16 },
+            ShardNumber = (uint)_options.ShardNumber,
+            ReplicationFactor = (uint)_options.ReplicationFactor,
+        };
+        if (CustomSharding) request.ShardingMethod = ShardingMethod.Custom;
+        return request;
+    }
+
+    /// <summary>The payload indexes created at start-up: the tenant key marked is_tenant, the other scope keys as keywords.</summary>
+    public static IReadOnlyList<(string Field, PayloadIndexParams Params)> PayloadIndexes() =>
+    [
+        (Fields.Tenant, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams { IsTenant = true } }),
+        (Fields.KnowledgeBase, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        (Fields.Document, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+    ];
+
+    /// <summary>Shard keys to create: the shared one and one per dedicated tenant (only with custom sharding).</summary>
+    public IReadOnlyList<string> ShardKeys() => CustomSharding ? [SharedShardKey, .. _dedicatedTenants.Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>Where a tenant's points live: its own shard key, the shared one, or null without custom sharding.</summary>
+    public ShardKeySelector? ShardKeyFor(string tenantId) =>
+        CustomSharding ? new ShardKeySelector { ShardKeys = { _dedicatedTenants.Contains(tenantId) ? tenantId : SharedShardKey } } : null;
+
+    public PointStruct ToPoint(IndexedChunk chunk)
+    {
+        var p = chunk.Payload;
+        if (chunk.Vector.Length != Dimension)
+            throw new ArgumentException($"Chunk {p.ChunkId} has {chunk.Vector.Length} dimensions; the collection {Collection} has {Dimension}.", nameof(chunk));
+        var sparse = Encoder.EncodeDocument(p.DocumentTitle, p.HeadingPath, p.Text);
+        var point = new PointStruct
+        {
+            Id = PointId(p.ChunkId),
+            Vectors = new Dictionary<string, Vector>
+            {
+                [DenseVector] = chunk.Vector.ToArray(),
+                [SparseVector] = (sparse.Values, sparse.Indices),
+            },
+            Payload =
+            {
+                [Fields.Tenant] = p.TenantId,
+                [Fields.KnowledgeBase] = p.KnowledgeBaseId,
+                [Fields.Document] = p.DocumentId,
+                [Fields.ChunkId] = p.ChunkId,
+                [Fields.Title] = p.DocumentTitle,
+                [Fields.FileName] = p.FileName,
+                [Fields.Ordinal] = p.Ordinal,
+                [Fields.Text] = p.Text,
+                [Fields.Heading] = p.HeadingPath,
+                [Fields.Kind] = p.Kind.ToString(),
+            },
+        };
+        if (p.Page is { } page) point.Payload[Fields.Page] = page;
+        if (p.Line is { } line) point.Payload[Fields.Line] = line;
+        return point;
+    }
+
+    public static ChunkPayload FromPayload(MapField<string, Value> payload)
+    {
+        string S(string key) => payload.TryGetValue(key, out var v) ? v.StringValue : "";
+        int? I(string key) => payload.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.IntegerValue ? (int)v.IntegerValue : null;
+        return new ChunkPayload(
+            S(Fields.ChunkId), S(Fields.Tenant), S(Fields.KnowledgeBase), S(Fields.Document), S(Fields.Title), S(Fields.FileName),
+            I(Fields.Ordinal) ?? 0, S(Fields.Text), S(Fields.Heading), I(Fields.Page), I(Fields.Line),
+            Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text);
+    }
+
+    /// <summary>
+    /// What a query may see, as Qdrant conditions that must all hold. The tenant clause is always
+    /// there; each optional field of <see cref="ChunkFilter"/> adds one clause.
+    /// </summary>
+    public static Filter ToFilter(ChunkFilter filter)
+    {
+        var result = new Filter
+        {
+            Must =
+            {
+                MatchKeyword(Fields.Tenant, filter.TenantId),
+                Match(Fields.KnowledgeBase, filter.KnowledgeBaseIds.Distinct().ToList()),
+            },
+        };
+        if (filter.DocumentIds is { } documents) result.Must.Add(Match(Fields.Document, documents.Distinct().ToList()));
+        return result;
+    }
+
+    public static Filter DocumentFilter(DocumentRef document) => new()
+    {
+        Must =
+        {
+            MatchKeyword(Fields.Tenant, document.TenantId),
+            MatchKeyword(Fields.KnowledgeBase, document.KnowledgeBaseId),
+            MatchKeyword(Fields.Document, document.DocumentId),
+        },
+    };
+
+    /// <summary>The document's points other than <paramref name="keep"/>: what a replace leaves behind.</summary>
+    public static Filter StaleChunksFilter(DocumentRef document, IEnumerable<Guid> keep)
+    {
+        var filter = DocumentFilter(document);
+        var ids = keep.ToList();
+        if (ids.Count > 0) filter.MustNot.Add(HasId(ids));
+        return filter;
+    }
+
+    public static Filter KnowledgeBaseFilter(string tenantId, string knowledgeBaseId) => new()
+    {
+        Must = { MatchKeyword(Fields.Tenant, tenantId), MatchKeyword(Fields.KnowledgeBase, knowledgeBaseId) },
+    };
+
+    public QueryPoints DenseQuery(ChunkFilter filter, ReadOnlyMemory<float> vector, int top) =>
+        Query(filter, top, DenseVector, vector.ToArray());
+
+    /// <summary>BM25 over the sparse vectors; null when the query has no content words (nothing can match).</summary>
+    public QueryPoints? KeywordQuery(ChunkFilter filter, string query, int top)
+    {
+        var sparse = Bm25SparseEncoder.EncodeQuery(query);
+        return sparse.IsEmpty ? null : Query(filter, top, SparseVector, (sparse.Values, sparse.Indices));
+    }
+
+    /// <summary>
+    /// Dense and BM25 candidates fused by Qdrant's reciprocal rank fusion in one request; both prefetches
+    /// carry the tenant filter.
+    /// </summary>
+    public QueryPoints HybridQuery(ChunkFilter filter, ReadOnlyMemory<float> vector, string query, int top, int candidates, int rrfK)
+    {
+        var request = Query(filter, top, null, new Rrf { K = (uint)rrfK });
+        request.Prefetch.Add(new PrefetchQuery { Using = DenseVector, Query = vector.ToArray(), Filter = ToFilter(filter), Limit = (ulong)candidates });
+        var sparse = Bm25SparseEncoder.EncodeQuery(query);
+        if (!sparse.IsEmpty)
+            request.Prefetch.Add(new PrefetchQuery { Using = SparseVector, Query = (sparse.Values, sparse.Indices), Filter = ToFilter(filter), Limit = (ulong)candidates });
+        return request;
+    }
+
+    private QueryPoints Query(ChunkFilter filter, int top, string? vectorName, Query query)
+    {
+        var request = new QueryPoints
+        {
+            CollectionName = Collection,
+            Query = query,
+            Filter = ToFilter(filter),
+            Limit = (ulong)top,
+            WithPayload = true,
+        };
+        if (vectorName is not null) request.Using = vectorName;
+        if (ShardKeyFor(filter.TenantId) is { } shard) request.ShardKeySelector = shard;
+        return request;
+    }
+}

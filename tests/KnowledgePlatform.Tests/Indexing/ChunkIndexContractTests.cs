@@ -1,0 +1,260 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Infrastructure.Indexing.Qdrant;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qdrant.Client;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Indexing;
+
+/// <summary>
+/// What every <see cref="IChunkIndex"/> must do, run against each implementation: the embedded store
+/// always, Qdrant when KP_QDRANT_URL names a server (its gRPC port), otherwise reported as skipped.
+/// </summary>
+public abstract class ChunkIndexContractTests : IAsyncLifetime
+{
+    public const int Dimension = 8;
+    private readonly List<IDisposable> _opened = [];
+
+    protected CancellationToken Ct { get; } = TestContext.Current.CancellationToken;
+
+    /// <summary>Opens the index under test; a second call opens the same stored index again, as after a restart.</summary>
+    protected abstract IChunkIndex Open();
+
+    protected IChunkIndex OpenTracked()
+    {
+        var index = Open();
+        if (index is IDisposable disposable) _opened.Add(disposable);
+        return index;
+    }
+
+    /// <summary>Releases an index (flushing what it holds), as a process would on shutdown.</summary>
+    protected void Close(IChunkIndex index)
+    {
+        if (index is not IDisposable disposable) return;
+        disposable.Dispose();
+        _opened.Remove(disposable);
+    }
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual ValueTask DisposeAsync()
+    {
+        foreach (var index in _opened) index.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    protected static float[] Axis(int i, float tilt = 0)
+    {
+        var v = new float[Dimension];
+        v[i] = 1;
+        v[(i + 1) % Dimension] = tilt;
+        return v;
+    }
+
+    protected static IndexedChunk Chunk(DocumentRef doc, int ordinal, string text, float[] vector) =>
+        new(new ChunkPayload($"{doc.DocumentId}-{ordinal}", doc.TenantId, doc.KnowledgeBaseId, doc.DocumentId, "Title", "file.md", ordinal, text, "", null, null, ChunkKind.Text), vector);
+
+    [Fact]
+    public async Task A_query_never_returns_another_tenants_chunks_even_with_their_knowledge_base_id()
+    {
+        var index = OpenTracked();
+        var mine = new DocumentRef("tenant-a", "kb-a", "doc-a");
+        var theirs = new DocumentRef("tenant-b", "kb-b", "doc-b");
+        await index.ReplaceDocumentAsync(mine, [Chunk(mine, 0, "warranty for the vacuum", Axis(0))], Ct);
+        await index.ReplaceDocumentAsync(theirs, [Chunk(theirs, 0, "warranty for the secret product", Axis(0, 0.1f))], Ct);
+
+        // Tenant A names tenant B's knowledge base: nothing comes back from either signal.
+        var crossFilter = new ChunkFilter("tenant-a", ["kb-a", "kb-b"]);
+        var dense = await index.SearchDenseAsync(crossFilter, Axis(0), 10, Ct);
+        var keyword = await index.SearchKeywordAsync(crossFilter, "warranty secret", 10, Ct);
+
+        Assert.All(dense.Concat(keyword), h => Assert.Equal("tenant-a", h.Chunk.TenantId));
+        Assert.Single(dense);
+        Assert.Single(keyword);
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-a", ["kb-b"]), Ct));
+    }
+
+    [Fact]
+    public async Task Dense_search_ranks_by_cosine_similarity()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "zero", Axis(0)), Chunk(doc, 1, "one", Axis(1)), Chunk(doc, 2, "near zero", Axis(0, 0.5f))], Ct);
+
+        var hits = await index.SearchDenseAsync(new ChunkFilter("t", ["kb"]), Axis(0), 3, Ct);
+
+        Assert.Equal(["zero", "near zero", "one"], hits.Select(h => h.Chunk.Text));
+        Assert.Equal(1.0, hits[0].Score, 4);
+        Assert.Equal(0.0, hits[2].Score, 4);
+    }
+
+    [Fact]
+    public async Task Keyword_search_ranks_by_bm25_and_stems_words()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, [
+            Chunk(doc, 0, "Returns are accepted within 30 days of delivery.", Axis(0)),
+            Chunk(doc, 1, "The thermostat supports two heating zones.", Axis(1)),
+            Chunk(doc, 2, "Returning an item: pack it, print the label, return it within 30 days.", Axis(2)),
+        ], Ct);
+
+        var hits = await index.SearchKeywordAsync(new ChunkFilter("t", ["kb"]), "return policy days", 10, Ct);
+
+        Assert.Equal(2, hits.Count);
+        Assert.DoesNotContain(hits, h => h.Chunk.Text.Contains("thermostat", StringComparison.Ordinal));
+        Assert.True(hits[0].Score >= hits[1].Score);
+    }
+
+    [Fact]
+    public async Task A_document_filter_keeps_only_the_named_documents_in_both_signals()
+    {
+        var index = OpenTracked();
+        var first = new DocumentRef("t", "kb", "first");
+        var second = new DocumentRef("t", "kb", "second");
+        await index.ReplaceDocumentAsync(first, [Chunk(first, 0, "warranty terms", Axis(0))], Ct);
+        await index.ReplaceDocumentAsync(second, [Chunk(second, 0, "warranty claims", Axis(0, 0.1f))], Ct);
+
+        var filter = new ChunkFilter("t", ["kb"]) { DocumentIds = ["second"] };
+
+        Assert.Equal(["second"], (await index.SearchDenseAsync(filter, Axis(0), 10, Ct)).Select(h => h.Chunk.DocumentId));
+        Assert.Equal(["second"], (await index.SearchKeywordAsync(filter, "warranty", 10, Ct)).Select(h => h.Chunk.DocumentId));
+    }
+
+    [Fact]
+    public async Task Replacing_a_document_leaves_exactly_its_new_chunks()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "old alpha", Axis(0)), Chunk(doc, 1, "old beta", Axis(1))], Ct);
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 5, "new gamma", Axis(2))], Ct);
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 5, "new gamma", Axis(2))], Ct);
+
+        var filter = new ChunkFilter("t", ["kb"]);
+        Assert.Equal(1, await index.CountAsync(filter, Ct));
+        Assert.Empty(await index.SearchKeywordAsync(filter, "old", 10, Ct));
+        var dense = await index.SearchDenseAsync(filter, Axis(0), 10, Ct);
+        Assert.Equal(["new gamma"], dense.Select(h => h.Chunk.Text));
+    }
+
+    [Fact]
+    public async Task Deleting_a_document_removes_it_from_both_signals()
+    {
+        var index = OpenTracked();
+        var keep = new DocumentRef("t", "kb", "keep");
+        var drop = new DocumentRef("t", "kb", "drop");
+        await index.ReplaceDocumentAsync(keep, [Chunk(keep, 0, "kept warranty text", Axis(0))], Ct);
+        await index.ReplaceDocumentAsync(drop, [Chunk(drop, 0, "dropped warranty text", Axis(0, 0.2f))], Ct);
+
+        await index.DeleteDocumentAsync(drop, Ct);
+
+        var filter = new ChunkFilter("t", ["kb"]);
+        Assert.All(await index.SearchKeywordAsync(filter, "warranty", 10, Ct), h => Assert.Equal("keep", h.Chunk.DocumentId));
+        Assert.All(await index.SearchDenseAsync(filter, Axis(0), 10, Ct), h => Assert.Equal("keep", h.Chunk.DocumentId));
+        Assert.Equal(1, await index.CountAsync(filter, Ct));
+    }
+
+    [Fact]
+    public async Task Deleting_a_knowledge_base_removes_only_its_chunks()
+    {
+        var index = OpenTracked();
+        var gone = new DocumentRef("t", "kb-gone", "d1");
+        var kept = new DocumentRef("t", "kb-kept", "d2");
+        await index.ReplaceDocumentAsync(gone, [Chunk(gone, 0, "manual one", Axis(0))], Ct);
+        await index.ReplaceDocumentAsync(kept, [Chunk(kept, 0, "manual two", Axis(1))], Ct);
+
+        await index.DeleteKnowledgeBaseAsync("t", "kb-gone", Ct);
+
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("t", ["kb-gone"]), Ct));
+        Assert.Equal(1, await index.CountAsync(new ChunkFilter("t", ["kb-kept"]), Ct));
+        Assert.Empty(await index.SearchKeywordAsync(new ChunkFilter("t", ["kb-gone"]), "manual", 10, Ct));
+    }
+
+    [Fact]
+    public async Task Payloads_come_back_exactly_as_indexed()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+        var chunk = new IndexedChunk(new ChunkPayload("d-7", "t", "kb", "d", "Dosing guide", "dosing.pdf", 7, "Paracetamol 1 g every 6 hours.", "Adults › Analgesics", 3, 12, ChunkKind.Table), Axis(4));
+        await index.ReplaceDocumentAsync(doc, [chunk], Ct);
+
+        var hit = Assert.Single(await index.SearchDenseAsync(new ChunkFilter("t", ["kb"]), Axis(4), 5, Ct));
+
+        Assert.Equal(chunk.Payload, hit.Chunk);
+    }
+
+    [Fact]
+    public async Task The_index_survives_a_reopen()
+    {
+        var doc = new DocumentRef("t", "kb", "d");
+        var first = OpenTracked();
+        await first.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "persisted text", Axis(3))], Ct);
+        Close(first);
+
+        var reopened = OpenTracked();
+        var hits = await reopened.SearchDenseAsync(new ChunkFilter("t", ["kb"]), Axis(3), 5, Ct);
+
+        Assert.Equal("persisted text", Assert.Single(hits).Chunk.Text);
+    }
+
+    [Fact]
+    public async Task A_vector_of_the_wrong_dimension_is_refused()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "x", new float[3])], Ct));
+    }
+}
+
+/// <summary>The contract on the embedded store (USearch + FTS5) in a temp folder.</summary>
+public sealed class EmbeddedChunkIndexContractTests : ChunkIndexContractTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kp-index-" + Guid.NewGuid().ToString("N"));
+
+    protected override IChunkIndex Open() => new EmbeddedChunkIndex(_folder, Dimension);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+}
+
+/// <summary>
+/// The contract on a live Qdrant: KP_QDRANT_URL=http://localhost:6334 (gRPC) and optionally
+/// KP_QDRANT_API_KEY. Each test uses its own collection and deletes it afterwards.
+/// </summary>
+public sealed class QdrantChunkIndexContractTests : ChunkIndexContractTests
+{
+    private static readonly string? Url = Environment.GetEnvironmentVariable("KP_QDRANT_URL");
+    private readonly QdrantOptions _options = new()
+    {
+        Url = Url ?? "http://localhost:6334",
+        ApiKey = Environment.GetEnvironmentVariable("KP_QDRANT_API_KEY"),
+        CollectionPrefix = "kptest" + Guid.NewGuid().ToString("N")[..8],
+    };
+    private QdrantClient? _client;
+
+    public override ValueTask InitializeAsync()
+    {
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(Url), "skipped: no Qdrant (set KP_QDRANT_URL to a Qdrant gRPC endpoint, e.g. http://localhost:6334, to run the contract against it)");
+        _client = new QdrantClient(new Uri(_options.Url), _options.ApiKey, _options.Timeout);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override IChunkIndex Open() =>
+        new QdrantChunkIndex(_client!, new QdrantSchema(new EmbeddingModelCard("contract-test", Dimension, 512, ""), _options), _options, NullLogger<QdrantChunkIndex>.Instance);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_client is null) return;
+        var collection = QdrantSchema.CollectionName(_options.CollectionPrefix, "contract-test", Dimension);
+        if (await _client.CollectionExistsAsync(collection)) await _client.DeleteCollectionAsync(collection);
+        _client.Dispose();
+    }
+}

@@ -1,0 +1,176 @@
+using Grpc.Core;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Indexing.Qdrant;
+using Microsoft.Extensions.Logging.Abstractions;
+using Qdrant.Client;
+using Qdrant.Client.Grpc;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Indexing;
+
+/// <summary>
+/// The adapter's calls as they go over the wire, without a server: the Qdrant client runs on a gRPC
+/// call invoker that records each request and answers like Qdrant would.
+/// </summary>
+public sealed class QdrantChunkIndexTests
+{
+    private static readonly EmbeddingModelCard Model = new("test-model", 4, 512, "");
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly RecordingInvoker _qdrant = new();
+
+    private QdrantChunkIndex Index(QdrantOptions? options = null)
+    {
+        options ??= new QdrantOptions();
+        var client = new QdrantClient(new QdrantGrpcClient(_qdrant));
+        return new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, NullLogger<QdrantChunkIndex>.Instance);
+    }
+
+    private static IndexedChunk Chunk(DocumentRef doc, int ordinal) =>
+        new(new ChunkPayload($"{doc.DocumentId}-{ordinal}", doc.TenantId, doc.KnowledgeBaseId, doc.DocumentId, "Title", "f.md", ordinal, $"text {ordinal}", "", null, null, ChunkKind.Text),
+            new float[] { ordinal, 1, 0, 0 });
+
+    [Fact]
+    public async Task The_first_call_creates_the_collection_and_its_payload_indexes_once()
+    {
+        using var index = Index();
+
+        await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
+        await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
+
+        Assert.Equal(["CollectionExists", "Create", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "Count", "Count"], _qdrant.Methods);
+        var create = _qdrant.Requests<CreateCollection>().Single();
+        Assert.Equal(Modifier.Idf, create.SparseVectorsConfig.Map[QdrantSchema.SparseVector].Modifier);
+        var tenantIndex = _qdrant.Requests<CreateFieldIndexCollection>().Single(r => r.FieldName == QdrantSchema.Fields.Tenant);
+        Assert.True(tenantIndex.FieldIndexParams.KeywordIndexParams.IsTenant);
+        Assert.Equal(FieldType.Keyword, tenantIndex.FieldType);
+    }
+
+    [Fact]
+    public async Task An_existing_collection_is_not_created_again()
+    {
+        _qdrant.CollectionExists = true;
+        using var index = Index();
+
+        await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
+
+        Assert.DoesNotContain("Create", _qdrant.Methods);
+        Assert.Equal(3, _qdrant.Requests<CreateFieldIndexCollection>().Count());
+    }
+
+    [Fact]
+    public async Task Replacing_a_document_upserts_in_batches_then_deletes_only_its_stale_points()
+    {
+        _qdrant.CollectionExists = true;
+        using var index = Index(new QdrantOptions { UpsertBatchSize = 2 });
+        var doc = new DocumentRef("acme", "kb", "doc");
+
+        await index.ReplaceDocumentAsync(doc, Enumerable.Range(0, 5).Select(i => Chunk(doc, i)).ToList(), _ct);
+
+        var upserts = _qdrant.Requests<UpsertPoints>().ToList();
+        Assert.Equal([2, 2, 1], upserts.Select(u => u.Points.Count));
+        Assert.All(upserts, u => Assert.True(u.Wait));
+        var delete = _qdrant.Requests<DeletePoints>().Single();
+        Assert.Equal("Delete", _qdrant.Methods.Last());
+        Assert.Equal(["acme", "kb", "doc"], delete.Points.Filter.Must.Select(c => c.Field.Match.Keyword));
+        var kept = delete.Points.Filter.MustNot.Single().HasId.HasId.Select(id => id.Uuid);
+        Assert.Equal(upserts.SelectMany(u => u.Points).Select(p => p.Id.Uuid), kept);
+    }
+
+    [Fact]
+    public async Task A_keyword_search_sends_the_sparse_query_in_the_tenant_filter_and_maps_the_hits()
+    {
+        _qdrant.CollectionExists = true;
+        using var index = Index();
+        var doc = new DocumentRef("acme", "kb", "doc");
+        var point = new QdrantSchema(Model, new QdrantOptions()).ToPoint(Chunk(doc, 3));
+        _qdrant.QueryResult = [new ScoredPoint { Id = point.Id, Score = 2.5f, Payload = { point.Payload } }];
+
+        var hits = await index.SearchKeywordAsync(new ChunkFilter("acme", ["kb"]), "text warranty", 5, _ct);
+
+        var query = _qdrant.Requests<QueryPoints>().Single();
+        Assert.Equal((QdrantSchema.SparseVector, 5ul, "acme"), (query.Using, query.Limit, query.Filter.Must[0].Field.Match.Keyword));
+        Assert.Equal(2, query.Query.Nearest.Sparse.Indices.Count);
+        Assert.True(query.WithPayload.Enable);
+        var hit = Assert.Single(hits);
+        Assert.Equal(Chunk(doc, 3).Payload, hit.Chunk);
+        Assert.Equal(2.5, hit.Score, 4);
+    }
+
+    [Fact]
+    public async Task A_query_for_no_knowledge_base_sends_nothing()
+    {
+        using var index = Index();
+
+        Assert.Empty(await index.SearchDenseAsync(new ChunkFilter("acme", []), new float[4], 5, _ct));
+        Assert.Empty(_qdrant.Methods);
+    }
+
+    [Fact]
+    public async Task An_unreachable_qdrant_is_retried_then_reported_as_index_unavailable()
+    {
+        _qdrant.Failure = new RpcException(new Status(StatusCode.Unavailable, "connection refused"));
+        using var index = Index(new QdrantOptions { Attempts = 3 });
+
+        var error = await Assert.ThrowsAsync<IndexUnavailableException>(() => index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct));
+
+        Assert.Equal(3, _qdrant.Methods.Count);
+        Assert.Contains("Qdrant", error.Message, StringComparison.Ordinal);
+        Assert.IsType<RpcException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task A_request_qdrant_rejects_is_not_mistaken_for_an_outage()
+    {
+        _qdrant.Failure = new RpcException(new Status(StatusCode.InvalidArgument, "wrong vector size"));
+        using var index = Index();
+
+        await Assert.ThrowsAsync<RpcException>(() => index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct));
+        Assert.Single(_qdrant.Methods);
+    }
+
+    /// <summary>Records unary calls and answers them like an empty, healthy Qdrant.</summary>
+    private sealed class RecordingInvoker : CallInvoker
+    {
+        private readonly List<(string Method, object Request)> _calls = [];
+
+        public bool CollectionExists { get; set; }
+
+        public List<ScoredPoint> QueryResult { get; set; } = [];
+
+        public RpcException? Failure { get; set; }
+
+        public List<string> Methods => _calls.Select(c => c.Method).ToList();
+
+        public IEnumerable<T> Requests<T>() => _calls.Select(c => c.Request).OfType<T>();
+
+        public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
+        {
+            _calls.Add((method.Name, request));
+            var response = Failure is { } failure ? Task.FromException<TResponse>(failure) : Task.FromResult((TResponse)Answer(request));
+            return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        }
+
+        private object Answer(object request) => request switch
+        {
+            CollectionExistsRequest => new CollectionExistsResponse { Result = new global::Qdrant.Client.Grpc.CollectionExists { Exists = CollectionExists } },
+            CreateCollection => new CollectionOperationResponse { Result = true },
+            CreateFieldIndexCollection or UpsertPoints or DeletePoints => new PointsOperationResponse { Result = new UpdateResult { Status = UpdateStatus.Completed } },
+            CountPoints => new CountResponse { Result = new CountResult { Count = 0 } },
+            QueryPoints => new QueryResponse { Result = { QueryResult } },
+            _ => throw new NotSupportedException($"No canned answer for {request.GetType().Name}"),
+        };
+
+        public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            throw new NotSupportedException();
+
+        public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
+            throw new NotSupportedException();
+
+        public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            throw new NotSupportedException();
+
+        public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
+            throw new NotSupportedException();
+    }
+}
