@@ -52,6 +52,7 @@ public sealed class WorkerCrashTests : IDisposable
                 ["Ingestion__PollInterval"] = "00:00:00.200",
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["DOTNET_ENVIRONMENT"] = "Production",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             },
         };
         var process = Process.Start(start)!;
