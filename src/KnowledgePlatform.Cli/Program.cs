@@ -11,5 +11,7 @@ app.Configure(config =>
         .WithExample("search", "medical", "\"paracetamol maximum dose\"", "--key", "kp_demo_clinic_key");
     config.AddCommand<AskCommand>("ask").WithDescription("Ask a question; the answer cites its sources.")
         .WithExample("ask", "customer-service", "\"How long is the warranty?\"", "--key", "kp_demo_support_key");
+    config.AddCommand<EvalCommand>("eval").WithDescription("Retrieval quality (nDCG@10, recall, MRR) and latency of bm25, dense and hybrid on a BEIR-layout question set.")
+        .WithExample("eval", "../shared/bench/emanual-smarttv");
 });
 return await app.RunAsync(args);

@@ -8,39 +8,46 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
 /// The embedded chunk index: dense vectors in one USearch HNSW index per knowledge base and BM25 full
-/// text in SQLite FTS5, under {DataPath}/index/. Both are derived data: the metadata database holds
-/// every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/> rebuilds what is missing.
-/// Every query is scoped by tenant and knowledge base inside SQL; a vector hit is only returned when its
-/// row matches the tenant.
+/// text (<see cref="Bm25Index"/>) in SQLite, under {DataPath}/index/. Both are derived data: the
+/// metadata database holds every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/>
+/// rebuilds what is missing. Every query is scoped by tenant and knowledge base inside SQL; a vector hit
+/// is only returned when its row matches the tenant.
 /// </summary>
 public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
+    /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
+    private const int SchemaVersion = 2;
+
     private readonly string _folder;
     private readonly int _dimension;
     private readonly string _connectionString;
+    private readonly Bm25Index _bm25;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, VectorIndex> _vectors = new();
     private readonly Timer _flushTimer;
 
-    public EmbeddedChunkIndex(string folder, int dimension)
+    public EmbeddedChunkIndex(string folder, int dimension, Bm25Parameters? bm25 = null)
     {
         _folder = folder;
         _dimension = dimension;
+        _bm25 = new Bm25Index(bm25 ?? Bm25Parameters.Default);
         Directory.CreateDirectory(Path.Combine(folder, "vectors"));
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "fulltext.db"), Pooling = true }.ToString();
         using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode = WAL;
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        if (ReadSchemaVersion(connection) != SchemaVersion) DropOldSchema(connection);
+        Execute(connection, $"""
             CREATE TABLE IF NOT EXISTS chunks(
                 key INTEGER PRIMARY KEY AUTOINCREMENT,
                 chunk_id TEXT NOT NULL UNIQUE,
                 tenant_id TEXT NOT NULL,
                 kb_id TEXT NOT NULL,
                 document_id TEXT NOT NULL,
+                ordinal INTEGER NOT NULL,
                 payload TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS ix_chunks_scope ON chunks(tenant_id, kb_id, document_id);
-            CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-                title, heading, text, tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE INDEX IF NOT EXISTS ix_chunks_scope ON chunks(tenant_id, kb_id, document_id, ordinal);
+            {Bm25Index.Schema}
+            PRAGMA user_version = {SchemaVersion};
             """);
         _flushTimer = new Timer(_ => Flush(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
     }
@@ -101,10 +108,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         {
             using var connection = Open();
             using var tx = connection.BeginTransaction();
-            Execute(connection, """
-                DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE tenant_id = $t AND kb_id = $kb);
-                DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb;
-                """, tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
+            Bm25Index.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
+            Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb", tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
             tx.Commit();
             if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
             File.Delete(VectorPath(knowledgeBaseId));
@@ -117,48 +122,58 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
     {
-        var candidates = new List<(ulong Key, float Similarity)>();
-        foreach (var kb in filter.KnowledgeBaseIds.Distinct())
-        {
-            if (!File.Exists(VectorPath(kb)) && !_vectors.ContainsKey(kb)) continue;
-            // Over-fetch when filtering by document, since those rows are dropped below.
-            candidates.AddRange(Vectors(kb).Search(vector, filter.DocumentIds is null ? top : top * 4));
-        }
-        if (candidates.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
-
+        var kbs = filter.KnowledgeBaseIds.Distinct().Where(kb => File.Exists(VectorPath(kb)) || _vectors.ContainsKey(kb)).ToList();
+        if (kbs.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
         using var connection = Open();
-        var payloads = LoadPayloads(connection, filter, candidates.Select(c => c.Key));
-        IReadOnlyList<ChunkHit> hits = candidates
-            .Where(c => payloads.ContainsKey(c.Key))
-            .OrderByDescending(c => c.Similarity)
-            .Take(top)
-            .Select(c => new ChunkHit(payloads[c.Key], c.Similarity))
-            .ToList();
-        return Task.FromResult(hits);
+        // A narrowing filter drops rows after the vector search: ask for more until enough pass or the indexes are exhausted.
+        for (var fetch = filter.Narrows ? top * 4 : top; ; fetch *= 4)
+        {
+            var candidates = kbs.SelectMany(kb => Vectors(kb).Search(vector, fetch)).ToList();
+            var payloads = LoadPayloads(connection, filter, candidates.Select(c => c.Key));
+            var hits = candidates
+                .Where(c => payloads.ContainsKey(c.Key))
+                .OrderByDescending(c => c.Similarity)
+                .Take(top)
+                .Select(c => new ChunkHit(payloads[c.Key], c.Similarity))
+                .ToList();
+            if (hits.Count >= top || kbs.All(kb => Vectors(kb).Count <= fetch))
+                return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+        }
     }
 
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
     {
-        var match = FullTextQuery.Build(query);
-        if (match.Length == 0 || filter.KnowledgeBaseIds.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
+        using var connection = Open();
+        var scored = _bm25.Search(connection, filter.TenantId, filter.KnowledgeBaseIds, query);
+        var hits = new List<ChunkHit>(Math.Min(top, scored.Count));
+        // Payloads load best first, in pages, with the whole filter applied, until enough pass.
+        for (var page = 0; hits.Count < top && page * top < scored.Count; page++)
+        {
+            var slice = scored.Skip(page * top).Take(top).ToList();
+            var payloads = LoadPayloads(connection, filter, slice.Select(s => s.Key));
+            hits.AddRange(slice.Where(s => payloads.ContainsKey(s.Key)).Select(s => new ChunkHit(payloads[s.Key], s.Score)).Take(top - hits.Count));
+        }
+        return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+    }
+
+    public Task<IReadOnlyList<ChunkPayload>> GetDocumentChunksAsync(ChunkFilter filter, string documentId, int fromOrdinal, int toOrdinal, CancellationToken cancellationToken)
+    {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        // bm25() is lower-is-better; column weights favour titles and headings over body text.
         command.CommandText = $"""
-            SELECT c.payload, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
-            FROM chunks_fts JOIN chunks c ON c.key = chunks_fts.rowid
-            WHERE chunks_fts MATCH $match AND c.tenant_id = $t AND {InList(command, "c.kb_id", "kb", filter.KnowledgeBaseIds)}
-                  {(filter.DocumentIds is { } docs ? "AND " + InList(command, "c.document_id", "doc", docs) : "")}
-            ORDER BY score DESC LIMIT $top
+            SELECT payload FROM chunks
+            WHERE tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)} AND document_id = $doc
+                  AND ordinal BETWEEN $from AND $to
+            ORDER BY ordinal
             """;
-        command.Parameters.AddWithValue("$match", match);
         command.Parameters.AddWithValue("$t", filter.TenantId);
-        command.Parameters.AddWithValue("$top", top);
-        var hits = new List<ChunkHit>();
+        command.Parameters.AddWithValue("$doc", documentId);
+        command.Parameters.AddWithValue("$from", fromOrdinal);
+        command.Parameters.AddWithValue("$to", toOrdinal);
+        var chunks = new List<ChunkPayload>();
         using var reader = command.ExecuteReader();
-        while (reader.Read())
-            hits.Add(new ChunkHit(Deserialize(reader.GetString(0)), reader.GetDouble(1)));
-        return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+        while (reader.Read()) chunks.Add(Deserialize(reader.GetString(0)));
+        return Task.FromResult<IReadOnlyList<ChunkPayload>>(chunks.Where(filter.Matches).ToList());
     }
 
     public Task<long> CountAsync(ChunkFilter filter, CancellationToken cancellationToken)
@@ -187,10 +202,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     internal void Reset(string knowledgeBaseId)
     {
         using var connection = Open();
-        Execute(connection, """
-            DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE kb_id = $kb);
-            DELETE FROM chunks WHERE kb_id = $kb;
-            """, null, ("$kb", knowledgeBaseId));
+        Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
+        Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
         if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
         File.Delete(VectorPath(knowledgeBaseId));
     }
@@ -236,10 +249,9 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var reader = select.ExecuteReader();
             while (reader.Read()) keys.Add((ulong)reader.GetInt64(0));
         }
-        Execute(connection, """
-            DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc);
-            DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc;
-            """, tx, ("$t", document.TenantId), ("$kb", document.KnowledgeBaseId), ("$doc", document.DocumentId));
+        Bm25Index.Remove(connection, tx, keys);
+        Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc", tx,
+            ("$t", document.TenantId), ("$kb", document.KnowledgeBaseId), ("$doc", document.DocumentId));
         return keys;
     }
 
@@ -248,7 +260,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """
-            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, payload) VALUES ($id, $t, $kb, $doc, $payload)
+            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, ordinal, payload) VALUES ($id, $t, $kb, $doc, $ordinal, $payload)
             ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload
             RETURNING key
             """;
@@ -256,17 +268,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         insert.Parameters.AddWithValue("$t", payload.TenantId);
         insert.Parameters.AddWithValue("$kb", payload.KnowledgeBaseId);
         insert.Parameters.AddWithValue("$doc", payload.DocumentId);
+        insert.Parameters.AddWithValue("$ordinal", payload.Ordinal);
         insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(payload));
         var key = (long)insert.ExecuteScalar()!;
-        Execute(connection, "INSERT INTO chunks_fts(rowid, title, heading, text) VALUES ($key, $title, $heading, $text)", tx,
-            ("$key", key), ("$title", payload.DocumentTitle), ("$heading", payload.HeadingPath), ("$text", payload.Text));
+        Bm25Index.Add(connection, tx, key, payload.TenantId, payload.KnowledgeBaseId, payload.SearchableText);
         return (ulong)key;
     }
 
+    /// <summary>Payloads of the given keys that are the tenant's, in the filter's knowledge bases, and pass its other conditions.</summary>
     private static Dictionary<ulong, ChunkPayload> LoadPayloads(SqliteConnection connection, ChunkFilter filter, IEnumerable<ulong> keys)
     {
         using var command = connection.CreateCommand();
         var keyList = string.Join(",", keys.Distinct().Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (keyList.Length == 0) return [];
         command.CommandText = $"""
             SELECT key, payload FROM chunks
             WHERE key IN ({keyList}) AND tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)}
@@ -275,8 +289,32 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         command.Parameters.AddWithValue("$t", filter.TenantId);
         var result = new Dictionary<ulong, ChunkPayload>();
         using var reader = command.ExecuteReader();
-        while (reader.Read()) result[(ulong)reader.GetInt64(0)] = Deserialize(reader.GetString(1));
+        while (reader.Read())
+        {
+            var payload = Deserialize(reader.GetString(1));
+            if (filter.Matches(payload)) result[(ulong)reader.GetInt64(0)] = payload;
+        }
         return result;
+    }
+
+    private static long ReadSchemaVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Drops an index written by an older version (rows and vector files); the bootstrapper rebuilds it from the metadata.</summary>
+    private void DropOldSchema(SqliteConnection connection)
+    {
+        Execute(connection, """
+            DROP TABLE IF EXISTS chunks_fts;
+            DROP TABLE IF EXISTS chunks;
+            DROP TABLE IF EXISTS bm25_postings;
+            DROP TABLE IF EXISTS bm25_docs;
+            DROP TABLE IF EXISTS bm25_scopes;
+            """);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
     }
 
     private static string InList(SqliteCommand command, string column, string name, IReadOnlyList<string> values)

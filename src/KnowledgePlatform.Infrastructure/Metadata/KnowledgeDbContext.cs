@@ -49,6 +49,7 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             e.HasIndex(k => new { k.TenantId, k.Name }).IsUnique();
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
             e.ComplexProperty(k => k.Chunking);
+            e.ComplexProperty(k => k.Retrieval);
         });
 
         modelBuilder.Entity<Document>(e =>
