@@ -65,7 +65,7 @@ internal sealed class EvaluationRun : IDisposable
         ]);
         builder.AddEmbeddings().AddRag();
         var folder = Path.Combine(Path.GetTempPath(), "kp-eval-" + Guid.NewGuid().ToString("N"));
-        builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(folder, sp.GetRequiredService<EmbeddingModelCard>().Dimension, bm25));
+        builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(folder, bm25));
         builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<EmbeddedChunkIndex>());
         var host = builder.Build();
         var model = host.Services.GetRequiredService<EmbeddingModelCard>();
@@ -187,7 +187,7 @@ internal sealed class EvaluationRun : IDisposable
     public async Task<LatencyReport> MeasureLatencyAsync(IReadOnlyList<BeirQuery> queries, RetrievalSettings settings, CancellationToken cancellationToken)
     {
         var options = Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Candidates = _configuredCandidates });
-        var retriever = new Retriever(_index, _host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), Model, options);
+        var retriever = ActivatorUtilities.CreateInstance<Retriever>(_host.Services, options);
         var parts = new Dictionary<string, List<double>>
         {
             ["query embedding"] = [], ["dense search (HNSW)"] = [], ["BM25 search"] = [], ["hybrid search (both + fusion)"] = [], ["hybrid total"] = [],

@@ -78,8 +78,8 @@ public enum FusionMethod
     /// <summary>Weighted reciprocal rank fusion: Σ weight / (k + rank). Uses ranks only.</summary>
     Rrf,
     /// <summary>
-    /// Convex combination of normalised scores: w·dense + (1 − w)·bm25, each signal's scores divided by
-    /// the best score of its candidate list. Uses how far ahead a candidate is, not just its rank.
+    /// Convex combination of normalised scores: w·dense + (1 − w)·bm25, each signal min-max normalised
+    /// over its own top 20. Uses how far ahead a candidate is, not just its rank.
     /// </summary>
     Convex,
 }

@@ -4,7 +4,14 @@ using KnowledgePlatform.Core.Ports;
 namespace KnowledgePlatform.Rag.Retrieval;
 
 /// <summary>A fused result with each signal's own score and rank kept, so people can see why it ranked.</summary>
-public sealed record RetrievedChunk(ChunkPayload Chunk, double Score, double? DenseScore, int? DenseRank, double? KeywordScore, int? KeywordRank);
+public sealed record RetrievedChunk(ChunkPayload Chunk, double Score, double? DenseScore, int? DenseRank, double? KeywordScore, int? KeywordRank)
+{
+    /// <summary>The reranker's score, when one reordered the candidates.</summary>
+    public double? RerankScore { get; init; }
+
+    /// <summary>Neighbouring chunks of the same document (adjacent ones or the rest of the section), in order, when the knowledge base expands hits.</summary>
+    public IReadOnlyList<ChunkPayload> Context { get; init; } = [];
+}
 
 /// <summary>Combines the dense and BM25 candidate lists into one ranking (decision 11).</summary>
 public static class RankFusion
@@ -21,15 +28,31 @@ public static class RankFusion
         Combine(dense, keyword, (_, rank) => denseWeight / (k + rank), (_, rank) => keywordWeight / (k + rank));
 
     /// <summary>
-    /// Convex combination: score = w · dense/maxDense + (1 − w) · bm25/maxBm25, where each max is the best
-    /// score in that signal's candidate list. A candidate missing from a list contributes 0 for it.
+    /// A signal's scores are normalised against its own list: the best becomes 1 and the score at rank
+    /// <see cref="NormalisationRank"/> becomes 0 (lower ones are clamped to 0, like a candidate the signal
+    /// did not return). The anchor makes fusion independent of how many candidates were fetched.
+    /// </summary>
+    public const int NormalisationRank = 20;
+
+    /// <summary>
+    /// Convex combination of normalised scores: score = w · dense′ + (1 − w) · bm25′, where each signal's
+    /// score is min-max normalised over its top <see cref="NormalisationRank"/>. Unlike rank fusion it sees
+    /// how far ahead the leader of a list is, and w is the knowledge base's dense weight.
     /// </summary>
     public static IReadOnlyList<RetrievedChunk> Convex(IReadOnlyList<ChunkHit> dense, IReadOnlyList<ChunkHit> keyword, double denseWeight)
     {
         var w = Math.Clamp(denseWeight, 0, 1);
-        var maxDense = dense.Count == 0 ? 1 : Math.Max(dense.Max(h => h.Score), 1e-9);
-        var maxKeyword = keyword.Count == 0 ? 1 : Math.Max(keyword.Max(h => h.Score), 1e-9);
-        return Combine(dense, keyword, (score, _) => w * Math.Max(score, 0) / maxDense, (score, _) => (1 - w) * score / maxKeyword);
+        var normaliseDense = Normaliser(dense);
+        var normaliseKeyword = Normaliser(keyword);
+        return Combine(dense, keyword, (score, _) => w * normaliseDense(score), (score, _) => (1 - w) * normaliseKeyword(score));
+    }
+
+    private static Func<double, double> Normaliser(IReadOnlyList<ChunkHit> hits)
+    {
+        if (hits.Count == 0) return _ => 0;
+        var best = hits[0].Score;
+        var anchor = hits[Math.Min(NormalisationRank, hits.Count) - 1].Score;
+        return best > anchor ? score => Math.Max(0, (score - anchor) / (best - anchor)) : _ => 1;
     }
 
     /// <summary>One signal alone (the other list empty), ranked and scored as that signal ranked and scored it.</summary>

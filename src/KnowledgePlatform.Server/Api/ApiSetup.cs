@@ -51,7 +51,7 @@ public static class ApiSetup
         });
 
         var api = app.MapGroup("/api/v1").RequireAuthorization();
-        api.MapKnowledgeBases().MapDocuments().MapQuestions();
+        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval();
         return app;
     }
 }

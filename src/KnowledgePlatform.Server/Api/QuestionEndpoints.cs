@@ -2,6 +2,8 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
@@ -33,12 +35,41 @@ public static class QuestionEndpoints
         var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        var result = await retriever.SearchAsync(new RetrievalRequest(found.TenantId, [found.Id], request.Query) { Top = request.Top }, ct);
-        return TypedResults.Ok(new SearchResponse(
-            request.Query,
-            result.Hits.Select(SearchHitDto.From).ToList(),
-            new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds)));
+        return await SearchAsync(retriever, ForKnowledgeBases([found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode }, ct);
     }
+
+    /// <summary>The request for these knowledge bases (all the tenant's, already checked): the first one's settings and embedding model.</summary>
+    internal static RetrievalRequest ForKnowledgeBases(IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
+    {
+        var request = new RetrievalRequest(kbs[0].TenantId, kbs.Select(k => k.Id).ToList(), query)
+        {
+            Settings = kbs[0].Retrieval,
+            EmbeddingModel = kbs[0].EmbeddingModel,
+        };
+        return filter is null ? request : filter.ApplyTo(request);
+    }
+
+    internal static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(Retriever retriever, RetrievalRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var result = await retriever.SearchAsync(request, ct);
+            return TypedResults.Ok(new SearchResponse(
+                request.Query,
+                result.Hits.Select(SearchHitDto.From).ToList(),
+                new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds))
+            {
+                SearchedQuery = result.Query == request.Query ? null : result.Query,
+            });
+        }
+        catch (EmbeddingModelUnavailableException ex)
+        {
+            return ModelUnavailable(ex);
+        }
+    }
+
+    internal static ProblemHttpResult ModelUnavailable(EmbeddingModelUnavailableException ex) =>
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "embedding_model_unavailable", ex.Message);
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
         string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, CancellationToken ct)
@@ -48,7 +79,7 @@ public static class QuestionEndpoints
         var found = await db.FindKnowledgeBaseAsync(user.TenantId(), kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        var retrieval = new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top };
+        var retrieval = ForKnowledgeBases([found], request.Question, request.Filter) with { Top = request.Top, History = request.History };
         if (request.Stream) return TypedResults.ServerSentEvents(Stream(answers.AskAsync(retrieval, ct), ct));
 
         var text = new StringBuilder();
@@ -95,7 +126,7 @@ public static class QuestionEndpoints
         }
     }
 
-    private static ProblemHttpResult? Invalid(string? text, string field) =>
+    internal static ProblemHttpResult? Invalid(string? text, string field) =>
         string.IsNullOrWhiteSpace(text) ? ApiProblems.Validation($"{field}_missing", $"The {field} is empty.")
         : text.Length > MaxQuestionLength ? ApiProblems.Validation($"{field}_too_long", $"The {field} is longer than {MaxQuestionLength} characters.")
         : null;

@@ -27,7 +27,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task A_query_never_returns_another_tenants_chunks_even_with_their_knowledge_base_id()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var mine = new DocumentRef("tenant-a", "kb-a", "doc-a");
         var theirs = new DocumentRef("tenant-b", "kb-b", "doc-b");
         await index.ReplaceDocumentAsync(mine, [Chunk(mine, 0, "warranty for the vacuum", Axis(0))], _ct);
@@ -47,7 +47,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task No_filter_combination_lets_another_tenants_chunks_through_either_signal()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         // Both tenants use the same knowledge base id, tag and date: only the tenant differs.
         var mine = new DocumentRef("tenant-a", "kb", "doc");
         var theirs = new DocumentRef("tenant-b", "kb", "doc-b");
@@ -79,7 +79,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Tags_documents_and_effective_dates_narrow_both_signals()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var old = new DocumentRef("t", "kb", "old");
         var current = new DocumentRef("t", "kb", "current");
         var untagged = new DocumentRef("t", "kb", "untagged");
@@ -107,7 +107,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task A_query_can_span_several_knowledge_bases_of_the_tenant()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var first = new DocumentRef("t", "kb-1", "a");
         var second = new DocumentRef("t", "kb-2", "b");
         await index.ReplaceDocumentAsync(first, [Chunk(first, 0, "router reset steps", Axis(0))], _ct);
@@ -123,7 +123,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Bm25_scores_follow_the_formula_with_k1_0_9_and_b_0_4()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         // No title, so each chunk's length is its own words: 2, 3 and 1 (average 2).
         await index.ReplaceDocumentAsync(doc, [
@@ -145,7 +145,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Chinese_text_is_found_by_a_chinese_question()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, [
             Chunk(doc, 0, "本产品的保修期为两年，自购买之日起计算。", Axis(0), title: "保修政策"),
@@ -173,7 +173,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
             await command.ExecuteNonQueryAsync(_ct);
         }
 
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
 
         Assert.Equal(0, await index.CountAsync(new ChunkFilter("t", ["kb"]), _ct));
         Assert.False(File.Exists(Path.Combine(_folder, "vectors", "kb.usearch")));
@@ -185,7 +185,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task A_documents_chunks_come_back_in_order_within_an_ordinal_range()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, Enumerable.Range(0, 6).Select(i => Chunk(doc, i, $"part {i}", Axis(i % Dimension))).Reverse().ToList(), _ct);
 
@@ -197,7 +197,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Dense_search_ranks_by_cosine_similarity()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "zero", Axis(0)), Chunk(doc, 1, "one", Axis(1)), Chunk(doc, 2, "near zero", Axis(0, 0.5f))], _ct);
 
@@ -211,7 +211,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Keyword_search_ranks_by_bm25_and_stems_words()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, [
             Chunk(doc, 0, "Returns are accepted within 30 days of delivery.", Axis(0)),
@@ -229,7 +229,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Replacing_a_document_leaves_exactly_its_new_chunks()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "old alpha", Axis(0)), Chunk(doc, 1, "old beta", Axis(1))], _ct);
         await index.ReplaceDocumentAsync(doc, [Chunk(doc, 5, "new gamma", Axis(2))], _ct);
@@ -245,7 +245,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     [Fact]
     public async Task Deleting_a_document_removes_it_from_both_signals()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var keep = new DocumentRef("t", "kb", "keep");
         var drop = new DocumentRef("t", "kb", "drop");
         await index.ReplaceDocumentAsync(keep, [Chunk(keep, 0, "kept warranty text", Axis(0))], _ct);
@@ -262,21 +262,37 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     public async Task The_index_survives_a_reopen()
     {
         var doc = new DocumentRef("t", "kb", "d");
-        using (var index = new EmbeddedChunkIndex(_folder, Dimension))
+        using (var index = new EmbeddedChunkIndex(_folder))
             await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "persisted text", Axis(3))], _ct);
 
-        using var reopened = new EmbeddedChunkIndex(_folder, Dimension);
+        using var reopened = new EmbeddedChunkIndex(_folder);
         var hits = await reopened.SearchDenseAsync(new ChunkFilter("t", ["kb"]), Axis(3), 5, _ct);
 
         Assert.Equal("persisted text", Assert.Single(hits).Chunk.Text);
     }
 
     [Fact]
-    public async Task A_vector_of_the_wrong_dimension_is_refused()
+    public async Task A_vector_of_another_dimension_than_the_knowledge_bases_is_refused()
     {
-        using var index = new EmbeddedChunkIndex(_folder, Dimension);
+        using var index = new EmbeddedChunkIndex(_folder);
         var doc = new DocumentRef("t", "kb", "d");
+        var other = new DocumentRef("t", "kb", "other");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "x", Axis(0))], _ct);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "x", new float[3])], _ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => index.ReplaceDocumentAsync(other, [Chunk(other, 0, "y", new float[3])], _ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => index.SearchDenseAsync(new ChunkFilter("t", ["kb"]), new float[3], 5, _ct));
+    }
+
+    [Fact]
+    public async Task Each_knowledge_base_takes_the_dimension_of_its_own_embedding_model()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var english = new DocumentRef("t", "kb-en", "en");
+        var chinese = new DocumentRef("t", "kb-zh", "zh");
+        await index.ReplaceDocumentAsync(english, [Chunk(english, 0, "warranty", Axis(0))], _ct);
+        await index.ReplaceDocumentAsync(chinese, [Chunk(chinese, 0, "保修", [1f, 0f, 0f])], _ct);
+
+        Assert.Single(await index.SearchDenseAsync(new ChunkFilter("t", ["kb-zh"]), new[] { 1f, 0f, 0f }, 5, _ct));
+        Assert.Single(await index.SearchDenseAsync(new ChunkFilter("t", ["kb-en"]), Axis(0), 5, _ct));
     }
 }
