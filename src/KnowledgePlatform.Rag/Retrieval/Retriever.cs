@@ -91,7 +91,7 @@ public sealed class Retriever(
             var model = models.Get(request.EmbeddingModel);
             queryVector = await model.Generator.GenerateVectorAsync(model.Card.QueryPrefix + query, cancellationToken: cancellationToken);
         }
-        var embeddingTime = clock.Elapsed;
+        var embeddingTime = request.Mode == RetrievalMode.Keyword ? TimeSpan.Zero : clock.Elapsed;
 
         clock.Restart();
         var denseTask = request.Mode == RetrievalMode.Keyword
