@@ -22,8 +22,8 @@ public sealed class EvalSettings : CommandSettings
     public string? Out { get; init; }
 
     [CommandOption("-m|--methods <LIST>")]
-    [Description("Comma-separated: bm25, dense, hybrid. Default: all.")]
-    public string Methods { get; init; } = "bm25,dense,hybrid";
+    [Description("Comma-separated: bm25, dense, hybrid, hybrid+rerank. Default: all (hybrid+rerank when Rerank:Endpoint is set).")]
+    public string? Methods { get; init; }
 
     [CommandOption("--limit <N>")]
     [Description("Evaluate only the first N judged queries (quick checks).")]
@@ -94,13 +94,15 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         var dataset = await BeirDataset.LoadAsync(settings.Dataset, cancellationToken);
         var queries = dataset.Queries.Take(settings.Limit ?? int.MaxValue).ToList();
         if (queries.Count == 0) throw new CliException("No judged queries: queries.jsonl ids must appear in qrels.tsv.");
-        var methods = settings.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        if (methods.FirstOrDefault(m => m is not ("bm25" or "dense" or "hybrid")) is { } unknown)
-            throw new CliException($"Unknown method '{unknown}': use bm25, dense, hybrid.");
-
         var cache = settings.NoCache ? null : settings.Cache ?? Path.Combine(
             Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "kp", "embeddings");
         using var run = EvaluationRun.Open(settings.Depth, cache, new Bm25Parameters(settings.K1, settings.B));
+        var methods = (settings.Methods ?? (run.RerankerConfigured ? "bm25,dense,hybrid,hybrid+rerank" : "bm25,dense,hybrid"))
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (methods.FirstOrDefault(m => m is not ("bm25" or "dense" or "hybrid" or "hybrid+rerank")) is { } unknown)
+            throw new CliException($"Unknown method '{unknown}': use bm25, dense, hybrid, hybrid+rerank.");
+        if (methods.Contains("hybrid+rerank") && !run.RerankerConfigured)
+            throw new CliException("hybrid+rerank needs a reranker: set Rerank:Endpoint (e.g. Rerank__Endpoint=http://localhost:8080/rerank).");
         var chunking = ChunkingSettings.For(Vertical.General);
         chunking = new ChunkingSettings(settings.MaxTokens ?? chunking.MaxTokens, settings.Overlap ?? chunking.OverlapTokens);
         var kbSettings = run.Options.Resolve(new RetrievalSettings
@@ -121,7 +123,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
             await Status($"{method}: {queries.Count} queries", async p =>
             {
                 var done = 0;
-                result = await run.RunAsync(method, mode, kbSettings, dataset, queries, new SynchronousProgress<int>(n => p(done += n, queries.Count)), cancellationToken);
+                result = await run.RunAsync(method, mode, method == "hybrid+rerank", kbSettings, dataset, queries, new SynchronousProgress<int>(n => p(done += n, queries.Count)), cancellationToken);
             });
             runs.Add(result!);
         }

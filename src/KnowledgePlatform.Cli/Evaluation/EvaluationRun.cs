@@ -104,19 +104,19 @@ internal sealed class EvaluationRun : IDisposable
             .ToList());
 
     /// <summary>Runs every query through the retriever (floor off: this measures ranking), documents ranked by their best chunk.</summary>
-    public async Task<MethodRun> RunAsync(string name, RetrievalMode mode, RetrievalSettings settings, BeirDataset dataset, IReadOnlyList<BeirQuery> queries,
+    public async Task<MethodRun> RunAsync(string name, RetrievalMode mode, bool rerank, RetrievalSettings settings, BeirDataset dataset, IReadOnlyList<BeirQuery> queries,
         IProgress<int> progress, CancellationToken cancellationToken)
     {
         var retriever = _host.Services.GetRequiredService<Retriever>();
         var depth = Options.Candidates;
         // Warm-up: the first calls pay for JIT compilation and cold caches.
         foreach (var q in queries.Take(3))
-            await retriever.SearchAsync(Request(q.Text, mode, settings, depth), cancellationToken);
+            await retriever.SearchAsync(Request(q.Text, mode, rerank, settings, depth), cancellationToken);
 
         var runs = new List<QueryRun>(queries.Count);
         foreach (var q in queries)
         {
-            var result = await retriever.SearchAsync(Request(q.Text, mode, settings, depth), cancellationToken);
+            var result = await retriever.SearchAsync(Request(q.Text, mode, rerank, settings, depth), cancellationToken);
             runs.Add(Score(q, result.Hits, dataset, result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds));
             progress.Report(1);
         }
@@ -129,8 +129,10 @@ internal sealed class EvaluationRun : IDisposable
         return new QueryRun(query, chunks, RankingMetrics.Score(ranked, dataset.Qrels[query.Id]), embeddingMs, searchMs);
     }
 
-    private static RetrievalRequest Request(string query, RetrievalMode mode, RetrievalSettings settings, int depth) =>
-        new(Tenant, [KnowledgeBase], query) { Mode = mode, Settings = settings, Top = depth * 2, ApplyFloor = false };
+    private static RetrievalRequest Request(string query, RetrievalMode mode, bool rerank, RetrievalSettings settings, int depth) =>
+        new(Tenant, [KnowledgeBase], query) { Mode = mode, Rerank = rerank, Settings = settings, Top = depth * 2, ApplyFloor = false };
+
+    public bool RerankerConfigured => _host.Services.GetRequiredService<HttpReranker>().Enabled;
 
     /// <summary>
     /// Share of the exact top-k (brute-force cosine over every chunk vector) that the HNSW index returns
@@ -162,7 +164,7 @@ internal sealed class EvaluationRun : IDisposable
         var random = new Random(4);
         var sentences = SentencePool();
         var count = target - _vectors.Count;
-        const int PerDocument = 10;
+        const int PerDocument = 50;
         for (var made = 0; made < count; made += PerDocument)
         {
             var reference = new DocumentRef(Tenant, KnowledgeBase, $"synthetic-{made / PerDocument:D6}");

@@ -62,3 +62,25 @@ public sealed class FullTextAnalyzerTests
         Assert.Equal(stem, PorterStemmer.Stem(word));
     }
 }
+
+public sealed class Bm25SparseVectorTests
+{
+    [Fact]
+    public void Document_values_times_idf_and_query_weights_give_the_bm25_score()
+    {
+        // "apple apple cherry": 3 terms, average length 2 (the worked example of the embedded index test).
+        var document = Bm25SparseVector.Document("apple apple cherry", averageLength: 2);
+        var query = Bm25SparseVector.Query("the apple");
+        var idf = Math.Log(1.6);
+
+        var score = query.Indices.Zip(query.Values).Sum(q =>
+        {
+            var i = Array.IndexOf(document.Indices, q.First);
+            return i < 0 ? 0 : q.Second * document.Values[i] * idf;
+        });
+
+        Assert.Equal(0.579875, score, 6);
+        Assert.Equal(document.Indices.Order(), document.Indices);
+        Assert.Equal([0.5f, 1f], query.Indices.Select(i => i == Bm25SparseVector.TermIndex("the") ? 0.5f : 1f).Order());
+    }
+}
