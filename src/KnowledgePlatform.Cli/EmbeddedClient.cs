@@ -3,6 +3,7 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Embeddings;
 using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Infrastructure.Models;
@@ -125,8 +126,7 @@ public sealed class EmbeddedClient : IKnowledgeClient
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string knowledgeBase, string query, int top, CancellationToken cancellationToken)
     {
         var kb = await FindAsync(knowledgeBase, cancellationToken);
-        var result = await _host.Services.GetRequiredService<Retriever>()
-            .SearchAsync(new RetrievalRequest(_tenantId, [kb.Id], query) { Top = top }, cancellationToken);
+        var result = await _host.Services.GetRequiredService<Retriever>().SearchAsync(Request(kb, query) with { Top = top }, cancellationToken);
         return result.Hits.Select(h => new SearchHit(h.Chunk.DocumentTitle, h.Chunk.FileName, h.Chunk.Location, h.Score, h.Chunk.Text)).ToList();
     }
 
@@ -144,10 +144,25 @@ public sealed class EmbeddedClient : IKnowledgeClient
         var events = PolicyEnforcer.BlockedTopic(policy, question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)
             : _host.Services.GetRequiredService<PolicyEnforcer>().EnforceAsync(
-                policy, answers.AskAsync(new RetrievalRequest(_tenantId, [kb.Id], question), AnswerPolicy.For(kb), cancellationToken), actions, cancellationToken);
+                policy, answers.AskAsync(Request(kb, question), AnswerPolicy.For(kb), cancellationToken), actions, cancellationToken);
         await foreach (var e in events.WithCancellation(cancellationToken))
             yield return e;
     }
+
+    /// <summary>Re-embeds a knowledge base with another configured model (null: the default) and rebuilds its index.</summary>
+    public async Task<(string From, string To, int Chunks)> ReembedAsync(string knowledgeBase, string? model, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    {
+        var kb = await FindAsync(knowledgeBase, cancellationToken);
+        await using var scope = _host.Services.CreateAsyncScope();
+        var target = model ?? scope.ServiceProvider.GetRequiredService<EmbeddingModelRegistry>().Default.Card.Name;
+        var chunks = await scope.ServiceProvider.GetRequiredService<Reembedder>().ReembedAsync(_tenantId, kb.Id, target, progress, cancellationToken);
+        _host.Services.GetRequiredService<EmbeddedChunkIndex>().Flush();
+        return (kb.EmbeddingModel, target, chunks);
+    }
+
+    /// <summary>A search of one knowledge base with its own retrieval settings and embedding model.</summary>
+    private RetrievalRequest Request(KnowledgeBase kb, string query) =>
+        new(_tenantId, [kb.Id], query) { Settings = kb.Retrieval, EmbeddingModel = kb.EmbeddingModel };
 
     private async Task<KnowledgeBase> FindAsync(string knowledgeBase, CancellationToken cancellationToken)
     {

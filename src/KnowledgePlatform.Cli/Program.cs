@@ -19,5 +19,9 @@ app.Configure(config =>
             .WithExample("bench", "model", "--url", "http://localhost:8000/v1");
     });
     config.AddDbCommands();
+    config.AddCommand<EvalCommand>("eval").WithDescription("Retrieval quality (nDCG@10, recall, MRR) and latency of bm25, dense and hybrid on a BEIR-layout question set.")
+        .WithExample("eval", "../shared/bench/emanual-smarttv");
+    config.AddCommand<ReembedCommand>("reembed").WithDescription("Re-embed a knowledge base with another configured embedding model and rebuild its index.")
+        .WithExample("reembed", "manuals-zh", "--model", "bge-m3", "--key", "kp_demo_support_key");
 });
 return await app.RunAsync(args);

@@ -48,10 +48,10 @@ public static class InfrastructureExtensions
             .ValidateOnStart();
         builder.Services.AddScoped<IConversationStore, EfConversationStore>();
         builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(
-            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index"),
-            sp.GetRequiredService<EmbeddingModelCard>().Dimension));
+            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index")));
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();
         builder.Services.AddScoped<ChunkIndexRebuilder>();
+        builder.Services.AddScoped<Reembedder>();
         builder.AddQdrant();
         builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant
             ? sp.GetRequiredService<QdrantChunkIndex>()
@@ -64,24 +64,36 @@ public static class InfrastructureExtensions
         return builder;
     }
 
-    /// <summary>The embedding model named in the "Embedding" section, behind IEmbeddingGenerator.</summary>
+    /// <summary>
+    /// The embedding models of the "Embedding" section behind <see cref="EmbeddingModelRegistry"/>; the
+    /// default one also as the plain IEmbeddingGenerator and EmbeddingModelCard.
+    /// </summary>
     public static IHostApplicationBuilder AddEmbeddings(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<EmbeddingOptions>()
             .Bind(builder.Configuration.GetSection(EmbeddingOptions.Section))
             .ValidateDataAnnotations()
+            .Validate(o => !o.Problems().Any(), "Embedding settings are inconsistent.")
             .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
-            return new EmbeddingModelCard(o.Model, o.Dimension, o.MaxTokens, o.QueryPrefix);
+            if (o.Problems().FirstOrDefault() is { } problem) throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions), [problem]);
+            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o.Threads))]);
         });
-        builder.Services.AddSingleton(sp => new ArcticXsEmbeddingGenerator(
-            sp.GetRequiredService<EmbeddingModelCard>(), sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.Threads));
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<ArcticXsEmbeddingGenerator>());
-        builder.Services.AddSingleton<ITokenCounter>(sp => sp.GetRequiredService<ArcticXsEmbeddingGenerator>());
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Card);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
+        builder.Services.AddSingleton<ITokenCounter, ArcticTokenCounter>();
         return builder;
     }
+
+    private static EmbeddingModel Create(EmbeddingModelOptions m, int threads) => new(m.Card(), m.Provider switch
+    {
+        "openai" => new OpenAiEmbeddingGenerator(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromMinutes(2) },
+            m.Card(), new Uri(m.Endpoint!), m.ApiKey),
+        _ => new ArcticXsEmbeddingGenerator(m.Card(), threads),
+    });
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {

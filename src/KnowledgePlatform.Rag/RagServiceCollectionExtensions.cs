@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Rag;
@@ -30,6 +31,14 @@ public static class RagServiceCollectionExtensions
                 $"Answering:PromptsPath must be a folder holding the prompt templates ({string.Join(", ", PromptLibrary.Names.Select(n => n + ".prompt"))}).")
             .ValidateOnStart();
         builder.Services.AddKernel();
+        builder.Services.AddOptions<RerankOptions>()
+            .Bind(builder.Configuration.GetSection(RerankOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new HttpReranker(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }), sp.GetRequiredService<IOptions<RerankOptions>>()));
+        // Query rewriting needs a generative model: it is on exactly when an IChatClient is registered.
+        builder.Services.AddSingleton(sp => new QueryRewriter(sp.GetService<Microsoft.Extensions.AI.IChatClient>(), sp.GetRequiredService<ILogger<QueryRewriter>>()));
         builder.Services.AddSingleton<Retriever>();
         builder.Services.AddSingleton<PromptLibrary>();
         builder.Services.AddSingleton<ExtractiveAnswerer>();

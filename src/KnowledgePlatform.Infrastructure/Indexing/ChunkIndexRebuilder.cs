@@ -23,8 +23,7 @@ public sealed class ChunkIndexRebuilder(KnowledgeDbContext db)
         {
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion)
                 .OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
-            var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
-            var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
+            var indexed = chunks.Select(c => IndexedChunk.From(c, document)).ToList();
             await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
             total += indexed.Count;
         }

@@ -8,49 +8,57 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
 /// The embedded chunk index: dense vectors in one USearch HNSW index per knowledge base and BM25 full
-/// text in SQLite FTS5, under {DataPath}/index/. Both are derived data: the metadata database holds
-/// every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/> rebuilds what is missing.
-/// Every query is scoped by tenant and knowledge base inside SQL; a vector hit is only returned when its
-/// row matches the tenant.
+/// text (<see cref="Bm25Index"/>) in SQLite, under {DataPath}/index/. Both are derived data: the
+/// metadata database holds every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/>
+/// rebuilds what is missing. Every query is scoped by tenant and knowledge base inside SQL; a vector hit
+/// is only returned when its row matches the tenant.
 /// </summary>
 public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
+    /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
+    private const int SchemaVersion = 2;
+
     private readonly string _folder;
-    private readonly int _dimension;
     private readonly string _connectionString;
+    private readonly Bm25Index _bm25;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, VectorIndex> _vectors = new();
     private readonly Timer _flushTimer;
 
-    public EmbeddedChunkIndex(string folder, int dimension)
+    /// <summary>An index under <paramref name="folder"/>; each knowledge base's vector index takes the dimension of the first vectors it is given.</summary>
+    public EmbeddedChunkIndex(string folder, Bm25Parameters? bm25 = null)
     {
         _folder = folder;
-        _dimension = dimension;
+        _bm25 = new Bm25Index(bm25 ?? Bm25Parameters.Default);
         Directory.CreateDirectory(Path.Combine(folder, "vectors"));
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "fulltext.db"), Pooling = true }.ToString();
         using var connection = Open();
-        Execute(connection, """
-            PRAGMA journal_mode = WAL;
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        if (ReadSchemaVersion(connection) != SchemaVersion) DropOldSchema(connection);
+        Execute(connection, $"""
             CREATE TABLE IF NOT EXISTS chunks(
                 key INTEGER PRIMARY KEY AUTOINCREMENT,
                 chunk_id TEXT NOT NULL UNIQUE,
                 tenant_id TEXT NOT NULL,
                 kb_id TEXT NOT NULL,
                 document_id TEXT NOT NULL,
+                ordinal INTEGER NOT NULL,
                 payload TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS ix_chunks_scope ON chunks(tenant_id, kb_id, document_id);
-            CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-                title, heading, text, tokenize = 'porter unicode61 remove_diacritics 2');
+            CREATE INDEX IF NOT EXISTS ix_chunks_scope ON chunks(tenant_id, kb_id, document_id, ordinal);
+            {Bm25Index.Schema}
+            PRAGMA user_version = {SchemaVersion};
             """);
-        _flushTimer = new Timer(_ => Flush(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
+        _flushTimer = new Timer(_ => FlushSettled(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
     }
 
     public async Task ReplaceDocumentAsync(DocumentRef document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
     {
+        var dimension = HasVectors(document.KnowledgeBaseId) ? Vectors(document.KnowledgeBaseId).Dimension : chunks.Count > 0 ? chunks[0].Vector.Length : 0;
         foreach (var chunk in chunks)
         {
-            if (chunk.Vector.Length != _dimension)
-                throw new ArgumentException($"Chunk {chunk.Payload.ChunkId} has {chunk.Vector.Length} dimensions; the index has {_dimension}.", nameof(chunks));
+            if (chunk.Vector.Length != dimension)
+                throw new ArgumentException(
+                    $"Chunk {chunk.Payload.ChunkId} has {chunk.Vector.Length} dimensions; the vector index of knowledge base {document.KnowledgeBaseId} has {dimension}.", nameof(chunks));
             if (chunk.Payload.TenantId != document.TenantId || chunk.Payload.KnowledgeBaseId != document.KnowledgeBaseId || chunk.Payload.DocumentId != document.DocumentId)
                 throw new ArgumentException($"Chunk {chunk.Payload.ChunkId} does not belong to {document}.", nameof(chunks));
         }
@@ -67,10 +75,10 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             var newKeys = new List<(ulong Key, ReadOnlyMemory<float> Vector)>(chunks.Count);
             foreach (var chunk in chunks)
                 newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
-            var vectors = Vectors(document.KnowledgeBaseId);
-            vectors.Add(newKeys);
+            var vectors = dimension > 0 ? Vectors(document.KnowledgeBaseId, dimension) : null;
+            vectors?.Add(newKeys);
             tx.Commit();
-            vectors.Remove(oldKeys);
+            vectors?.Remove(oldKeys);
         }
         finally
         {
@@ -87,7 +95,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var tx = connection.BeginTransaction();
             var keys = DeleteRows(connection, tx, document);
             tx.Commit();
-            Vectors(document.KnowledgeBaseId).Remove(keys);
+            if (HasVectors(document.KnowledgeBaseId)) Vectors(document.KnowledgeBaseId).Remove(keys);
         }
         finally
         {
@@ -102,10 +110,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         {
             using var connection = Open();
             using var tx = connection.BeginTransaction();
-            Execute(connection, """
-                DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE tenant_id = $t AND kb_id = $kb);
-                DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb;
-                """, tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
+            Bm25Index.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
+            Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb", tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
             tx.Commit();
             if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
             File.Delete(VectorPath(knowledgeBaseId));
@@ -118,48 +124,61 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
     {
-        var candidates = new List<(ulong Key, float Similarity)>();
-        foreach (var kb in filter.KnowledgeBaseIds.Distinct())
-        {
-            if (!File.Exists(VectorPath(kb)) && !_vectors.ContainsKey(kb)) continue;
-            // Over-fetch when filtering by document, since those rows are dropped below.
-            candidates.AddRange(Vectors(kb).Search(vector, filter.DocumentIds is null ? top : top * 4));
-        }
-        if (candidates.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
-
+        var kbs = filter.KnowledgeBaseIds.Distinct().Where(HasVectors).ToList();
+        if (kbs.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
+        if (kbs.FirstOrDefault(kb => Vectors(kb).Dimension != vector.Length) is { } other)
+            throw new ArgumentException(
+                $"The query vector has {vector.Length} dimensions but knowledge base {other} was embedded with {Vectors(other).Dimension}: it needs its own embedding model.", nameof(vector));
         using var connection = Open();
-        var payloads = LoadPayloads(connection, filter, candidates.Select(c => c.Key));
-        IReadOnlyList<ChunkHit> hits = candidates
-            .Where(c => payloads.ContainsKey(c.Key))
-            .OrderByDescending(c => c.Similarity)
-            .Take(top)
-            .Select(c => new ChunkHit(payloads[c.Key], c.Similarity))
-            .ToList();
-        return Task.FromResult(hits);
+        // A narrowing filter drops rows after the vector search: ask for more until enough pass or the indexes are exhausted.
+        for (var fetch = filter.Narrows ? top * 4 : top; ; fetch *= 4)
+        {
+            var candidates = kbs.SelectMany(kb => Vectors(kb).Search(vector, fetch)).ToList();
+            var payloads = LoadPayloads(connection, filter, candidates.Select(c => c.Key));
+            var hits = candidates
+                .Where(c => payloads.ContainsKey(c.Key))
+                .OrderByDescending(c => c.Similarity)
+                .Take(top)
+                .Select(c => new ChunkHit(payloads[c.Key], c.Similarity))
+                .ToList();
+            if (hits.Count >= top || kbs.All(kb => Vectors(kb).Count <= fetch))
+                return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+        }
     }
 
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
     {
-        var match = FullTextQuery.Build(query);
-        if (match.Length == 0 || filter.KnowledgeBaseIds.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
+        using var connection = Open();
+        var scored = _bm25.Search(connection, filter.TenantId, filter.KnowledgeBaseIds, query);
+        var hits = new List<ChunkHit>(Math.Min(top, scored.Count));
+        // Payloads load best first, in pages, with the whole filter applied, until enough pass.
+        for (var page = 0; hits.Count < top && page * top < scored.Count; page++)
+        {
+            var slice = scored.Skip(page * top).Take(top).ToList();
+            var payloads = LoadPayloads(connection, filter, slice.Select(s => s.Key));
+            hits.AddRange(slice.Where(s => payloads.ContainsKey(s.Key)).Select(s => new ChunkHit(payloads[s.Key], s.Score)).Take(top - hits.Count));
+        }
+        return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+    }
+
+    public Task<IReadOnlyList<ChunkPayload>> GetDocumentChunksAsync(ChunkFilter filter, string documentId, int fromOrdinal, int toOrdinal, CancellationToken cancellationToken)
+    {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        // bm25() is lower-is-better; column weights favour titles and headings over body text.
         command.CommandText = $"""
-            SELECT c.payload, -bm25(chunks_fts, 2.0, 1.5, 1.0) AS score
-            FROM chunks_fts JOIN chunks c ON c.key = chunks_fts.rowid
-            WHERE chunks_fts MATCH $match AND c.tenant_id = $t AND {InList(command, "c.kb_id", "kb", filter.KnowledgeBaseIds)}
-                  {(filter.DocumentIds is { } docs ? "AND " + InList(command, "c.document_id", "doc", docs) : "")}
-            ORDER BY score DESC LIMIT $top
+            SELECT payload FROM chunks
+            WHERE tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)} AND document_id = $doc
+                  AND ordinal BETWEEN $from AND $to
+            ORDER BY ordinal
             """;
-        command.Parameters.AddWithValue("$match", match);
         command.Parameters.AddWithValue("$t", filter.TenantId);
-        command.Parameters.AddWithValue("$top", top);
-        var hits = new List<ChunkHit>();
+        command.Parameters.AddWithValue("$doc", documentId);
+        command.Parameters.AddWithValue("$from", fromOrdinal);
+        command.Parameters.AddWithValue("$to", toOrdinal);
+        var chunks = new List<ChunkPayload>();
         using var reader = command.ExecuteReader();
-        while (reader.Read())
-            hits.Add(new ChunkHit(Deserialize(reader.GetString(0)), reader.GetDouble(1)));
-        return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+        while (reader.Read()) chunks.Add(Deserialize(reader.GetString(0)));
+        return Task.FromResult<IReadOnlyList<ChunkPayload>>(chunks.Where(filter.Matches).ToList());
     }
 
     public Task<long> CountAsync(ChunkFilter filter, CancellationToken cancellationToken)
@@ -180,7 +199,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         var rows = new Dictionary<string, long>();
         using (var reader = command.ExecuteReader())
             while (reader.Read()) rows[reader.GetString(0)] = reader.GetInt64(1);
-        var vectors = rows.Keys.ToDictionary(kb => kb, kb => File.Exists(VectorPath(kb)) || _vectors.ContainsKey(kb) ? Vectors(kb).Count : 0L);
+        var vectors = rows.Keys.ToDictionary(kb => kb, kb => HasVectors(kb) ? Vectors(kb).Count : 0L);
         return (rows, vectors);
     }
 
@@ -188,18 +207,26 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     internal void Reset(string knowledgeBaseId)
     {
         using var connection = Open();
-        Execute(connection, """
-            DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE kb_id = $kb);
-            DELETE FROM chunks WHERE kb_id = $kb;
-            """, null, ("$kb", knowledgeBaseId));
+        Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
+        Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
         if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
         File.Delete(VectorPath(knowledgeBaseId));
     }
 
-    /// <summary>Writes changed vector indexes to disk (also every two seconds and on dispose).</summary>
+    /// <summary>Writes changed vector indexes to disk now (the timer does it once changes settle, and dispose does it too).</summary>
     public void Flush()
     {
         foreach (var vectors in _vectors.Values) vectors.SaveIfDirty();
+    }
+
+    /// <summary>
+    /// The timer's save: a vector index is written once it has been unchanged for two seconds, or a minute
+    /// after its last save while it keeps changing. Saving a 100,000-vector file every two seconds of a
+    /// bulk ingestion would cost more than the ingestion; a crash before the save is repaired at start-up.
+    /// </summary>
+    private void FlushSettled()
+    {
+        foreach (var vectors in _vectors.Values) vectors.SaveIfDirty(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
     }
 
     public void Dispose()
@@ -215,8 +242,11 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         SqliteConnection.ClearPool(connection);
     }
 
-    private VectorIndex Vectors(string knowledgeBaseId) =>
-        _vectors.GetOrAdd(knowledgeBaseId, kb => new VectorIndex(VectorPath(kb), _dimension));
+    private bool HasVectors(string knowledgeBaseId) => _vectors.ContainsKey(knowledgeBaseId) || File.Exists(VectorPath(knowledgeBaseId));
+
+    /// <summary>The knowledge base's vector index: loaded from its file, or created with <paramref name="dimension"/> when it has none.</summary>
+    private VectorIndex Vectors(string knowledgeBaseId, int dimension = 0) =>
+        _vectors.GetOrAdd(knowledgeBaseId, kb => new VectorIndex(VectorPath(kb), dimension));
 
     private string VectorPath(string knowledgeBaseId) =>
         Path.Combine(_folder, "vectors", string.Concat(knowledgeBaseId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".usearch");
@@ -225,6 +255,9 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Derived data: a commit lost to a power cut is rebuilt from the metadata, so no fsync per commit (WAL stays consistent).
+        // A 64 MiB page cache keeps postings inserts from thrashing once the inverted index outgrows the 2 MiB default.
+        Execute(connection, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536");
         return connection;
     }
 
@@ -241,10 +274,9 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var reader = select.ExecuteReader();
             while (reader.Read()) keys.Add((ulong)reader.GetInt64(0));
         }
-        Execute(connection, """
-            DELETE FROM chunks_fts WHERE rowid IN (SELECT key FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc);
-            DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc;
-            """, tx, ("$t", document.TenantId), ("$kb", document.KnowledgeBaseId), ("$doc", document.DocumentId));
+        Bm25Index.Remove(connection, tx, keys);
+        Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc", tx,
+            ("$t", document.TenantId), ("$kb", document.KnowledgeBaseId), ("$doc", document.DocumentId));
         return keys;
     }
 
@@ -253,7 +285,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """
-            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, payload) VALUES ($id, $t, $kb, $doc, $payload)
+            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, ordinal, payload) VALUES ($id, $t, $kb, $doc, $ordinal, $payload)
             ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload
             RETURNING key
             """;
@@ -261,17 +293,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         insert.Parameters.AddWithValue("$t", payload.TenantId);
         insert.Parameters.AddWithValue("$kb", payload.KnowledgeBaseId);
         insert.Parameters.AddWithValue("$doc", payload.DocumentId);
+        insert.Parameters.AddWithValue("$ordinal", payload.Ordinal);
         insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(payload));
         var key = (long)insert.ExecuteScalar()!;
-        Execute(connection, "INSERT INTO chunks_fts(rowid, title, heading, text) VALUES ($key, $title, $heading, $text)", tx,
-            ("$key", key), ("$title", payload.DocumentTitle), ("$heading", payload.HeadingPath), ("$text", payload.Text));
+        Bm25Index.Add(connection, tx, key, payload.TenantId, payload.KnowledgeBaseId, payload.SearchableText);
         return (ulong)key;
     }
 
+    /// <summary>Payloads of the given keys that are the tenant's, in the filter's knowledge bases, and pass its other conditions.</summary>
     private static Dictionary<ulong, ChunkPayload> LoadPayloads(SqliteConnection connection, ChunkFilter filter, IEnumerable<ulong> keys)
     {
         using var command = connection.CreateCommand();
         var keyList = string.Join(",", keys.Distinct().Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (keyList.Length == 0) return [];
         command.CommandText = $"""
             SELECT key, payload FROM chunks
             WHERE key IN ({keyList}) AND tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)}
@@ -280,8 +314,32 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         command.Parameters.AddWithValue("$t", filter.TenantId);
         var result = new Dictionary<ulong, ChunkPayload>();
         using var reader = command.ExecuteReader();
-        while (reader.Read()) result[(ulong)reader.GetInt64(0)] = Deserialize(reader.GetString(1));
+        while (reader.Read())
+        {
+            var payload = Deserialize(reader.GetString(1));
+            if (filter.Matches(payload)) result[(ulong)reader.GetInt64(0)] = payload;
+        }
         return result;
+    }
+
+    private static long ReadSchemaVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    /// <summary>Drops an index written by an older version (rows and vector files); the bootstrapper rebuilds it from the metadata.</summary>
+    private void DropOldSchema(SqliteConnection connection)
+    {
+        Execute(connection, """
+            DROP TABLE IF EXISTS chunks_fts;
+            DROP TABLE IF EXISTS chunks;
+            DROP TABLE IF EXISTS bm25_postings;
+            DROP TABLE IF EXISTS bm25_docs;
+            DROP TABLE IF EXISTS bm25_scopes;
+            """);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
     }
 
     private static string InList(SqliteCommand command, string column, string name, IReadOnlyList<string> values)
@@ -309,20 +367,27 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     /// <summary>One knowledge base's HNSW index, loaded from and saved to its file.</summary>
     private sealed class VectorIndex : IDisposable
     {
+        /// <summary>Search beam (HNSW ef): 64 gave 0.971 recall@10 against exact search on covidqa-passages, 128 gives ≥ 0.98.</summary>
+        private const int MinExpansion = 128;
+
         private readonly string _path;
         private readonly USearchIndex _index;
         private readonly Lock _lock = new();
         private bool _dirty;
+        private long _changedAt;
+        private long _savedAt = Environment.TickCount64;
 
         public VectorIndex(string path, int dimension)
         {
             _path = path;
+            if (!File.Exists(path) && dimension <= 0) throw new InvalidOperationException($"The vector index {path} does not exist and no dimension was given to create it.");
             _index = File.Exists(path)
                 ? new USearchIndex(path, false)
-                : new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension, 16, 128, 64, false);
-            if ((int)_index.Dimensions() != dimension)
-                throw new InvalidOperationException($"The vector index {path} has {_index.Dimensions()} dimensions; the embedding model has {dimension}. Delete the file to rebuild it.");
+                : new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension, 16, 128, MinExpansion, false);
+            Dimension = (int)_index.Dimensions();
         }
+
+        public int Dimension { get; }
 
         public long Count
         {
@@ -339,6 +404,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                     _index.Add(key, vector.ToArray());
                 }
                 _dirty = true;
+                _changedAt = Environment.TickCount64;
             }
         }
 
@@ -348,6 +414,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             {
                 foreach (var key in keys) _index.Remove(key);
                 _dirty = true;
+                _changedAt = Environment.TickCount64;
             }
         }
 
@@ -359,21 +426,27 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             lock (_lock)
             {
                 if (_index.Size() == 0) return [];
-                found = _index.Search(vector.ToArray(), count, out keys, out distances);
+                // USearch explores max(expansion, wanted) candidates, and its binding cannot change the expansion of a
+                // loaded index: asking for at least MinExpansion and keeping the best `count` is the same search with a wider beam.
+                found = _index.Search(vector.ToArray(), Math.Max(count, MinExpansion), out keys, out distances);
             }
             // USearch's cosine metric returns a distance: 1 - cosine similarity.
-            return Enumerable.Range(0, found).Select(i => (keys[i], 1f - distances[i])).ToList();
+            return Enumerable.Range(0, Math.Min(found, count)).Select(i => (keys[i], 1f - distances[i])).ToList();
         }
 
-        public void SaveIfDirty()
+        /// <summary>Saves when changed; with <paramref name="settle"/>, only once unchanged that long or last saved <paramref name="atMost"/> ago.</summary>
+        public void SaveIfDirty(TimeSpan? settle = null, TimeSpan? atMost = null)
         {
             lock (_lock)
             {
                 if (!_dirty) return;
+                var now = Environment.TickCount64;
+                if (settle is { } quiet && now - _changedAt < quiet.TotalMilliseconds && now - _savedAt < atMost!.Value.TotalMilliseconds) return;
                 var temp = _path + ".saving";
                 _index.Save(temp);
                 File.Move(temp, _path, overwrite: true);
                 _dirty = false;
+                _savedAt = Environment.TickCount64;
             }
         }
 

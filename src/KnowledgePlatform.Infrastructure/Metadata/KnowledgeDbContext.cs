@@ -85,6 +85,7 @@ public abstract class KnowledgeDbContext : DbContext
             e.HasIndex(k => new { k.TenantId, k.Name }).IsUnique();
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
             e.ComplexProperty(k => k.Chunking);
+            e.ComplexProperty(k => k.Retrieval);
         });
 
         modelBuilder.Entity<Document>(e =>

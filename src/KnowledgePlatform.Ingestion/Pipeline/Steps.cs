@@ -67,8 +67,7 @@ public sealed class ChunkStep(Chunker chunker) : IIngestionStep
 
 /// <summary>embed: every chunk gets its vector; chunks and vectors are stored together (durable).</summary>
 public sealed class EmbedStep(
-    IEmbeddingGenerator<string, Embedding<float>> embedder,
-    EmbeddingModelCard model,
+    EmbeddingModelRegistry models,
     IIngestionStore store,
     IOptions<IngestionOptions> options) : IIngestionStep
 {
@@ -79,9 +78,13 @@ public sealed class EmbedStep(
     {
         var drafts = context.Drafts ?? throw new InvalidOperationException("embed runs after chunk");
         var kb = context.KnowledgeBase;
-        if (kb.EmbeddingModel != model.Name || kb.EmbeddingDimension != model.Dimension)
+        if (!models.Contains(kb.EmbeddingModel))
+            throw new ExtractionException("embedding_model_unavailable",
+                $"The knowledge base is embedded with {kb.EmbeddingModel}, which this server does not configure (Embedding:Additional), or re-embed it (kp reembed).");
+        var (model, embedder) = models.Get(kb.EmbeddingModel);
+        if (kb.EmbeddingDimension != model.Dimension)
             throw new ExtractionException("embedding_model_mismatch",
-                $"The knowledge base uses {kb.EmbeddingModel} ({kb.EmbeddingDimension}) but this server embeds with {model.Name} ({model.Dimension}).");
+                $"The knowledge base uses {kb.EmbeddingModel} with {kb.EmbeddingDimension} dimensions but it is configured with {model.Dimension}.");
 
         var title = context.Extracted?.Title ?? Path.GetFileNameWithoutExtension(context.Document.FileName);
         var chunks = new List<Chunk>(drafts.Count);
@@ -105,8 +108,7 @@ public sealed class EmbedStep(
     }
 
     /// <summary>The document title and headings give a chunk the context its text alone lacks.</summary>
-    public static string EmbeddingText(string title, ChunkDraft draft) =>
-        draft.HeadingPath.Count == 0 ? $"{title}\n{draft.Text}" : $"{title} › {draft.HeadingPathText}\n{draft.Text}";
+    public static string EmbeddingText(string title, ChunkDraft draft) => Core.Text.EmbeddingText.Of(title, draft.HeadingPathText, draft.Text);
 
     private static Chunk ToChunk(Document document, int version, ChunkDraft draft, int ordinal, ReadOnlyMemory<float> vector) => new()
     {
@@ -137,8 +139,7 @@ public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IInges
     {
         var document = context.Document;
         var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, context.Version, cancellationToken);
-        var title = document.Title ?? Path.GetFileNameWithoutExtension(document.FileName);
-        var indexed = chunks.Select(c => IndexedChunk.From(c, title, document.FileName)).ToList();
+        var indexed = chunks.Select(c => IndexedChunk.From(c, document)).ToList();
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
         await context.ReportAsync(100, cancellationToken);
     }

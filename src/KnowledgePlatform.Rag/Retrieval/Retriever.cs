@@ -1,49 +1,171 @@
 using System.Diagnostics;
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Core.Text;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Rag.Retrieval;
+
+/// <summary>Which signals a search uses: both fused (the default), or one alone (evaluation, diagnostics).</summary>
+public enum RetrievalMode
+{
+    Hybrid,
+    Dense,
+    Keyword,
+}
 
 /// <summary>A search inside one tenant. The tenant comes from the caller's credential, never from the request body.</summary>
 public sealed record RetrievalRequest(string TenantId, IReadOnlyList<string> KnowledgeBaseIds, string Query)
 {
     public int? Top { get; init; }
+    public RetrievalMode Mode { get; init; } = RetrievalMode.Hybrid;
+
+    /// <summary>The knowledge base's settings; null fields (or null) take the configured defaults.</summary>
+    public RetrievalSettings? Settings { get; init; }
+
+    /// <summary>Optional narrowing: documents, tags, effective dates (tenant and knowledge bases come from above).</summary>
+    public IReadOnlyList<string>? DocumentIds { get; init; }
+    public IReadOnlyList<string>? Tags { get; init; }
+    public DateOnly? EffectiveFrom { get; init; }
+    public DateOnly? EffectiveTo { get; init; }
+
+    /// <summary>False returns the ranking without the relevance floor (evaluation measures ranking, not the cut).</summary>
+    public bool ApplyFloor { get; init; } = true;
+
+    /// <summary>False skips the reranker even when one is configured (hybrid mode only reranks).</summary>
+    public bool Rerank { get; init; } = true;
+
+    /// <summary>The knowledge bases' embedding model (null: the default); queries are embedded with the model the chunks were.</summary>
+    public string? EmbeddingModel { get; init; }
+
+    /// <summary>Earlier turns of the conversation: a follow-up question is rewritten into a standalone query when a generative model is configured.</summary>
+    public IReadOnlyList<HistoryTurn>? History { get; init; }
+
+    public ChunkFilter Filter => new(TenantId, KnowledgeBaseIds)
+    {
+        DocumentIds = DocumentIds,
+        Tags = Tags,
+        EffectiveFrom = EffectiveFrom,
+        EffectiveTo = EffectiveTo,
+    };
 }
 
 /// <param name="Hits">Fused results above the relevance floor, best first.</param>
 /// <param name="Rejected">Candidates that ranked but fell below the floor (for the playground).</param>
-public sealed record RetrievalResult(IReadOnlyList<RetrievedChunk> Hits, IReadOnlyList<RetrievedChunk> Rejected, TimeSpan EmbeddingTime, TimeSpan SearchTime);
+public sealed record RetrievalResult(IReadOnlyList<RetrievedChunk> Hits, IReadOnlyList<RetrievedChunk> Rejected, TimeSpan EmbeddingTime, TimeSpan SearchTime)
+{
+    /// <summary>The query searched: the question, or its standalone rewrite when it followed a conversation.</summary>
+    public string Query { get; init; } = "";
 
-/// <summary>Hybrid retrieval: dense and BM25 candidates, fused by weighted RRF, cut at the relevance floor.</summary>
+    public TimeSpan RerankTime { get; init; }
+}
+
+/// <summary>
+/// Hybrid retrieval: the follow-up rewritten into a standalone query (when a chat model is configured),
+/// dense and BM25 candidates fused, optionally reranked, cut at the relevance floor, and each hit given
+/// its neighbouring chunks or section as context when the knowledge base asks for it.
+/// </summary>
 public sealed class Retriever(
     IChunkIndex index,
-    IEmbeddingGenerator<string, Embedding<float>> embedder,
-    EmbeddingModelCard model,
-    IOptions<RetrievalOptions> options)
+    EmbeddingModelRegistry models,
+    IOptions<RetrievalOptions> options,
+    HttpReranker reranker,
+    QueryRewriter rewriter,
+    ILogger<Retriever> logger)
 {
+    /// <summary>Section expansion looks this many chunks either side of a hit for the rest of its section.</summary>
+    internal const int SectionWindow = 8;
+
     public async Task<RetrievalResult> SearchAsync(RetrievalRequest request, CancellationToken cancellationToken)
     {
         using var activity = PlatformTelemetry.Source.StartActivity("retrieve");
         var o = options.Value;
-        var filter = new ChunkFilter(request.TenantId, request.KnowledgeBaseIds);
+        var settings = o.Resolve(request.Settings);
+        var filter = request.Filter;
+        var query = await rewriter.RewriteAsync(request.Query, request.History, cancellationToken);
         var clock = Stopwatch.StartNew();
-        var queryVector = await embedder.GenerateVectorAsync(model.QueryPrefix + request.Query, cancellationToken: cancellationToken);
-        var embeddingTime = clock.Elapsed;
+        ReadOnlyMemory<float> queryVector = default;
+        if (request.Mode != RetrievalMode.Keyword)
+        {
+            var model = models.Get(request.EmbeddingModel);
+            queryVector = await model.Generator.GenerateVectorAsync(model.Card.QueryPrefix + query, cancellationToken: cancellationToken);
+        }
+        var embeddingTime = request.Mode == RetrievalMode.Keyword ? TimeSpan.Zero : clock.Elapsed;
 
         clock.Restart();
-        var denseTask = index.SearchDenseAsync(filter, queryVector, o.Candidates, cancellationToken);
-        var keywordTask = index.SearchKeywordAsync(filter, request.Query, o.Candidates, cancellationToken);
+        var denseTask = request.Mode == RetrievalMode.Keyword
+            ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
+            : index.SearchDenseAsync(filter, queryVector, o.Candidates, cancellationToken);
+        var keywordTask = request.Mode == RetrievalMode.Dense
+            ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
+            : index.SearchKeywordAsync(filter, query, o.Candidates, cancellationToken);
         var (dense, keyword) = (await denseTask, await keywordTask);
-        var fused = RankFusion.Fuse(dense, keyword, o.RrfK, o.DenseWeight, o.KeywordWeight);
+        var fused = request.Mode == RetrievalMode.Hybrid ? RankFusion.Fuse(dense, keyword, settings) : RankFusion.Single(dense, keyword);
         var searchTime = clock.Elapsed;
 
         PlatformTelemetry.RetrievalDuration.Record(embeddingTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "embed"));
         PlatformTelemetry.RetrievalDuration.Record(searchTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "search"));
-        var (kept, rejected) = ApplyFloor(fused, request.Query, o.MinSimilarity, o.MinKeywordCoverage);
-        return new RetrievalResult(kept.Take(request.Top ?? o.Top).ToList(), rejected, embeddingTime, searchTime);
+        clock.Restart();
+        if (request.Mode == RetrievalMode.Hybrid && request.Rerank && reranker.Enabled)
+            fused = await RerankAsync(query, fused, cancellationToken);
+        var rerankTime = clock.Elapsed;
+
+        var (kept, rejected) = request.ApplyFloor
+            ? ApplyFloor(fused, query, o.MinSimilarity, o.MinKeywordCoverage)
+            : (fused.ToList(), []);
+        var hits = await ExpandAsync(kept.Take(request.Top ?? o.Top).ToList(), filter, settings.Neighbours!.Value, cancellationToken);
+        return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime };
+    }
+
+    /// <summary>
+    /// The best fused candidates in the reranker's order (its score kept on each), the rest after them in
+    /// fused order. A reranker that fails leaves the fused order: a slow or absent reranker must not stop answers.
+    /// </summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> RerankAsync(string query, IReadOnlyList<RetrievedChunk> fused, CancellationToken cancellationToken)
+    {
+        var head = fused.Take(reranker.Candidates).ToList();
+        try
+        {
+            var scores = await reranker.ScoreAsync(query, head.Select(c => c.Chunk.SearchableText).ToList(), cancellationToken);
+            var reranked = head.Select((c, i) => c with { RerankScore = scores[i] })
+                .OrderByDescending(c => c.RerankScore).ThenBy(c => head.IndexOf(c));
+            return [.. reranked, .. fused.Skip(head.Count)];
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException
+                                   && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "The reranker failed; using the fused order");
+            return fused;
+        }
+    }
+
+    /// <summary>Gives each hit its adjacent chunks, or the rest of its section (same headings, within <see cref="SectionWindow"/> chunks), as context.</summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> ExpandAsync(List<RetrievedChunk> hits, ChunkFilter filter, NeighbourExpansion mode, CancellationToken cancellationToken)
+    {
+        if (mode == NeighbourExpansion.None) return hits;
+        var expanded = new List<RetrievedChunk>(hits.Count);
+        foreach (var hit in hits)
+        {
+            var ordinal = hit.Chunk.Ordinal;
+            var window = mode == NeighbourExpansion.Adjacent ? 1 : SectionWindow;
+            var around = await index.GetDocumentChunksAsync(filter, hit.Chunk.DocumentId, ordinal - window, ordinal + window, cancellationToken);
+            expanded.Add(hit with { Context = mode == NeighbourExpansion.Adjacent ? around.Where(c => c.Ordinal != ordinal).ToList() : Section(around, hit.Chunk) });
+        }
+        return expanded;
+    }
+
+    /// <summary>The unbroken run of chunks around the hit that sit under the same headings, without the hit itself.</summary>
+    internal static List<ChunkPayload> Section(IReadOnlyList<ChunkPayload> around, ChunkPayload hit)
+    {
+        var byOrdinal = around.Where(c => c.HeadingPath == hit.HeadingPath).ToDictionary(c => c.Ordinal);
+        var first = hit.Ordinal;
+        while (byOrdinal.ContainsKey(first - 1)) first--;
+        var last = hit.Ordinal;
+        while (byOrdinal.ContainsKey(last + 1)) last++;
+        return Enumerable.Range(first, last - first + 1).Where(o => o != hit.Ordinal).Select(o => byOrdinal[o]).ToList();
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public sealed record CreateKnowledgeBaseRequest(
     string? Description = null,
     Vertical Vertical = Vertical.General,
     ChunkingDto? Chunking = null,
-    [property: Description("Refuse model answers that cite nothing or cite what was not retrieved; default: true for medical, false otherwise.")] bool? Strict = null);
+    [property: Description("Refuse model answers that cite nothing or cite what was not retrieved; default: true for medical, false otherwise.")] bool? Strict = null,
+    [property: Description("A configured embedding model (Embedding or Embedding:Additional); default: the server's default model.")] string? EmbeddingModel = null);
 
 public sealed record KnowledgeBaseDto(
     string Id, string Name, string? Description, Vertical Vertical, string EmbeddingModel, int EmbeddingDimension,
@@ -35,26 +36,48 @@ public sealed record DocumentDto(
             d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
 }
 
-public sealed record SearchRequest(string Query, int? Top = null);
+public sealed record SearchRequest(string Query, int? Top = null, SearchFilter? Filter = null, RetrievalMode Mode = RetrievalMode.Hybrid);
 
 public sealed record SearchHitDto(
     string ChunkId, string DocumentId, string Title, string FileName, string Location, int? Page, string HeadingPath,
     string Text, double Score, double? DenseScore, int? DenseRank, double? KeywordScore, int? KeywordRank)
 {
+    public string KnowledgeBaseId { get; init; } = "";
+    public double? RerankScore { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public DateOnly? EffectiveDate { get; init; }
+
+    /// <summary>Neighbouring chunks brought along when the knowledge base expands hits (adjacent or section).</summary>
+    public IReadOnlyList<ContextChunkDto> Context { get; init; } = [];
+
     public static SearchHitDto From(RetrievedChunk r) =>
         new(r.Chunk.ChunkId, r.Chunk.DocumentId, r.Chunk.DocumentTitle, r.Chunk.FileName, r.Chunk.Location, r.Chunk.Page,
-            r.Chunk.HeadingPath, r.Chunk.Text, r.Score, r.DenseScore, r.DenseRank, r.KeywordScore, r.KeywordRank);
+            r.Chunk.HeadingPath, r.Chunk.Text, r.Score, r.DenseScore, r.DenseRank, r.KeywordScore, r.KeywordRank)
+        {
+            KnowledgeBaseId = r.Chunk.KnowledgeBaseId,
+            RerankScore = r.RerankScore,
+            Tags = r.Chunk.Tags,
+            EffectiveDate = r.Chunk.EffectiveDate,
+            Context = r.Context.Select(c => new ContextChunkDto(c.ChunkId, c.Ordinal, c.Location, c.Text)).ToList(),
+        };
 }
+
+public sealed record ContextChunkDto(string ChunkId, int Ordinal, string Location, string Text);
 
 public sealed record SearchTimings(double EmbeddingMs, double SearchMs);
 
-public sealed record SearchResponse(string Query, IReadOnlyList<SearchHitDto> Hits, SearchTimings Timings);
+public sealed record SearchResponse(string Query, IReadOnlyList<SearchHitDto> Hits, SearchTimings Timings)
+{
+    /// <summary>The query actually searched, when a follow-up was rewritten.</summary>
+    public string? SearchedQuery { get; init; }
+}
 
 public sealed record AskRequest(
     string Question,
     bool Stream = false,
     int? Top = null,
-    [property: Description("Continue this conversation (a follow-up is read in its light); omitted, a new one is started.")] string? ConversationId = null);
+    [property: Description("Continue this conversation (a follow-up is read in its light); omitted, a new one is started.")] string? ConversationId = null,
+    SearchFilter? Filter = null);
 
 public sealed record AskResponse(
     string Answer,

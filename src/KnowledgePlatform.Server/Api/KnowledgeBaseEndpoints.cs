@@ -21,8 +21,11 @@ public static class KnowledgeBaseEndpoints
     }
 
     private static async Task<Results<Created<KnowledgeBaseDto>, ProblemHttpResult>> Create(
-        CreateKnowledgeBaseRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelCard model, CancellationToken ct)
+        CreateKnowledgeBaseRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, CancellationToken ct)
     {
+        if (request.EmbeddingModel is { } named && !models.Contains(named))
+            return ApiProblems.Validation("unknown_embedding_model", $"No embedding model '{named}' is configured; configured: {string.Join(", ", models.Cards.Select(c => c.Name))}.");
+        var model = models.Get(request.EmbeddingModel).Card;
         var tenant = user.TenantId();
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100 || name.Any(char.IsControl))

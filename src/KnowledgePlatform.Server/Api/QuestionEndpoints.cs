@@ -39,15 +39,49 @@ public static class QuestionEndpoints
         var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        var policy = await db.PolicyOfAsync(found.TenantId, ct);
-        var actions = new PolicyActions();
-        var result = await retriever.SearchAsync(new RetrievalRequest(found.TenantId, [found.Id], request.Query) { Top = request.Top }, ct);
-        var hits = result.Hits.Select(h => SearchHitDto.From(h) with { Text = enforcer.Redact(policy, h.Chunk.Text, actions) }).ToList();
-        await audit.RecordAsync(user, "search", found.Id,
-            new { query = enforcer.Redact(policy, request.Query, actions), hits = hits.Select(h => h.ChunkId), actions.Redactions }, ct);
-        return TypedResults.Ok(new SearchResponse(
-            request.Query, hits, new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds)));
+        return await SearchAsync(retriever, ForKnowledgeBases([found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
+            user, db, enforcer, audit, ct);
     }
+
+    /// <summary>The request for these knowledge bases (all the tenant's, already checked): the first one's settings and embedding model.</summary>
+    internal static RetrievalRequest ForKnowledgeBases(IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
+    {
+        var request = new RetrievalRequest(kbs[0].TenantId, kbs.Select(k => k.Id).ToList(), query)
+        {
+            Settings = kbs[0].Retrieval,
+            EmbeddingModel = kbs[0].EmbeddingModel,
+        };
+        return filter is null ? request : filter.ApplyTo(request);
+    }
+
+    /// <summary>One search, under the tenant's policy (hit text redacted) and recorded in the audit log; shared by every search route.</summary>
+    internal static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
+        Retriever retriever, RetrievalRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
+    {
+        try
+        {
+            var policy = await db.PolicyOfAsync(request.TenantId, ct);
+            var actions = new PolicyActions();
+            var result = await retriever.SearchAsync(request, ct);
+            var hits = result.Hits.Select(h => SearchHitDto.From(h) with { Text = enforcer.Redact(policy, h.Chunk.Text, actions) }).ToList();
+            await audit.RecordAsync(user, "search", string.Join(",", request.KnowledgeBaseIds),
+                new { query = enforcer.Redact(policy, request.Query, actions), hits = hits.Select(h => h.ChunkId), actions.Redactions }, ct);
+            return TypedResults.Ok(new SearchResponse(
+                request.Query,
+                hits,
+                new SearchTimings(result.EmbeddingTime.TotalMilliseconds, result.SearchTime.TotalMilliseconds))
+            {
+                SearchedQuery = result.Query == request.Query ? null : enforcer.Redact(policy, result.Query, actions),
+            });
+        }
+        catch (EmbeddingModelUnavailableException ex)
+        {
+            return ModelUnavailable(ex);
+        }
+    }
+
+    internal static ProblemHttpResult ModelUnavailable(EmbeddingModelUnavailableException ex) =>
+        ApiProblems.Problem(StatusCodes.Status409Conflict, "embedding_model_unavailable", ex.Message);
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
         string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
@@ -63,7 +97,7 @@ public static class QuestionEndpoints
         // The tenant's policy applies here, identically for every channel that asks.
         var policy = await db.PolicyOfAsync(found.TenantId, ct);
         var actions = new PolicyActions();
-        var question = new ConversationQuestion(new RetrievalRequest(found.TenantId, [found.Id], request.Question) { Top = request.Top }, AnswerPolicy.For(found))
+        var question = new ConversationQuestion(ForKnowledgeBases([found], request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
         {
             ConversationId = request.ConversationId,
         };
@@ -142,7 +176,7 @@ public static class QuestionEndpoints
         }
     }
 
-    private static ProblemHttpResult? Invalid(string? text, string field) =>
+    internal static ProblemHttpResult? Invalid(string? text, string field) =>
         string.IsNullOrWhiteSpace(text) ? ApiProblems.Validation($"{field}_missing", $"The {field} is empty.")
         : text.Length > MaxQuestionLength ? ApiProblems.Validation($"{field}_too_long", $"The {field} is longer than {MaxQuestionLength} characters.")
         : null;

@@ -24,7 +24,13 @@ public sealed class AnswerServiceTests
     {
         var options = Options.Create(new AnsweringOptions());
         var prompts = new PromptLibrary(options);
-        var retriever = new Retriever(_index, _embedder, new EmbeddingModelCard("test", 2, 512, "query: "), Options.Create(new RetrievalOptions()));
+        var retriever = new Retriever(
+            _index,
+            new EmbeddingModelRegistry([new EmbeddingModel(new EmbeddingModelCard("test", 2, 512, "query: "), _embedder)]),
+            Options.Create(new RetrievalOptions()),
+            new HttpReranker(new HttpClient(), Options.Create(new RerankOptions())),
+            new QueryRewriter(null, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Retriever>.Instance);
         var services = new ServiceCollection().AddSingleton<IConversationStore>(_conversations).BuildServiceProvider();
         return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new QuestionRewriter(chat, prompts), new Kernel(),
             services.GetRequiredService<IServiceScopeFactory>(), options);

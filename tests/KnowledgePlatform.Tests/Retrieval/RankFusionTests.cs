@@ -69,3 +69,51 @@ public sealed class RankFusionTests
         Assert.Empty(kept);
     }
 }
+
+public sealed class ConvexFusionTests
+{
+    private static ChunkHit Hit(string id, double score) =>
+        new(new ChunkPayload(id, "t", "kb", "doc", "Title", "file.md", 0, id, "", null, null, ChunkKind.Text), score);
+
+    [Fact]
+    public void Each_signal_is_min_max_normalised_over_its_list_and_combined_with_the_dense_weight()
+    {
+        // Dense 0.9 → 1, 0.7 → 0 (the last of a list shorter than the anchor rank); BM25 12 → 1, 6 → 0.
+        var dense = new[] { Hit("a", 0.9), Hit("b", 0.8), Hit("c", 0.7) };
+        var keyword = new[] { Hit("c", 12), Hit("d", 9), Hit("b", 6) };
+
+        var fused = RankFusion.Convex(dense, keyword, denseWeight: 0.75);
+
+        var scores = fused.ToDictionary(r => r.Chunk.ChunkId, r => r.Score);
+        Assert.Equal(0.75 * 1.0, scores["a"], 12);
+        Assert.Equal(0.75 * 0.5 + 0.25 * 0.0, scores["b"], 12);
+        Assert.Equal(0.75 * 0.0 + 0.25 * 1.0, scores["c"], 12);
+        Assert.Equal(0.25 * 0.5, scores["d"], 12);
+        Assert.Equal(["a", "b", "c", "d"], fused.Select(r => r.Chunk.ChunkId));
+    }
+
+    [Fact]
+    public void Scores_below_the_anchor_rank_count_as_nothing_so_fetching_more_candidates_changes_no_top_score()
+    {
+        var dense = Enumerable.Range(0, 30).Select(i => Hit($"d{i}", 1.0 - i * 0.01)).ToList();
+
+        var shallow = RankFusion.Convex(dense.Take(RankFusion.NormalisationRank).ToList(), [], 1.0);
+        var deep = RankFusion.Convex(dense, [], 1.0);
+
+        Assert.Equal(shallow.Select(r => r.Score), deep.Take(RankFusion.NormalisationRank).Select(r => r.Score));
+        Assert.All(deep.Skip(RankFusion.NormalisationRank), r => Assert.Equal(0, r.Score));
+    }
+
+    [Fact]
+    public void Settings_choose_the_fusion()
+    {
+        var dense = new[] { Hit("a", 0.9), Hit("b", 0.5) };
+        var keyword = new[] { Hit("b", 10), Hit("a", 1) };
+
+        var rrf = RankFusion.Fuse(dense, keyword, new RetrievalSettings { Fusion = FusionMethod.Rrf, RrfK = 60, DenseWeight = 1, KeywordWeight = 1 });
+        var convex = RankFusion.Fuse(dense, keyword, new RetrievalSettings { Fusion = FusionMethod.Convex, DenseWeight = 0.2 });
+
+        Assert.Equal(1.0 / 61 + 1.0 / 62, rrf[0].Score, 12);
+        Assert.Equal("b", convex[0].Chunk.ChunkId);
+    }
+}

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKnowledgeDbContext))]
-    [Migration("20261130001433_InitialCreate")]
+    [Migration("20261130002815_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -266,6 +266,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateOnly?>("EffectiveDate")
+                        .HasColumnType("date");
+
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
@@ -301,6 +304,10 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<string>("StorageKey")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("TenantId")
                         .IsRequired()
@@ -418,6 +425,28 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                                 .HasColumnType("integer");
 
                             b1.Property<int>("OverlapTokens")
+                                .HasColumnType("integer");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Retrieval", "KnowledgePlatform.Core.Domain.KnowledgeBase.Retrieval#RetrievalSettings", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<double?>("DenseWeight")
+                                .HasColumnType("double precision");
+
+                            b1.Property<string>("Fusion")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<double?>("KeywordWeight")
+                                .HasColumnType("double precision");
+
+                            b1.Property<string>("Neighbours")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<int?>("RrfK")
                                 .HasColumnType("integer");
                         });
 

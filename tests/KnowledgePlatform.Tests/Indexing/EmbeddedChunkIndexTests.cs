@@ -1,0 +1,201 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Indexing;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Indexing;
+
+public sealed class EmbeddedChunkIndexTests : IDisposable
+{
+    private const int Dimension = 8;
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kp-index-" + Guid.NewGuid().ToString("N"));
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static float[] Axis(int i, float tilt = 0)
+    {
+        var v = new float[Dimension];
+        v[i] = 1;
+        v[(i + 1) % Dimension] = tilt;
+        return v;
+    }
+
+    private static IndexedChunk Chunk(DocumentRef doc, int ordinal, string text, float[] vector, string title = "Title") =>
+        new(new ChunkPayload($"{doc.DocumentId}-{ordinal}", doc.TenantId, doc.KnowledgeBaseId, doc.DocumentId, title, "file.md", ordinal, text, "", null, null, ChunkKind.Text), vector);
+
+    [Fact]
+    public async Task No_filter_combination_lets_another_tenants_chunks_through_either_signal()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        // Both tenants use the same knowledge base id, tag and date: only the tenant differs.
+        var mine = new DocumentRef("tenant-a", "kb", "doc");
+        var theirs = new DocumentRef("tenant-b", "kb", "doc-b");
+        await index.ReplaceDocumentAsync(mine, [Tagged(Chunk(mine, 0, "dosage of paracetamol", Axis(0)))], _ct);
+        await index.ReplaceDocumentAsync(theirs, [Tagged(Chunk(theirs, 0, "dosage of paracetamol for tenant b", Axis(0, 0.01f)))], _ct);
+
+        ChunkFilter[] filters =
+        [
+            new("tenant-a", ["kb"]),
+            new("tenant-a", ["kb"]) { DocumentIds = ["doc", "doc-b"] },
+            new("tenant-a", ["kb"]) { Tags = ["guideline"] },
+            new("tenant-a", ["kb"]) { EffectiveFrom = new DateOnly(2024, 1, 1), EffectiveTo = new DateOnly(2024, 12, 31) },
+        ];
+        foreach (var filter in filters)
+        {
+            var dense = await index.SearchDenseAsync(filter, Axis(0), 10, _ct);
+            var keyword = await index.SearchKeywordAsync(filter, "paracetamol dosage tenant b", 10, _ct);
+            Assert.Equal(["doc"], dense.Concat(keyword).Select(h => h.Chunk.DocumentId).Distinct());
+            Assert.Empty(await index.GetDocumentChunksAsync(filter, "doc-b", 0, 10, _ct));
+        }
+    }
+
+    private static IndexedChunk Tagged(IndexedChunk chunk) =>
+        chunk with { Payload = chunk.Payload with { Tags = ["guideline"], EffectiveDate = new DateOnly(2024, 5, 1) } };
+
+    private static IndexedChunk With(IndexedChunk chunk, string[] tags, DateOnly? effective) =>
+        chunk with { Payload = chunk.Payload with { Tags = tags, EffectiveDate = effective } };
+
+    [Fact]
+    public async Task Tags_documents_and_effective_dates_narrow_both_signals()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var old = new DocumentRef("t", "kb", "old");
+        var current = new DocumentRef("t", "kb", "current");
+        var untagged = new DocumentRef("t", "kb", "untagged");
+        await index.ReplaceDocumentAsync(old, [With(Chunk(old, 0, "fever treatment guideline", Axis(0)), ["guideline", "archived"], new DateOnly(2019, 3, 1))], _ct);
+        await index.ReplaceDocumentAsync(current, [With(Chunk(current, 0, "fever treatment guideline", Axis(0, 0.1f)), ["guideline"], new DateOnly(2024, 6, 1))], _ct);
+        await index.ReplaceDocumentAsync(untagged, [Chunk(untagged, 0, "fever treatment notes", Axis(0, 0.2f))], _ct);
+
+        async Task<string[]> Both(ChunkFilter filter)
+        {
+            var dense = (await index.SearchDenseAsync(filter, Axis(0), 10, _ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
+            var keyword = (await index.SearchKeywordAsync(filter, "fever treatment", 10, _ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
+            Assert.Equal(dense, keyword);
+            return dense;
+        }
+
+        Assert.Equal(["current", "old", "untagged"], await Both(new ChunkFilter("t", ["kb"])));
+        Assert.Equal(["current", "old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"] }));
+        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["archived", "unknown"] }));
+        Assert.Equal(["current"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveFrom = new DateOnly(2020, 1, 1) }));
+        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveTo = new DateOnly(2019, 3, 1) }));
+        Assert.Equal(["untagged"], await Both(new ChunkFilter("t", ["kb"]) { DocumentIds = ["untagged"] }));
+        Assert.Empty(await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"], DocumentIds = ["untagged"] }));
+    }
+
+    [Fact]
+    public async Task A_query_can_span_several_knowledge_bases_of_the_tenant()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var first = new DocumentRef("t", "kb-1", "a");
+        var second = new DocumentRef("t", "kb-2", "b");
+        await index.ReplaceDocumentAsync(first, [Chunk(first, 0, "router reset steps", Axis(0))], _ct);
+        await index.ReplaceDocumentAsync(second, [Chunk(second, 0, "router warranty terms", Axis(0, 0.3f))], _ct);
+
+        var filter = new ChunkFilter("t", ["kb-1", "kb-2"]);
+
+        Assert.Equal(["a", "b"], (await index.SearchDenseAsync(filter, Axis(0), 10, _ct)).Select(h => h.Chunk.DocumentId));
+        Assert.Equal(["a", "b"], (await index.SearchKeywordAsync(filter, "router", 10, _ct)).Select(h => h.Chunk.DocumentId).Order());
+        Assert.Equal(["a"], (await index.SearchKeywordAsync(new ChunkFilter("t", ["kb-1"]), "router", 10, _ct)).Select(h => h.Chunk.DocumentId));
+    }
+
+    [Fact]
+    public async Task Bm25_scores_follow_the_formula_with_k1_0_9_and_b_0_4()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var doc = new DocumentRef("t", "kb", "d");
+        // No title, so each chunk's length is its own words: 2, 3 and 1 (average 2).
+        await index.ReplaceDocumentAsync(doc, [
+            Chunk(doc, 0, "apple banana", Axis(0), title: ""),
+            Chunk(doc, 1, "apple apple cherry", Axis(1), title: ""),
+            Chunk(doc, 2, "cherry", Axis(2), title: ""),
+        ], _ct);
+
+        var hits = await index.SearchKeywordAsync(new ChunkFilter("t", ["kb"]), "apple", 10, _ct);
+
+        // idf = ln(1 + (3 − 2 + 0.5) / (2 + 0.5)) = ln 1.6 = 0.470004
+        // chunk 1: tf 2, length 3: 2 × 1.9 / (2 + 0.9 × (0.6 + 0.4 × 3/2)) = 3.8 / 3.08 = 1.233766 → 0.579875
+        // chunk 0: tf 1, length 2: 1 × 1.9 / (1 + 0.9 × (0.6 + 0.4 × 2/2)) = 1.9 / 1.9  = 1        → 0.470004
+        Assert.Equal([1, 0], hits.Select(h => h.Chunk.Ordinal));
+        Assert.Equal(0.579875, hits[0].Score, 6);
+        Assert.Equal(0.470004, hits[1].Score, 6);
+    }
+
+    [Fact]
+    public async Task Chinese_text_is_found_by_a_chinese_question()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, [
+            Chunk(doc, 0, "本产品的保修期为两年，自购买之日起计算。", Axis(0), title: "保修政策"),
+            Chunk(doc, 1, "退货须在三十天内办理，并保留原始包装。", Axis(1), title: "退货政策"),
+            Chunk(doc, 2, "The warranty lasts two years.", Axis(2), title: "Warranty"),
+        ], _ct);
+
+        var hits = await index.SearchKeywordAsync(new ChunkFilter("t", ["kb"]), "保修期是多久？", 10, _ct);
+
+        Assert.Equal(0, hits[0].Chunk.Ordinal);
+        Assert.DoesNotContain(hits, h => h.Chunk.Ordinal == 2);
+    }
+
+    [Fact]
+    public async Task An_index_written_by_the_previous_version_is_dropped_so_it_is_rebuilt()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "vectors"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "vectors", "kb.usearch"), "stale", _ct);
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "fulltext.db")};Pooling=False"))
+        {
+            await old.OpenAsync(_ct);
+            await using var command = old.CreateCommand();
+            command.CommandText = "CREATE TABLE chunks(key INTEGER PRIMARY KEY, chunk_id TEXT, tenant_id TEXT, kb_id TEXT, document_id TEXT, payload TEXT);"
+                + "INSERT INTO chunks VALUES (1, 'c', 't', 'kb', 'd', '{}');";
+            await command.ExecuteNonQueryAsync(_ct);
+        }
+
+        using var index = new EmbeddedChunkIndex(_folder);
+
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("t", ["kb"]), _ct));
+        Assert.False(File.Exists(Path.Combine(_folder, "vectors", "kb.usearch")));
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "fresh", Axis(0))], _ct);
+        Assert.Single(await index.SearchKeywordAsync(new ChunkFilter("t", ["kb"]), "fresh", 5, _ct));
+    }
+
+    [Fact]
+    public async Task A_documents_chunks_come_back_in_order_within_an_ordinal_range()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var doc = new DocumentRef("t", "kb", "d");
+        await index.ReplaceDocumentAsync(doc, Enumerable.Range(0, 6).Select(i => Chunk(doc, i, $"part {i}", Axis(i % Dimension))).Reverse().ToList(), _ct);
+
+        var chunks = await index.GetDocumentChunksAsync(new ChunkFilter("t", ["kb"]), "d", 2, 4, _ct);
+
+        Assert.Equal([2, 3, 4], chunks.Select(c => c.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_vector_of_another_dimension_than_the_knowledge_bases_is_refused()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var doc = new DocumentRef("t", "kb", "d");
+        var other = new DocumentRef("t", "kb", "other");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "x", Axis(0))], _ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => index.ReplaceDocumentAsync(other, [Chunk(other, 0, "y", new float[3])], _ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => index.SearchDenseAsync(new ChunkFilter("t", ["kb"]), new float[3], 5, _ct));
+    }
+
+    [Fact]
+    public async Task Each_knowledge_base_takes_the_dimension_of_its_own_embedding_model()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var english = new DocumentRef("t", "kb-en", "en");
+        var chinese = new DocumentRef("t", "kb-zh", "zh");
+        await index.ReplaceDocumentAsync(english, [Chunk(english, 0, "warranty", Axis(0))], _ct);
+        await index.ReplaceDocumentAsync(chinese, [Chunk(chinese, 0, "保修", [1f, 0f, 0f])], _ct);
+
+        Assert.Single(await index.SearchDenseAsync(new ChunkFilter("t", ["kb-zh"]), new[] { 1f, 0f, 0f }, 5, _ct));
+        Assert.Single(await index.SearchDenseAsync(new ChunkFilter("t", ["kb-en"]), Axis(0), 5, _ct));
+    }
+}
