@@ -59,10 +59,15 @@ public static class InfrastructureExtensions
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             return new EmbeddingModelCard(o.Model, o.Dimension, o.MaxTokens, o.QueryPrefix);
         });
+        // Singletons are built on first use: only the configured runtime loads the model.
+        builder.Services.AddSingleton(sp => new OnnxEmbeddingGenerator(sp.GetRequiredService<EmbeddingModelCard>(),
+            sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.Threads, OnnxBatching.From(sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value)));
         builder.Services.AddSingleton(sp => new ArcticXsEmbeddingGenerator(
             sp.GetRequiredService<EmbeddingModelCard>(), sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.Threads));
-        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<ArcticXsEmbeddingGenerator>());
-        builder.Services.AddSingleton<ITokenCounter>(sp => sp.GetRequiredService<ArcticXsEmbeddingGenerator>());
+        builder.Services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.Runtime == "package"
+            ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>() : sp.GetRequiredService<OnnxEmbeddingGenerator>());
+        builder.Services.AddSingleton<ITokenCounter>(sp => sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value.Runtime == "package"
+            ? sp.GetRequiredService<ArcticXsEmbeddingGenerator>() : sp.GetRequiredService<OnnxEmbeddingGenerator>());
         return builder;
     }
 

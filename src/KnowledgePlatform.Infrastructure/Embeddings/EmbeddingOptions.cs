@@ -25,7 +25,22 @@ public sealed class EmbeddingOptions
     /// <summary>Prepended to queries, not documents (Arctic embed is trained with one).</summary>
     public string QueryPrefix { get; set; } = "";
 
-    /// <summary>ONNX Runtime intra-op threads; 0 lets it decide.</summary>
+    /// <summary>
+    /// How the ONNX model is run: "onnx-direct" (default) feeds ONNX Runtime directly with length-sorted
+    /// batches; "package" uses the SentenceTransformers package's own encoder. Both give the same vectors.
+    /// </summary>
+    [Required, RegularExpression("^(onnx-direct|package)$", ErrorMessage = "Embedding:Runtime must be 'onnx-direct' or 'package'.")]
+    public string Runtime { get; set; } = "onnx-direct";
+
+    /// <summary>ONNX Runtime intra-op threads; 0 uses one per core.</summary>
     [Range(0, 256)]
     public int Threads { get; set; }
+
+    /// <summary>onnx-direct: texts per model run at most.</summary>
+    [Range(1, 1024)]
+    public int BatchSize { get; set; } = OnnxBatching.Default.MaxTexts;
+
+    /// <summary>onnx-direct: padded tokens (texts × longest text) per model run at most.</summary>
+    [Range(512, 1 << 20)]
+    public int BatchTokens { get; set; } = OnnxBatching.Default.MaxTokens;
 }

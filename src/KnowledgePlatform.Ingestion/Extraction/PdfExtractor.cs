@@ -77,6 +77,9 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         }
     }
 
+    [GeneratedRegex(@"^\d{1,2}[.)] ")]
+    private static partial Regex NumberedItemPattern();
+
     [GeneratedRegex(@"^(page|seite|p\.)?\s*[-–]?\s*\d{1,4}\s*((/|of|von)\s*\d{1,4})?\s*[-–]?$", RegexOptions.IgnoreCase)]
     private static partial Regex PageNumberPattern();
 
@@ -112,10 +115,32 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 boldLetters += PdfLayout.IsBold(letter) ? 1 : 0;
             }
 
-            var lines = PdfLayout.ReadLines(page)
-                .Where(l => !IsPageNumber(l, page.Height))
-                .ToList();
             var paragraph = new Paragraph(page.Number);
+            var lines = new List<PdfLine>();
+            foreach (var item in PdfLayout.Read(page))
+            {
+                if (item is PdfLine line)
+                {
+                    if (!IsPageNumber(line, page.Height))
+                    {
+                        lines.Add(line);
+                    }
+
+                    continue;
+                }
+
+                var table = (PdfTable)item;
+                ReadLines(lines, paragraph, page.Number);
+                lines.Clear();
+                Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
+            }
+
+            ReadLines(lines, paragraph, page.Number);
+        }
+
+        /// <summary>Headings, borderless tables and paragraphs from a run of lines.</summary>
+        private void ReadLines(List<PdfLine> lines, Paragraph paragraph, int page)
+        {
             for (var i = 0; i < lines.Count;)
             {
                 var line = lines[i];
@@ -127,7 +152,7 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 else if (TableRun.Read(lines, i) is { } table)
                 {
                     Flush(paragraph);
-                    Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
+                    Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page));
                     i += table.LineCount;
                 }
                 else
@@ -212,7 +237,8 @@ public sealed partial class PdfExtractor : IDocumentExtractor
             var size = Math.Max(last.FontSize, line.FontSize);
             var lastIsShort = last.Right < right - (0.15 * (right - left)) && last.Text.TrimEnd() is [.., '.' or '!' or '?' or ':'];
             return gap <= 0 || gap > 1.8 * size || Math.Abs(last.FontSize - line.FontSize) > 1
-                || lastIsShort || line.Text is ['•' or '▪' or '◦' or '–' or '-' or '*', ' ', ..];
+                || lastIsShort || line.Text is ['•' or '▪' or '◦' or '–' or '-' or '*', ' ', ..]
+                || (line.Left <= left + 2 && NumberedItemPattern().IsMatch(line.Text));
         }
 
         public void Add(PdfLine line)
@@ -222,6 +248,10 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 && text.Length > 1 && char.IsLetter(text[^2]))
             {
                 text.Length--; // "infor-" + "mation": the hyphen only split the word across lines.
+            }
+            else if (text.Length > 1 && text[^1] == '-' && char.IsAsciiDigit(text[^2]) && lineText.Length > 0 && char.IsAsciiDigit(lineText[0]))
+            {
+                // "1-800-555-" + "0199": a number broken after a hyphen continues without a space.
             }
             else if (text.Length > 0)
             {

@@ -5,8 +5,11 @@ namespace KnowledgePlatform.Ingestion.Extraction;
 /// <summary>A run of words on a line, separated from the next run by a gap wide enough to be a column break.</summary>
 internal sealed record PdfSegment(double Left, double Right, string Text);
 
+/// <summary>What a page holds in reading order: lines of text and ruled tables.</summary>
+internal abstract record PdfItem;
+
 /// <summary>One line of text on a PDF page (y grows upwards, as in PDF user space).</summary>
-internal sealed record PdfLine(double Baseline, double Left, double Right, double FontSize, bool Bold, int Words, IReadOnlyList<PdfSegment> Segments)
+internal sealed record PdfLine(double Baseline, double Left, double Right, double FontSize, bool Bold, int Words, IReadOnlyList<PdfSegment> Segments) : PdfItem
 {
     public string Text { get; } = string.Join(' ', Segments.Select(s => s.Text));
 }
@@ -14,33 +17,50 @@ internal sealed record PdfLine(double Baseline, double Left, double Right, doubl
 /// <summary>
 /// Turns a page's words into lines in reading order: top to bottom, and for a two-column page the left
 /// column before the right one. Lines are split into segments at large horizontal gaps (table columns).
+/// Ruled tables are read first (<see cref="PdfRuledTables"/>) and take their place among the lines.
 /// </summary>
 internal static class PdfLayout
 {
-    public static IReadOnlyList<PdfLine> ReadLines(Page page)
+    private static readonly HashSet<string> ListMarkers = ["•", "▪", "◦", "‣", "∙", "·", "●", "○", "■", "□", "–", "-", "*"];
+
+    public static IReadOnlyList<PdfItem> Read(Page page)
     {
         var words = page.GetWords().Where(w => w.Letters.Count > 0 && !string.IsNullOrWhiteSpace(w.Text)).ToList();
-        var horizontal = words.Where(w => w.TextOrientation == TextOrientation.Horizontal).ToList();
-        var lines = new List<PdfLine>();
+        var (tables, rest) = PdfRuledTables.Find(page, words);
+        var horizontal = rest.Where(w => w.TextOrientation == TextOrientation.Horizontal).ToList();
+        var items = new List<PdfItem>();
         if (FindGutter(horizontal, page.Width) is { } gutter)
         {
-            lines.AddRange(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)));
-            lines.AddRange(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)));
+            items.AddRange(InOrder(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)), tables.Where(t => (t.Left + t.Right) / 2 < gutter)));
+            items.AddRange(InOrder(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)), tables.Where(t => (t.Left + t.Right) / 2 >= gutter)));
         }
         else
         {
-            lines.AddRange(GroupIntoLines(horizontal));
+            items.AddRange(InOrder(GroupIntoLines(horizontal), tables));
         }
 
         // Rotated text (stamps, margins, rotated pages) keeps its content order, as one line.
-        var rotated = words.Where(w => w.TextOrientation != TextOrientation.Horizontal).ToList();
+        var rotated = rest.Where(w => w.TextOrientation != TextOrientation.Horizontal).ToList();
         if (rotated.Count > 0)
         {
             var size = FontSize(rotated.SelectMany(w => w.Letters));
-            lines.Add(new PdfLine(double.MinValue, 0, 0, size, false, rotated.Count, [new PdfSegment(0, 0, string.Join(' ', rotated.Select(w => w.Text)))]));
+            items.Add(new PdfLine(double.MinValue, 0, 0, size, false, rotated.Count, [new PdfSegment(0, 0, string.Join(' ', rotated.Select(w => w.Text)))]));
         }
 
-        return lines;
+        return items;
+    }
+
+    /// <summary>Each table goes before the first line below its top edge.</summary>
+    private static List<PdfItem> InOrder(List<PdfLine> lines, IEnumerable<PdfTable> tables)
+    {
+        var items = new List<PdfItem>(lines);
+        foreach (var table in tables.OrderBy(t => t.Top))
+        {
+            var at = items.FindIndex(i => i is PdfLine l && l.Baseline < table.Top);
+            items.Insert(at < 0 ? items.Count : at, table);
+        }
+
+        return items;
     }
 
     /// <summary>The most common letter size, weighted by letter count.</summary>
@@ -51,6 +71,12 @@ internal static class PdfLayout
         letter.FontDetails?.IsBold == true
         || (letter.FontName is { } name && (name.Contains("Bold", StringComparison.OrdinalIgnoreCase)
             || name.Contains("Black", StringComparison.OrdinalIgnoreCase) || name.Contains("Heavy", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>A bullet, or an item number such as "1." or "b)".</summary>
+    private static bool IsListMarker(string text) =>
+        ListMarkers.Contains(text)
+        || (text.Length is >= 2 and <= 3 && text[^1] is '.' or ')' && text[..^1].All(char.IsAsciiDigit))
+        || (text.Length == 2 && char.IsAsciiLetterLower(text[0]) && text[1] == ')');
 
     private static double Center(Word word) => (word.BoundingBox.Left + word.BoundingBox.Right) / 2;
 
@@ -106,7 +132,15 @@ internal static class PdfLayout
             }
 
             var run = words.GetRange(start, i - start);
-            segments.Add(new PdfSegment(run[0].BoundingBox.Left, run.Max(w => w.BoundingBox.Right), string.Join(' ', run.Select(w => w.Text))));
+            var segment = new PdfSegment(run[0].BoundingBox.Left, run.Max(w => w.BoundingBox.Right), string.Join(' ', run.Select(w => w.Text)));
+            if (segments.Count == 1 && IsListMarker(segments[0].Text))
+            {
+                // "•   text" is a list item, not a two-column row.
+                segment = new PdfSegment(segments[0].Left, segment.Right, $"{segments[0].Text} {segment.Text}");
+                segments.Clear();
+            }
+
+            segments.Add(segment);
             start = i;
         }
 
@@ -162,7 +196,9 @@ internal static class PdfLayout
         var gutter = bestStart + (bestLength / 2.0);
         var leftLines = GroupIntoLines(words.Where(w => Center(w) < gutter));
         var rightLines = GroupIntoLines(words.Where(w => Center(w) >= gutter));
-        static bool Prose(List<PdfLine> lines) => lines.Count >= 5 && lines.Average(l => l.Words) >= 4;
+        // Prose lines hold several words and no column gaps; table rows beside each other are not two columns.
+        static bool Prose(List<PdfLine> lines) =>
+            lines.Count >= 5 && lines.Average(l => l.Words) >= 4 && lines.Count(l => l.Segments.Count == 1) >= 0.8 * lines.Count;
         return Prose(leftLines) && Prose(rightLines) ? gutter : null;
     }
 }
