@@ -9,7 +9,8 @@ namespace KnowledgePlatform.Cli.Bench;
 /// <summary>Time spent per pipeline step (and inside the embedding model), summed over all documents.</summary>
 internal sealed class StepClock
 {
-    public const string Model = "embed: model";
+    public const string Model = "embed: in the model";
+    public const string Job = "job";
 
     private readonly ConcurrentDictionary<string, long> _ticks = new();
 

@@ -60,11 +60,17 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         {
             // Full text and the key map change in one transaction: searches see the old or the new set.
             using var connection = Open();
+            // Derived data (ADR 0002): a commit need not wait for the disk; after a crash the start-up
+            // check finds what the last commits lost and rebuilds it from the database.
+            Execute(connection, "PRAGMA synchronous = NORMAL");
             using var tx = connection.BeginTransaction();
             var oldKeys = DeleteRows(connection, tx, document);
             var newKeys = new List<(ulong Key, ReadOnlyMemory<float> Vector)>(chunks.Count);
-            foreach (var chunk in chunks)
-                newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
+            using (var insert = new RowInserter(connection, tx))
+            {
+                foreach (var chunk in chunks)
+                    newKeys.Add((insert.Add(chunk.Payload), chunk.Vector));
+            }
             tx.Commit();
 
             var vectors = Vectors(document.KnowledgeBaseId);
@@ -243,24 +249,50 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         return keys;
     }
 
-    private static ulong InsertRow(SqliteConnection connection, SqliteTransaction tx, ChunkPayload payload)
+    /// <summary>Inserts chunk rows and their full-text entries with two commands prepared once per document.</summary>
+    private sealed class RowInserter : IDisposable
     {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
-            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, payload) VALUES ($id, $t, $kb, $doc, $payload)
-            ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload
-            RETURNING key
-            """;
-        insert.Parameters.AddWithValue("$id", payload.ChunkId);
-        insert.Parameters.AddWithValue("$t", payload.TenantId);
-        insert.Parameters.AddWithValue("$kb", payload.KnowledgeBaseId);
-        insert.Parameters.AddWithValue("$doc", payload.DocumentId);
-        insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(payload));
-        var key = (long)insert.ExecuteScalar()!;
-        Execute(connection, "INSERT INTO chunks_fts(rowid, title, heading, text) VALUES ($key, $title, $heading, $text)", tx,
-            ("$key", key), ("$title", payload.DocumentTitle), ("$heading", payload.HeadingPath), ("$text", payload.Text));
-        return (ulong)key;
+        private readonly SqliteCommand _row;
+        private readonly SqliteCommand _text;
+
+        public RowInserter(SqliteConnection connection, SqliteTransaction tx)
+        {
+            _row = connection.CreateCommand();
+            _row.Transaction = tx;
+            _row.CommandText = """
+                INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, payload) VALUES ($id, $t, $kb, $doc, $payload)
+                ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload
+                RETURNING key
+                """;
+            foreach (var name in (string[])["$id", "$t", "$kb", "$doc", "$payload"]) _row.Parameters.Add(name, SqliteType.Text);
+            _text = connection.CreateCommand();
+            _text.Transaction = tx;
+            _text.CommandText = "INSERT INTO chunks_fts(rowid, title, heading, text) VALUES ($key, $title, $heading, $text)";
+            _text.Parameters.Add("$key", SqliteType.Integer);
+            foreach (var name in (string[])["$title", "$heading", "$text"]) _text.Parameters.Add(name, SqliteType.Text);
+        }
+
+        public ulong Add(ChunkPayload payload)
+        {
+            _row.Parameters["$id"].Value = payload.ChunkId;
+            _row.Parameters["$t"].Value = payload.TenantId;
+            _row.Parameters["$kb"].Value = payload.KnowledgeBaseId;
+            _row.Parameters["$doc"].Value = payload.DocumentId;
+            _row.Parameters["$payload"].Value = JsonSerializer.Serialize(payload);
+            var key = (long)_row.ExecuteScalar()!;
+            _text.Parameters["$key"].Value = key;
+            _text.Parameters["$title"].Value = payload.DocumentTitle;
+            _text.Parameters["$heading"].Value = payload.HeadingPath;
+            _text.Parameters["$text"].Value = payload.Text;
+            _text.ExecuteNonQuery();
+            return (ulong)key;
+        }
+
+        public void Dispose()
+        {
+            _row.Dispose();
+            _text.Dispose();
+        }
     }
 
     private static Dictionary<ulong, ChunkPayload> LoadPayloads(SqliteConnection connection, ChunkFilter filter, IEnumerable<ulong> keys)
