@@ -12,7 +12,7 @@ public sealed class BothRuntimesFixture : IDisposable
     public static readonly EmbeddingModelCard Card = new("snowflake-arctic-embed-xs", 384, 512, "");
 
     // Small batches so that one call exercises several runs of different lengths.
-    public OnnxEmbeddingGenerator Direct { get; } = new(Card, threads: 1, new OnnxBatching(MaxTexts: 2, MaxTokens: 1024));
+    public OnnxEmbeddingGenerator Direct { get; } = new(Card, threads: 1, new OnnxBatching(MaxTexts: 2, MaxTokens: 1024, MaxPadding: 1));
 
     public ArcticXsEmbeddingGenerator Package { get; } = new(Card, threads: 1);
 
@@ -86,10 +86,11 @@ public sealed class OnnxEmbeddingGeneratorTests(BothRuntimesFixture models) : IC
 
     [Theory]
     [InlineData(new[] { 10, 10, 10, 10 }, 3, 1000, 3)]   // text limit
-    [InlineData(new[] { 10, 20, 30, 40 }, 32, 60, 2)]    // 3 × 30 padded tokens would exceed 60
+    [InlineData(new[] { 20, 20, 21, 21 }, 32, 60, 2)]    // 3 × 21 padded tokens would exceed 60
     [InlineData(new[] { 700, 800 }, 32, 512, 1)]         // one long text always runs
+    [InlineData(new[] { 100, 105, 108, 160 }, 32, 8192, 3)] // 4 × 160 would be over 10% padding
     [InlineData(new[] { 5 }, 32, 8192, 1)]
-    public void A_batch_takes_sorted_texts_while_texts_and_padded_tokens_fit(int[] lengths, int maxTexts, int maxTokens, int expected)
+    public void A_run_takes_sorted_texts_while_texts_tokens_and_padding_fit(int[] lengths, int maxTexts, int maxTokens, int expected)
     {
         var batching = new OnnxBatching(maxTexts, maxTokens);
 
