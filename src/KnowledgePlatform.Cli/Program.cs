@@ -1,4 +1,5 @@
 using KnowledgePlatform.Cli;
+using KnowledgePlatform.Cli.Bench;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -23,5 +24,7 @@ app.Configure(config =>
         .WithExample("eval", "../shared/bench/emanual-smarttv");
     config.AddCommand<ReembedCommand>("reembed").WithDescription("Re-embed a knowledge base with another configured embedding model and rebuild its index.")
         .WithExample("reembed", "manuals-zh", "--model", "bge-m3", "--key", "kp_demo_support_key");
+    config.AddBranch("bench", bench => bench.AddCommand<BenchIngestCommand>("ingest")
+        .WithDescription("Ingestion throughput: a corpus and a generated PDF end to end, against the encoder alone on the same chunks."));
 });
 return await app.RunAsync(args);

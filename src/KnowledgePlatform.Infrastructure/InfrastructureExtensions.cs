@@ -79,7 +79,7 @@ public static class InfrastructureExtensions
         {
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             if (o.Problems().FirstOrDefault() is { } problem) throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions), [problem]);
-            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o.Threads))]);
+            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o))]);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Card);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
@@ -87,12 +87,13 @@ public static class InfrastructureExtensions
         return builder;
     }
 
-    private static EmbeddingModel Create(EmbeddingModelOptions m, int threads) => new(m.Card(), m.Provider switch
+    private static EmbeddingModel Create(EmbeddingModelOptions m, EmbeddingOptions embedding) => new(m.Card(), m.Provider switch
     {
         "openai" => new OpenAiEmbeddingGenerator(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromMinutes(2) },
             m.Card(), new Uri(m.Endpoint!), m.ApiKey),
-        _ => new ArcticXsEmbeddingGenerator(m.Card(), threads),
+        _ when embedding.Runtime == "package" => new ArcticXsEmbeddingGenerator(m.Card(), embedding.Threads),
+        _ => new OnnxEmbeddingGenerator(m.Card(), embedding.Threads, OnnxBatching.From(embedding)),
     });
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

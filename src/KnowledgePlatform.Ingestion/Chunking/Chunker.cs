@@ -17,8 +17,15 @@ public sealed record ChunkDraft(string Text, IReadOnlyList<string> HeadingPath, 
 /// is split by rows with its header repeated in every piece, a question stays with its answer, and
 /// running text is packed up to <see cref="ChunkingSettings.MaxTokens"/> with a sentence-aligned overlap.
 /// </summary>
+/// <remarks>
+/// Every sentence, row and word is counted once. Pieces joined by whitespace count as the sum of their
+/// counts less the tokens every count includes once (the model's [CLS] and [SEP]: what an empty text
+/// counts), which is exact for tokenizers that split words at whitespace, as the embedding models do.
+/// </remarks>
 public sealed class Chunker(ITokenCounter tokens)
 {
+    private readonly int _overhead = tokens.CountTokens("");
+
     public IReadOnlyList<ChunkDraft> Chunk(ExtractedDocument document, ChunkingSettings settings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxTokens, 16);
@@ -49,6 +56,9 @@ public sealed class Chunker(ITokenCounter tokens)
 
     internal int Count(string text) => tokens.CountTokens(text);
 
+    /// <summary>Tokens of <paramref name="text"/> + whitespace + a piece of <paramref name="pieceTokens"/> tokens.</summary>
+    internal int Join(int text, int pieceTokens) => text + pieceTokens - _overhead;
+
     private IEnumerable<ChunkDraft> ChunkTable(TableBlock table, ChunkingSettings settings)
     {
         var header = new StringBuilder();
@@ -65,7 +75,7 @@ public sealed class Chunker(ITokenCounter tokens)
             var line = Row(row) + "\n";
             var rowTokens = Count(line);
             // A row always joins a piece with the header, even when that piece is over budget.
-            if (rowsInPiece > 0 && pieceTokens + rowTokens > settings.MaxTokens)
+            if (rowsInPiece > 0 && Join(pieceTokens, rowTokens) > settings.MaxTokens)
             {
                 yield return TableDraft(piece.ToString(), table, pieceTokens);
                 piece.Clear().Append(headerText);
@@ -73,7 +83,7 @@ public sealed class Chunker(ITokenCounter tokens)
                 rowsInPiece = 0;
             }
             piece.Append(line);
-            pieceTokens += rowTokens;
+            pieceTokens = Join(pieceTokens, rowTokens);
             rowsInPiece++;
         }
         if (rowsInPiece > 0 || table.Rows.Count == 0) yield return TableDraft(piece.ToString(), table, pieceTokens);
@@ -98,18 +108,20 @@ public sealed class Chunker(ITokenCounter tokens)
         public void Add(ParagraphBlock paragraph)
         {
             _headingPath ??= paragraph.HeadingPath;
-            var pieces = Sentences.Split(paragraph.Text).ToList();
-            for (var i = 0; i < pieces.Count; i++)
+            foreach (var line in paragraph.Text.Split('\n'))
             {
-                // A paragraph break is kept as a newline before the paragraph's first sentence.
-                var sentence = i == 0 && _sentences.Count > 0 ? "\n" + pieces[i] : pieces[i];
-                foreach (var part in FitToBudget(sentence))
+                var first = true;
+                foreach (var sentence in Sentences.Split(line))
                 {
-                    var n = owner.Count(part);
-                    if (_sentences.Count > 0 && _tokens + n > settings.MaxTokens) Flush(keepOverlap: true);
-                    _start ??= paragraph.Source;
-                    _sentences.Add((part, n));
-                    _tokens += n;
+                    foreach (var (part, n) in FitToBudget(sentence))
+                    {
+                        if (_sentences.Count > 0 && owner.Join(_tokens, n) > settings.MaxTokens) Flush(keepOverlap: true);
+                        _start ??= paragraph.Source;
+                        // A line or paragraph break is kept as a newline before the line's first sentence.
+                        _sentences.Add((first && _sentences.Count > 0 ? "\n" + part : part, n));
+                        _tokens = _sentences.Count == 1 ? n : owner.Join(_tokens, n);
+                        first = false;
+                    }
                 }
             }
         }
@@ -121,47 +133,51 @@ public sealed class Chunker(ITokenCounter tokens)
                 if (!keepOverlap) _headingPath = null;
                 return;
             }
-            var text = Join(_sentences);
-            output.Add(new ChunkDraft(text, _headingPath ?? [], _start?.Page, _start?.Line, ChunkKind.Text, owner.Count(text)));
+            output.Add(new ChunkDraft(Join(_sentences), _headingPath ?? [], _start?.Page, _start?.Line, ChunkKind.Text, _tokens));
 
             var carried = new List<(string, int)>();
+            var carriedTokens = 0;
             if (keepOverlap && settings.OverlapTokens > 0)
             {
                 var budget = settings.OverlapTokens;
                 for (var i = _sentences.Count - 1; i > 0 && _sentences[i].Tokens <= budget; i--)
                 {
                     carried.Insert(0, (_sentences[i].Text.TrimStart('\n'), _sentences[i].Tokens));
+                    carriedTokens = carried.Count == 1 ? _sentences[i].Tokens : owner.Join(carriedTokens, _sentences[i].Tokens);
                     budget -= _sentences[i].Tokens;
                 }
             }
             _sentences.Clear();
             _sentences.AddRange(carried);
-            _tokens = carried.Sum(c => c.Item2);
+            _tokens = carriedTokens;
             if (!keepOverlap) _headingPath = null;
             _start = null;
         }
 
-        /// <summary>A sentence longer than the budget is cut at word boundaries.</summary>
-        private IEnumerable<string> FitToBudget(string sentence)
+        /// <summary>A sentence longer than the budget is cut at word boundaries; each part with its token count.</summary>
+        private IEnumerable<(string Text, int Tokens)> FitToBudget(string sentence)
         {
-            if (owner.Count(sentence) <= settings.MaxTokens)
+            var count = owner.Count(sentence);
+            if (count <= settings.MaxTokens)
             {
-                yield return sentence;
+                yield return (sentence, count);
                 yield break;
             }
-            var words = sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var piece = new StringBuilder();
-            foreach (var word in words)
+            var pieceTokens = 0;
+            foreach (var word in sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (piece.Length > 0 && owner.Count(piece + " " + word) > settings.MaxTokens)
+                var wordTokens = owner.Count(word);
+                if (piece.Length > 0 && owner.Join(pieceTokens, wordTokens) > settings.MaxTokens)
                 {
-                    yield return piece.ToString();
+                    yield return (piece.ToString(), pieceTokens);
                     piece.Clear();
                 }
+                pieceTokens = piece.Length == 0 ? wordTokens : owner.Join(pieceTokens, wordTokens);
                 if (piece.Length > 0) piece.Append(' ');
                 piece.Append(word);
             }
-            if (piece.Length > 0) yield return piece.ToString();
+            if (piece.Length > 0) yield return (piece.ToString(), pieceTokens);
         }
 
         private static string Join(List<(string Text, int Tokens)> sentences)

@@ -77,6 +77,9 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         }
     }
 
+    [GeneratedRegex(@"^\d{1,2}[.)] ")]
+    private static partial Regex NumberedItemPattern();
+
     [GeneratedRegex(@"^(page|seite|p\.)?\s*[-–]?\s*\d{1,4}\s*((/|of|von)\s*\d{1,4})?\s*[-–]?$", RegexOptions.IgnoreCase)]
     private static partial Regex PageNumberPattern();
 
@@ -86,9 +89,6 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         private readonly Dictionary<double, int> sizes = [];
         private readonly HeadingStack headings = new();
         private int boldLetters;
-
-        /// <summary>The last ruled table, while nothing has been emitted after it (it may continue on the next page).</summary>
-        private (PdfRuledTable Table, IReadOnlyList<string> Header)? openTable;
 
         public BlockList Blocks { get; } = new();
 
@@ -115,90 +115,64 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 boldLetters += PdfLayout.IsBold(letter) ? 1 : 0;
             }
 
-            var items = PdfLayout.ReadPage(page)
-                .Where(i => i is not PdfLine line || !IsPageNumber(line, page.Height))
-                .ToList();
             var paragraph = new Paragraph(page.Number);
-            for (var i = 0; i < items.Count;)
+            var lines = new List<PdfLine>();
+            foreach (var item in PdfLayout.Read(page))
             {
-                switch (items[i])
+                if (item is PdfLine line)
                 {
-                    case PdfRuledTable ruled:
-                        Flush(paragraph);
-                        AddRuledTable(ruled, page.Number, continuesPrevious: i == 0);
-                        i++;
-                        break;
-                    case PdfLine line when IsHeading(line):
-                        Flush(paragraph);
-                        i = ReadHeading(items, i);
-                        openTable = null;
-                        break;
-                    case PdfLine when TableRun.Read(items, i) is { } table:
-                        Flush(paragraph);
-                        Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
-                        openTable = null;
-                        i += table.LineCount;
-                        break;
-                    case PdfLine line:
-                        if (paragraph.Breaks(line))
-                        {
-                            Flush(paragraph);
-                        }
+                    if (!IsPageNumber(line, page.Height))
+                    {
+                        lines.Add(line);
+                    }
 
-                        paragraph.Add(line);
-                        i++;
-                        break;
+                    continue;
+                }
+
+                var table = (PdfTable)item;
+                ReadLines(lines, paragraph, page.Number);
+                lines.Clear();
+                Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
+            }
+
+            ReadLines(lines, paragraph, page.Number);
+        }
+
+        /// <summary>Headings, borderless tables and paragraphs from a run of lines.</summary>
+        private void ReadLines(List<PdfLine> lines, Paragraph paragraph, int page)
+        {
+            for (var i = 0; i < lines.Count;)
+            {
+                var line = lines[i];
+                if (IsHeading(line))
+                {
+                    Flush(paragraph);
+                    i = ReadHeading(lines, i);
+                }
+                else if (TableRun.Read(lines, i) is { } table)
+                {
+                    Flush(paragraph);
+                    Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page));
+                    i += table.LineCount;
+                }
+                else
+                {
+                    if (paragraph.Breaks(line))
+                    {
+                        Flush(paragraph);
+                    }
+
+                    paragraph.Add(line);
+                    i++;
                 }
             }
 
             Flush(paragraph);
         }
 
-        /// <summary>
-        /// Adds a ruled table. A table that starts a page with the same columns as the table that ended the
-        /// previous one is its continuation and gets that table's header.
-        /// </summary>
-        private void AddRuledTable(PdfRuledTable table, int page, bool continuesPrevious)
-        {
-            var header = table.Header;
-            var rows = table.Rows;
-            if (continuesPrevious && openTable is { } previous
-                && previous.Table.Columns.Count == table.Columns.Count
-                && previous.Table.Columns.Zip(table.Columns).All(p => Math.Abs(p.First - p.Second) < 3)
-                && !table.Header.SequenceEqual(previous.Header))
-            {
-                header = previous.Header;
-                rows = [table.Header, .. table.Rows];
-            }
-            else if (rows.Count == 0)
-            {
-                // One boxed row on its own is a callout, not a table.
-                Blocks.AddParagraph(string.Join(' ', header), headings.Path, new SourceSpan(Page: page));
-                openTable = null;
-                return;
-            }
-
-            Blocks.AddTable(header, rows, headings.Path, new SourceSpan(Page: page));
-            openTable = (table, header);
-        }
-
         private void Flush(Paragraph paragraph)
         {
-            var before = Blocks.Count;
-            var (text, isList) = paragraph.Take();
-            if (isList)
-            {
-                Blocks.AddLines(text, headings.Path, new SourceSpan(Page: paragraph.Page));
-            }
-            else
-            {
-                Blocks.AddParagraph(text, headings.Path, new SourceSpan(Page: paragraph.Page));
-            }
-
-            if (Blocks.Count > before)
-            {
-                openTable = null;
-            }
+            Blocks.AddParagraph(paragraph.Take(), headings.Path, new SourceSpan(Page: paragraph.Page));
         }
 
         private bool IsHeading(PdfLine line)
@@ -217,16 +191,16 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         }
 
         /// <summary>Reads a heading, joining the lines of one that wraps; returns the index after it.</summary>
-        private int ReadHeading(List<PdfItem> items, int start)
+        private int ReadHeading(List<PdfLine> lines, int start)
         {
-            var first = (PdfLine)items[start];
+            var first = lines[start];
             var text = new StringBuilder(first.Text);
             var end = start + 1;
-            while (end < items.Count && items[end] is PdfLine next && items[end - 1] is PdfLine previous && IsHeading(next)
-                && Math.Abs(next.FontSize - first.FontSize) < 0.5 && next.Bold == first.Bold
-                && previous.Baseline - next.Baseline is > 0 and var gap && gap < 2 * first.FontSize)
+            while (end < lines.Count && IsHeading(lines[end])
+                && Math.Abs(lines[end].FontSize - first.FontSize) < 0.5 && lines[end].Bold == first.Bold
+                && lines[end - 1].Baseline - lines[end].Baseline is > 0 and var gap && gap < 2 * first.FontSize)
             {
-                text.Append(' ').Append(next.Text);
+                text.Append(' ').Append(lines[end].Text);
                 end++;
             }
 
@@ -241,15 +215,13 @@ public sealed partial class PdfExtractor : IDocumentExtractor
             && line.Text.Length <= 20 && PageNumberPattern().IsMatch(line.Text.Trim());
     }
 
-    /// <summary>Lines of running text collected into one paragraph, or list items into one list.</summary>
+    /// <summary>Lines of running text collected into one paragraph.</summary>
     private sealed class Paragraph(int page)
     {
         private readonly StringBuilder text = new();
-        private readonly List<StringBuilder> items = [];
         private PdfLine? last;
         private double left = double.MaxValue;
         private double right;
-        private double itemLeft;
 
         public int Page { get; } = page;
 
@@ -263,72 +235,53 @@ public sealed partial class PdfExtractor : IDocumentExtractor
 
             var gap = last.Baseline - line.Baseline;
             var size = Math.Max(last.FontSize, line.FontSize);
-            if (gap <= 0 || gap > 1.8 * size || Math.Abs(last.FontSize - line.FontSize) > 1)
-            {
-                return true;
-            }
-
-            if (items.Count > 0)
-            {
-                // A list goes on with the next item, or with a line indented past the item's bullet.
-                return ListItem(line) is null && line.Left <= itemLeft + 1;
-            }
-
             var lastIsShort = last.Right < right - (0.15 * (right - left)) && last.Text.TrimEnd() is [.., '.' or '!' or '?' or ':'];
-            return lastIsShort || ListItem(line) is not null;
+            return gap <= 0 || gap > 1.8 * size || Math.Abs(last.FontSize - line.FontSize) > 1
+                || lastIsShort || line.Text is ['•' or '▪' or '◦' or '–' or '-' or '*', ' ', ..]
+                || (line.Left <= left + 2 && NumberedItemPattern().IsMatch(line.Text));
         }
 
         public void Add(PdfLine line)
         {
-            if (ListItem(line) is { } item)
+            var lineText = line.Text;
+            if (text.Length > 0 && text[^1] == '-' && lineText.Length > 0 && char.IsLower(lineText[0])
+                && text.Length > 1 && char.IsLetter(text[^2]))
             {
-                items.Add(new StringBuilder(item));
-                itemLeft = line.Left;
+                text.Length--; // "infor-" + "mation": the hyphen only split the word across lines.
             }
-            else
+            else if (text.Length > 1 && text[^1] == '-' && char.IsAsciiDigit(text[^2]) && lineText.Length > 0 && char.IsAsciiDigit(lineText[0]))
             {
-                Text.AppendWrapped(items.Count > 0 ? items[^1] : text, line.Text);
+                // "1-800-555-" + "0199": a number broken after a hyphen continues without a space.
+            }
+            else if (text.Length > 0)
+            {
+                text.Append(' ');
             }
 
+            text.Append(lineText);
             left = Math.Min(left, line.Left);
             right = Math.Max(right, line.Right);
             last = line;
         }
 
-        /// <summary>The paragraph's text (list items as "- item" lines) and whether it is a list; resets.</summary>
-        public (string Text, bool IsList) Take()
+        public string Take()
         {
-            var result = items.Count > 0
-                ? (string.Join('\n', items.Select(i => Text.ListItem(Text.Normalize(i.ToString())))), true)
-                : (text.ToString(), false);
+            var result = text.ToString();
             text.Clear();
-            items.Clear();
             last = null;
             left = double.MaxValue;
             right = 0;
             return result;
-        }
-
-        /// <summary>The item text of a line that starts a list item ("• text", "- text", "1. text"), else null.</summary>
-        private static string? ListItem(PdfLine line)
-        {
-            var parts = line.Text.Split(' ', 2);
-            if (parts.Length < 2 || !PdfLayout.Marker().IsMatch(parts[0]))
-            {
-                return null;
-            }
-
-            // Bullets are dropped (the list gets its own "- "); item numbers are part of the text.
-            return char.IsLetterOrDigit(parts[0][0]) ? line.Text : parts[1];
         }
     }
 
     /// <summary>Consecutive lines whose segments line up in the same columns; the first line is the header.</summary>
     private sealed record TableRun(IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows, int LineCount)
     {
-        public static TableRun? Read(List<PdfItem> items, int start)
+        public static TableRun? Read(List<PdfLine> lines, int start)
         {
-            if (items[start] is not PdfLine { Segments.Count: >= 2 } first)
+            var first = lines[start];
+            if (first.Segments.Count < 2)
             {
                 return null;
             }
@@ -338,10 +291,11 @@ public sealed partial class PdfExtractor : IDocumentExtractor
             var boundaries = gaps.Select(g => (g.Left + g.Right) / 2).ToList();
             var rows = new List<string[]>();
             var end = start + 1;
-            for (; end < items.Count && items[end] is PdfLine line && items[end - 1] is PdfLine previous; end++)
+            for (; end < lines.Count; end++)
             {
-                var gap = previous.Baseline - line.Baseline;
-                if (gap <= 0 || gap > 2.5 * Math.Max(line.FontSize, previous.FontSize)
+                var line = lines[end];
+                var gap = lines[end - 1].Baseline - line.Baseline;
+                if (gap <= 0 || gap > 2.5 * Math.Max(line.FontSize, lines[end - 1].FontSize)
                     || line.Segments.Any(s => boundaries.Any(b => s.Left < b && b < s.Right)))
                 {
                     break;
@@ -361,9 +315,7 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 {
                     // A wrapped cell: its text continues the previous row's cell in that column.
                     var column = Column(line.Segments[0], boundaries);
-                    var cell = new StringBuilder(rows[^1][column]);
-                    Text.AppendWrapped(cell, line.Segments[0].Text);
-                    rows[^1][column] = cell.ToString();
+                    rows[^1][column] = $"{rows[^1][column]} {line.Segments[0].Text}".Trim();
                 }
                 else
                 {

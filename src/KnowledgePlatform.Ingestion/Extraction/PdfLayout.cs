@@ -1,50 +1,63 @@
-using System.Text.RegularExpressions;
 using UglyToad.PdfPig.Content;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 
-/// <summary>Something on a PDF page in reading order: a line of text or a ruled table. Y grows upwards.</summary>
-internal abstract record PdfItem(double Top);
-
 /// <summary>A run of words on a line, separated from the next run by a gap wide enough to be a column break.</summary>
 internal sealed record PdfSegment(double Left, double Right, string Text);
 
-/// <summary>One line of text on a PDF page.</summary>
-internal sealed record PdfLine(double Baseline, double Left, double Right, double FontSize, bool Bold, int Words, IReadOnlyList<PdfSegment> Segments)
-    : PdfItem(Baseline)
+/// <summary>What a page holds in reading order: lines of text and ruled tables.</summary>
+internal abstract record PdfItem;
+
+/// <summary>One line of text on a PDF page (y grows upwards, as in PDF user space).</summary>
+internal sealed record PdfLine(double Baseline, double Left, double Right, double FontSize, bool Bold, int Words, IReadOnlyList<PdfSegment> Segments) : PdfItem
 {
     public string Text { get; } = string.Join(' ', Segments.Select(s => s.Text));
 }
 
 /// <summary>
-/// Turns a page into items in reading order: ruled tables, and lines top to bottom — for a two-column
-/// page the left column before the right one. Lines are split into segments at large horizontal gaps
-/// (table columns); a bullet or item number stays with its text.
+/// Turns a page's words into lines in reading order: top to bottom, and for a two-column page the left
+/// column before the right one. Lines are split into segments at large horizontal gaps (table columns).
+/// Ruled tables are read first (<see cref="PdfRuledTables"/>) and take their place among the lines.
 /// </summary>
-internal static partial class PdfLayout
+internal static class PdfLayout
 {
-    public static IReadOnlyList<PdfItem> ReadPage(Page page)
+    private static readonly HashSet<string> ListMarkers = ["•", "▪", "◦", "‣", "∙", "·", "●", "○", "■", "□", "–", "-", "*"];
+
+    public static IReadOnlyList<PdfItem> Read(Page page)
     {
         var words = page.GetWords().Where(w => w.Letters.Count > 0 && !string.IsNullOrWhiteSpace(w.Text)).ToList();
-        var tables = PdfRuledTables.Extract(page, words);
-        var horizontal = words.Where(w => w.TextOrientation == TextOrientation.Horizontal).ToList();
+        var (tables, rest) = PdfRuledTables.Find(page, words);
+        var horizontal = rest.Where(w => w.TextOrientation == TextOrientation.Horizontal).ToList();
         var items = new List<PdfItem>();
         if (FindGutter(horizontal, page.Width) is { } gutter)
         {
-            items.AddRange(Order(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)), tables.Where(t => (t.Left + t.Right) / 2 < gutter)));
-            items.AddRange(Order(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)), tables.Where(t => (t.Left + t.Right) / 2 >= gutter)));
+            items.AddRange(InOrder(GroupIntoLines(horizontal.Where(w => Center(w) < gutter)), tables.Where(t => (t.Left + t.Right) / 2 < gutter)));
+            items.AddRange(InOrder(GroupIntoLines(horizontal.Where(w => Center(w) >= gutter)), tables.Where(t => (t.Left + t.Right) / 2 >= gutter)));
         }
         else
         {
-            items.AddRange(Order(GroupIntoLines(horizontal), tables));
+            items.AddRange(InOrder(GroupIntoLines(horizontal), tables));
         }
 
         // Rotated text (stamps, margins, rotated pages) keeps its content order, as one line.
-        var rotated = words.Where(w => w.TextOrientation != TextOrientation.Horizontal).ToList();
+        var rotated = rest.Where(w => w.TextOrientation != TextOrientation.Horizontal).ToList();
         if (rotated.Count > 0)
         {
             var size = FontSize(rotated.SelectMany(w => w.Letters));
             items.Add(new PdfLine(double.MinValue, 0, 0, size, false, rotated.Count, [new PdfSegment(0, 0, string.Join(' ', rotated.Select(w => w.Text)))]));
+        }
+
+        return items;
+    }
+
+    /// <summary>Each table goes before the first line below its top edge.</summary>
+    private static List<PdfItem> InOrder(List<PdfLine> lines, IEnumerable<PdfTable> tables)
+    {
+        var items = new List<PdfItem>(lines);
+        foreach (var table in tables.OrderBy(t => t.Top))
+        {
+            var at = items.FindIndex(i => i is PdfLine l && l.Baseline < table.Top);
+            items.Insert(at < 0 ? items.Count : at, table);
         }
 
         return items;
@@ -59,12 +72,11 @@ internal static partial class PdfLayout
         || (letter.FontName is { } name && (name.Contains("Bold", StringComparison.OrdinalIgnoreCase)
             || name.Contains("Black", StringComparison.OrdinalIgnoreCase) || name.Contains("Heavy", StringComparison.OrdinalIgnoreCase)));
 
-    /// <summary>A bullet glyph or an item number ("1.", "a)") in front of list item text.</summary>
-    [GeneratedRegex(@"^([•▪◦●■·\-–*]|\d{1,2}[.)]|[a-z][.)])$")]
-    public static partial Regex Marker();
-
-    private static IEnumerable<PdfItem> Order(List<PdfLine> lines, IEnumerable<PdfRuledTable> tables) =>
-        lines.Cast<PdfItem>().Concat(tables).OrderByDescending(i => i.Top);
+    /// <summary>A bullet, or an item number such as "1." or "b)".</summary>
+    private static bool IsListMarker(string text) =>
+        ListMarkers.Contains(text)
+        || (text.Length is >= 2 and <= 3 && text[^1] is '.' or ')' && text[..^1].All(char.IsAsciiDigit))
+        || (text.Length == 2 && char.IsAsciiLetterLower(text[0]) && text[1] == ')');
 
     private static double Center(Word word) => (word.BoundingBox.Left + word.BoundingBox.Right) / 2;
 
@@ -120,15 +132,16 @@ internal static partial class PdfLayout
             }
 
             var run = words.GetRange(start, i - start);
-            segments.Add(new PdfSegment(run[0].BoundingBox.Left, run.Max(w => w.BoundingBox.Right), string.Join(' ', run.Select(w => w.Text))));
-            start = i;
-        }
+            var segment = new PdfSegment(run[0].BoundingBox.Left, run.Max(w => w.BoundingBox.Right), string.Join(' ', run.Select(w => w.Text)));
+            if (segments.Count == 1 && IsListMarker(segments[0].Text))
+            {
+                // "•   text" is a list item, not a two-column row.
+                segment = new PdfSegment(segments[0].Left, segment.Right, $"{segments[0].Text} {segment.Text}");
+                segments.Clear();
+            }
 
-        // "•   text": the bullet's gap is indentation, not a column.
-        if (segments.Count > 1 && Marker().IsMatch(segments[0].Text))
-        {
-            segments[1] = new PdfSegment(segments[0].Left, segments[1].Right, $"{segments[0].Text} {segments[1].Text}");
-            segments.RemoveAt(0);
+            segments.Add(segment);
+            start = i;
         }
 
         return new PdfLine(Baseline(words[0]), words[0].BoundingBox.Left, words.Max(w => w.BoundingBox.Right), size, bold, words.Count, segments);
@@ -136,7 +149,7 @@ internal static partial class PdfLayout
 
     /// <summary>
     /// The x of a gutter between two text columns: a vertical strip in the middle of the page that (almost)
-    /// no line crosses, with prose-like lines (several words each) on both sides; null for one-column pages.
+    /// no word crosses, with prose-like lines (several words each) on both sides; null for one-column pages.
     /// </summary>
     private static double? FindGutter(List<Word> words, double pageWidth)
     {
@@ -145,23 +158,23 @@ internal static partial class PdfLayout
             return null;
         }
 
-        var lines = GroupIntoLines(words);
         var width = (int)Math.Ceiling(pageWidth) + 1;
         var coverage = new int[width + 1];
-        foreach (var segment in lines.SelectMany(l => l.Segments))
+        foreach (var word in words)
         {
-            var left = Math.Clamp((int)Math.Floor(segment.Left), 0, width - 1);
-            var right = Math.Clamp((int)Math.Ceiling(segment.Right), left, width - 1);
+            var left = Math.Clamp((int)Math.Floor(word.BoundingBox.Left), 0, width - 1);
+            var right = Math.Clamp((int)Math.Ceiling(word.BoundingBox.Right), left, width - 1);
             coverage[left]++;
             coverage[right + 1]--;
         }
 
-        var tolerance = lines.Count / 20;
+        var tolerance = Math.Max(2, words.Count / 50);
         int bestStart = -1, bestLength = 0, runStart = -1, crossing = 0;
         for (var x = 0; x < width; x++)
         {
             crossing += coverage[x];
-            if (x >= pageWidth * 0.3 && x <= pageWidth * 0.7 && crossing <= tolerance)
+            var inBand = x >= pageWidth * 0.3 && x <= pageWidth * 0.7;
+            if (inBand && crossing <= tolerance)
             {
                 runStart = runStart < 0 ? x : runStart;
                 if (x - runStart + 1 > bestLength)
@@ -183,7 +196,9 @@ internal static partial class PdfLayout
         var gutter = bestStart + (bestLength / 2.0);
         var leftLines = GroupIntoLines(words.Where(w => Center(w) < gutter));
         var rightLines = GroupIntoLines(words.Where(w => Center(w) >= gutter));
-        static bool Prose(List<PdfLine> side) => side.Count >= 5 && side.Average(l => l.Words) >= 5;
+        // Prose lines hold several words and no column gaps; table rows beside each other are not two columns.
+        static bool Prose(List<PdfLine> lines) =>
+            lines.Count >= 5 && lines.Average(l => l.Words) >= 4 && lines.Count(l => l.Segments.Count == 1) >= 0.8 * lines.Count;
         return Prose(leftLines) && Prose(rightLines) ? gutter : null;
     }
 }

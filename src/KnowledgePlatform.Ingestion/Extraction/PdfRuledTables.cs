@@ -1,196 +1,71 @@
-using System.Text;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 
-/// <summary>
-/// A table found from the lines drawn around its cells; <see cref="PdfItem.Top"/> is its top edge. A table of
-/// one row has only a <see cref="Header"/>: it is either the end of a table from the previous page or a box.
-/// </summary>
-internal sealed record PdfRuledTable(
-    double Top,
-    double Left,
-    double Right,
-    IReadOnlyList<double> Columns,
-    IReadOnlyList<string> Header,
-    IReadOnlyList<IReadOnlyList<string>> Rows) : PdfItem(Top);
+/// <summary>A table found from its drawn cell borders; <see cref="Top"/> places it in reading order.</summary>
+internal sealed record PdfTable(double Top, double Left, double Right, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : PdfItem;
 
 /// <summary>
-/// Finds tables drawn with ruling lines: horizontal and vertical rules that touch each other form a grid,
-/// and the words inside each grid cell become that cell's text. Tables without vertical rules are left
-/// to the column-alignment heuristic of <see cref="PdfExtractor"/>.
+/// Tables drawn with ruling lines (what word processors and LibreOffice export): the horizontal and
+/// vertical rules that cross each other form a grid, and every word inside the grid belongs to the cell
+/// under its centre. This reads multi-line and vertically centred cells correctly, which aligning lines
+/// by their text cannot. Borderless tables are left to <c>PdfExtractor</c>'s column alignment.
 /// </summary>
 internal static class PdfRuledTables
 {
-    /// <summary>Pages with more rules than this are drawings (charts, plans), not documents with tables.</summary>
-    private const int MaxRules = 2000;
+    private const double Thin = 2;       // a rule is at most this thick
+    private const double MinRule = 4;    // and at least this long
+    private const double Touch = 3;      // rules closer than this meet
+    private const double SameLine = 2.5; // rule positions closer than this are one grid line (double borders)
 
-    private const double Thin = 2.5;
-    private const double Snap = 2.0;
+    private sealed record Rule(bool Horizontal, double At, double From, double To);
 
-    private readonly record struct Rule(bool Horizontal, double At, double From, double To);
-
-    private sealed record Grid(double Left, double Right, double Top, double Bottom, double[] Columns, double[] Rows);
-
-    /// <summary>The ruled tables of a page; <paramref name="words"/> loses the words that were used in them.</summary>
-    public static List<PdfRuledTable> Extract(Page page, List<Word> words)
-    {
-        var tables = new List<PdfRuledTable>();
-        foreach (var grid in FindGrids(page))
-        {
-            var inside = words.Where(w => Contains(grid, Center(w))).ToList();
-            if (Build(grid, inside) is { } table)
-            {
-                tables.Add(table);
-                words.RemoveAll(w => Contains(grid, Center(w)));
-            }
-        }
-
-        return tables;
-    }
-
-    private static PdfPoint Center(Word word) =>
-        new((word.BoundingBox.Left + word.BoundingBox.Right) / 2, (word.BoundingBox.Bottom + word.BoundingBox.Top) / 2);
-
-    private static bool Contains(Grid grid, PdfPoint point) =>
-        point.X > grid.Left && point.X < grid.Right && point.Y < grid.Top && point.Y > grid.Bottom;
-
-    private static PdfRuledTable? Build(Grid grid, List<Word> words)
-    {
-        var columns = grid.Columns.Length - 1;
-        var rows = grid.Rows.Length - 1;
-        var cells = new List<Word>[rows, columns];
-        foreach (var word in words)
-        {
-            var center = Center(word);
-            var row = Array.FindIndex(grid.Rows, 1, y => center.Y > y) - 1;
-            var column = Array.FindIndex(grid.Columns, 1, x => center.X < x) - 1;
-            if (row >= 0 && column >= 0)
-            {
-                (cells[row, column] ??= []).Add(word);
-            }
-        }
-
-        var used = Enumerable.Range(0, columns).Where(c => Enumerable.Range(0, rows).Any(r => cells[r, c] is not null)).ToList();
-        var table = Enumerable.Range(0, rows)
-            .Select(r => (IReadOnlyList<string>)used.Select(c => CellText(cells[r, c])).ToList())
-            .Where(r => r.Any(c => c.Length > 0))
-            .ToList();
-        if (used.Count < 2 || table.Count < 1)
-        {
-            return null;
-        }
-
-        var boundaries = used.Skip(1).Select(c => grid.Columns[c]).ToList();
-        return new PdfRuledTable(grid.Top, grid.Left, grid.Right, boundaries, table[0], table.Skip(1).ToList());
-    }
-
-    /// <summary>A cell's words top to bottom, left to right.</summary>
-    private static string CellText(List<Word>? words)
-    {
-        if (words is null)
-        {
-            return string.Empty;
-        }
-
-        var lines = new List<List<Word>>();
-        foreach (var word in words.OrderByDescending(w => w.Letters[0].StartBaseLine.Y).ThenBy(w => w.BoundingBox.Left))
-        {
-            var baseline = word.Letters[0].StartBaseLine.Y;
-            if (lines.Count > 0 && Math.Abs(lines[^1][0].Letters[0].StartBaseLine.Y - baseline) <= 0.4 * Math.Max(word.Letters[0].PointSize, 1))
-            {
-                lines[^1].Add(word);
-            }
-            else
-            {
-                lines.Add([word]);
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var line in lines)
-        {
-            Text.AppendWrapped(text, string.Join(' ', line.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text)));
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>Groups of touching rules with at least three distinct x and two distinct y positions.</summary>
-    private static List<Grid> FindGrids(Page page)
+    /// <summary>The ruled tables of a page, and the words that are not inside one.</summary>
+    public static (IReadOnlyList<PdfTable> Tables, IReadOnlyList<Word> Remaining) Find(Page page, IReadOnlyList<Word> words)
     {
         var rules = Rules(page);
-        if (rules.Count is < 5 or > MaxRules)
+        if (rules.Count < 4)
         {
-            return [];
+            return ([], words);
         }
 
-        // Union-find over rules; a horizontal and a vertical rule that touch are in the same grid.
-        var parent = Enumerable.Range(0, rules.Count).ToArray();
-        int Find(int i)
+        var tables = new List<PdfTable>();
+        var rest = words.ToList();
+        foreach (var group in Connected(rules))
         {
-            while (parent[i] != i)
+            var rows = Cluster(group.Where(r => r.Horizontal).Select(r => r.At)).OrderDescending().ToList();
+            var columns = Cluster(group.Where(r => !r.Horizontal).Select(r => r.At)).Order().ToList();
+            if (rows.Count < 3 || columns.Count < 3)
             {
-                i = parent[i] = parent[parent[i]];
+                continue; // fewer than two rows or two columns: a frame or a rule, not a table
             }
 
-            return i;
-        }
-
-        for (var i = 0; i < rules.Count; i++)
-        {
-            for (var j = i + 1; j < rules.Count; j++)
+            var inside = rest.Where(w => Between(CenterX(w), columns[0], columns[^1]) && Between(CenterY(w), rows[^1], rows[0])).ToList();
+            var cells = new List<Word>[rows.Count - 1, columns.Count - 1];
+            foreach (var word in inside)
             {
-                var (a, b) = (rules[i], rules[j]);
-                if (a.Horizontal != b.Horizontal && Touch(a.Horizontal ? a : b, a.Horizontal ? b : a))
-                {
-                    parent[Find(i)] = Find(j);
-                }
+                var row = rows.FindIndex(y => y < CenterY(word)) - 1;
+                var column = columns.FindIndex(x => x > CenterX(word)) - 1;
+                (cells[row, column] ??= []).Add(word);
             }
-        }
 
-        var grids = new List<Grid>();
-        foreach (var group in Enumerable.Range(0, rules.Count).GroupBy(Find).Select(g => g.Select(i => rules[i]).ToList()))
-        {
-            var xs = Distinct(group.Where(r => !r.Horizontal).Select(r => r.At));
-            var ys = Distinct(group.Where(r => r.Horizontal).Select(r => r.At));
-            if (xs.Count < 3 || ys.Count < 2)
+            var grid = Enumerable.Range(0, rows.Count - 1)
+                .Select(r => (IReadOnlyList<string>)Enumerable.Range(0, columns.Count - 1).Select(c => CellText(cells[r, c])).ToArray())
+                .Where(r => r.Any(c => c.Length > 0))
+                .ToList();
+            if (grid.Count < 2 || grid[0].Count(c => c.Length > 0) < 2)
             {
                 continue;
             }
 
-            var left = group.Min(r => r.Horizontal ? r.From : r.At);
-            var right = group.Max(r => r.Horizontal ? r.To : r.At);
-            var bottom = group.Min(r => r.Horizontal ? r.At : r.From);
-            var top = group.Max(r => r.Horizontal ? r.At : r.To);
-            grids.Add(new Grid(left, right, top, bottom, Distinct(xs.Append(left).Append(right)).ToArray(),
-                Distinct(ys.Append(top).Append(bottom)).OrderDescending().ToArray()));
+            tables.Add(new PdfTable(rows[0], columns[0], columns[^1], grid[0], grid.Skip(1).ToList()));
+            rest = rest.Except(inside).ToList();
         }
 
-        return grids;
+        return (tables, rest);
     }
 
-    private static bool Touch(Rule horizontal, Rule vertical) =>
-        vertical.At >= horizontal.From - Snap && vertical.At <= horizontal.To + Snap
-        && horizontal.At >= vertical.From - Snap && horizontal.At <= vertical.To + Snap;
-
-    /// <summary>Sorted positions with those closer than <see cref="Snap"/> merged.</summary>
-    private static List<double> Distinct(IEnumerable<double> positions)
-    {
-        var result = new List<double>();
-        foreach (var position in positions.Order())
-        {
-            if (result.Count == 0 || position - result[^1] > Snap)
-            {
-                result.Add(position);
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>Straight horizontal and vertical strokes, and thin filled rectangles used as rules.</summary>
     private static List<Rule> Rules(Page page)
     {
         var rules = new List<Rule>();
@@ -208,22 +83,28 @@ internal static class PdfRuledTables
                     continue;
                 }
 
-                if (box.Height <= Thin && box.Width >= 8)
+                if (box.Height <= Thin && box.Width >= MinRule)
                 {
                     rules.Add(new Rule(true, (box.Bottom + box.Top) / 2, box.Left, box.Right));
                 }
-                else if (box.Width <= Thin && box.Height >= 5)
+                else if (box.Width <= Thin && box.Height >= MinRule)
                 {
                     rules.Add(new Rule(false, (box.Left + box.Right) / 2, box.Bottom, box.Top));
                 }
+                else if (path.IsStroked && subpath.IsDrawnAsRectangle)
+                {
+                    // A stroked box: its four edges.
+                    rules.Add(new Rule(true, box.Top, box.Left, box.Right));
+                    rules.Add(new Rule(true, box.Bottom, box.Left, box.Right));
+                    rules.Add(new Rule(false, box.Left, box.Bottom, box.Top));
+                    rules.Add(new Rule(false, box.Right, box.Bottom, box.Top));
+                }
                 else if (path.IsStroked)
                 {
-                    AddStrokes(subpath, rules);
-                }
-
-                if (rules.Count > MaxRules)
-                {
-                    return rules;
+                    foreach (var line in subpath.Commands.OfType<PdfSubpath.Line>())
+                    {
+                        AddLine(rules, line.From, line.To);
+                    }
                 }
             }
         }
@@ -231,42 +112,115 @@ internal static class PdfRuledTables
         return rules;
     }
 
-    /// <summary>The straight horizontal and vertical edges of a stroked shape (cell borders drawn as rectangles).</summary>
-    private static void AddStrokes(PdfSubpath subpath, List<Rule> rules)
+    private static void AddLine(List<Rule> rules, PdfPoint from, PdfPoint to)
     {
-        PdfPoint? start = null;
-        PdfPoint? current = null;
-        foreach (var command in subpath.Commands)
+        if (Math.Abs(from.Y - to.Y) <= Thin && Math.Abs(from.X - to.X) >= MinRule)
         {
-            switch (command)
-            {
-                case PdfSubpath.Move move:
-                    start = current = move.Location;
-                    break;
-                case PdfSubpath.Line line:
-                    AddEdge(line.From, line.To, rules);
-                    current = line.To;
-                    break;
-                case PdfSubpath.Close when start is { } first && current is { } last:
-                    AddEdge(last, first, rules);
-                    current = first;
-                    break;
-                default:
-                    current = null;
-                    break;
-            }
+            rules.Add(new Rule(true, (from.Y + to.Y) / 2, Math.Min(from.X, to.X), Math.Max(from.X, to.X)));
+        }
+        else if (Math.Abs(from.X - to.X) <= Thin && Math.Abs(from.Y - to.Y) >= MinRule)
+        {
+            rules.Add(new Rule(false, (from.X + to.X) / 2, Math.Min(from.Y, to.Y), Math.Max(from.Y, to.Y)));
         }
     }
 
-    private static void AddEdge(PdfPoint from, PdfPoint to, List<Rule> rules)
+    /// <summary>Groups of rules joined by crossings or touching ends: one group per table.</summary>
+    private static IEnumerable<List<Rule>> Connected(List<Rule> rules)
     {
-        if (Math.Abs(from.Y - to.Y) <= 0.5 && Math.Abs(from.X - to.X) >= 8)
+        var parent = Enumerable.Range(0, rules.Count).ToArray();
+        int Root(int i) => parent[i] == i ? i : parent[i] = Root(parent[i]);
+        for (var i = 0; i < rules.Count; i++)
         {
-            rules.Add(new Rule(true, from.Y, Math.Min(from.X, to.X), Math.Max(from.X, to.X)));
+            for (var j = i + 1; j < rules.Count; j++)
+            {
+                if (Meet(rules[i], rules[j]))
+                {
+                    parent[Root(i)] = Root(j);
+                }
+            }
         }
-        else if (Math.Abs(from.X - to.X) <= 0.5 && Math.Abs(from.Y - to.Y) >= 5)
-        {
-            rules.Add(new Rule(false, from.X, Math.Min(from.Y, to.Y), Math.Max(from.Y, to.Y)));
-        }
+
+        return Enumerable.Range(0, rules.Count).GroupBy(Root).Select(g => g.Select(i => rules[i]).ToList());
     }
+
+    private static bool Meet(Rule a, Rule b)
+    {
+        if (a.Horizontal == b.Horizontal)
+        {
+            // Parallel rules meet when they continue each other or double each other.
+            return Math.Abs(a.At - b.At) <= SameLine && a.From <= b.To + Touch && b.From <= a.To + Touch;
+        }
+
+        var (h, v) = a.Horizontal ? (a, b) : (b, a);
+        return v.At >= h.From - Touch && v.At <= h.To + Touch && h.At >= v.From - Touch && h.At <= v.To + Touch;
+    }
+
+    /// <summary>Positions closer than <see cref="SameLine"/> merged into their mean.</summary>
+    private static List<double> Cluster(IEnumerable<double> positions)
+    {
+        var result = new List<double>();
+        var group = new List<double>();
+        foreach (var p in positions.Order())
+        {
+            if (group.Count > 0 && p - group[^1] > SameLine)
+            {
+                result.Add(group.Average());
+                group.Clear();
+            }
+
+            group.Add(p);
+        }
+
+        if (group.Count > 0)
+        {
+            result.Add(group.Average());
+        }
+
+        return result;
+    }
+
+    /// <summary>A cell's words in reading order: lines top to bottom, words left to right.</summary>
+    private static string CellText(List<Word>? words)
+    {
+        if (words is null)
+        {
+            return string.Empty;
+        }
+
+        var lines = new List<List<Word>>();
+        foreach (var word in words.OrderByDescending(Baseline))
+        {
+            var line = lines.Find(l => Math.Abs(Baseline(l[0]) - Baseline(word)) < 0.4 * Math.Max(word.Letters[0].PointSize, 1));
+            if (line is null)
+            {
+                lines.Add([word]);
+            }
+            else
+            {
+                line.Add(word);
+            }
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var line in lines)
+        {
+            // "angiotensin receptor-" + "neprilysin": a line ending in a hyphen continues without a space.
+            if (text.Length > 0 && !(text[^1] == '-' && text.Length > 1 && char.IsLetter(text[^2])))
+            {
+                text.Append(' ');
+            }
+
+            text.AppendJoin(' ', line.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text));
+        }
+
+        return text.ToString();
+    }
+
+    private static double Baseline(Word word) => word.Letters[0].StartBaseLine.Y;
+
+    private static double CenterX(Word word) => (word.BoundingBox.Left + word.BoundingBox.Right) / 2;
+
+    private static double CenterY(Word word) => (word.BoundingBox.Bottom + word.BoundingBox.Top) / 2;
+
+    private static bool Between(double value, double low, double high) => value > low && value < high;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Core.Ports;
@@ -71,6 +72,8 @@ public sealed class EmbedStep(
     IIngestionStore store,
     IOptions<IngestionOptions> options) : IIngestionStep
 {
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
     public string Name => "embed";
     public bool Durable => true;
 
@@ -89,6 +92,7 @@ public sealed class EmbedStep(
         var title = context.Extracted?.Title ?? Path.GetFileNameWithoutExtension(context.Document.FileName);
         var chunks = new List<Chunk>(drafts.Count);
         var batchSize = options.Value.EmbeddingBatchSize;
+        var reported = Stopwatch.GetTimestamp();
         for (var i = 0; i < drafts.Count; i += batchSize)
         {
             var batch = drafts.Skip(i).Take(batchSize).ToList();
@@ -100,7 +104,12 @@ public sealed class EmbedStep(
                     throw new InvalidOperationException($"The embedding model returned {vector.Length} dimensions, configured {model.Dimension}.");
                 chunks.Add(ToChunk(context.Document, context.Version, batch[j], i + j, vector));
             }
-            await context.ReportAsync((i + batch.Count) * 100 / drafts.Count, cancellationToken);
+            // Progress is a database write: at most one a second, not one per batch.
+            if (Stopwatch.GetElapsedTime(reported) >= ProgressInterval && i + batch.Count < drafts.Count)
+            {
+                await context.ReportAsync((i + batch.Count) * 100 / drafts.Count, cancellationToken);
+                reported = Stopwatch.GetTimestamp();
+            }
         }
         await store.SaveChunksAsync(context.Document.Id, context.Version, title, chunks, cancellationToken);
         context.Document.Title = title;

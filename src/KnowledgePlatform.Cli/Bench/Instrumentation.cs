@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using KnowledgePlatform.Ingestion.Pipeline;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KnowledgePlatform.Cli.Bench;
+
+/// <summary>Time spent per pipeline step (and inside the embedding model), summed over all documents.</summary>
+internal sealed class StepClock
+{
+    public const string Model = "embed: in the model";
+    public const string Job = "job";
+
+    private readonly ConcurrentDictionary<string, long> _ticks = new();
+
+    public void Add(string name, long elapsedTicks) => _ticks.AddOrUpdate(name, elapsedTicks, (_, t) => t + elapsedTicks);
+
+    public TimeSpan this[string name] => Stopwatch.GetElapsedTime(0, _ticks.GetValueOrDefault(name));
+
+    public IReadOnlyList<string> Names => _ticks.Keys.Order().ToList();
+
+    public void Reset() => _ticks.Clear();
+
+    /// <summary>Wraps every registered pipeline step and the embedding generator so they report their time here.</summary>
+    public void Instrument(IServiceCollection services)
+    {
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            if (descriptor.ServiceType == typeof(IIngestionStep))
+            {
+                services[i] = new ServiceDescriptor(typeof(IIngestionStep),
+                    sp => new TimedStep((IIngestionStep)Create(sp, descriptor), this), descriptor.Lifetime);
+            }
+            else if (descriptor.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>))
+            {
+                services[i] = new ServiceDescriptor(typeof(IEmbeddingGenerator<string, Embedding<float>>),
+                    sp => new TimedEmbeddings((IEmbeddingGenerator<string, Embedding<float>>)Create(sp, descriptor), this), descriptor.Lifetime);
+            }
+        }
+    }
+
+    private static object Create(IServiceProvider sp, ServiceDescriptor descriptor) =>
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(sp)
+        ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!);
+
+    private sealed class TimedStep(IIngestionStep inner, StepClock clock) : IIngestionStep
+    {
+        public string Name => inner.Name;
+        public bool Durable => inner.Durable;
+
+        public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await inner.RunAsync(context, cancellationToken);
+            }
+            finally
+            {
+                clock.Add(Name, Stopwatch.GetTimestamp() - start);
+            }
+        }
+    }
+
+    private sealed class TimedEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner, StepClock clock)
+        : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
+    {
+        public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                return await base.GenerateAsync(values, options, cancellationToken);
+            }
+            finally
+            {
+                clock.Add(Model, Stopwatch.GetTimestamp() - start);
+            }
+        }
+    }
+}

