@@ -268,7 +268,7 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
 
     /// <summary>
     /// Both runtimes: one text per call, in calls of the embed step's batch size, everything in one call;
-    /// and onnx-direct with runs of up to 4 and up to 32 (length-sorted) texts.
+    /// and onnx-direct with runs of one text and of up to 32 (length-sorted) texts.
     /// </summary>
     private static List<(string Label, IEmbeddingGenerator<string, Embedding<float>> Encoder, int CallSize)> Comparisons(IHost host, EmbeddingOptions embedding, List<IDisposable> owned)
     {
@@ -276,16 +276,16 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         var card = host.Services.GetRequiredService<EmbeddingModelCard>();
         var package = Encoder(host, "package");
         var direct = Encoder(host, "onnx-direct");
-        var four = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(4, 2048));
+        var single = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(1, 512));
         var large = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(32, 32 * 512));
-        owned.AddRange([four, large]);
+        owned.AddRange([single, large]);
         return
         [
             ("package, one text per call", package, 1),
             ($"package, calls of {batch} (the embed step's batch)", package, batch),
             ($"onnx-direct, calls of {batch}", direct, batch),
             ($"onnx-direct, all in one call (runs of ≤{embedding.BatchSize} texts, ≤{embedding.BatchTokens} tokens)", direct, int.MaxValue),
-            ("onnx-direct, all in one call, runs of ≤4 texts", four, int.MaxValue),
+            ("onnx-direct, all in one call, runs of 1 text", single, int.MaxValue),
             ("onnx-direct, all in one call, runs of ≤32 texts", large, int.MaxValue),
         ];
     }

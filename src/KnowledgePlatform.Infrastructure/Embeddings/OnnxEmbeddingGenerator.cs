@@ -58,10 +58,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     }
 
     /// <summary>One L2-normalised vector per text, in the order given.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    internal float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var ids = new int[texts.Count][];
-        for (var i = 0; i < texts.Count; i++) ids[i] = _tokenizer.Encode(texts[i], _card.MaxTokens);
+        var maxTokens = Math.Min(_card.MaxTokens, ArcticWordPiece.ModelMaxTokens);
+        for (var i = 0; i < texts.Count; i++) ids[i] = _tokenizer.Encode(texts[i], maxTokens);
 
         // Shortest first: neighbours have similar lengths, so little of each batch is padding.
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Length).ToArray();
@@ -149,12 +150,12 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 public sealed record OnnxBatching(int MaxTexts, int MaxTokens, double MaxPadding = 0.1)
 {
     /// <summary>
-    /// One text per run: on the 2-core development machine CPU time per chunk grew with the run, even
-    /// with length-sorted texts and no padding to speak of (runs of 4 about 10% and runs of 32 about 35%
-    /// more CPU per chunk than runs of 1; docs/benchmarks/ingestion.md). Machines with more cores or
-    /// cache may differ: measure with <c>kp bench ingest</c> before raising Embedding:BatchSize.
+    /// Small runs of up to 4 texts: on the 2-core development machine, with the machine otherwise quiet,
+    /// runs of 4 length-sorted texts were about 7% faster than single texts and runs of 32 about 10% slower
+    /// (while other processes loaded the cores, single texts were best). docs/benchmarks/ingestion.md has the
+    /// figures; measure with <c>kp bench ingest</c> before changing Embedding:BatchSize on other machines.
     /// </summary>
-    public static OnnxBatching Default { get; } = new(1, 2048);
+    public static OnnxBatching Default { get; } = new(4, 2048);
 
     public static OnnxBatching From(EmbeddingOptions options) => new(options.BatchSize, options.BatchTokens);
 

@@ -74,6 +74,36 @@ internal static class ExtractionTestFiles
         return builder.Build();
     }
 
+    /// <summary>
+    /// A ruled table as word processors export it: grid lines, a header row, a cell wrapped over two lines
+    /// next to a vertically centred one; then three bulleted lines with a wide gap after the bullet.
+    /// </summary>
+    public static byte[] RuledTableAndBulletsPdf()
+    {
+        var builder = new PdfDocumentBuilder();
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+        var page = builder.AddPage(595, 842);
+        page.AddText("Settings", 16, new PdfPoint(50, 780), regular);
+        double[] columns = [50, 200, 400];
+        double[] rows = [760, 742, 710, 692];
+        foreach (var y in rows) page.DrawLine(new PdfPoint(columns[0], y), new PdfPoint(columns[^1], y), 0.5);
+        foreach (var x in columns) page.DrawLine(new PdfPoint(x, rows[0]), new PdfPoint(x, rows[^1]), 0.5);
+        page.AddText("Setting", 10, new PdfPoint(54, 748), regular);
+        page.AddText("Default", 10, new PdfPoint(204, 748), regular);
+        page.AddText("Timeout", 10, new PdfPoint(54, 722), regular);      // centred between the two lines beside it
+        page.AddText("30 seconds, or", 10, new PdfPoint(204, 729), regular);
+        page.AddText("longer on slow links", 10, new PdfPoint(204, 716), regular);
+        page.AddText("Retries", 10, new PdfPoint(54, 698), regular);
+        page.AddText("3", 10, new PdfPoint(204, 698), regular);
+        for (var i = 0; i < 3; i++)
+        {
+            page.AddText("•", 10, new PdfPoint(60, 660 - (i * 14)), regular);
+            page.AddText($"Bullet item number {i + 1} of the list.", 10, new PdfPoint(80, 660 - (i * 14)), regular);
+        }
+
+        return builder.Build();
+    }
+
     /// <summary>A page with a drawing but no text, like a scan.</summary>
     public static byte[] TextlessPdf()
     {

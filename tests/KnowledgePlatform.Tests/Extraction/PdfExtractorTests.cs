@@ -45,6 +45,27 @@ public sealed class PdfExtractorTests
     }
 
     [Fact]
+    public async Task Pdf_ruled_table_keeps_a_wrapped_cell_in_its_row_beside_a_centred_one()
+    {
+        var document = await Extract(new PdfExtractor(), RuledTableAndBulletsPdf());
+
+        var table = Assert.Single(document.Blocks.OfType<TableBlock>());
+        Assert.Equal(["Setting", "Default"], table.Header);
+        Assert.Equal([["Timeout", "30 seconds, or longer on slow links"], ["Retries", "3"]], table.Rows);
+        Assert.Equal(["Settings"], table.HeadingPath);
+        Assert.Equal(1, table.Source.Page);
+    }
+
+    [Fact]
+    public async Task Pdf_bulleted_lines_are_list_paragraphs_not_a_table()
+    {
+        var document = await Extract(new PdfExtractor(), RuledTableAndBulletsPdf());
+
+        var items = document.Blocks.OfType<ParagraphBlock>().Select(p => p.Text).ToList();
+        Assert.Equal(["• Bullet item number 1 of the list.", "• Bullet item number 2 of the list.", "• Bullet item number 3 of the list."], items);
+    }
+
+    [Fact]
     public async Task Pdf_two_column_page_is_read_column_by_column()
     {
         var document = await Extract(new PdfExtractor(), TwoColumnPdf());
