@@ -87,6 +87,7 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         var data = Path.Combine(Path.GetTempPath(), $"kp-bench-{Guid.NewGuid():N}");
         var clock = new StepClock();
         var host = BuildHost(data, settings, clock);
+        var owned = new List<IDisposable>();
         try
         {
             await host.StartAsync(cancellationToken);
@@ -102,7 +103,7 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
             {
                 AnsiConsole.MarkupLineInterpolated($"[grey]Corpus: {corpus.Count} documents from {corpusFolder}, in {settings.Rounds} rounds[/]");
                 var kb = await CreateKnowledgeBaseAsync(host, "bench-corpus", Vertical.Medical, cancellationToken);
-                var comparisons = settings.Compare > 0 ? Comparisons(host, embedding) : [];
+                var comparisons = settings.Compare > 0 ? Comparisons(host, embedding, owned) : [];
                 var slice = (corpus.Count + settings.Rounds - 1) / settings.Rounds;
                 for (var round = 0; round * slice < corpus.Count; round++)
                 {
@@ -142,6 +143,7 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         }
         finally
         {
+            owned.ForEach(o => o.Dispose());
             await host.StopAsync(CancellationToken.None);
             host.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -264,18 +266,27 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         ? host.Services.GetRequiredService<ArcticXsEmbeddingGenerator>()
         : host.Services.GetRequiredService<OnnxEmbeddingGenerator>();
 
-    /// <summary>Both runtimes: one text per call, in calls of the embed step's batch size, and everything in one call.</summary>
-    private static List<(string Label, IEmbeddingGenerator<string, Embedding<float>> Encoder, int CallSize)> Comparisons(IHost host, EmbeddingOptions embedding)
+    /// <summary>
+    /// Both runtimes: one text per call, in calls of the embed step's batch size, everything in one call;
+    /// and onnx-direct with runs of one text and of up to 32 (length-sorted) texts.
+    /// </summary>
+    private static List<(string Label, IEmbeddingGenerator<string, Embedding<float>> Encoder, int CallSize)> Comparisons(IHost host, EmbeddingOptions embedding, List<IDisposable> owned)
     {
         var batch = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.EmbeddingBatchSize;
+        var card = host.Services.GetRequiredService<EmbeddingModelCard>();
         var package = Encoder(host, "package");
         var direct = Encoder(host, "onnx-direct");
+        var single = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(1, 512));
+        var large = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(32, 32 * 512));
+        owned.AddRange([single, large]);
         return
         [
             ("package, one text per call", package, 1),
             ($"package, calls of {batch} (the embed step's batch)", package, batch),
             ($"onnx-direct, calls of {batch}", direct, batch),
             ($"onnx-direct, all in one call (runs of ≤{embedding.BatchSize} texts, ≤{embedding.BatchTokens} tokens)", direct, int.MaxValue),
+            ("onnx-direct, all in one call, runs of 1 text", single, int.MaxValue),
+            ("onnx-direct, all in one call, runs of ≤32 texts", large, int.MaxValue),
         ];
     }
 

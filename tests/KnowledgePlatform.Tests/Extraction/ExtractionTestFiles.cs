@@ -75,52 +75,33 @@ internal static class ExtractionTestFiles
     }
 
     /// <summary>
-    /// A ruled (grid) table whose header sits above a row with a wrapped, vertically centred cell, then a
-    /// bullet list; the table goes on across a page break, where its column grid repeats without a header.
+    /// A ruled table as word processors export it: grid lines, a header row, a cell wrapped over two lines
+    /// next to a vertically centred one; then three bulleted lines with a wide gap after the bullet.
     /// </summary>
-    public static byte[] RuledTablePdf()
+    public static byte[] RuledTableAndBulletsPdf()
     {
         var builder = new PdfDocumentBuilder();
         var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
-        var bold = builder.AddStandard14Font(Standard14Font.HelveticaBold);
-        double[] columns = [50, 200, 400];
-
         var page = builder.AddPage(595, 842);
-        page.AddText("Dosing", 18, new PdfPoint(50, 790), regular);
-        Grid(page, columns, [770, 750, 716, 696]);
-        page.AddText("Drug", 9, new PdfPoint(55, 757), bold);
-        page.AddText("Dose", 9, new PdfPoint(205, 757), bold);
-        page.AddText("Ramipril", 9, new PdfPoint(55, 730), regular);
-        page.AddText("2.5 mg twice daily, then", 9, new PdfPoint(205, 736), regular);
-        page.AddText("double every 2 weeks", 9, new PdfPoint(205, 725), regular);
-        page.AddText("Bisoprolol", 9, new PdfPoint(55, 703), regular);
-        page.AddText("1.25 mg once daily", 9, new PdfPoint(205, 703), regular);
-
-        var second = builder.AddPage(595, 842);
-        Grid(second, columns, [800, 780]);
-        second.AddText("Eplerenone", 9, new PdfPoint(55, 787), regular);
-        second.AddText("25 mg once daily", 9, new PdfPoint(205, 787), regular);
-        second.AddText("Check before you start:", 10, new PdfPoint(50, 750), regular);
-        second.AddText("•", 10, new PdfPoint(60, 736), regular);
-        second.AddText("kidney function and potassium, measured", 10, new PdfPoint(75, 736), regular);
-        second.AddText("within the last month", 10, new PdfPoint(75, 723), regular);
-        second.AddText("•", 10, new PdfPoint(60, 710), regular);
-        second.AddText("blood pressure", 10, new PdfPoint(75, 710), regular);
-        second.AddText("The team reviews every dose change.", 10, new PdfPoint(50, 690), regular);
-        return builder.Build();
-
-        static void Grid(PdfPageBuilder page, double[] columns, double[] rows)
+        page.AddText("Settings", 16, new PdfPoint(50, 780), regular);
+        double[] columns = [50, 200, 400];
+        double[] rows = [760, 742, 710, 692];
+        foreach (var y in rows) page.DrawLine(new PdfPoint(columns[0], y), new PdfPoint(columns[^1], y), 0.5);
+        foreach (var x in columns) page.DrawLine(new PdfPoint(x, rows[0]), new PdfPoint(x, rows[^1]), 0.5);
+        page.AddText("Setting", 10, new PdfPoint(54, 748), regular);
+        page.AddText("Default", 10, new PdfPoint(204, 748), regular);
+        page.AddText("Timeout", 10, new PdfPoint(54, 722), regular);      // centred between the two lines beside it
+        page.AddText("30 seconds, or", 10, new PdfPoint(204, 729), regular);
+        page.AddText("longer on slow links", 10, new PdfPoint(204, 716), regular);
+        page.AddText("Retries", 10, new PdfPoint(54, 698), regular);
+        page.AddText("3", 10, new PdfPoint(204, 698), regular);
+        for (var i = 0; i < 3; i++)
         {
-            foreach (var y in rows)
-            {
-                page.DrawLine(new PdfPoint(columns[0], y), new PdfPoint(columns[^1], y), 0.5);
-            }
-
-            foreach (var x in columns)
-            {
-                page.DrawLine(new PdfPoint(x, rows[0]), new PdfPoint(x, rows[^1]), 0.5);
-            }
+            page.AddText("•", 10, new PdfPoint(60, 660 - (i * 14)), regular);
+            page.AddText($"Bullet item number {i + 1} of the list.", 10, new PdfPoint(80, 660 - (i * 14)), regular);
         }
+
+        return builder.Build();
     }
 
     /// <summary>A page with a drawing but no text, like a scan.</summary>

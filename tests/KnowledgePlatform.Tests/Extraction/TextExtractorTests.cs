@@ -18,6 +18,19 @@ public sealed class TextExtractorTests
         Assert.Null(document.Title);
     }
 
+    [Fact]
+    public async Task Text_underlined_and_capital_lines_are_headings_and_list_lines_keep_their_breaks()
+    {
+        var document = await Extract(new PlainTextExtractor(),
+            "User Guide\n==========\n\nIntro text.\n\nSetup\n-----\n\nYou need:\n- a phone\n- Wi-Fi\n\nTROUBLESHOOTING\n\nRestart it.");
+
+        Assert.Equal("User Guide", document.Title);
+        var paragraphs = document.Blocks.Cast<ParagraphBlock>().ToList();
+        Assert.Equal(["Intro text.", "You need:\n- a phone\n- Wi-Fi", "Restart it."], paragraphs.Select(p => p.Text));
+        Assert.Equal([["User Guide"], ["User Guide", "Setup"], ["User Guide", "Setup", "TROUBLESHOOTING"]], paragraphs.Select(p => p.HeadingPath));
+        Assert.Equal([4, 9, 15], paragraphs.Select(p => p.Source.Line ?? 0));
+    }
+
     [Theory]
     [InlineData("utf-16le")]
     [InlineData("utf-16be")]
