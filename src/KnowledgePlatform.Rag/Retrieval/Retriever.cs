@@ -103,7 +103,7 @@ public sealed class Retriever(
             ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
             : index.SearchKeywordAsync(filter, query, o.Candidates, cancellationToken);
         var (dense, keyword) = (await denseTask, await keywordTask);
-        var fused = request.Mode == RetrievalMode.Hybrid ? RankFusion.Fuse(dense, keyword, settings) : RankFusion.Single(dense, keyword);
+        var fused = OneVersionPerDocument(request.Mode == RetrievalMode.Hybrid ? RankFusion.Fuse(dense, keyword, settings) : RankFusion.Single(dense, keyword));
         var searchTime = clock.Elapsed;
 
         PlatformTelemetry.RetrievalDuration.Record(embeddingTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "embed"));
@@ -118,6 +118,21 @@ public sealed class Retriever(
             : (fused.ToList(), []);
         var hits = await ExpandAsync(kept.Take(request.Top ?? o.Top).ToList(), filter, settings.Neighbours!.Value, cancellationToken);
         return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime };
+    }
+
+    /// <summary>
+    /// The two signals are separate queries: one may run just before a document's new version is swapped
+    /// in and the other just after. Only the newest version seen of each document is kept, so a result
+    /// never mixes two versions of one document (and still has the document when either signal found it).
+    /// </summary>
+    internal static IReadOnlyList<RetrievedChunk> OneVersionPerDocument(IReadOnlyList<RetrievedChunk> fused)
+    {
+        var newest = new Dictionary<string, int>();
+        foreach (var r in fused)
+            newest[r.Chunk.DocumentId] = Math.Max(newest.GetValueOrDefault(r.Chunk.DocumentId), r.Chunk.DocumentVersion);
+        return fused.Count == 0 || fused.All(r => newest[r.Chunk.DocumentId] == r.Chunk.DocumentVersion)
+            ? fused
+            : fused.Where(r => newest[r.Chunk.DocumentId] == r.Chunk.DocumentVersion).ToList();
     }
 
     /// <summary>

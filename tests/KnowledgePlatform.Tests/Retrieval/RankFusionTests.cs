@@ -116,4 +116,17 @@ public sealed class ConvexFusionTests
         Assert.Equal(1.0 / 61 + 1.0 / 62, rrf[0].Score, 12);
         Assert.Equal("b", convex[0].Chunk.ChunkId);
     }
+
+    [Fact]
+    public void A_result_never_mixes_two_versions_of_one_document()
+    {
+        ChunkHit Versioned(string id, string doc, int version) =>
+            new(new ChunkPayload(id, "t", "kb", doc, "Title", "f.md", 0, "text", "", null, null, ChunkKind.Text) { DocumentVersion = version }, 0.8);
+
+        var fused = RankFusion.Fuse([Versioned("d-v1-0", "d", 1), Versioned("e-v1-0", "e", 1)], [Versioned("d-v2-0", "d", 2)], 60, 1, 1);
+
+        var kept = Retriever.OneVersionPerDocument(fused);
+
+        Assert.Equal(["d-v2-0", "e-v1-0"], kept.Select(r => r.Chunk.ChunkId).Order());
+    }
 }
