@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -11,8 +12,12 @@ namespace KnowledgePlatform.IntegrationTests;
 /// ids, names and crafted filters. Every probe must answer 404 (or the attacker's own data only) and no
 /// response may contain anything of the victim's.
 /// </summary>
-public sealed class CrossTenantProbeTests : IAsyncLifetime
+public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : CrossTenantProbeTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : CrossTenantProbeTests(TestDatabase.Postgres(server));
+
     // The attacker asks about the "saffron protocol"; only the victim's data holds the code and the room.
     private const string Topic = "saffron protocol";
     private const string VictimSecret = "ZEBRA-7731 saffron protocol is stored in room 12";
@@ -26,7 +31,8 @@ public sealed class CrossTenantProbeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data, new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "100000", ["Security:RateLimits:TenantRequestsPerMinute"] = "100000" });
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "100000", ["Security:RateLimits:TenantRequestsPerMinute"] = "100000" }));
         _attacker = _host.Client(await _host.CreateTenantAsync("attacker", "mine", _ct));
         var victimKey = await _host.CreateTenantAsync("victim", "vault", _ct);
         _victim = _host.Client(victimKey);
@@ -54,6 +60,7 @@ public sealed class CrossTenantProbeTests : IAsyncLifetime
         _attacker.Dispose();
         _victim.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

@@ -5,13 +5,18 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Server.Audit;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Key scopes, expiry, revocation and allow-lists; policies on answers and search; audit; rate limits.</summary>
-public sealed class SecurityTests : IAsyncLifetime
+public abstract class SecurityTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : SecurityTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : SecurityTests(TestDatabase.Postgres(server));
+
     private const string ClinicNote = """
         # Discharge summary
 
@@ -28,7 +33,8 @@ public sealed class SecurityTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data, new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "200" });
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "200" }));
         _admin = _host.Client(await _host.CreateTenantAsync("clinic", "notes", _ct));
     }
 
@@ -36,6 +42,7 @@ public sealed class SecurityTests : IAsyncLifetime
     {
         _admin.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

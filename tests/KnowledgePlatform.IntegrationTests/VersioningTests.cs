@@ -5,13 +5,18 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Re-uploads make versions that replace each other atomically; identical bytes are not ingested twice.</summary>
-public sealed class VersioningTests : IAsyncLifetime
+public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
 {
+    public sealed class OnSqlite() : VersioningTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : VersioningTests(TestDatabase.Postgres(server));
+
     private static string Manual(int version) => $"""
         # Sweep S2 filter care
 
@@ -31,7 +36,8 @@ public sealed class VersioningTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
         _key = await _host.CreateTenantAsync("acme", "support", _ct);
         _client = _host.Client(_key);
     }
@@ -40,6 +46,7 @@ public sealed class VersioningTests : IAsyncLifetime
     {
         _client.Dispose();
         await _host.DisposeAsync();
+        await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

@@ -13,6 +13,10 @@ public abstract class TestDatabase : IAsyncDisposable
     /// <summary>Host settings that point Storage at this database (none for SQLite: it lives under the data path).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; protected set; } = new Dictionary<string, string>();
 
+    /// <summary>This database's host settings plus <paramref name="extra"/>.</summary>
+    public IReadOnlyDictionary<string, string> With(IReadOnlyDictionary<string, string> extra) =>
+        Settings.Concat(extra).ToDictionary(p => p.Key, p => p.Value);
+
     public static TestDatabase Sqlite() => new SqliteTestDatabase();
 
     public static TestDatabase Postgres(PostgresServer server) => new PostgresTestDatabase(server);
