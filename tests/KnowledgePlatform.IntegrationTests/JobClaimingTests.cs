@@ -67,6 +67,8 @@ public abstract class JobClaimingTests(TestDatabase database) : IAsyncLifetime
             var work = await store.ClaimNextAsync(workerId, TimeSpan.FromMinutes(5), _ct);
             if (work is null) return;
             processed.Add((workerId, work.Job.Id));
+            // A job takes time, as ingestion does: the loops interleave instead of one draining the queue alone.
+            await Task.Delay(10, _ct);
             await store.CompleteStepAsync(work.Job.Id, "embed", _ct);
             Assert.True(await store.SucceedAsync(work.Job.Id, work.Document.Id, work.Job.DocumentVersion, _ct));
         }
