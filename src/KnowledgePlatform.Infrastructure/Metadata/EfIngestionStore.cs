@@ -43,18 +43,21 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                 : await ClaimWithConditionalUpdateAsync(workerId, now, lease, cancellationToken);
             if (jobId is null) return null;
 
-            var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, cancellationToken);
-            var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == job.DocumentId, cancellationToken);
+            // The job is ours now: finish handing it over even if shutdown begins, so a claimed job is
+            // always either run (and released on shutdown) or never taken, never left leased to nobody.
+            var handOver = CancellationToken.None;
+            var job = await db.IngestionJobs.AsNoTracking().SingleAsync(j => j.Id == jobId, handOver);
+            var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == job.DocumentId, handOver);
             if (document is null) continue; // deleted meanwhile: its jobs go with it
             if (document.Version != job.DocumentVersion)
             {
-                await FailAsync(job.Id, document.Id, $"Superseded by version {document.Version}.", null, cancellationToken);
+                await FailAsync(job.Id, document.Id, $"Superseded by version {document.Version}.", null, handOver);
                 continue;
             }
-            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, cancellationToken);
+            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, handOver);
             await db.Documents.Where(d => d.Id == document.Id && d.Version == job.DocumentVersion)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), cancellationToken);
-            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, cancellationToken) };
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), handOver);
+            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, handOver) };
         }
         return null;
     }
