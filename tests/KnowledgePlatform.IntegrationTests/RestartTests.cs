@@ -1,9 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
@@ -86,5 +90,90 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
             var ready = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
             Assert.Equal(2, ready);
         }
+    }
+
+    [Fact]
+    public async Task A_job_stopped_after_writing_the_index_is_indexed_again_after_the_start_up_repair()
+    {
+        string key;
+        await using (var first = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Ingestion:Workers"] = "0" })))
+        {
+            key = await first.CreateTenantAsync("acme", "support", _ct);
+            using var client = first.Client(key);
+            (await PlatformHost.UploadAsync(client, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, _ct)).EnsureSuccessStatusCode();
+            (await PlatformHost.UploadAsync(client, "support", "thermostat-install.md", ApiJourneyTests.ThermostatGuide, _ct)).EnsureSuccessStatusCode();
+
+            await using var scope = first.Services.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            Assert.True(await services.GetRequiredService<IngestionRunner>().RunNextAsync("test", _ct));
+
+            // The second job is stopped (shutdown) after its index write, just before the document is marked
+            // ready: the index holds rows the database does not count as indexed yet.
+            using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+            var store = new StopBeforeSucceeding(services.GetRequiredService<IIngestionStore>(), shutdown);
+            var runner = new IngestionRunner(services.GetServices<IIngestionStep>(), store, services.GetRequiredService<IChunkIndex>(),
+                services.GetRequiredService<IOptions<IngestionOptions>>(), NullLogger<IngestionRunner>());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunNextAsync("test", shutdown.Token));
+            Assert.True(store.Stopped);
+        }
+
+        // The restart repairs the index from the indexed versions (dropping the unconfirmed rows), then the
+        // worker resumes the job: its document must end ready and searchable, not ready and missing.
+        await using var second = StartHost();
+        using var secondClient = second.Client(key);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (await ReadyCountAsync(second) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the resumed job did not finish within a minute");
+            await Task.Delay(100, _ct);
+        }
+        Assert.Equal("thermostat-install.md", await TopFileAsync(secondClient, "C wire constant power"));
+        Assert.Equal("returns-policy.md", await TopFileAsync(secondClient, "refund to the original payment method"));
+    }
+
+    private async Task<int> ReadyCountAsync(PlatformHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
+    }
+
+    private static ILogger<T> NullLogger<T>() => Microsoft.Extensions.Logging.Abstractions.NullLogger<T>.Instance;
+
+    /// <summary>The real store, with a shutdown arriving just before a job would succeed.</summary>
+    private sealed class StopBeforeSucceeding(IIngestionStore inner, CancellationTokenSource shutdown) : IIngestionStore
+    {
+        public bool Stopped { get; private set; }
+
+        public async Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken)
+        {
+            Stopped = true;
+            await shutdown.CancelAsync();
+            cancellationToken.ThrowIfCancellationRequested();
+            return await inner.SucceedAsync(jobId, documentId, version, cancellationToken);
+        }
+
+        public Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken) =>
+            inner.FindBySourceAsync(tenantId, knowledgeBaseId, fileName, cancellationToken);
+
+        public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => inner.EnqueueAsync(document, job, cancellationToken);
+
+        public Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.ClaimNextAsync(workerId, lease, cancellationToken);
+
+        public Task ReportProgressAsync(string jobId, string documentId, string step, int percent, TimeSpan lease, CancellationToken cancellationToken) =>
+            inner.ReportProgressAsync(jobId, documentId, step, percent, lease, cancellationToken);
+
+        public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) => inner.CompleteStepAsync(jobId, step, cancellationToken);
+
+        public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) =>
+            inner.SaveChunksAsync(documentId, version, title, chunks, cancellationToken);
+
+        public Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) =>
+            inner.LoadChunksAsync(documentId, version, cancellationToken);
+
+        public Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken) =>
+            inner.FailAsync(jobId, documentId, reason, retryAfter, cancellationToken);
+
+        public Task ReleaseAsync(string jobId, CancellationToken cancellationToken) => inner.ReleaseAsync(jobId, cancellationToken);
     }
 }

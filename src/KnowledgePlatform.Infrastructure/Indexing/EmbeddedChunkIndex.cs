@@ -22,6 +22,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private readonly string _connectionString;
     private readonly Bm25Index _bm25;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, VectorIndex> _vectors = new();
     private readonly Timer _flushTimer;
 
@@ -66,6 +67,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             // Searches must see the old chunks or the new ones, never both and never neither. Rows (full
             // text and payloads) swap in one transaction; a vector only counts once its row is visible.
             // So: new vectors in first (invisible: their rows are uncommitted), commit, old vectors out.
@@ -91,6 +93,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             var keys = DeleteRows(connection, tx, document);
@@ -108,6 +111,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             Bm25Index.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
@@ -206,11 +210,20 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     /// <summary>Drops everything indexed for a knowledge base (rows and vector file) before a rebuild.</summary>
     internal void Reset(string knowledgeBaseId)
     {
-        using var connection = Open();
-        Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
-        Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
-        if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
-        File.Delete(VectorPath(knowledgeBaseId));
+        _writeLock.Wait();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var connection = Open();
+            Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
+            Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
+            if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
+            File.Delete(VectorPath(knowledgeBaseId));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>Writes changed vector indexes to disk now (the timer does it once changes settle, and dispose does it too).</summary>
@@ -226,16 +239,28 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     /// </summary>
     private void FlushSettled()
     {
+        if (_disposed) return;
         foreach (var vectors in _vectors.Values) vectors.SaveIfDirty(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
     }
 
     public void Dispose()
     {
-        _flushTimer.Dispose();
-        Flush();
-        foreach (var vectors in _vectors.Values) vectors.Dispose();
-        _vectors.Clear();
-        _writeLock.Dispose();
+        if (_disposed) return;
+        // Wait for a write in progress, so the last save holds it; a write that comes later is refused.
+        _writeLock.Wait();
+        try
+        {
+            _disposed = true;
+            using (var stopped = new ManualResetEvent(false))
+                if (_flushTimer.Dispose(stopped)) stopped.WaitOne();
+            Flush();
+            foreach (var vectors in _vectors.Values) vectors.Dispose();
+            _vectors.Clear();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
         // Close the pooled connections too: an index opened again later (or rebuilt after its files were
         // deleted) must not be handed a connection to the old, unlinked file.
         using var connection = new SqliteConnection(_connectionString);

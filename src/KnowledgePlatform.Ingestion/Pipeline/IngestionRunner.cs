@@ -35,7 +35,10 @@ public sealed class IngestionRunner(
     private async Task RunAsync(IngestionWork work, CancellationToken cancellationToken)
     {
         var (job, document) = (work.Job, work.Document);
-        var first = job.CompletedStep is null ? 0 : _steps.ToList().FindIndex(s => s.Name == job.CompletedStep) + 1;
+        // Resume after the last durable step; a job recorded by an older version after a step that is no
+        // longer durable (index) runs that step again.
+        var completed = job.CompletedStep is null ? -1 : _steps.ToList().FindIndex(s => s.Name == job.CompletedStep);
+        var first = completed < 0 ? 0 : _steps[completed].Durable ? completed + 1 : completed;
         var current = _steps[Math.Min(first, _steps.Count - 1)].Name;
         var lease = options.Value.Lease;
         var context = new IngestionContext(work, (percent, ct) => store.ReportProgressAsync(job.Id, document.Id, current, percent, lease, ct));

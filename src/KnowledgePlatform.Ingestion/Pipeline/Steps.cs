@@ -138,11 +138,16 @@ public sealed class EmbedStep(
     };
 }
 
-/// <summary>index: the stored chunks replace whatever the index held for the document.</summary>
+/// <summary>
+/// index: the stored chunks replace whatever the index held for the document. Not durable on purpose:
+/// the document's indexed version only moves when the job succeeds, so an index write that a crash or
+/// shutdown left before that point is not the indexed state (the start-up repair rebuilds the index from
+/// the indexed versions). A resumed job therefore always writes the index again, which is idempotent.
+/// </summary>
 public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IIngestionStep
 {
     public string Name => "index";
-    public bool Durable => true;
+    public bool Durable => false;
 
     public async Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
     {
