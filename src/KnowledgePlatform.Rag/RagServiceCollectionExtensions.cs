@@ -38,11 +38,11 @@ public static class RagServiceCollectionExtensions
         builder.Services.AddSingleton(sp => new HttpReranker(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }), sp.GetRequiredService<IOptions<RerankOptions>>()));
         // Query rewriting needs a generative model: it is on exactly when an IChatClient is registered.
-        builder.Services.AddSingleton(sp => new QueryRewriter(sp.GetService<Microsoft.Extensions.AI.IChatClient>(), sp.GetRequiredService<ILogger<QueryRewriter>>()));
+        builder.Services.AddSingleton(sp => new QueryRewriter(
+            sp.GetService<Microsoft.Extensions.AI.IChatClient>(), sp.GetRequiredService<PromptLibrary>(), sp.GetRequiredService<ILogger<QueryRewriter>>()));
         builder.Services.AddSingleton<Retriever>();
         builder.Services.AddSingleton<PromptLibrary>();
         builder.Services.AddSingleton<ExtractiveAnswerer>();
-        builder.Services.AddSingleton(sp => new QuestionRewriter(sp.GetService<IChatClient>(), sp.GetRequiredService<PromptLibrary>()));
         builder.Services.AddSingleton<IAnswerGenerator>(sp => sp.GetService<IChatClient>() is { } chat
             ? new GroundedAnswerer(chat, sp.GetRequiredService<PromptLibrary>(), sp.GetRequiredService<Microsoft.SemanticKernel.Kernel>())
             : sp.GetRequiredService<ExtractiveAnswerer>());

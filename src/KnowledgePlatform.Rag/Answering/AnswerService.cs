@@ -28,7 +28,7 @@ public sealed class ConversationNotFoundException(string id) : Exception($"No co
 public sealed class AnswerService(
     Retriever retriever,
     IAnswerGenerator generator,
-    QuestionRewriter rewriter,
+    QueryRewriter rewriter,
     Kernel kernel,
     IServiceScopeFactory scopes,
     IOptions<AnsweringOptions> options)
@@ -61,7 +61,7 @@ public sealed class AnswerService(
 
         var turnKernel = kernel.Clone();
         var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request), KnowledgeSearchPlugin.PluginName);
-        var standalone = await rewriter.RewriteAsync(turnKernel, request.Query, history, cancellationToken);
+        var standalone = await rewriter.RewriteAsync(request.Query, history.Select(t => new HistoryTurn(t.Question, t.Answer)).ToList(), cancellationToken);
         var evidence = await turnKernel.InvokeAsync<RetrievalResult>(
             plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = standalone }, cancellationToken)
             ?? throw new InvalidOperationException("The knowledge search returned nothing.");

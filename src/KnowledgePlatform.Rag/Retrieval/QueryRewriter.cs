@@ -1,5 +1,7 @@
+using KnowledgePlatform.Rag.Orchestration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Rag.Retrieval;
 
@@ -7,43 +9,48 @@ namespace KnowledgePlatform.Rag.Retrieval;
 public sealed record HistoryTurn(string Question, string Answer);
 
 /// <summary>
-/// Turns a follow-up question ("and for children?") into a standalone search query using the
-/// conversation so far, when a generative model (an <see cref="IChatClient"/>) is configured. Without a
-/// model, without history, or when the model fails, the question is searched as asked.
+/// Turns a follow-up ("and for children?") into a question that stands on its own, from the conversation so
+/// far, so retrieval searches for what is meant. The one rewriter of the platform: the search API (history
+/// given by the caller) and the answer service (history from the stored conversation) both use it, with the
+/// editable rewrite prompt. Without a generative model, without history, or when the model fails or rambles,
+/// the question is kept as asked.
 /// </summary>
-public sealed class QueryRewriter(IChatClient? chat, ILogger<QueryRewriter> logger)
+public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILogger<QueryRewriter> logger)
 {
-    private const string Instructions =
-        "You rewrite the user's last question into one standalone search query for a knowledge base, " +
-        "resolving pronouns and references from the conversation. Keep the user's language and key terms. " +
-        "Answer with the query only, no quotes, no explanation.";
+    /// <summary>Turns older than this are not sent (the conversation default, AnsweringOptions.HistoryTurns); the last ones carry the references.</summary>
+    private const int MaxTurns = 6;
 
-    /// <summary>Turns older than this are not sent; the last ones carry the references.</summary>
-    private const int MaxTurns = 4;
+    private const int MaxAnswerChars = 600;
 
     public bool Enabled => chat is not null;
 
     public async Task<string> RewriteAsync(string question, IReadOnlyList<HistoryTurn>? history, CancellationToken cancellationToken)
     {
         if (chat is null || history is not { Count: > 0 }) return question;
-        List<ChatMessage> messages = [new(ChatRole.System, Instructions)];
-        foreach (var turn in history.TakeLast(MaxTurns))
-        {
-            messages.Add(new ChatMessage(ChatRole.User, turn.Question));
-            messages.Add(new ChatMessage(ChatRole.Assistant, turn.Answer));
-        }
-        messages.Add(new ChatMessage(ChatRole.User, $"Rewrite as a standalone search query: {question}"));
+        var transcript = string.Join("\n", history.TakeLast(MaxTurns).Select(t =>
+            $"User: {t.Question}\nAssistant: {(t.Answer.Length > MaxAnswerChars ? t.Answer[..MaxAnswerChars] + "…" : t.Answer)}"));
         try
         {
-            var response = await chat.GetResponseAsync(messages, new ChatOptions { Temperature = 0, MaxOutputTokens = 96 }, cancellationToken);
-            var rewritten = response.Text.Trim().Trim('"', '\'', '“', '”').Trim();
+            var messages = await prompts.Rewrite.MessagesAsync(new Kernel(), new KernelArguments { ["history"] = transcript, ["question"] = question }, cancellationToken);
+            var response = await chat.GetResponseAsync(messages, new ChatOptions { MaxOutputTokens = 128, Temperature = 0 }, cancellationToken);
             // An empty or rambling answer is worse than the original question.
-            return rewritten.Length is > 0 and <= 500 && !rewritten.Contains('\n', StringComparison.Ordinal) ? rewritten : question;
+            return Clean(response.Text) is { Length: > 0 and <= 500 } rewritten ? rewritten : question;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning(ex, "Query rewriting failed; searching the question as asked");
+            logger.LogWarning(ex, "Rewriting a follow-up failed; searching the question as asked");
             return question;
         }
+    }
+
+    /// <summary>The first line of the reply, without a label or quotes a model may add.</summary>
+    internal static string Clean(string reply)
+    {
+        var line = reply.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        foreach (var label in new[] { "Standalone question:", "Rewritten question:", "Standalone query:", "Question:", "Query:" })
+        {
+            if (line.StartsWith(label, StringComparison.OrdinalIgnoreCase)) line = line[label.Length..].Trim();
+        }
+        return line.Trim('"', '\'', '“', '”', ' ');
     }
 }

@@ -29,10 +29,10 @@ public sealed class AnswerServiceTests
             new EmbeddingModelRegistry([new EmbeddingModel(new EmbeddingModelCard("test", 2, 512, "query: "), _embedder)]),
             Options.Create(new RetrievalOptions()),
             new HttpReranker(new HttpClient(), Options.Create(new RerankOptions())),
-            new QueryRewriter(null, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance),
+            new QueryRewriter(null, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Retriever>.Instance);
         var services = new ServiceCollection().AddSingleton<IConversationStore>(_conversations).BuildServiceProvider();
-        return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new QuestionRewriter(chat, prompts), new Kernel(),
+        return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new QueryRewriter(chat, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance), new Kernel(),
             services.GetRequiredService<IServiceScopeFactory>(), options);
     }
 
@@ -119,7 +119,7 @@ public sealed class AnswerServiceTests
     [Fact]
     public void The_rewriter_keeps_only_the_question_from_a_chatty_reply()
     {
-        Assert.Equal("How long is the warranty on the Sweep S2?", QuestionRewriter.Clean("Standalone question: \"How long is the warranty on the Sweep S2?\"\nHope this helps!"));
+        Assert.Equal("How long is the warranty on the Sweep S2?", QueryRewriter.Clean("Standalone question: \"How long is the warranty on the Sweep S2?\"\nHope this helps!"));
     }
 
     private static ChunkHit Hit(string id, string text, double similarity) =>

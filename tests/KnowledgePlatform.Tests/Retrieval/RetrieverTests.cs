@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
 using KnowledgePlatform.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,7 +31,7 @@ public sealed class RetrieverTests : IDisposable
         new EmbeddingModelRegistry([new EmbeddingModel(new EmbeddingModelCard("words", _model.Dimension, 512, ""), _model)]),
         Options.Create(options ?? new RetrievalOptions { MinSimilarity = 0.3 }),
         new HttpReranker(new HttpClient(reranker ?? new FakeHttpHandler("[]")), Options.Create(new RerankOptions { Endpoint = reranker is null ? null : "http://tei/rerank" })),
-        new QueryRewriter(chat, NullLogger<QueryRewriter>.Instance),
+        new QueryRewriter(chat, new PromptLibrary(Options.Create(new AnsweringOptions())), NullLogger<QueryRewriter>.Instance),
         NullLogger<Retriever>.Instance);
 
     private async Task Add(string tenant, string kb, string doc, params (string Heading, string Text)[] chunks)
@@ -98,7 +99,7 @@ public sealed class RetrieverTests : IDisposable
         Assert.Equal("paracetamol dose for children", result.Query);
         Assert.Equal("paracetamol dose for children", result.Hits[0].Chunk.Text);
         var sent = Assert.Single(chat.Calls);
-        Assert.Contains(sent, m => m.Text == "1 g every 4 to 6 hours.");
+        Assert.Contains("Assistant: 1 g every 4 to 6 hours.", sent[0].Text, StringComparison.Ordinal);
         Assert.Contains("And for children?", sent[^1].Text, StringComparison.Ordinal);
     }
 
