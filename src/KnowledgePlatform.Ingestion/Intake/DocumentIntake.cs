@@ -105,7 +105,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         }
         return format == FileFormat.Unknown
             ? throw new IntakeException(IntakeProblem.UnsupportedType, "unsupported_type",
-                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV or JSON Lines.")
+                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV, XLSX or JSON Lines.")
             : format;
     }
 

@@ -7,6 +7,7 @@ using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
 using Xunit;
+using S = DocumentFormat.OpenXml.Spreadsheet;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace KnowledgePlatform.Tests.Extraction;
@@ -196,13 +197,43 @@ internal static class ExtractionTestFiles
             new(cells.Select(c => new W.TableCell(new W.Paragraph(new W.Run(new W.Text(c))))));
     }
 
-    /// <summary>A zip whose word/document.xml is <paramref name="zeros"/> bytes of zeros, written streaming.</summary>
-    public static byte[] ZipOfZeros(long zeros)
+    /// <summary>
+    /// An Excel workbook written with the Open XML SDK: each sheet's rows given as the worksheet's own
+    /// sheetData XML (so tests control cell types, references and gaps), plus the shared string table.
+    /// </summary>
+    public static byte[] Workbook(string[] sharedStrings, params (string Name, bool Hidden, string SheetData)[] sheets)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new S.Workbook(new S.Sheets());
+            var strings = workbook.AddNewPart<SharedStringTablePart>();
+            strings.SharedStringTable = new S.SharedStringTable(sharedStrings.Select(t => new S.SharedStringItem(new S.Text(t))));
+            uint id = 1;
+            foreach (var (name, hidden, sheetData) in sheets)
+            {
+                var part = workbook.AddNewPart<WorksheetPart>();
+                part.Worksheet = new S.Worksheet(
+                    $"<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>{sheetData}</x:sheetData></x:worksheet>");
+                workbook.Workbook.Sheets!.Append(new S.Sheet
+                {
+                    Id = workbook.GetIdOfPart(part), SheetId = id++, Name = name,
+                    State = hidden ? S.SheetStateValues.Hidden : null,
+                });
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>A zip whose <paramref name="entryName"/> is <paramref name="zeros"/> bytes of zeros, written streaming.</summary>
+    public static byte[] ZipOfZeros(long zeros, string entryName = "word/document.xml")
     {
         using var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using var entry = zip.CreateEntry("word/document.xml", CompressionLevel.Optimal).Open();
+            using var entry = zip.CreateEntry(entryName, CompressionLevel.Optimal).Open();
             var block = new byte[1024 * 1024];
             for (long written = 0; written < zeros; written += block.Length)
             {
