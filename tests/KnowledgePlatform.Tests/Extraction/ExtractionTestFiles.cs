@@ -105,6 +105,38 @@ internal static class ExtractionTestFiles
         return builder.Build();
     }
 
+    /// <summary>
+    /// A ruled "Drug | Dose" table that fills page 1 down to the bottom margin (rows Drug 1 to Drug 30) and
+    /// continues at the top of page 2 with the same columns (Drug 31 to Drug 36), optionally repeating the
+    /// header row there (or with other columns), followed by a paragraph. Page 2 also has a page number at the bottom.
+    /// </summary>
+    public static byte[] TableAcrossPagesPdf(bool repeatHeader, double[]? secondPageColumns = null)
+    {
+        var builder = new PdfDocumentBuilder();
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+
+        void Table(PdfPageBuilder page, double top, double[] columns, IReadOnlyList<(string Drug, string Dose)> rows)
+        {
+            const double Height = 22;
+            for (var i = 0; i <= rows.Count; i++) page.DrawLine(new PdfPoint(columns[0], top - (i * Height)), new PdfPoint(columns[^1], top - (i * Height)), 0.5);
+            foreach (var x in columns) page.DrawLine(new PdfPoint(x, top), new PdfPoint(x, top - (rows.Count * Height)), 0.5);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                page.AddText(rows[i].Drug, 10, new PdfPoint(columns[0] + 4, top - (i * Height) - 14), regular);
+                page.AddText(rows[i].Dose, 10, new PdfPoint(columns[1] + 4, top - (i * Height) - 14), regular);
+            }
+        }
+
+        var first = builder.AddPage(595, 842);
+        first.AddText("Dosing", 16, new PdfPoint(50, 790), regular);
+        Table(first, 770, [50, 200, 450], [("Drug", "Dose"), .. Enumerable.Range(1, 30).Select(i => ($"Drug {i}", $"{i * 10} mg daily"))]);
+        var second = builder.AddPage(595, 842);
+        Table(second, 800, secondPageColumns ?? [50, 200, 450], [.. repeatHeader ? new[] { ("Drug", "Dose") } : [], .. Enumerable.Range(31, 6).Select(i => ($"Drug {i}", $"{i * 10} mg daily"))]);
+        second.AddText("Doses are for adults with normal kidney function.", 10, new PdfPoint(50, 600), regular);
+        second.AddText("2", 10, new PdfPoint(290, 30), regular);
+        return builder.Build();
+    }
+
     /// <summary>A page with a drawing but no text, like a scan.</summary>
     public static byte[] TextlessPdf()
     {
