@@ -234,11 +234,18 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
         async Task Curator()
         {
             var pending = new List<string>();
-            for (var i = 0; i < settings.Documents && !stop.IsCancellationRequested; i++)
+            try
             {
-                var (outcome, statusUrl) = await client.UploadAsync(SupportKey, "customer-service", $"bench-note-{i:000}.md", BenchDocument(i), stop.Token);
-                uploads.Enqueue(outcome);
-                if (statusUrl is not null) pending.Add(statusUrl);
+                for (var i = 0; i < settings.Documents && !stop.IsCancellationRequested; i++)
+                {
+                    var (outcome, statusUrl) = await client.UploadAsync(SupportKey, "customer-service", $"bench-note-{i:000}.md", BenchDocument(i), stop.Token);
+                    uploads.Enqueue(outcome);
+                    if (statusUrl is not null) pending.Add(statusUrl);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
             }
             while (pending.Count > 0 && !stop.IsCancellationRequested)
             {
