@@ -62,6 +62,9 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
         { "locked.pdf", TestFiles.Pdf(encrypted: true), HttpStatusCode.UnprocessableEntity, "pdf_encrypted" },
         { "huge.txt", new byte[300 * 1024], HttpStatusCode.RequestEntityTooLarge, "file_too_large" },
         { "fake.pdf", "just text, not a PDF"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, "type_mismatch" },
+        { "faq.xlsx", "question,answer\nWhy?,Because.\n"u8.ToArray(), HttpStatusCode.UnsupportedMediaType, "type_mismatch" },
+        { "bomb.xlsx", TestFiles.ZipBomb("xl/workbook.xml"), HttpStatusCode.UnprocessableEntity, "xlsx_zip_bomb" },
+        { "bomb.docx", TestFiles.ZipBomb("word/document.xml"), HttpStatusCode.UnprocessableEntity, "docx_zip_bomb" },
     };
 
     [Theory]

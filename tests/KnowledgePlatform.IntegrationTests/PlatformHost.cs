@@ -8,6 +8,7 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -21,9 +22,11 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) } };
 
     private readonly Dictionary<string, string> _settings;
+    private readonly ILoggerProvider? _logs;
 
-    public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null)
+    public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null)
     {
+        _logs = logs;
         DataPath = dataPath;
         _settings = new Dictionary<string, string>
         {
@@ -43,6 +46,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
     }
 
     /// <summary>Creates a tenant with a key and a knowledge base directly in the database; returns the key.</summary>

@@ -37,5 +37,18 @@ public static class TestFiles
     private static string Stream(string content) => $"<< /Length {content.Length} >>\nstream\n{content}\nendstream";
 
     /// <summary>The first bytes of a PDF followed by noise: what a truncated or damaged upload looks like.</summary>
+    /// <summary>A zip holding <paramref name="entryName"/> as 5 MB of zeros: compressed far more than 100:1.</summary>
+    public static byte[] ZipBomb(string entryName)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        using (var entry = zip.CreateEntry(entryName, System.IO.Compression.CompressionLevel.Optimal).Open())
+        {
+            entry.Write(new byte[5 * 1024 * 1024]);
+        }
+
+        return stream.ToArray();
+    }
+
     public static byte[] CorruptPdf() => Encoding.Latin1.GetBytes("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\n" + new string('\u00ff', 300));
 }

@@ -13,11 +13,27 @@ public sealed class LocalFileStore(string root) : IFileStore
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // Write to a temporary name first so a crash never leaves a half file under the real key.
         var temp = path + ".partial";
-        await using (var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        try
         {
-            await content.CopyToAsync(target, cancellationToken);
+            await using (var target = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(target, cancellationToken);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch
+        {
+            // A full disk or a cancelled upload leaves no half-written file behind.
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // the original failure is the one to report
+            }
+            throw;
+        }
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) =>

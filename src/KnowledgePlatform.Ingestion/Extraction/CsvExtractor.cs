@@ -21,8 +21,25 @@ public sealed class CsvExtractor : IDocumentExtractor
             throw Text.EmptyFile();
         }
 
-        var header = records[0].Fields;
         var blocks = new BlockList();
+        AddRecords(blocks, records, []);
+        return blocks.Count == 0 ? throw Text.EmptyFile() : new ExtractedDocument(null, blocks.Blocks);
+    }
+
+    /// <summary>
+    /// Adds a header row and its records under <paramref name="headingPath"/>: one question-answer block per
+    /// record when the header names question and answer columns (nested under the record's category when
+    /// there is a category column), else one table. Each record keeps its line (a CSV line, a sheet row).
+    /// Shared with the spreadsheet extractor, whose rows are records too.
+    /// </summary>
+    internal static void AddRecords(BlockList blocks, IReadOnlyList<CsvRecord> records, IReadOnlyList<string> headingPath)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var header = records[0].Fields;
         var question = FindColumn(header, IsQuestionColumn);
         var answer = FindColumn(header, IsAnswerColumn);
         if (question >= 0 && answer >= 0 && question != answer)
@@ -30,16 +47,14 @@ public sealed class CsvExtractor : IDocumentExtractor
             var category = FindColumn(header, IsCategoryColumn);
             foreach (var record in records.Skip(1))
             {
-                var path = category >= 0 && Field(record, category) is { Length: > 0 } name ? [Text.Normalize(name)] : Array.Empty<string>();
+                var path = category >= 0 && Field(record, category) is { Length: > 0 } name ? [.. headingPath, Text.Normalize(name)] : headingPath;
                 blocks.AddQuestion(Field(record, question), Field(record, answer), path, new SourceSpan(Line: record.Line));
             }
         }
         else
         {
-            blocks.AddTable(header, records.Skip(1).Select(r => r.Fields), [], new SourceSpan(Line: 1));
+            blocks.AddTable(header, records.Skip(1).Select(r => r.Fields), headingPath, new SourceSpan(Line: records[0].Line));
         }
-
-        return blocks.Count == 0 ? throw Text.EmptyFile() : new ExtractedDocument(null, blocks.Blocks);
     }
 
     private static string Field(CsvRecord record, int index) => index < record.Fields.Count ? record.Fields[index] : string.Empty;

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
@@ -15,26 +13,18 @@ namespace KnowledgePlatform.Ingestion.Extraction;
 /// </summary>
 public sealed partial class DocxExtractor : IDocumentExtractor
 {
-    internal const long MaxUncompressedBytes = 200L * 1024 * 1024;
-    internal const int MaxCompressionRatio = 100;
-
-    /// <summary>Entries smaller than this cannot hurt whatever their ratio (the total is capped anyway).</summary>
-    private const long RatioCheckFloorBytes = 1024 * 1024;
-
-    private const int MaxEntries = 10_000;
-
     public FileFormat Format => FileFormat.Docx;
 
     public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken)
     {
         await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
-        CheckArchive(seekable.Stream);
+        OpenXmlArchive.Word.Check(seekable.Stream);
         cancellationToken.ThrowIfCancellationRequested();
 
         WordprocessingDocument document;
         try
         {
-            document = WordprocessingDocument.Open(seekable.Stream, false, new OpenSettings { MaxCharactersInPart = MaxUncompressedBytes });
+            document = WordprocessingDocument.Open(seekable.Stream, false, new OpenSettings { MaxCharactersInPart = OpenXmlArchive.MaxUncompressedBytes });
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -54,84 +44,7 @@ public sealed partial class DocxExtractor : IDocumentExtractor
         }
     }
 
-    private static ExtractionException Corrupt(Exception? inner = null) =>
-        new("docx_corrupt", "The Word file is damaged or not a .docx document; save it again as .docx and upload it.", inner);
-
-    private static ExtractionException ZipBomb(string why) =>
-        new("docx_zip_bomb", $"The Word file was refused: {why}.");
-
-    /// <summary>
-    /// Checks the archive without decompressing it: a zip with word/document.xml, at most
-    /// <see cref="MaxUncompressedBytes"/> uncompressed and no large entry compressed more than
-    /// <see cref="MaxCompressionRatio"/>:1. Leaves the stream at position 0.
-    /// </summary>
-    internal static void CheckArchive(Stream stream)
-    {
-        if (CountEntries(stream) > MaxEntries)
-        {
-            throw ZipBomb($"it holds more than {MaxEntries} files");
-        }
-
-        stream.Position = 0;
-        try
-        {
-            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            long total = 0;
-            var hasDocument = false;
-            foreach (var entry in zip.Entries)
-            {
-                total += entry.Length;
-                if (total > MaxUncompressedBytes)
-                {
-                    throw ZipBomb($"it would unpack to more than {MaxUncompressedBytes / (1024 * 1024)} MB");
-                }
-
-                if (entry.Length > RatioCheckFloorBytes
-                    && (entry.CompressedLength <= 0 || entry.Length / entry.CompressedLength > MaxCompressionRatio))
-                {
-                    throw ZipBomb($"'{entry.FullName}' is compressed more than {MaxCompressionRatio}:1");
-                }
-
-                hasDocument |= string.Equals(entry.FullName, "word/document.xml", StringComparison.OrdinalIgnoreCase);
-            }
-
-            if (!hasDocument)
-            {
-                throw Corrupt();
-            }
-        }
-        catch (InvalidDataException ex)
-        {
-            throw Corrupt(ex);
-        }
-        finally
-        {
-            stream.Position = 0;
-        }
-    }
-
-    /// <summary>
-    /// The entry count from the zip's end-of-central-directory record, read before <see cref="ZipArchive"/>
-    /// loads every entry into memory. Zip64 counts (0xFFFF) read as "too many": no real .docx needs them.
-    /// </summary>
-    private static int CountEntries(Stream stream)
-    {
-        const int RecordLength = 22;
-        var tail = (int)Math.Min(stream.Length, RecordLength + ushort.MaxValue);
-        var buffer = new byte[tail];
-        stream.Position = stream.Length - tail;
-        stream.ReadExactly(buffer);
-        for (var i = tail - RecordLength; i >= 0; i--)
-        {
-            if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i)) == 0x06054b50)
-            {
-                var count = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(i + 10));
-                return count == ushort.MaxValue ? int.MaxValue : count;
-            }
-        }
-
-        throw Corrupt();
-    }
+    private static ExtractionException Corrupt(Exception? inner = null) => OpenXmlArchive.Word.Corrupt(inner);
 
     private static ExtractedDocument Read(WordprocessingDocument document, CancellationToken cancellationToken)
     {

@@ -31,13 +31,14 @@ public sealed class ExtractorRegistry(IEnumerable<IDocumentExtractor> extractors
         new MarkdownExtractor(),
         new PlainTextExtractor(),
         new CsvExtractor(),
+        new XlsxExtractor(),
         new JsonLinesExtractor(),
     ];
 
     /// <summary>
     /// A quick look inside an upload so an obviously bad file is refused at once, not in a failed job:
-    /// a PDF must open, not be password-protected and have a page; a DOCX must be a sane zip (no zip bomb)
-    /// holding word/document.xml; text formats must hold a non-blank character. Reads only what it needs
+    /// a PDF must open, not be password-protected and have a page; a DOCX or XLSX must be a sane zip (no zip
+    /// bomb) holding word/document.xml or xl/workbook.xml; text formats must hold a non-blank character. Reads only what it needs
     /// (a non-seekable stream is spooled to a temporary file, never to memory). A seekable stream is put
     /// back where it was. Throws <see cref="ExtractionException"/> with the same codes as the extractors.
     /// </summary>
@@ -64,7 +65,14 @@ public sealed class ExtractorRegistry(IEnumerable<IDocumentExtractor> extractors
                 case FileFormat.Docx:
                     await using (var seekable = await SeekableContent.OpenAsync(content, cancellationToken))
                     {
-                        DocxExtractor.CheckArchive(seekable.Stream);
+                        OpenXmlArchive.Word.Check(seekable.Stream);
+                    }
+
+                    break;
+                case FileFormat.Xlsx:
+                    await using (var seekable = await SeekableContent.OpenAsync(content, cancellationToken))
+                    {
+                        OpenXmlArchive.Excel.Check(seekable.Stream);
                     }
 
                     break;

@@ -16,6 +16,7 @@ public static class FormatDetector
         [".markdown"] = FileFormat.Markdown,
         [".txt"] = FileFormat.PlainText,
         [".csv"] = FileFormat.Csv,
+        [".xlsx"] = FileFormat.Xlsx,
         [".jsonl"] = FileFormat.JsonLines,
         [".ndjson"] = FileFormat.JsonLines,
     };
@@ -26,7 +27,7 @@ public static class FormatDetector
     /// <summary>
     /// The format named by the file's extension, or <see cref="FileFormat.Unknown"/> for an unknown one.
     /// Throws <see cref="ExtractionException"/> "type_mismatch" when the first bytes show another kind of
-    /// file: a .pdf without "%PDF-", a .docx that is not a zip, a text format that is a PDF, a zip or binary.
+    /// file: a .pdf without "%PDF-", a .docx or .xlsx that is not a zip, a text format that is a PDF, a zip or binary.
     /// An empty <paramref name="head"/> is not judged (the empty-file check reports it).
     /// </summary>
     public static FileFormat Detect(string fileName, ReadOnlySpan<byte> head)
@@ -46,7 +47,7 @@ public static class FormatDetector
         var ok = format switch
         {
             FileFormat.Pdf => IsPdf(head),
-            FileFormat.Docx => IsZip(head),
+            FileFormat.Docx or FileFormat.Xlsx => IsZip(head),
             _ => IsText(head),
         };
         return ok
@@ -64,6 +65,7 @@ public static class FormatDetector
         FileFormat.Markdown => "text/markdown",
         FileFormat.PlainText => "text/plain",
         FileFormat.Csv => "text/csv",
+        FileFormat.Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         FileFormat.JsonLines => "application/x-ndjson",
         _ => "application/octet-stream",
     };
@@ -72,6 +74,7 @@ public static class FormatDetector
     {
         FileFormat.Pdf => "a PDF",
         FileFormat.Docx => "a Word document",
+        FileFormat.Xlsx => "an Excel workbook",
         FileFormat.Html => "HTML",
         FileFormat.Markdown => "Markdown text",
         FileFormat.Csv => "CSV text",

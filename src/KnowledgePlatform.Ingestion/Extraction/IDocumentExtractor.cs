@@ -21,6 +21,7 @@ public enum FileFormat
     Markdown,
     PlainText,
     Csv,
+    Xlsx,
     JsonLines,
 }
 

@@ -90,6 +90,9 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         private readonly HeadingStack headings = new();
         private int boldLetters;
 
+        /// <summary>A ruled table that ends its page near the bottom: the next page may continue it.</summary>
+        private OpenTable? openTable;
+
         public BlockList Blocks { get; } = new();
 
         public long Letters { get; private set; }
@@ -117,6 +120,9 @@ public sealed partial class PdfExtractor : IDocumentExtractor
 
             var paragraph = new Paragraph(page.Number);
             var lines = new List<PdfLine>();
+            var continued = openTable;
+            openTable = null;
+            PdfTable? lastTable = null;
             foreach (var item in PdfLayout.Read(page))
             {
                 if (item is PdfLine line)
@@ -124,6 +130,8 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                     if (!IsPageNumber(line, page.Height))
                     {
                         lines.Add(line);
+                        lastTable = null;
+                        continued = null;
                     }
 
                     continue;
@@ -132,10 +140,28 @@ public sealed partial class PdfExtractor : IDocumentExtractor
                 var table = (PdfTable)item;
                 ReadLines(lines, paragraph, page.Number);
                 lines.Clear();
-                Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
+                if (continued is not null && continued.Table.SameLayout(table))
+                {
+                    // The first thing on the page continues the table that ended the last one: give it that
+                    // header, whether the page repeats the header row or starts with a data row.
+                    var rows = table.Header.SequenceEqual(continued.Table.Header) ? table.Rows : [table.Header, .. table.Rows];
+                    Blocks.AddTable(continued.Table.Header, rows, continued.HeadingPath, new SourceSpan(Page: page.Number));
+                    table = table with { Header = continued.Table.Header };
+                }
+                else
+                {
+                    Blocks.AddTable(table.Header, table.Rows, headings.Path, new SourceSpan(Page: page.Number));
+                }
+
+                continued = null;
+                lastTable = table;
             }
 
             ReadLines(lines, paragraph, page.Number);
+            if (lastTable is not null && lastTable.Bottom < page.Height / 3)
+            {
+                openTable = new OpenTable(lastTable, headings.Path);
+            }
         }
 
         /// <summary>Headings, borderless tables and paragraphs from a run of lines.</summary>
@@ -214,6 +240,8 @@ public sealed partial class PdfExtractor : IDocumentExtractor
             (line.Baseline < pageHeight * 0.1 || line.Baseline > pageHeight * 0.9)
             && line.Text.Length <= 20 && PageNumberPattern().IsMatch(line.Text.Trim());
     }
+
+    private sealed record OpenTable(PdfTable Table, IReadOnlyList<string> HeadingPath);
 
     /// <summary>Lines of running text collected into one paragraph.</summary>
     private sealed class Paragraph(int page)

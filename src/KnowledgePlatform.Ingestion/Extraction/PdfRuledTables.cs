@@ -3,8 +3,27 @@ using UglyToad.PdfPig.Core;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 
-/// <summary>A table found from its drawn cell borders; <see cref="Top"/> places it in reading order.</summary>
-internal sealed record PdfTable(double Top, double Left, double Right, IReadOnlyList<string> Header, IReadOnlyList<IReadOnlyList<string>> Rows) : PdfItem;
+/// <summary>
+/// A table found from its drawn cell borders; <see cref="Top"/> places it in reading order, <see cref="Bottom"/>
+/// and <see cref="Columns"/> (the vertical rules, left to right) tell a table continued on the next page.
+/// </summary>
+internal sealed record PdfTable(
+    double Top,
+    double Bottom,
+    IReadOnlyList<double> Columns,
+    IReadOnlyList<string> Header,
+    IReadOnlyList<IReadOnlyList<string>> Rows) : PdfItem
+{
+    private const double SameColumn = 3;
+
+    public double Left => Columns[0];
+
+    public double Right => Columns[^1];
+
+    /// <summary>True when <paramref name="other"/> has the same columns (same count, rules within 3 pt).</summary>
+    public bool SameLayout(PdfTable other) =>
+        Columns.Count == other.Columns.Count && Columns.Zip(other.Columns).All(p => Math.Abs(p.First - p.Second) <= SameColumn);
+}
 
 /// <summary>
 /// Tables drawn with ruling lines (what word processors and LibreOffice export): the horizontal and
@@ -59,7 +78,7 @@ internal static class PdfRuledTables
                 continue;
             }
 
-            tables.Add(new PdfTable(rows[0], columns[0], columns[^1], grid[0], grid.Skip(1).ToList()));
+            tables.Add(new PdfTable(rows[0], rows[^1], columns, grid[0], grid.Skip(1).ToList()));
             rest = rest.Except(inside).ToList();
         }
 

@@ -3,17 +3,21 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Extraction;
 using KnowledgePlatform.Ingestion.Pipeline;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Ingestion.Intake;
 
-/// <summary>Why an upload was refused; the API maps each to a 4xx status.</summary>
+/// <summary>Why an upload was refused; the API maps each to a 4xx status (507 when the storage fails).</summary>
 public enum IntakeProblem
 {
     Empty,
     TooLarge,
     UnsupportedType,
     InvalidContent,
+
+    /// <summary>The file could not be written: the data folder is full, read-only or otherwise failing.</summary>
+    StorageUnavailable,
 }
 
 /// <summary>The accepted document; <paramref name="Duplicate"/> when its latest version already had exactly these bytes.</summary>
@@ -31,7 +35,7 @@ public sealed class IntakeException(IntakeProblem problem, string code, string m
 /// transaction. A file with the name of an existing document becomes its next version; identical
 /// bytes are recognised and not ingested again. A refused file changes nothing.
 /// </summary>
-public sealed class DocumentIntake(IFileStore files, IIngestionStore store, IngestionSignal signal, IOptions<IngestionOptions> options)
+public sealed class DocumentIntake(IFileStore files, IIngestionStore store, IngestionSignal signal, IOptions<IngestionOptions> options, ILogger<DocumentIntake> logger)
 {
     public async Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken)
     {
@@ -80,7 +84,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             document.UpdatedAt = DateTimeOffset.UtcNow;
 
             buffer.Position = 0;
-            await files.SaveAsync(document.StorageKey, buffer, cancellationToken);
+            await SaveAsync(document.StorageKey, buffer, cancellationToken);
             var job = new IngestionJob { Id = Ids.New("job"), TenantId = document.TenantId, DocumentId = document.Id, DocumentVersion = document.Version };
             await store.EnqueueAsync(document, job, cancellationToken);
             signal.Notify();
@@ -89,6 +93,24 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         finally
         {
             File.Delete(temp);
+        }
+    }
+
+    /// <summary>
+    /// Stores the upload. A disk that is full, read-only or broken refuses the upload cleanly before any
+    /// database write, so existing documents are untouched and the client may retry later.
+    /// </summary>
+    private async Task SaveAsync(string key, Stream content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await files.SaveAsync(key, content, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError(ex, "An upload could not be stored under {Key}; the data folder is full or not writable", key);
+            throw new IntakeException(IntakeProblem.StorageUnavailable, "storage_unavailable",
+                "The file could not be stored because the server's storage is full or read-only. Nothing was changed; try again later or ask the administrator.");
         }
     }
 
@@ -105,7 +127,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         }
         return format == FileFormat.Unknown
             ? throw new IntakeException(IntakeProblem.UnsupportedType, "unsupported_type",
-                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV or JSON Lines.")
+                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV, XLSX or JSON Lines.")
             : format;
     }
 

@@ -52,8 +52,12 @@ public static class ApiSetup
                 IndexUnavailableException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
+            // A malformed request is the client's error, answered with a 4xx Problem Details: not logged as an
+            // unhandled exception (the request delegate already logs it at Debug).
+            SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.Use(RefuseUnknownCharsets);
         app.UseWidgetCors();
         app.UseAuthentication();
         app.UseRateLimiter();
@@ -72,5 +76,34 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration();
         return app;
+    }
+
+    /// <summary>
+    /// A body whose Content-Type names a charset .NET does not know cannot be read as JSON or form; without this
+    /// the JSON reader throws an InvalidOperationException that would surface as a 500.
+    /// </summary>
+    private static async Task RefuseUnknownCharsets(HttpContext context, RequestDelegate next)
+    {
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            && type.Charset.HasValue && type.Charset.Value is { Length: > 0 } charset && !IsKnownEncoding(charset.Trim('"')))
+        {
+            await ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_charset",
+                $"The request body's charset '{charset}' is not supported; send UTF-8.").ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+
+    private static bool IsKnownEncoding(string name)
+    {
+        try
+        {
+            _ = System.Text.Encoding.GetEncoding(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -53,6 +53,7 @@ public static class DocumentEndpoints
                 IntakeProblem.TooLarge => StatusCodes.Status413PayloadTooLarge,
                 IntakeProblem.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
                 IntakeProblem.InvalidContent => StatusCodes.Status422UnprocessableEntity,
+                IntakeProblem.StorageUnavailable => StatusCodes.Status507InsufficientStorage,
                 _ => StatusCodes.Status400BadRequest,
             };
             return ApiProblems.Problem(status, ex.Code, ex.Message);

@@ -84,8 +84,29 @@ public sealed class PostgresServer : IAsyncLifetime
         Port = FreePort();
         var data = Path.Combine(_folder, "data");
         await RunPostgresToolAsync("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
+        await StartServerAsync();
+        _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
+    }
+
+    private Task StartServerAsync()
+    {
         var settings = $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await RunPostgresToolAsync("pg_ctl", "-D", data, "-o", settings, "-l", Path.Combine(_folder, "log"), "-w", "-t", "60", "start");
+        return RunPostgresToolAsync("pg_ctl", "-D", Path.Combine(_folder!, "data"), "-o", settings, "-l", Path.Combine(_folder!, "log"), "-w", "-t", "60", "start");
+    }
+
+    /// <summary>
+    /// Stops the server as an administrator's restart does (fast: clients are disconnected, open transactions
+    /// rolled back), keeps it down for <paramref name="downtime"/>, and starts it again on the same port.
+    /// Only for a server of the test's own: the run's shared one serves other tests at the same time.
+    /// </summary>
+    public async Task RestartAsync(TimeSpan downtime)
+    {
+        Require();
+        await RunPostgresToolAsync("pg_ctl", "-D", Path.Combine(_folder!, "data"), "-m", "fast", "-w", "stop");
+        await Task.Delay(downtime);
+        await StartServerAsync();
+        // The pooled admin connections died with the old server.
+        if (_admin is not null) await _admin.DisposeAsync();
         _admin = NpgsqlDataSource.Create(ConnectionString("postgres"));
     }
 

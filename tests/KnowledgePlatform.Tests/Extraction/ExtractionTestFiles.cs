@@ -7,6 +7,7 @@ using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.Fonts.Standard14Fonts;
 using UglyToad.PdfPig.Writer;
 using Xunit;
+using S = DocumentFormat.OpenXml.Spreadsheet;
 using W = DocumentFormat.OpenXml.Wordprocessing;
 
 namespace KnowledgePlatform.Tests.Extraction;
@@ -104,6 +105,38 @@ internal static class ExtractionTestFiles
         return builder.Build();
     }
 
+    /// <summary>
+    /// A ruled "Drug | Dose" table that fills page 1 down to the bottom margin (rows Drug 1 to Drug 30) and
+    /// continues at the top of page 2 with the same columns (Drug 31 to Drug 36), optionally repeating the
+    /// header row there (or with other columns), followed by a paragraph. Page 2 also has a page number at the bottom.
+    /// </summary>
+    public static byte[] TableAcrossPagesPdf(bool repeatHeader, double[]? secondPageColumns = null)
+    {
+        var builder = new PdfDocumentBuilder();
+        var regular = builder.AddStandard14Font(Standard14Font.Helvetica);
+
+        void Table(PdfPageBuilder page, double top, double[] columns, IReadOnlyList<(string Drug, string Dose)> rows)
+        {
+            const double Height = 22;
+            for (var i = 0; i <= rows.Count; i++) page.DrawLine(new PdfPoint(columns[0], top - (i * Height)), new PdfPoint(columns[^1], top - (i * Height)), 0.5);
+            foreach (var x in columns) page.DrawLine(new PdfPoint(x, top), new PdfPoint(x, top - (rows.Count * Height)), 0.5);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                page.AddText(rows[i].Drug, 10, new PdfPoint(columns[0] + 4, top - (i * Height) - 14), regular);
+                page.AddText(rows[i].Dose, 10, new PdfPoint(columns[1] + 4, top - (i * Height) - 14), regular);
+            }
+        }
+
+        var first = builder.AddPage(595, 842);
+        first.AddText("Dosing", 16, new PdfPoint(50, 790), regular);
+        Table(first, 770, [50, 200, 450], [("Drug", "Dose"), .. Enumerable.Range(1, 30).Select(i => ($"Drug {i}", $"{i * 10} mg daily"))]);
+        var second = builder.AddPage(595, 842);
+        Table(second, 800, secondPageColumns ?? [50, 200, 450], [.. repeatHeader ? new[] { ("Drug", "Dose") } : [], .. Enumerable.Range(31, 6).Select(i => ($"Drug {i}", $"{i * 10} mg daily"))]);
+        second.AddText("Doses are for adults with normal kidney function.", 10, new PdfPoint(50, 600), regular);
+        second.AddText("2", 10, new PdfPoint(290, 30), regular);
+        return builder.Build();
+    }
+
     /// <summary>A page with a drawing but no text, like a scan.</summary>
     public static byte[] TextlessPdf()
     {
@@ -196,13 +229,43 @@ internal static class ExtractionTestFiles
             new(cells.Select(c => new W.TableCell(new W.Paragraph(new W.Run(new W.Text(c))))));
     }
 
-    /// <summary>A zip whose word/document.xml is <paramref name="zeros"/> bytes of zeros, written streaming.</summary>
-    public static byte[] ZipOfZeros(long zeros)
+    /// <summary>
+    /// An Excel workbook written with the Open XML SDK: each sheet's rows given as the worksheet's own
+    /// sheetData XML (so tests control cell types, references and gaps), plus the shared string table.
+    /// </summary>
+    public static byte[] Workbook(string[] sharedStrings, params (string Name, bool Hidden, string SheetData)[] sheets)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new S.Workbook(new S.Sheets());
+            var strings = workbook.AddNewPart<SharedStringTablePart>();
+            strings.SharedStringTable = new S.SharedStringTable(sharedStrings.Select(t => new S.SharedStringItem(new S.Text(t))));
+            uint id = 1;
+            foreach (var (name, hidden, sheetData) in sheets)
+            {
+                var part = workbook.AddNewPart<WorksheetPart>();
+                part.Worksheet = new S.Worksheet(
+                    $"<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:sheetData>{sheetData}</x:sheetData></x:worksheet>");
+                workbook.Workbook.Sheets!.Append(new S.Sheet
+                {
+                    Id = workbook.GetIdOfPart(part), SheetId = id++, Name = name,
+                    State = hidden ? S.SheetStateValues.Hidden : null,
+                });
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>A zip whose <paramref name="entryName"/> is <paramref name="zeros"/> bytes of zeros, written streaming.</summary>
+    public static byte[] ZipOfZeros(long zeros, string entryName = "word/document.xml")
     {
         using var stream = new MemoryStream();
         using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
         {
-            using var entry = zip.CreateEntry("word/document.xml", CompressionLevel.Optimal).Open();
+            using var entry = zip.CreateEntry(entryName, CompressionLevel.Optimal).Open();
             var block = new byte[1024 * 1024];
             for (long written = 0; written < zeros; written += block.Length)
             {

@@ -1,3 +1,5 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
@@ -54,6 +56,45 @@ public sealed class PdfExtractorTests
         Assert.Equal([["Timeout", "30 seconds, or longer on slow links"], ["Retries", "3"]], table.Rows);
         Assert.Equal(["Settings"], table.HeadingPath);
         Assert.Equal(1, table.Source.Page);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Pdf_ruled_table_continued_on_the_next_page_keeps_its_header_row_there(bool pageRepeatsHeader)
+    {
+        var document = await Extract(new PdfExtractor(), TableAcrossPagesPdf(pageRepeatsHeader));
+
+        var tables = document.Blocks.OfType<TableBlock>().ToList();
+        Assert.Equal(2, tables.Count);
+        Assert.All(tables, t => Assert.Equal(["Drug", "Dose"], t.Header));
+        Assert.All(tables, t => Assert.Equal(["Dosing"], t.HeadingPath));
+        Assert.Equal([1, 2], tables.Select(t => t.Source.Page));
+        Assert.Equal(30, tables[0].Rows.Count);
+        Assert.Equal(Enumerable.Range(31, 6).Select(i => $"Drug {i}"), tables[1].Rows.Select(r => r[0]));
+        Assert.Equal("310 mg daily", tables[1].Rows[0][1]);
+
+        // The chunk made from page 2 starts with the header row like every other piece of the table.
+        var chunks = new Chunker(new WordCounter()).Chunk(document, new ChunkingSettings(MaxTokens: 400, OverlapTokens: 0));
+        var continuation = Assert.Single(chunks, c => c.Page == 2 && c.Kind == ChunkKind.Table);
+        Assert.StartsWith("| Drug | Dose |\n| --- | --- |\n| Drug 31 | 310 mg daily |", continuation.Text, StringComparison.Ordinal);
+        Assert.Single(document.Blocks.OfType<ParagraphBlock>(), p => p.Text.StartsWith("Doses are for adults", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pdf_table_at_the_top_of_a_page_with_other_columns_is_a_new_table()
+    {
+        var document = await Extract(new PdfExtractor(), TableAcrossPagesPdf(repeatHeader: false, secondPageColumns: [50, 300, 450]));
+
+        var tables = document.Blocks.OfType<TableBlock>().ToList();
+        Assert.Equal(2, tables.Count);
+        Assert.Equal(["Drug 31", "310 mg daily"], tables[1].Header);
+    }
+
+    /// <summary>One token per word.</summary>
+    private sealed class WordCounter : KnowledgePlatform.Core.Ports.ITokenCounter
+    {
+        public int CountTokens(string text) => text.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
     [Fact]

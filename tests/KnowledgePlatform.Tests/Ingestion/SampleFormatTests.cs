@@ -190,6 +190,29 @@ public sealed class SampleFormatTests(ArcticModelFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Xlsx_faq_sheets_are_sections_each_question_answer_whole_at_its_row_and_a_plain_sheet_a_table()
+    {
+        var (document, chunks) = await ChunkAsync("customer-service/accessories-faq.xlsx");
+
+        Assert.Equal("Northwind Home Accessories FAQ", document.Title);
+        Assert.Equal(10, chunks.Count); // 6 + 3 questions, one price table
+        var remote = Assert.Single(chunks, c => c.Text.StartsWith("Q: How do I pair a replacement Vision 55 remote?\nA: Point the new Vision Voice Remote (NW-V55-RC, $24.99)", StringComparison.Ordinal));
+        Assert.Equal(ChunkKind.QuestionAnswer, remote.Kind);
+        Assert.EndsWith("the infrared buttons work straight away.", remote.Text, StringComparison.Ordinal);
+        Assert.Equal(["Accessories", "Vision 55"], remote.HeadingPath); // sheet, then the row's category
+        Assert.Equal(4, remote.Line); // sheet row
+        var delivery = Assert.Single(chunks, c => c.Text.StartsWith("Q: How long do accessory orders take to arrive?", StringComparison.Ordinal));
+        Assert.Equal(["Ordering"], delivery.HeadingPath);
+        Assert.Equal(2, delivery.Line);
+        Assert.Contains("separately from large products.\nStandard shipping takes 3 to 5 business days", delivery.Text, StringComparison.Ordinal);
+        var prices = Assert.Single(chunks, c => c.Kind == ChunkKind.Table);
+        Assert.StartsWith("| SKU | Accessory | Price USD | Fits |\n| --- | --- | --- | --- |\n", prices.Text, StringComparison.Ordinal);
+        Assert.Contains("| NW-SW2-DCK | Sweep S2 charging dock | 39.99 | Sweep S2 |", prices.Text, StringComparison.Ordinal);
+        Assert.Equal(["Price list"], prices.HeadingPath);
+        Assert.Equal(1, prices.Line);
+    }
+
+    [Fact]
     public async Task Json_lines_titles_are_headings_and_each_chunk_points_at_its_line()
     {
         var (_, chunks) = await ChunkAsync("customer-service/order-tracking-faq.jsonl");

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Net.Sockets;
+using System.Text.Json;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Faults;
+
+/// <summary>
+/// The model host as its own process (as in production), killed with SIGKILL while it streams an answer,
+/// then started again on the same port.
+/// </summary>
+public sealed class ModelHostCrashTests : IAsyncLifetime
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private readonly string _modelFolder = Directory.CreateTempSubdirectory("kp-crash-moe-").FullName;
+    private readonly int _port = FreePort();
+    private Process? _modelHost;
+
+    public ValueTask InitializeAsync()
+    {
+        // One token per byte: a long context lets the host stream long enough to be killed mid-answer.
+        TinyMoeModel.Write(Path.Combine(_modelFolder, "tiny-moe.gguf"), new TinyMoeModel.Options { ContextLength = 8192 });
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        StopModelHost();
+        Directory.Delete(_modelFolder, recursive: true);
+        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_model_host_killed_mid_stream_ends_the_answer_with_an_error_event_and_the_next_ask_works_once_it_is_back()
+    {
+        await StartModelHostAsync();
+        await using var host = new PlatformHost(_data, new Dictionary<string, string>
+        {
+            ["Chat:Provider"] = "openai-compatible",
+            ["Chat:BaseUrl"] = $"http://127.0.0.1:{_port}/v1/",
+            ["Chat:Model"] = "tiny-moe",
+            ["Chat:MaxTokens"] = "3000",
+            ["Chat:Seed"] = "7",
+        });
+        using var client = host.Client(await host.CreateTenantAsync("acme", "support", _ct));
+        using (var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct))
+        {
+            var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+        }
+
+        // A first, complete turn.
+        var first = await AskAsync(client, null, afterFirstDelta: null);
+        var conversation = Assert.Single(first, e => e.Type == "done").Data.GetProperty("conversationId").GetString()!;
+
+        // The host dies while it streams the next answer (a new question: a follow-up would first be rewritten by the model).
+        var broken = await AskAsync(client, null, afterFirstDelta: () => _modelHost!.Kill(entireProcessTree: true));
+        Assert.Contains(broken, e => e.Type == "delta");
+        Assert.DoesNotContain(broken, e => e.Type == "done");
+        var error = broken[^1];
+        Assert.Equal("error", error.Type);
+        Assert.Equal("answer_failed", error.Data.GetProperty("code").GetString());
+
+        // While it is down, an ask fails cleanly too (an error event, never a hang).
+        var whileDown = await AskAsync(client, null, afterFirstDelta: null);
+        Assert.Equal("error", whileDown[^1].Type);
+
+        // Back on the same port: the first conversation continues.
+        await StartModelHostAsync();
+        var again = await AskAsync(client, conversation, afterFirstDelta: null);
+        Assert.Equal(conversation, Assert.Single(again, e => e.Type == "done").Data.GetProperty("conversationId").GetString());
+
+        // Consistent: the completed turns only, in order; nothing stored for the broken answers.
+        await using var scope = host.Services.CreateAsyncScope();
+        var turns = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.AsNoTracking().ToListAsync(_ct);
+        Assert.Equal(2, turns.Count);
+        Assert.All(turns, t => Assert.Equal(conversation, t.ConversationId));
+        Assert.Equal([0, 1], turns.Select(t => t.Ordinal).Order().Select(o => o - turns.Min(t => t.Ordinal)));
+        Assert.All(turns, t => Assert.False(string.IsNullOrEmpty(t.Answer)));
+    }
+
+    /// <summary>A streamed ask; <paramref name="afterFirstDelta"/> runs once the first delta has arrived.</summary>
+    private async Task<List<(string Type, JsonElement Data)>> AskAsync(HttpClient client, string? conversationId, Action? afterFirstDelta)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/knowledge-bases/support/ask")
+        {
+            Content = JsonContent.Create(new { question = "How many days do I have to return a product?", stream = true, conversationId }),
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = new List<(string, JsonElement)>();
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(timeout.Token))
+        {
+            events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
+            if (item.EventType == "delta" && afterFirstDelta is not null)
+            {
+                afterFirstDelta();
+                afterFirstDelta = null;
+            }
+        }
+        return events;
+    }
+
+    private async Task StartModelHostAsync()
+    {
+        StopModelHost();
+        var start = new ProcessStartInfo("dotnet",
+        [
+            Path.Combine(AppContext.BaseDirectory, "KnowledgePlatform.ModelHost.dll"),
+            "--model", Path.Combine(_modelFolder, "tiny-moe.gguf"), "--urls", $"http://127.0.0.1:{_port}",
+            "--ctx-size", "8192", "--threads", "1", "--parallel", "1",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        _modelHost = Process.Start(start)!;
+        _modelHost.OutputDataReceived += (_, _) => { };
+        _modelHost.ErrorDataReceived += (_, _) => { };
+        _modelHost.BeginOutputReadLine();
+        _modelHost.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            Assert.False(_modelHost.HasExited, "the model host exited at start");
+            try
+            {
+                using var models = await http.GetAsync($"http://127.0.0.1:{_port}/v1/models", _ct);
+                if (models.IsSuccessStatusCode) return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // still starting
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the model host did not start within 60 s");
+            await Task.Delay(200, _ct);
+        }
+    }
+
+    private void StopModelHost()
+    {
+        if (_modelHost is { HasExited: false }) _modelHost.Kill(entireProcessTree: true);
+        _modelHost?.WaitForExit(10_000);
+        _modelHost?.Dispose();
+        _modelHost = null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
