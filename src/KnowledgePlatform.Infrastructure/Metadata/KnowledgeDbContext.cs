@@ -123,6 +123,14 @@ public abstract class KnowledgeDbContext : DbContext
             e.HasIndex(t => new { t.ConversationId, t.Ordinal }).IsUnique();
             e.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        ConfigureIssue7(modelBuilder);
+    }
+
+    // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
+    private static void ConfigureIssue7(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ApiKey>().Property(k => k.Groups).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
     }
 }
 

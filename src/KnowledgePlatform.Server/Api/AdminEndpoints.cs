@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
@@ -12,14 +13,17 @@ namespace KnowledgePlatform.Server.Api;
 
 public sealed record CreateApiKeyRequest(
     string Name, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? KnowledgeBases = null, DateTimeOffset? ExpiresAt = null,
-    ApiKeyKind Kind = ApiKeyKind.Server, IReadOnlyList<string>? AllowedOrigins = null);
+    ApiKeyKind Kind = ApiKeyKind.Server, IReadOnlyList<string>? AllowedOrigins = null, IReadOnlyList<string>? Groups = null);
 
 public sealed record ApiKeyDto(
     string Id, string Name, string Prefix, ApiKeyKind Kind, IReadOnlyList<string> Scopes, IReadOnlyList<string>? KnowledgeBaseIds,
     IReadOnlyList<string>? AllowedOrigins, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
 {
+    /// <summary>The access groups the key holds (decision 0040).</summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
     public static ApiKeyDto From(ApiKey k) =>
-        new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+        new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt) { Groups = k.Groups };
 }
 
 /// <summary>The only time the secret is shown.</summary>
@@ -88,6 +92,13 @@ public static class AdminEndpoints
             scopes = [ApiScopes.Ask];
         }
 
+        List<string>? groups = null;
+        if (request.Groups is { } requested)
+        {
+            (groups, var groupProblem) = AccessGroups.Clean(requested);
+            if (groups is null) return ApiProblems.Validation("invalid_groups", groupProblem!);
+        }
+
         var secret = ApiKeys.Generate();
         var key = ApiKeys.Create(tenant, request.Name.Trim(), secret);
         key.Scopes = [.. scopes.Distinct()];
@@ -95,9 +106,10 @@ public static class AdminEndpoints
         key.ExpiresAt = request.ExpiresAt;
         key.Kind = request.Kind;
         key.AllowedOrigins = request.AllowedOrigins?.Select(WidgetOrigins.Normalise).ToList();
+        key.Groups = groups;
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt }, ct);
+        await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt, key.Groups }, ct);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyDto(ApiKeyDto.From(key), secret));
     }
 

@@ -31,9 +31,12 @@ public sealed record DocumentDto(
     DocumentStatus Status, string? Step, int ProgressPercent, int ChunkCount, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string StatusUrl)
 {
+    /// <summary>Access groups (decision 0040); empty: visible to the whole tenant.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
-            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Groups = d.Groups };
 }
 
 public sealed record SearchRequest(string Query, int? Top = null, SearchFilter? Filter = null, RetrievalMode Mode = RetrievalMode.Hybrid);

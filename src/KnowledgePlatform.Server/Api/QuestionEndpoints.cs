@@ -39,17 +39,23 @@ public static class QuestionEndpoints
         var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        return await SearchAsync(retriever, ForKnowledgeBases([found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
+        return await SearchAsync(retriever, ForKnowledgeBases(user, [found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
             user, db, enforcer, audit, ct);
     }
 
-    /// <summary>The request for these knowledge bases (all the tenant's, already checked): the first one's settings and embedding model.</summary>
-    internal static RetrievalRequest ForKnowledgeBases(IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
+    /// <summary>
+    /// The request for these knowledge bases (already checked reachable by the caller): the first one's settings and
+    /// embedding model, the caller's access groups (decision 0040), and the caller's tenant as the tenant.
+    /// </summary>
+    internal static RetrievalRequest ForKnowledgeBases(ClaimsPrincipal user, IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
     {
-        var request = new RetrievalRequest(kbs[0].TenantId, kbs.Select(k => k.Id).ToList(), query)
+        var tenant = user.TenantId();
+        var request = new RetrievalRequest(tenant, kbs.Where(k => k.TenantId == tenant).Select(k => k.Id).ToList(), query)
         {
             Settings = kbs[0].Retrieval,
             EmbeddingModel = kbs[0].EmbeddingModel,
+            Groups = user.VisibleGroups(),
+            Shared = kbs.Where(k => k.TenantId != tenant).Select(k => new KnowledgeBaseScope(k.TenantId, k.Id)).ToList() is { Count: > 0 } shared ? shared : null,
         };
         return filter is null ? request : filter.ApplyTo(request);
     }
@@ -97,7 +103,7 @@ public static class QuestionEndpoints
         // The tenant's policy applies here, identically for every channel that asks.
         var policy = await db.PolicyOfAsync(found.TenantId, ct);
         var actions = new PolicyActions();
-        var question = new ConversationQuestion(ForKnowledgeBases([found], request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
+        var question = new ConversationQuestion(ForKnowledgeBases(user, [found], request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
         {
             ConversationId = request.ConversationId,
         };

@@ -37,6 +37,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Groups")
+                        .HasColumnType("text");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -276,6 +279,10 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<string>("Format")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Groups")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<int?>("IndexedVersion")
                         .HasColumnType("integer");
