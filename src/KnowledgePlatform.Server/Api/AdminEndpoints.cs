@@ -63,7 +63,8 @@ public static class AdminEndpoints
         var scopes = request.Scopes ?? [ApiScopes.Read, ApiScopes.Ask];
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
             return ApiProblems.Validation("invalid_name", "A key needs a name of 1 to 100 characters.");
-        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        // Only a platform admin hands on the platform scope (and only keys of the platform tenant honour it).
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s) && !(s == ApiScopes.Platform && user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Platform))))
             return ApiProblems.Validation("invalid_scope", $"Scopes are {string.Join(", ", ApiScopes.All)}.");
         if (request.ExpiresAt <= clock.GetUtcNow())
             return ApiProblems.Validation("invalid_expiry", "expiresAt must be in the future.");

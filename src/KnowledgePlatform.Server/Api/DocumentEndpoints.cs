@@ -28,7 +28,7 @@ public static class DocumentEndpoints
     }
 
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
-        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
+        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, QuotaService quotas, CancellationToken ct)
     {
         var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
@@ -45,6 +45,7 @@ public static class DocumentEndpoints
             if (user.VisibleGroups() is { } mine && groups.Count > 0 && !groups.Any(mine.Contains))
                 return ApiProblems.Validation("invalid_groups", "Give the document at least one group you hold, or ask an administrator.");
         }
+        if (await quotas.CheckStorageAsync(request.HttpContext, file.Length, ct) is { } overQuota) return overQuota;
         // A new version of a document the caller cannot see would overwrite it unseen.
         var name = Path.GetFileName(file.FileName);
         if (await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.TenantId == found.TenantId && d.KnowledgeBaseId == found.Id && d.FileName == name, ct) is { } existing

@@ -90,8 +90,8 @@ public static class QuestionEndpoints
         ApiProblems.Problem(StatusCodes.Status409Conflict, "embedding_model_unavailable", ex.Message);
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
-        PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
+        string kb, AskRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
+        PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
@@ -99,6 +99,7 @@ public static class QuestionEndpoints
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         if (request.ConversationId is { } conversationId && await conversations.FindAsync(found.TenantId, found.Id, conversationId, ct) is null)
             return ApiProblems.NotFound("conversation", conversationId);
+        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
         // The tenant's policy applies here, identically for every channel that asks.
         var policy = await db.PolicyOfAsync(found.TenantId, ct);
@@ -110,14 +111,18 @@ public static class QuestionEndpoints
         var events = PolicyEnforcer.BlockedTopic(policy, request.Question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)
             : enforcer.EnforceAsync(policy, answers.AskAsync(question, ct), actions, ct);
-        events = Audited(events, e => audit.RecordAsync(user, "ask", found.Id, new
+        events = Audited(events, async e =>
         {
-            question = enforcer.Redact(policy, request.Question, actions),
-            status = e.Done?.Status,
-            conversationId = e.Done?.ConversationId,
-            cited = e.Citations.Select(c => c.ChunkId),
-            policy = actions,
-        }, CancellationToken.None));
+            await audit.RecordAsync(user, "ask", found.Id, new
+            {
+                question = enforcer.Redact(policy, request.Question, actions),
+                status = e.Done?.Status,
+                conversationId = e.Done?.ConversationId,
+                cited = e.Citations.Select(c => c.ChunkId),
+                policy = actions,
+            }, CancellationToken.None);
+            await quotas.RecordTokensAsync(user, quotas.CountAsk(request.Question, e.Answer, e.Citations.Select(c => c.Quote)), CancellationToken.None);
+        });
 
         if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
 
@@ -137,20 +142,22 @@ public static class QuestionEndpoints
             text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
     }
 
-    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations);
+    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations, string Answer);
 
     /// <summary>Passes the answer through and records it in the audit log once it is complete.</summary>
     private static async IAsyncEnumerable<AnswerEvent> Audited(IAsyncEnumerable<AnswerEvent> events, Func<AnswerSummary, Task> record)
     {
         AnswerCompleted? done = null;
         IReadOnlyList<Citation> citations = [];
+        var answer = new StringBuilder();
         await foreach (var e in events)
         {
             if (e is AnswerCompleted c) done = c;
             if (e is AnswerCitations cs) citations = cs.Citations;
+            if (e is AnswerDelta d) answer.Append(d.Text);
             yield return e;
         }
-        await record(new AnswerSummary(done, citations));
+        await record(new AnswerSummary(done, citations, answer.ToString()));
     }
 
     /// <summary>delta events carry text, then one citations event, then done; a failure ends with an error event.</summary>

@@ -18,7 +18,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    KnowledgeDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    KnowledgeDbContext db,
+    IOptions<PlatformOptions> platform) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "kp:tenant";
@@ -46,7 +47,8 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var channel = key.Kind == ApiKeyKind.Widget ? "widget" : "api";
         var claims = new List<Claim> { new(TenantClaim, key.TenantId), new(KeyClaim, key.Id), new(ClaimTypes.Name, key.Name), new(ChannelClaim, channel) };
-        claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        // The platform scope only counts on a key of the platform tenant (decision 0042).
+        claims.AddRange(key.Scopes.Where(s => s != ApiScopes.Platform || key.TenantId == platform.Value.TenantId).Select(s => new Claim(ScopeClaim, s)));
         if (key.KnowledgeBaseIds is { } allowed) claims.AddRange(allowed.Select(kb => new Claim(KnowledgeBaseClaim, kb)));
         if (key.Groups is { } groups) claims.AddRange(groups.Select(g => new Claim(GroupClaim, g)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
@@ -99,7 +101,8 @@ public static class ApiKeyAuthenticationExtensions
             .SetFallbackPolicy(null)
             .AddDefaultPolicy("api", p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
         // One policy per scope, named like it: .RequireAuthorization(ApiScopes.Ingest).
-        foreach (var scope in ApiScopes.All)
+        builder.AddPlatformAdministration();
+        foreach (var scope in ApiScopes.All.Append(ApiScopes.Platform))
             authorization.AddPolicy(scope, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireClaim(ApiKeyAuthenticationHandler.TenantClaim)
                 .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
