@@ -74,7 +74,7 @@ public static class AdminEndpoints
             kbIds = [];
             foreach (var name in names)
             {
-                var kb = await db.FindKnowledgeBaseAsync(user, name, ct);
+                var kb = await db.FindReadableKnowledgeBaseAsync(user, name, ct);
                 if (kb is null) return ApiProblems.NotFound("knowledge base", name);
                 kbIds.Add(kb.Id);
             }

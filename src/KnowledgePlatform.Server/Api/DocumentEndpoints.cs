@@ -30,8 +30,8 @@ public static class DocumentEndpoints
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
         string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, QuotaService quotas, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
-        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var (found, problem) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return problem!;
         if (!request.HasFormContentType)
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "Upload the file as multipart/form-data in a field named 'file'.");
         var form = await request.ReadFormAsync(ct);
@@ -75,7 +75,7 @@ public static class DocumentEndpoints
 
     private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         var documents = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId)
             .OrderBy(d => d.FileName).ToListAsync(ct);

@@ -36,12 +36,19 @@ public static class QuestionEndpoints
     {
         if (Invalid(request.Query, "query") is { } problem) return problem;
         if (request.Top is < 1 or > 100) return ApiProblems.Validation("invalid_top", "top must be between 1 and 100.");
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        return await SearchAsync(retriever, ForKnowledgeBases(user, [found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
+        var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
+        return await SearchAsync(retriever, ForKnowledgeBases(user, kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
             user, db, enforcer, audit, ct);
     }
+
+    /// <summary>The knowledge base, and with <paramref name="includeShared"/> every one shared with the tenant that uses the same embedding model.</summary>
+    internal static async Task<List<KnowledgeBase>> WithSharedAsync(KnowledgeDbContext db, ClaimsPrincipal user, KnowledgeBase first, bool includeShared, CancellationToken ct) =>
+        includeShared
+            ? [first, .. (await db.SharedKnowledgeBasesAsync(user, ct)).Where(k => k.Id != first.Id && k.EmbeddingModel == first.EmbeddingModel)]
+            : [first];
 
     /// <summary>
     /// The request for these knowledge bases (already checked reachable by the caller): the first one's settings and
@@ -95,16 +102,18 @@ public static class QuestionEndpoints
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        if (request.ConversationId is { } conversationId && await conversations.FindAsync(found.TenantId, found.Id, conversationId, ct) is null)
+        var tenant = user.TenantId();
+        if (request.ConversationId is { } conversationId && await conversations.FindAsync(tenant, found.Id, conversationId, ct) is null)
             return ApiProblems.NotFound("conversation", conversationId);
         if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
-        // The tenant's policy applies here, identically for every channel that asks.
-        var policy = await db.PolicyOfAsync(found.TenantId, ct);
+        // The asking tenant's policy applies here (also to a shared knowledge base), identically for every channel that asks.
+        var policy = await db.PolicyOfAsync(tenant, ct);
         var actions = new PolicyActions();
-        var question = new ConversationQuestion(ForKnowledgeBases(user, [found], request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
+        var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
+        var question = new ConversationQuestion(ForKnowledgeBases(user, kbs, request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
         {
             ConversationId = request.ConversationId,
         };

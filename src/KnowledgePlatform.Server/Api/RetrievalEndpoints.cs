@@ -38,7 +38,7 @@ public static class RetrievalEndpoints
         foreach (var name in request.KnowledgeBases.Distinct())
         {
             // Another tenant's knowledge base is as unknown as a missing one.
-            var found = await db.FindKnowledgeBaseAsync(user, name, ct);
+            var found = await db.FindReadableKnowledgeBaseAsync(user, name, ct);
             if (found is null) return ApiProblems.NotFound("knowledge base", name);
             kbs.Add(found);
         }
@@ -52,7 +52,7 @@ public static class RetrievalEndpoints
     private static async Task<Results<Ok<RetrievalSettingsResponse>, ProblemHttpResult>> GetSettings(
         string kb, ClaimsPrincipal user, KnowledgeDbContext db, IOptions<RetrievalOptions> options, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         return found is null ? ApiProblems.NotFound("knowledge base", kb) : TypedResults.Ok(Response(found.Retrieval, options.Value));
     }
 
@@ -61,8 +61,8 @@ public static class RetrievalEndpoints
     {
         if (request.Problem() is { } problem) return ApiProblems.Validation("invalid_retrieval_settings", problem);
         var tenant = user.TenantId();
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
-        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var (found, notWritable) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return notWritable!;
         var tracked = await db.KnowledgeBases.SingleAsync(k => k.Id == found.Id && k.TenantId == tenant, ct);
         tracked.Retrieval = request.ToSettings();
         await db.SaveChangesAsync(ct);
