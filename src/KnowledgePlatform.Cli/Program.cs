@@ -25,6 +25,14 @@ app.Configure(config =>
             .WithExample("bench", "load", "--duration", "60", "--visitors", "50", "--documents", "50");
     });
     config.AddDbCommands();
+    config.AddBranch("kb", kb =>
+    {
+        kb.SetDescription("Knowledge-base packages: export and import through a running server.");
+        kb.AddCommand<KbExportCommand>("export").WithDescription("Write a knowledge base as a portable package (zip).")
+            .WithExample("kb", "export", "medical", "medical.kp.zip", "--server", "http://localhost:5080", "--key", "kp_demo_clinic_key");
+        kb.AddCommand<KbImportCommand>("import").WithDescription("Create a knowledge base from a package.")
+            .WithExample("kb", "import", "medical.kp.zip", "--name", "medical-copy", "--server", "http://localhost:5080", "--key", "kp_demo_support_key");
+    });
     config.AddCommand<EvalCommand>("eval").WithDescription("Retrieval quality (nDCG@10, recall, MRR) and latency of bm25, dense and hybrid on a BEIR-layout question set.")
         .WithExample("eval", "../shared/bench/emanual-smarttv");
     config.AddCommand<ReembedCommand>("reembed").WithDescription("Re-embed a knowledge base with another configured embedding model and rebuild its index.")

@@ -21,6 +21,9 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     // The attacker asks about the "saffron protocol"; only the victim's data holds the code and the room.
     private const string Topic = "saffron protocol";
     private const string VictimSecret = "ZEBRA-7731 saffron protocol is stored in room 12";
+    // A platform knowledge base published to the victim only (decision 0042).
+    private const string SharedSecret = "ATLAS-4410 saffron protocol handbook";
+    private const string PlatformKey = "kp_platform_admin_key_for_probe_tests_0123456789";
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
@@ -32,7 +35,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     public async ValueTask InitializeAsync()
     {
         await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Security:RateLimits:KeyRequestsPerMinute"] = "100000", ["Security:RateLimits:TenantRequestsPerMinute"] = "100000" }));
+        _host = new PlatformHost(_data, database.With(new Dictionary<string, string>
+        {
+            ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
+            ["Security:RateLimits:TenantRequestsPerMinute"] = "100000",
+            ["Platform:AdminKey"] = PlatformKey,
+        }));
         _attacker = _host.Client(await _host.CreateTenantAsync("attacker", "mine", _ct));
         var victimKey = await _host.CreateTenantAsync("victim", "vault", _ct);
         _victim = _host.Client(victimKey);
@@ -53,6 +61,14 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         _victimIds["key"] = keys[0].GetProperty("id").GetString()!;
         _victimIds["audit"] = audit[0].GetProperty("id").GetString()!;
         _victimIds["tenant"] = "victim";
+
+        using var platform = _host.Client(PlatformKey);
+        using (var create = await platform.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "atlas" }, _ct))
+            _victimIds["sharedKb"] = (await create.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        _victimIds["sharedKbName"] = "atlas";
+        using var upload3 = await PlatformHost.UploadAsync(platform, "atlas", "atlas.md", $"# Atlas\n\nThe {SharedSecret} lives here.", _ct);
+        _victimIds["sharedDoc"] = (await PlatformHost.WaitForIngestionAsync(platform, (await upload3.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct)).GetProperty("id").GetString()!;
+        using (var grant = await platform.PutAsync("/api/v1/platform/knowledge-bases/atlas/shares/victim", null, _ct)) grant.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()
@@ -80,6 +96,29 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?" });
             yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?", stream = true });
         }
+        // A knowledge base shared with the victim only: to the attacker it does not exist, and publishing is not its to do.
+        foreach (var kb in new[] { _victimIds["sharedKb"], _victimIds["sharedKbName"] }.SelectMany(Spellings))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}", null);
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}/documents", null);
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}/retrieval", null);
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/search", new { query = Topic });
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"What is in the {Topic} handbook?" });
+            yield return (HttpMethod.Post, "/api/v1/search", new { query = Topic, knowledgeBases = new[] { "mine", kb } });
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/documents", "upload");
+            yield return (HttpMethod.Delete, $"/api/v1/knowledge-bases/{kb}", null);
+            yield return (HttpMethod.Put, $"/api/v1/platform/knowledge-bases/{kb}/shares/attacker", null);
+            yield return (HttpMethod.Get, $"/api/v1/platform/knowledge-bases/{kb}/shares", null);
+            yield return (HttpMethod.Delete, $"/api/v1/platform/knowledge-bases/{kb}/shares/victim", null);
+        }
+        foreach (var doc in Spellings(_victimIds["sharedDoc"]))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
+            yield return (HttpMethod.Delete, $"/api/v1/documents/{doc}", null);
+        }
+        yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", new { query = Topic, includeShared = true });
+        yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/ask", new { question = $"What is in the {Topic} handbook?", includeShared = true });
+        yield return (HttpMethod.Put, "/api/v1/platform/tenants/attacker/quotas", new { tokensPerDay = long.MaxValue });
         foreach (var doc in new[] { _victimIds["doc"], _victimIds["chunk"] }.SelectMany(Spellings))
         {
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
@@ -107,7 +146,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     {
         var probes = 0;
         var leaks = new List<string>();
-        var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md" };
+        var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md",
+            "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"] };
         foreach (var (method, url, body) in Probes())
         {
             probes++;
@@ -120,13 +160,20 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             {
                 request.Content = JsonContent.Create(body);
             }
+            else if (method == HttpMethod.Put)
+            {
+                request.Content = JsonContent.Create(new { });
+            }
             using var response = await _attacker.SendAsync(request, _ct);
             var text = await response.Content.ReadAsStringAsync(_ct);
             if ((int)response.StatusCode >= 500) leaks.Add($"{method} {url}: {(int)response.StatusCode}");
             if (response.IsSuccessStatusCode && IsVictimRoute(url)) leaks.Add($"{method} {url}: {(int)response.StatusCode} instead of 404");
             // The probe's own URL may echo in a Problem Details "detail"; anything else of the victim's is a leak.
             var withoutEcho = text.Replace(Uri.UnescapeDataString(url), "", StringComparison.OrdinalIgnoreCase);
-            foreach (var fragment in forbiddenFragments.Where(f => withoutEcho.Contains(f, StringComparison.OrdinalIgnoreCase) && !url.Contains(f, StringComparison.OrdinalIgnoreCase) && !Uri.UnescapeDataString(url).Contains(f, StringComparison.OrdinalIgnoreCase)))
+            // Likewise a value the probe itself sent in its body (a knowledge base it named) is an echo, not a leak.
+            var sent = body is null or "upload" ? "" : JsonSerializer.Serialize(body);
+            foreach (var fragment in forbiddenFragments.Where(f => withoutEcho.Contains(f, StringComparison.OrdinalIgnoreCase) && !url.Contains(f, StringComparison.OrdinalIgnoreCase)
+                         && !Uri.UnescapeDataString(url).Contains(f, StringComparison.OrdinalIgnoreCase) && !sent.Contains(f, StringComparison.OrdinalIgnoreCase)))
                 leaks.Add($"{method} {url}: response contains '{fragment}'");
         }
 
@@ -134,11 +181,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/api-keys", _ct)).StatusCode);
+        Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
         TestContext.Current.SendDiagnosticMessage(summary);
         Console.WriteLine(summary);
-        Assert.True(probes > 150, summary);
+        Assert.True(probes > 300, summary);
         Assert.True(leaks.Count == 0, summary + ":\n" + string.Join("\n", leaks));
     }
 

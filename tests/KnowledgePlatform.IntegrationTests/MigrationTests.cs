@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
@@ -54,7 +56,10 @@ public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
         var database = await CreateAsync("sqlite");
         await using (var legacy = database.NewContext())
         {
-            await legacy.Database.EnsureCreatedAsync(_ct);
+            // What EnsureCreated made back then: the schema of the initial migration, with no history table
+            // (EnsureCreated of today's model would already hold the columns later migrations add).
+            await legacy.GetService<IMigrator>().MigrateAsync(legacy.Database.GetMigrations().First(), cancellationToken: _ct);
+            await legacy.Database.ExecuteSqlRawAsync($"DROP TABLE \"{MetadataDatabase.HistoryTable}\"", _ct);
             legacy.Tenants.Add(new Tenant { Id = "old", Name = "Old tenant" });
             await legacy.SaveChangesAsync(_ct);
         }

@@ -31,6 +31,8 @@ public sealed class ApiKey
     public IReadOnlyList<string>? KnowledgeBaseIds { get; set; }
     /// <summary>Server keys are secret; widget keys are public, so they only ask, only on named knowledge bases, only from <see cref="AllowedOrigins"/>.</summary>
     public ApiKeyKind Kind { get; set; } = ApiKeyKind.Server;
+    /// <summary>The access groups the key holds (claim kp:group); documents carrying groups are visible only to holders of one of them.</summary>
+    public IReadOnlyList<string>? Groups { get; set; }
     /// <summary>For widget keys: the web origins (scheme://host[:port]) pages using the key may be served from.</summary>
     public IReadOnlyList<string>? AllowedOrigins { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
@@ -54,6 +56,12 @@ public static class ApiScopes
     public const string Ask = "ask";
     public const string Ingest = "ingest";
     public const string Admin = "admin";
+
+    /// <summary>
+    /// Platform administration (publishing shared knowledge bases to tenants). Only keys of the platform
+    /// tenant (Platform:TenantId) carry it; a tenant cannot grant it (it is not in <see cref="All"/>). Decision 0042.
+    /// </summary>
+    public const string Platform = "platform";
 
     public static IReadOnlyList<string> All { get; } = [Read, Ask, Ingest, Admin];
 }
@@ -198,6 +206,8 @@ public sealed class Document
     public List<string> Tags { get; set; } = [];
     /// <summary>The day the document takes effect (a guideline's publication, a policy's start); searches can filter on it.</summary>
     public DateOnly? EffectiveDate { get; set; }
+    /// <summary>Access groups: empty means every principal of the tenant sees the document; otherwise only holders of one of them (decision 0040).</summary>
+    public List<string> Groups { get; set; } = [];
     public int Version { get; set; } = 1;
     /// <summary>The version whose chunks searches see; null until a version is indexed.</summary>
     public int? IndexedVersion { get; set; }

@@ -33,6 +33,30 @@ public interface IChunkIndex
         throw new NotSupportedException($"{GetType().Name} cannot list a document's chunks, so neighbour expansion is not available with it.");
 }
 
+/// <summary>One knowledge base and the tenant that owns it.</summary>
+public sealed record KnowledgeBaseScope(string TenantId, string KnowledgeBaseId);
+
+/// <summary>The document-level access rule (decision 0040), in one place for every store and endpoint.</summary>
+public static class AccessGroups
+{
+    /// <summary>
+    /// Whether a caller holding <paramref name="callerGroups"/> (null: unrestricted) may see a document
+    /// carrying <paramref name="documentGroups"/>: ungrouped documents are visible to all of the tenant,
+    /// grouped ones to holders of at least one of their groups.
+    /// </summary>
+    public static bool CanSee(IReadOnlyList<string> documentGroups, IReadOnlyList<string>? callerGroups) =>
+        callerGroups is null || documentGroups.Count == 0 || documentGroups.Any(callerGroups.Contains);
+
+    /// <summary>Trimmed, distinct, validated group names; null with the reason when one is not acceptable.</summary>
+    public static (List<string>? Groups, string? Problem) Clean(IEnumerable<string> groups)
+    {
+        var clean = groups.Select(g => g.Trim()).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        return clean.Count > 20 || clean.Any(g => g.Length > 64 || g.Any(c => char.IsControl(c) || c == ','))
+            ? (null, "Up to 20 groups of at most 64 characters each, without commas.")
+            : (clean, null);
+    }
+}
+
 public sealed record DocumentRef(string TenantId, string KnowledgeBaseId, string DocumentId);
 
 /// <summary>
@@ -52,12 +76,26 @@ public sealed record ChunkFilter(string TenantId, IReadOnlyList<string> Knowledg
     /// <summary>Chunks of documents whose effective date is on or before this day (undated documents do not match).</summary>
     public DateOnly? EffectiveTo { get; init; }
 
+    /// <summary>
+    /// The caller's access groups (decision 0040): null sees every document (tenant admin); otherwise only
+    /// chunks of ungrouped documents and of documents carrying one of these groups. Indexes apply it inside the query.
+    /// </summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
+    /// <summary>Knowledge bases of another tenant published read-only to this one (decision 0042), searched together with <see cref="KnowledgeBaseIds"/>.</summary>
+    public IReadOnlyList<KnowledgeBaseScope>? Shared { get; init; }
+
+    /// <summary>Every (tenant, knowledge base) pair the query may read: the tenant's own, then the shared ones.</summary>
+    public IReadOnlyList<KnowledgeBaseScope> Scopes =>
+        [.. KnowledgeBaseIds.Distinct().Select(kb => new KnowledgeBaseScope(TenantId, kb)), .. (Shared ?? []).Distinct()];
+
     /// <summary>True when the filter has a condition beyond tenant and knowledge base.</summary>
-    public bool Narrows => DocumentIds is not null || Tags is not null || EffectiveFrom is not null || EffectiveTo is not null;
+    public bool Narrows => DocumentIds is not null || Tags is not null || EffectiveFrom is not null || EffectiveTo is not null || Groups is not null;
 
     /// <summary>Whether a chunk passes every optional condition (tenant and knowledge base are checked by the index query).</summary>
     public bool Matches(ChunkPayload chunk) =>
-        (DocumentIds is null || DocumentIds.Contains(chunk.DocumentId))
+        AccessGroups.CanSee(chunk.Groups, Groups)
+        && (DocumentIds is null || DocumentIds.Contains(chunk.DocumentId))
         && (Tags is null || chunk.Tags.Any(Tags.Contains))
         && (EffectiveFrom is null || chunk.EffectiveDate >= EffectiveFrom)
         && (EffectiveTo is null || chunk.EffectiveDate <= EffectiveTo);
@@ -88,6 +126,9 @@ public sealed record ChunkPayload(
     /// <summary>The day the document takes effect, when the curator gave one (filterable).</summary>
     public DateOnly? EffectiveDate { get; init; }
 
+    /// <summary>The document's access groups; empty: visible to every principal of the tenant (decision 0040).</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
     /// <summary>What BM25 indexes: the document title, the headings above the chunk and its text.</summary>
     public string SearchableText => $"{DocumentTitle}\n{HeadingPath}\n{Text}";
 
@@ -109,6 +150,7 @@ public sealed record IndexedChunk(ChunkPayload Payload, ReadOnlyMemory<float> Ve
         {
             Tags = document.Tags,
             EffectiveDate = document.EffectiveDate,
+            Groups = document.Groups,
         }, c.Vector());
 }
 

@@ -126,26 +126,28 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
     }
 
     /// <summary>
-    /// Every chunk of the tenant's knowledge bases that holds a query term, with its BM25 score, best first.
-    /// Statistics are those of the knowledge bases searched, taken together.
+    /// Every chunk of the filter's scopes (the tenant's knowledge bases and those shared with it) that holds
+    /// a query term and that the filter's access groups may see, with its BM25 score, best first. The group
+    /// condition is part of the postings query. Statistics are those of the knowledge bases searched, taken together.
     /// </summary>
-    public List<(ulong Key, double Score)> Search(SqliteConnection connection, string tenantId, IReadOnlyList<string> knowledgeBaseIds, string query)
+    public List<(ulong Key, double Score)> Search(SqliteConnection connection, Core.Ports.ChunkFilter filter, string query)
     {
         // A repeated query term counts once per occurrence; a stop word at its lower weight.
         var queryTerms = FullTextAnalyzer.QueryTerms(query).GroupBy(t => Hash(t.Term)).Select(g => (Term: g.Key, Weight: g.Sum(t => t.Weight))).ToList();
-        if (queryTerms.Count == 0 || knowledgeBaseIds.Count == 0) return [];
+        var scopeList = filter.Scopes;
+        if (queryTerms.Count == 0 || scopeList.Count == 0) return [];
 
         var scopes = new List<long>();
         double docs = 0, length = 0;
         using (var select = connection.CreateCommand())
         {
-            var kbs = knowledgeBaseIds.Distinct().Select((kb, i) =>
+            var pairs = scopeList.Select((s, i) =>
             {
-                select.Parameters.AddWithValue($"$kb{i}", kb);
-                return $"$kb{i}";
+                select.Parameters.AddWithValue($"$t{i}", s.TenantId);
+                select.Parameters.AddWithValue($"$kb{i}", s.KnowledgeBaseId);
+                return $"(tenant_id = $t{i} AND kb_id = $kb{i})";
             });
-            select.CommandText = $"SELECT id, docs, length FROM bm25_scopes WHERE tenant_id = $t AND kb_id IN ({string.Join(",", kbs)})";
-            select.Parameters.AddWithValue("$t", tenantId);
+            select.CommandText = $"SELECT id, docs, length FROM bm25_scopes WHERE {string.Join(" OR ", pairs)}";
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
@@ -161,7 +163,12 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
         var scores = new Dictionary<ulong, double>();
         var postings = new List<(ulong Key, int Tf, int Length)>();
         using var read = connection.CreateCommand();
-        read.CommandText = $"SELECT key, tf, length FROM bm25_postings WHERE scope IN ({string.Join(",", scopes)}) AND term = $term";
+        read.CommandText = filter.Groups is null
+            ? $"SELECT key, tf, length FROM bm25_postings WHERE scope IN ({string.Join(",", scopes)}) AND term = $term"
+            : $"""
+               SELECT p.key, p.tf, p.length FROM bm25_postings p JOIN chunks c ON c.key = p.key
+               WHERE p.scope IN ({string.Join(",", scopes)}) AND p.term = $term AND {EmbeddedChunkIndex.GroupCondition(read, filter.Groups, "c.groups")}
+               """;
         var termParameter = read.Parameters.Add("$term", SqliteType.Integer);
         foreach (var (term, queryWeight) in queryTerms)
         {

@@ -16,7 +16,7 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
     /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly string _folder;
     private readonly string _connectionString;
@@ -44,6 +44,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 kb_id TEXT NOT NULL,
                 document_id TEXT NOT NULL,
                 ordinal INTEGER NOT NULL,
+                groups TEXT NOT NULL DEFAULT '[]',
                 payload TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_chunks_scope ON chunks(tenant_id, kb_id, document_id, ordinal);
             {Bm25Index.Schema}
@@ -128,7 +129,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
     {
-        var kbs = filter.KnowledgeBaseIds.Distinct().Where(HasVectors).ToList();
+        var kbs = filter.Scopes.Select(s => s.KnowledgeBaseId).Distinct().Where(HasVectors).ToList();
         if (kbs.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
         if (kbs.FirstOrDefault(kb => Vectors(kb).Dimension != vector.Length) is { } other)
             throw new ArgumentException(
@@ -153,7 +154,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        var scored = _bm25.Search(connection, filter.TenantId, filter.KnowledgeBaseIds, query);
+        var scored = _bm25.Search(connection, filter, query);
         var hits = new List<ChunkHit>(Math.Min(top, scored.Count));
         // Payloads load best first, in pages, with the whole filter applied, until enough pass.
         for (var page = 0; hits.Count < top && page * top < scored.Count; page++)
@@ -171,11 +172,10 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT payload FROM chunks
-            WHERE tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)} AND document_id = $doc
+            WHERE {Scope(command, filter)} AND document_id = $doc
                   AND ordinal BETWEEN $from AND $to
             ORDER BY ordinal
             """;
-        command.Parameters.AddWithValue("$t", filter.TenantId);
         command.Parameters.AddWithValue("$doc", documentId);
         command.Parameters.AddWithValue("$from", fromOrdinal);
         command.Parameters.AddWithValue("$to", toOrdinal);
@@ -189,8 +189,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM chunks WHERE tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)}";
-        command.Parameters.AddWithValue("$t", filter.TenantId);
+        command.CommandText = $"SELECT count(*) FROM chunks WHERE {Scope(command, filter)}";
         return Task.FromResult((long)command.ExecuteScalar()!);
     }
 
@@ -310,8 +309,8 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         using var insert = connection.CreateCommand();
         insert.Transaction = tx;
         insert.CommandText = """
-            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, ordinal, payload) VALUES ($id, $t, $kb, $doc, $ordinal, $payload)
-            ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload
+            INSERT INTO chunks(chunk_id, tenant_id, kb_id, document_id, ordinal, groups, payload) VALUES ($id, $t, $kb, $doc, $ordinal, $groups, $payload)
+            ON CONFLICT(chunk_id) DO UPDATE SET payload = excluded.payload, groups = excluded.groups
             RETURNING key
             """;
         insert.Parameters.AddWithValue("$id", payload.ChunkId);
@@ -319,6 +318,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         insert.Parameters.AddWithValue("$kb", payload.KnowledgeBaseId);
         insert.Parameters.AddWithValue("$doc", payload.DocumentId);
         insert.Parameters.AddWithValue("$ordinal", payload.Ordinal);
+        insert.Parameters.AddWithValue("$groups", JsonSerializer.Serialize(payload.Groups));
         insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(payload));
         var key = (long)insert.ExecuteScalar()!;
         Bm25Index.Add(connection, tx, key, payload.TenantId, payload.KnowledgeBaseId, payload.SearchableText);
@@ -333,10 +333,9 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         if (keyList.Length == 0) return [];
         command.CommandText = $"""
             SELECT key, payload FROM chunks
-            WHERE key IN ({keyList}) AND tenant_id = $t AND {InList(command, "kb_id", "kb", filter.KnowledgeBaseIds)}
+            WHERE key IN ({keyList}) AND {Scope(command, filter)}
                   {(filter.DocumentIds is { } docs ? "AND " + InList(command, "document_id", "doc", docs) : "")}
             """;
-        command.Parameters.AddWithValue("$t", filter.TenantId);
         var result = new Dictionary<ulong, ChunkPayload>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -365,6 +364,34 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             DROP TABLE IF EXISTS bm25_scopes;
             """);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
+    }
+
+    /// <summary>
+    /// The SQL condition of what a filter may read: its (tenant, knowledge base) scopes (the tenant's own
+    /// and those shared with it) and its access groups. Every read of chunk rows goes through it.
+    /// </summary>
+    private static string Scope(SqliteCommand command, ChunkFilter filter)
+    {
+        var scopes = filter.Scopes;
+        if (scopes.Count == 0) return "0";
+        var pairs = scopes.GroupBy(s => s.TenantId).Select((g, i) =>
+        {
+            command.Parameters.AddWithValue($"$scope_t{i}", g.Key);
+            return $"(tenant_id = $scope_t{i} AND {InList(command, "kb_id", $"scope_kb{i}_", g.Select(s => s.KnowledgeBaseId).ToList())})";
+        }).ToList();
+        return $"({string.Join(" OR ", pairs)}) AND {GroupCondition(command, filter.Groups, "groups")}";
+    }
+
+    /// <summary>Decision 0040 in SQL: no restriction, or ungrouped rows and rows sharing one of the caller's groups.</summary>
+    internal static string GroupCondition(SqliteCommand command, IReadOnlyList<string>? groups, string column)
+    {
+        if (groups is null) return "1";
+        if (groups.Count == 0) return $"{column} = '[]'";
+        return $"({column} = '[]' OR EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value IN ({string.Join(",", groups.Select((g, i) =>
+        {
+            command.Parameters.AddWithValue($"$group{i}", g);
+            return $"$group{i}";
+        }))})))";
     }
 
     private static string InList(SqliteCommand command, string column, string name, IReadOnlyList<string> values)

@@ -26,6 +26,9 @@ public abstract class KnowledgeDbContext : DbContext
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<ConversationTurn> ConversationTurns => Set<ConversationTurn>();
+    public DbSet<TenantQuota> TenantQuotas => Set<TenantQuota>();
+    public DbSet<TokenUsage> TokenUsage => Set<TokenUsage>();
+    public DbSet<KnowledgeBaseShare> KnowledgeBaseShares => Set<KnowledgeBaseShare>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -122,6 +125,34 @@ public abstract class KnowledgeDbContext : DbContext
             e.HasKey(t => t.Id);
             e.HasIndex(t => new { t.ConversationId, t.Ordinal }).IsUnique();
             e.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        ConfigureIssue7(modelBuilder);
+    }
+
+    // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
+    private static void ConfigureIssue7(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ApiKey>().Property(k => k.Groups).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
+
+        modelBuilder.Entity<TenantQuota>(e =>
+        {
+            e.HasKey(q => q.TenantId);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(q => q.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TokenUsage>(e =>
+        {
+            e.HasKey(u => new { u.TenantId, u.Day, u.KeyId });
+            e.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<KnowledgeBaseShare>(e =>
+        {
+            e.HasKey(s => new { s.KnowledgeBaseId, s.TenantId });
+            e.HasIndex(s => s.TenantId);
+            e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(s => s.KnowledgeBaseId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -37,7 +37,11 @@ public sealed class IntakeException(IntakeProblem problem, string code, string m
 /// </summary>
 public sealed class DocumentIntake(IFileStore files, IIngestionStore store, IngestionSignal signal, IOptions<IngestionOptions> options, ILogger<DocumentIntake> logger)
 {
-    public async Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken)
+    public Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, CancellationToken cancellationToken) =>
+        SubmitAsync(knowledgeBase, fileName, content, groups: null, cancellationToken);
+
+    /// <param name="groups">The document's access groups (decision 0040); null keeps an existing document's groups (a new one has none).</param>
+    public async Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         var temp = Path.GetTempFileName();
@@ -57,7 +61,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             var name = Path.GetFileName(fileName);
             var existing = await store.FindBySourceAsync(knowledgeBase.TenantId, knowledgeBase.Id, name, cancellationToken);
             // Same source, same bytes: nothing to do (a failed one may be retried, though).
-            if (existing is not null && existing.ContentHash == hash && existing.Status != DocumentStatus.Failed)
+            if (existing is not null && existing.ContentHash == hash && existing.Status != DocumentStatus.Failed && (groups is null || groups.SequenceEqual(existing.Groups)))
                 return new IntakeResult(existing, Duplicate: true);
 
             var document = existing ?? new Document
@@ -73,6 +77,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
                 Version = 0,
             };
             document.Version++;
+            if (groups is not null) document.Groups = [.. groups];
             document.Format = format.ToString();
             document.SizeBytes = size;
             document.ContentHash = hash;

@@ -49,7 +49,8 @@ public sealed class AnswerService(
         RetrievalRequest request, AnswerPolicy policy, string? conversationId, bool remember, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var tenant = request.TenantId;
-        var kb = request.KnowledgeBaseIds.Count > 0 ? request.KnowledgeBaseIds[0] : "";
+        // The conversation belongs to the asking tenant and its first knowledge base (a shared one when asked alone).
+        var kb = request.KnowledgeBaseIds.Count > 0 ? request.KnowledgeBaseIds[0] : request.Shared is { Count: > 0 } shared ? shared[0].KnowledgeBaseId : "";
         IReadOnlyList<Core.Domain.ConversationTurn> history = [];
         if (conversationId is not null)
         {

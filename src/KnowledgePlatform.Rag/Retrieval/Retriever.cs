@@ -44,8 +44,16 @@ public sealed record RetrievalRequest(string TenantId, IReadOnlyList<string> Kno
     /// <summary>Earlier turns of the conversation: a follow-up question is rewritten into a standalone query when a generative model is configured.</summary>
     public IReadOnlyList<HistoryTurn>? History { get; init; }
 
+    /// <summary>The caller's access groups; null: unrestricted (decision 0040).</summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
+    /// <summary>Knowledge bases of other tenants published to this one, searched in the same retrieval (decision 0042).</summary>
+    public IReadOnlyList<KnowledgeBaseScope>? Shared { get; init; }
+
     public ChunkFilter Filter => new(TenantId, KnowledgeBaseIds)
     {
+        Groups = Groups,
+        Shared = Shared,
         DocumentIds = DocumentIds,
         Tags = Tags,
         EffectiveFrom = EffectiveFrom,

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
@@ -12,14 +13,17 @@ namespace KnowledgePlatform.Server.Api;
 
 public sealed record CreateApiKeyRequest(
     string Name, IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? KnowledgeBases = null, DateTimeOffset? ExpiresAt = null,
-    ApiKeyKind Kind = ApiKeyKind.Server, IReadOnlyList<string>? AllowedOrigins = null);
+    ApiKeyKind Kind = ApiKeyKind.Server, IReadOnlyList<string>? AllowedOrigins = null, IReadOnlyList<string>? Groups = null);
 
 public sealed record ApiKeyDto(
     string Id, string Name, string Prefix, ApiKeyKind Kind, IReadOnlyList<string> Scopes, IReadOnlyList<string>? KnowledgeBaseIds,
     IReadOnlyList<string>? AllowedOrigins, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt)
 {
+    /// <summary>The access groups the key holds (decision 0040).</summary>
+    public IReadOnlyList<string>? Groups { get; init; }
+
     public static ApiKeyDto From(ApiKey k) =>
-        new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
+        new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt) { Groups = k.Groups };
 }
 
 /// <summary>The only time the secret is shown.</summary>
@@ -59,7 +63,8 @@ public static class AdminEndpoints
         var scopes = request.Scopes ?? [ApiScopes.Read, ApiScopes.Ask];
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
             return ApiProblems.Validation("invalid_name", "A key needs a name of 1 to 100 characters.");
-        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s)))
+        // Only a platform admin hands on the platform scope (and only keys of the platform tenant honour it).
+        if (scopes.Count == 0 || scopes.Any(s => !ApiScopes.All.Contains(s) && !(s == ApiScopes.Platform && user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Platform))))
             return ApiProblems.Validation("invalid_scope", $"Scopes are {string.Join(", ", ApiScopes.All)}.");
         if (request.ExpiresAt <= clock.GetUtcNow())
             return ApiProblems.Validation("invalid_expiry", "expiresAt must be in the future.");
@@ -69,7 +74,7 @@ public static class AdminEndpoints
             kbIds = [];
             foreach (var name in names)
             {
-                var kb = await db.FindKnowledgeBaseAsync(user, name, ct);
+                var kb = await db.FindReadableKnowledgeBaseAsync(user, name, ct);
                 if (kb is null) return ApiProblems.NotFound("knowledge base", name);
                 kbIds.Add(kb.Id);
             }
@@ -88,6 +93,13 @@ public static class AdminEndpoints
             scopes = [ApiScopes.Ask];
         }
 
+        List<string>? groups = null;
+        if (request.Groups is { } requested)
+        {
+            (groups, var groupProblem) = AccessGroups.Clean(requested);
+            if (groups is null) return ApiProblems.Validation("invalid_groups", groupProblem!);
+        }
+
         var secret = ApiKeys.Generate();
         var key = ApiKeys.Create(tenant, request.Name.Trim(), secret);
         key.Scopes = [.. scopes.Distinct()];
@@ -95,9 +107,10 @@ public static class AdminEndpoints
         key.ExpiresAt = request.ExpiresAt;
         key.Kind = request.Kind;
         key.AllowedOrigins = request.AllowedOrigins?.Select(WidgetOrigins.Normalise).ToList();
+        key.Groups = groups;
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt }, ct);
+        await audit.RecordAsync(user, "key.create", key.Id, new { key.Name, key.Scopes, key.KnowledgeBaseIds, key.ExpiresAt, key.Groups }, ct);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyDto(ApiKeyDto.From(key), secret));
     }
 

@@ -28,6 +28,7 @@ public static class ApiSetup
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
+        builder.AddPackages();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
 
@@ -74,7 +75,7 @@ public static class ApiSetup
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
-        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration();
+        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages();
         return app;
     }
 

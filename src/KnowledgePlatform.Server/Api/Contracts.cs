@@ -21,6 +21,11 @@ public sealed record KnowledgeBaseDto(
     string Id, string Name, string? Description, Vertical Vertical, string EmbeddingModel, int EmbeddingDimension,
     ChunkingDto Chunking, int DocumentCount, DateTimeOffset CreatedAt, bool Strict)
 {
+    /// <summary>Published to this tenant by the platform (decision 0042): searchable and askable, never changeable.</summary>
+    public bool Shared { get; init; }
+
+    public bool ReadOnly => Shared;
+
     public static KnowledgeBaseDto From(KnowledgeBase kb, int documentCount) =>
         new(kb.Id, kb.Name, kb.Description, kb.Vertical, kb.EmbeddingModel, kb.EmbeddingDimension,
             new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict);
@@ -31,12 +36,17 @@ public sealed record DocumentDto(
     DocumentStatus Status, string? Step, int ProgressPercent, int ChunkCount, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string StatusUrl)
 {
+    /// <summary>Access groups (decision 0040); empty: visible to the whole tenant.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
-            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Groups = d.Groups };
 }
 
-public sealed record SearchRequest(string Query, int? Top = null, SearchFilter? Filter = null, RetrievalMode Mode = RetrievalMode.Hybrid);
+public sealed record SearchRequest(
+    string Query, int? Top = null, SearchFilter? Filter = null, RetrievalMode Mode = RetrievalMode.Hybrid,
+    [property: Description("Also search every knowledge base shared with the tenant (same embedding model) in the same retrieval.")] bool IncludeShared = false);
 
 public sealed record SearchHitDto(
     string ChunkId, string DocumentId, string Title, string FileName, string Location, int? Page, string HeadingPath,
@@ -77,7 +87,8 @@ public sealed record AskRequest(
     bool Stream = false,
     int? Top = null,
     [property: Description("Continue this conversation (a follow-up is read in its light); omitted, a new one is started.")] string? ConversationId = null,
-    SearchFilter? Filter = null);
+    SearchFilter? Filter = null,
+    [property: Description("Also answer from every knowledge base shared with the tenant (same embedding model), in one retrieval.")] bool IncludeShared = false);
 
 public sealed record AskResponse(
     string Answer,

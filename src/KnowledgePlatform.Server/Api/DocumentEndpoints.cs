@@ -18,7 +18,7 @@ public static class DocumentEndpoints
             .RequireAuthorization(ApiScopes.Ingest)
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
-            .WithSummary("Upload a document (multipart field 'file'); 202 with the URL to follow its ingestion. A file named like an existing document becomes its next version; identical content answers 200 with the existing document.");
+            .WithSummary("Upload a document (multipart field 'file'; optional field 'groups': comma-separated access groups); 202 with the URL to follow its ingestion. A file named like an existing document becomes its next version; identical content answers 200 with the existing document.");
         inKb.MapGet("/", List).RequireAuthorization(ApiScopes.Read).WithSummary("List a knowledge base's documents");
 
         var docs = api.MapGroup("/documents").WithTags("Documents");
@@ -28,20 +28,34 @@ public static class DocumentEndpoints
     }
 
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
-        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
+        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, QuotaService quotas, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
-        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var (found, problem) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return problem!;
         if (!request.HasFormContentType)
             return ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "multipart_required", "Upload the file as multipart/form-data in a field named 'file'.");
         var form = await request.ReadFormAsync(ct);
         var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
         if (file is null) return ApiProblems.Validation("file_missing", "The request has no file. Send it in a multipart field named 'file'.");
+        List<string>? groups = null;
+        if (form.TryGetValue("groups", out var groupField))
+        {
+            (groups, var groupProblem) = AccessGroups.Clean(groupField.SelectMany(v => (v ?? "").Split(',')));
+            if (groups is null) return ApiProblems.Validation("invalid_groups", groupProblem!);
+            if (user.VisibleGroups() is { } mine && groups.Count > 0 && !groups.Any(mine.Contains))
+                return ApiProblems.Validation("invalid_groups", "Give the document at least one group you hold, or ask an administrator.");
+        }
+        if (await quotas.CheckStorageAsync(request.HttpContext, file.Length, ct) is { } overQuota) return overQuota;
+        // A new version of a document the caller cannot see would overwrite it unseen.
+        var name = Path.GetFileName(file.FileName);
+        if (await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.TenantId == found.TenantId && d.KnowledgeBaseId == found.Id && d.FileName == name, ct) is { } existing
+            && !user.CanSee(existing))
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "name_taken", "A document with this file name exists that this key cannot see; rename the file.");
 
         try
         {
             await using var content = file.OpenReadStream();
-            var (document, duplicate) = await intake.SubmitAsync(found, file.FileName, content, ct);
+            var (document, duplicate) = await intake.SubmitAsync(found, file.FileName, content, groups, ct);
             var dto = DocumentDto.From(document);
             // The same bytes again: nothing new to ingest, the existing document answers.
             return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
@@ -62,18 +76,18 @@ public static class DocumentEndpoints
 
     private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
         var documents = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId)
             .OrderBy(d => d.FileName).ToListAsync(ct);
-        return TypedResults.Ok(documents.Select(DocumentDto.From).ToList());
+        return TypedResults.Ok(documents.Where(user.CanSee).Select(DocumentDto.From).ToList());
     }
 
     private static async Task<Results<Ok<DocumentDto>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        return document is null || !user.CanReach(document.KnowledgeBaseId) ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
+        return document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document) ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
@@ -81,7 +95,7 @@ public static class DocumentEndpoints
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        if (document is null || !user.CanReach(document.KnowledgeBaseId)) return ApiProblems.NotFound("document", id);
+        if (document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document)) return ApiProblems.NotFound("document", id);
         await index.DeleteDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), ct);
         await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
         await files.DeleteFolderAsync(FileKeys.Document(tenant, document.KnowledgeBaseId, document.Id), ct);

@@ -53,23 +53,27 @@ public static class KnowledgeBaseEndpoints
             .Where(k => user.CanReach(k.Id)).ToList();
         var counts = await db.Documents.Where(d => d.TenantId == tenant).GroupBy(d => d.KnowledgeBaseId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        return TypedResults.Ok(kbs.Select(k => KnowledgeBaseDto.From(k, counts.GetValueOrDefault(k.Id))).ToList());
+        var list = kbs.Select(k => KnowledgeBaseDto.From(k, counts.GetValueOrDefault(k.Id))).ToList();
+        // Knowledge bases the platform published to the tenant follow its own, marked shared and read-only.
+        foreach (var shared in await db.SharedKnowledgeBasesAsync(user, ct))
+            list.Add(KnowledgeBaseDto.From(shared, await db.Documents.CountAsync(d => d.KnowledgeBaseId == shared.Id && d.TenantId == shared.TenantId, ct)) with { Shared = true });
+        return TypedResults.Ok(list);
     }
 
     private static async Task<Results<Ok<KnowledgeBaseDto>, ProblemHttpResult>> Get(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        var count = await db.Documents.CountAsync(d => d.KnowledgeBaseId == found.Id, ct);
-        return TypedResults.Ok(KnowledgeBaseDto.From(found, count));
+        var count = await db.Documents.CountAsync(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId, ct);
+        return TypedResults.Ok(KnowledgeBaseDto.From(found, count) with { Shared = found.IsSharedWith(user) });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
         string kb, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, CancellationToken ct)
     {
         var tenant = user.TenantId();
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
-        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var (found, problem) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return problem!;
         // Index first: a crash after this leaves rows that the start-up check removes, never searchable orphans.
         await index.DeleteKnowledgeBaseAsync(tenant, found.Id, ct);
         await db.KnowledgeBases.Where(k => k.Id == found.Id && k.TenantId == tenant).ExecuteDeleteAsync(ct);

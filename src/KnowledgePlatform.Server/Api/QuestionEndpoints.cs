@@ -36,20 +36,33 @@ public static class QuestionEndpoints
     {
         if (Invalid(request.Query, "query") is { } problem) return problem;
         if (request.Top is < 1 or > 100) return ApiProblems.Validation("invalid_top", "top must be between 1 and 100.");
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
 
-        return await SearchAsync(retriever, ForKnowledgeBases([found], request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
+        var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
+        return await SearchAsync(retriever, ForKnowledgeBases(user, kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
             user, db, enforcer, audit, ct);
     }
 
-    /// <summary>The request for these knowledge bases (all the tenant's, already checked): the first one's settings and embedding model.</summary>
-    internal static RetrievalRequest ForKnowledgeBases(IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
+    /// <summary>The knowledge base, and with <paramref name="includeShared"/> every one shared with the tenant that uses the same embedding model.</summary>
+    internal static async Task<List<KnowledgeBase>> WithSharedAsync(KnowledgeDbContext db, ClaimsPrincipal user, KnowledgeBase first, bool includeShared, CancellationToken ct) =>
+        includeShared
+            ? [first, .. (await db.SharedKnowledgeBasesAsync(user, ct)).Where(k => k.Id != first.Id && k.EmbeddingModel == first.EmbeddingModel)]
+            : [first];
+
+    /// <summary>
+    /// The request for these knowledge bases (already checked reachable by the caller): the first one's settings and
+    /// embedding model, the caller's access groups (decision 0040), and the caller's tenant as the tenant.
+    /// </summary>
+    internal static RetrievalRequest ForKnowledgeBases(ClaimsPrincipal user, IReadOnlyList<KnowledgeBase> kbs, string query, SearchFilter? filter)
     {
-        var request = new RetrievalRequest(kbs[0].TenantId, kbs.Select(k => k.Id).ToList(), query)
+        var tenant = user.TenantId();
+        var request = new RetrievalRequest(tenant, kbs.Where(k => k.TenantId == tenant).Select(k => k.Id).ToList(), query)
         {
             Settings = kbs[0].Retrieval,
             EmbeddingModel = kbs[0].EmbeddingModel,
+            Groups = user.VisibleGroups(),
+            Shared = kbs.Where(k => k.TenantId != tenant).Select(k => new KnowledgeBaseScope(k.TenantId, k.Id)).ToList() is { Count: > 0 } shared ? shared : null,
         };
         return filter is null ? request : filter.ApplyTo(request);
     }
@@ -84,34 +97,41 @@ public static class QuestionEndpoints
         ApiProblems.Problem(StatusCodes.Status409Conflict, "embedding_model_unavailable", ex.Message);
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
-        PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
+        string kb, AskRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
+        PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        if (request.ConversationId is { } conversationId && await conversations.FindAsync(found.TenantId, found.Id, conversationId, ct) is null)
+        var tenant = user.TenantId();
+        if (request.ConversationId is { } conversationId && await conversations.FindAsync(tenant, found.Id, conversationId, ct) is null)
             return ApiProblems.NotFound("conversation", conversationId);
+        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
-        // The tenant's policy applies here, identically for every channel that asks.
-        var policy = await db.PolicyOfAsync(found.TenantId, ct);
+        // The asking tenant's policy applies here (also to a shared knowledge base), identically for every channel that asks.
+        var policy = await db.PolicyOfAsync(tenant, ct);
         var actions = new PolicyActions();
-        var question = new ConversationQuestion(ForKnowledgeBases([found], request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
+        var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
+        var question = new ConversationQuestion(ForKnowledgeBases(user, kbs, request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
         {
             ConversationId = request.ConversationId,
         };
         var events = PolicyEnforcer.BlockedTopic(policy, request.Question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)
             : enforcer.EnforceAsync(policy, answers.AskAsync(question, ct), actions, ct);
-        events = Audited(events, e => audit.RecordAsync(user, "ask", found.Id, new
+        events = Audited(events, async e =>
         {
-            question = enforcer.Redact(policy, request.Question, actions),
-            status = e.Done?.Status,
-            conversationId = e.Done?.ConversationId,
-            cited = e.Citations.Select(c => c.ChunkId),
-            policy = actions,
-        }, CancellationToken.None));
+            await audit.RecordAsync(user, "ask", found.Id, new
+            {
+                question = enforcer.Redact(policy, request.Question, actions),
+                status = e.Done?.Status,
+                conversationId = e.Done?.ConversationId,
+                cited = e.Citations.Select(c => c.ChunkId),
+                policy = actions,
+            }, CancellationToken.None);
+            await quotas.RecordTokensAsync(user, quotas.CountAsk(request.Question, e.Answer, e.Citations.Select(c => c.Quote)), CancellationToken.None);
+        });
 
         if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
 
@@ -131,20 +151,22 @@ public static class QuestionEndpoints
             text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
     }
 
-    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations);
+    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations, string Answer);
 
     /// <summary>Passes the answer through and records it in the audit log once it is complete.</summary>
     private static async IAsyncEnumerable<AnswerEvent> Audited(IAsyncEnumerable<AnswerEvent> events, Func<AnswerSummary, Task> record)
     {
         AnswerCompleted? done = null;
         IReadOnlyList<Citation> citations = [];
+        var answer = new StringBuilder();
         await foreach (var e in events)
         {
             if (e is AnswerCompleted c) done = c;
             if (e is AnswerCitations cs) citations = cs.Citations;
+            if (e is AnswerDelta d) answer.Append(d.Text);
             yield return e;
         }
-        await record(new AnswerSummary(done, citations));
+        await record(new AnswerSummary(done, citations, answer.ToString()));
     }
 
     /// <summary>delta events carry text, then one citations event, then done; a failure ends with an error event.</summary>

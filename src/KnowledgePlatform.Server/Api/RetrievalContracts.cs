@@ -51,6 +51,11 @@ public sealed record RetrievalSettingsDto(
 public sealed record RetrievalSettingsResponse(RetrievalSettingsDto Set, RetrievalSettingsDto Effective);
 
 /// <summary>A document's searchable metadata; a null field is left as it is.</summary>
-public sealed record DocumentMetadataRequest(IReadOnlyList<string>? Tags = null, DateOnly? EffectiveDate = null, bool ClearEffectiveDate = false);
+public sealed record DocumentMetadataRequest(
+    IReadOnlyList<string>? Tags = null, DateOnly? EffectiveDate = null, bool ClearEffectiveDate = false,
+    [property: Description("Access groups (decision 0040); an empty list makes the document visible to the whole tenant.")] IReadOnlyList<string>? Groups = null);
 
-public sealed record DocumentMetadataDto(string Id, IReadOnlyList<string> Tags, DateOnly? EffectiveDate);
+public sealed record DocumentMetadataDto(string Id, IReadOnlyList<string> Tags, DateOnly? EffectiveDate)
+{
+    public IReadOnlyList<string> Groups { get; init; } = [];
+}

@@ -38,21 +38,21 @@ public static class RetrievalEndpoints
         foreach (var name in request.KnowledgeBases.Distinct())
         {
             // Another tenant's knowledge base is as unknown as a missing one.
-            var found = await db.FindKnowledgeBaseAsync(user, name, ct);
+            var found = await db.FindReadableKnowledgeBaseAsync(user, name, ct);
             if (found is null) return ApiProblems.NotFound("knowledge base", name);
             kbs.Add(found);
         }
         if (kbs.Select(k => k.EmbeddingModel).Distinct().Count() > 1)
             return ApiProblems.Validation("mixed_embedding_models",
                 $"These knowledge bases are embedded with different models ({string.Join(", ", kbs.Select(k => $"{k.Name}: {k.EmbeddingModel}"))}); search them separately.");
-        return await QuestionEndpoints.SearchAsync(retriever, QuestionEndpoints.ForKnowledgeBases(kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
+        return await QuestionEndpoints.SearchAsync(retriever, QuestionEndpoints.ForKnowledgeBases(user, kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
             user, db, enforcer, audit, ct);
     }
 
     private static async Task<Results<Ok<RetrievalSettingsResponse>, ProblemHttpResult>> GetSettings(
         string kb, ClaimsPrincipal user, KnowledgeDbContext db, IOptions<RetrievalOptions> options, CancellationToken ct)
     {
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         return found is null ? ApiProblems.NotFound("knowledge base", kb) : TypedResults.Ok(Response(found.Retrieval, options.Value));
     }
 
@@ -61,8 +61,8 @@ public static class RetrievalEndpoints
     {
         if (request.Problem() is { } problem) return ApiProblems.Validation("invalid_retrieval_settings", problem);
         var tenant = user.TenantId();
-        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
-        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var (found, notWritable) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return notWritable!;
         var tracked = await db.KnowledgeBases.SingleAsync(k => k.Id == found.Id && k.TenantId == tenant, ct);
         tracked.Retrieval = request.ToSettings();
         await db.SaveChangesAsync(ct);
@@ -77,7 +77,16 @@ public static class RetrievalEndpoints
     {
         var tenant = user.TenantId();
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        if (document is null || !user.CanReach(document.KnowledgeBaseId)) return ApiProblems.NotFound("document", id);
+        if (document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document)) return ApiProblems.NotFound("document", id);
+        if (request.Groups is { } groups)
+        {
+            var (clean, groupProblem) = AccessGroups.Clean(groups);
+            if (clean is null) return ApiProblems.Validation("invalid_groups", groupProblem!);
+            // Without the admin scope a caller cannot hide a document from itself.
+            if (user.VisibleGroups() is { } mine && clean.Count > 0 && !clean.Any(mine.Contains))
+                return ApiProblems.Validation("invalid_groups", "Give the document at least one group you hold, or ask an administrator.");
+            document.Groups = clean;
+        }
         if (request.Tags is { } tags)
         {
             var clean = tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList();
@@ -95,6 +104,6 @@ public static class RetrievalEndpoints
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(ct);
             await index.ReplaceDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), chunks.Select(c => IndexedChunk.From(c, document)).ToList(), ct);
         }
-        return TypedResults.Ok(new DocumentMetadataDto(document.Id, document.Tags, document.EffectiveDate));
+        return TypedResults.Ok(new DocumentMetadataDto(document.Id, document.Tags, document.EffectiveDate) { Groups = document.Groups });
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using KnowledgePlatform.Server.Api;
@@ -17,7 +18,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    KnowledgeDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    KnowledgeDbContext db,
+    IOptions<PlatformOptions> platform) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string TenantClaim = "kp:tenant";
@@ -25,6 +27,8 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ScopeClaim = "kp:scope";
     public const string KnowledgeBaseClaim = "kp:kb";
     public const string ChannelClaim = "kp:channel";
+    /// <summary>An access group the principal holds (one claim per group); portal users get the same claim from their groups. Decision 0040.</summary>
+    public const string GroupClaim = "kp:group";
     private const string OriginRefused = "kp:origin-refused";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -43,8 +47,10 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var channel = key.Kind == ApiKeyKind.Widget ? "widget" : "api";
         var claims = new List<Claim> { new(TenantClaim, key.TenantId), new(KeyClaim, key.Id), new(ClaimTypes.Name, key.Name), new(ChannelClaim, channel) };
-        claims.AddRange(key.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        // The platform scope only counts on a key of the platform tenant (decision 0042).
+        claims.AddRange(key.Scopes.Where(s => s != ApiScopes.Platform || key.TenantId == platform.Value.TenantId).Select(s => new Claim(ScopeClaim, s)));
         if (key.KnowledgeBaseIds is { } allowed) claims.AddRange(allowed.Select(kb => new Claim(KnowledgeBaseClaim, kb)));
+        if (key.Groups is { } groups) claims.AddRange(groups.Select(g => new Claim(GroupClaim, g)));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
@@ -95,7 +101,8 @@ public static class ApiKeyAuthenticationExtensions
             .SetFallbackPolicy(null)
             .AddDefaultPolicy("api", p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
         // One policy per scope, named like it: .RequireAuthorization(ApiScopes.Ingest).
-        foreach (var scope in ApiScopes.All)
+        builder.AddPlatformAdministration();
+        foreach (var scope in ApiScopes.All.Append(ApiScopes.Platform))
             authorization.AddPolicy(scope, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireClaim(ApiKeyAuthenticationHandler.TenantClaim)
                 .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
@@ -108,6 +115,20 @@ public static class ApiKeyAuthenticationExtensions
         var allowed = user.FindAll(ApiKeyAuthenticationHandler.KnowledgeBaseClaim).Select(c => c.Value).ToList();
         return allowed.Count == 0 || allowed.Contains(knowledgeBaseId);
     }
+
+    /// <summary>The access groups the principal holds (claims kp:group).</summary>
+    public static IReadOnlyList<string> Groups(this ClaimsPrincipal user) =>
+        user.FindAll(ApiKeyAuthenticationHandler.GroupClaim).Select(c => c.Value).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The group restriction for what the principal may see (decision 0040): null (everything) with the
+    /// admin scope, otherwise its groups: ungrouped documents and documents sharing one of them.
+    /// </summary>
+    public static IReadOnlyList<string>? VisibleGroups(this ClaimsPrincipal user) =>
+        user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Admin) ? null : user.Groups();
+
+    /// <summary>Whether the principal may see a document with these groups.</summary>
+    public static bool CanSee(this ClaimsPrincipal user, Document document) => AccessGroups.CanSee(document.Groups, user.VisibleGroups());
 
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim) ?? "unknown";
 

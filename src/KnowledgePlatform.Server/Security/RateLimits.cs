@@ -28,6 +28,7 @@ public static class RateLimits
 
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
+        builder.AddQuotas();
         builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddRateLimiter(o =>
         {

@@ -50,6 +50,53 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Access_groups_are_applied_inside_both_signals_and_neighbour_reads()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var open = new DocumentRef("tenant-a", "kb", "open");
+        var oncology = new DocumentRef("tenant-a", "kb", "oncology");
+        await index.ReplaceDocumentAsync(open, [Chunk(open, 0, "general dosage of paracetamol", Axis(1))], _ct);
+        // The grouped chunk is the better match on both signals: a post-filter with a small top would lose the open one.
+        await index.ReplaceDocumentAsync(oncology, [Grouped(Chunk(oncology, 0, "paracetamol dosage paracetamol dosage in chemotherapy", Axis(0)), "oncology")], _ct);
+
+        async Task<string[]> Seen(ChunkFilter filter) =>
+            (await index.SearchDenseAsync(filter, Axis(0), 1, _ct)).Concat(await index.SearchKeywordAsync(filter, "paracetamol dosage", 1, _ct))
+                .Select(h => h.Chunk).Concat(await index.GetDocumentChunksAsync(filter, "oncology", 0, 5, _ct))
+                .Select(c => c.DocumentId).Distinct().Order().ToArray();
+
+        Assert.Equal(["open"], await Seen(new ChunkFilter("tenant-a", ["kb"]) { Groups = [] }));
+        Assert.Equal(["open"], await Seen(new ChunkFilter("tenant-a", ["kb"]) { Groups = ["cardiology"] }));
+        Assert.Equal(["oncology"], await Seen(new ChunkFilter("tenant-a", ["kb"]) { Groups = ["cardiology", "oncology"] }));
+        Assert.Equal(["oncology"], await Seen(new ChunkFilter("tenant-a", ["kb"])));
+        Assert.Equal(1, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Groups = [] }, _ct));
+        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]), _ct));
+    }
+
+    [Fact]
+    public async Task A_shared_knowledge_base_is_searched_with_the_tenants_own_and_nothing_else_of_its_owner()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var own = new DocumentRef("tenant-a", "kb-own", "own");
+        var shared = new DocumentRef("platform", "kb-shared", "shared");
+        var unshared = new DocumentRef("platform", "kb-private", "private");
+        await index.ReplaceDocumentAsync(own, [Chunk(own, 0, "ward paracetamol dosage", Axis(0))], _ct);
+        await index.ReplaceDocumentAsync(shared, [Chunk(shared, 0, "guideline paracetamol dosage", Axis(0, 0.1f))], _ct);
+        await index.ReplaceDocumentAsync(unshared, [Chunk(unshared, 0, "private paracetamol dosage", Axis(0, 0.05f))], _ct);
+
+        var filter = new ChunkFilter("tenant-a", ["kb-own", "kb-private"]) { Shared = [new("platform", "kb-shared")] };
+        var dense = await index.SearchDenseAsync(filter, Axis(0), 10, _ct);
+        var keyword = await index.SearchKeywordAsync(filter, "paracetamol dosage", 10, _ct);
+
+        // kb-private is named but as the tenant's own: the platform's chunks there stay out.
+        Assert.Equal(["own", "shared"], dense.Select(h => h.Chunk.DocumentId).Order().ToArray());
+        Assert.Equal(["own", "shared"], keyword.Select(h => h.Chunk.DocumentId).Order().ToArray());
+        Assert.Equal(2, await index.CountAsync(filter, _ct));
+    }
+
+    private static IndexedChunk Grouped(IndexedChunk chunk, params string[] groups) =>
+        chunk with { Payload = chunk.Payload with { Groups = groups } };
+
     private static IndexedChunk Tagged(IndexedChunk chunk) =>
         chunk with { Payload = chunk.Payload with { Tags = ["guideline"], EffectiveDate = new DateOnly(2024, 5, 1) } };
 

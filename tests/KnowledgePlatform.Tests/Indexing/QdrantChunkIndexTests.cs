@@ -38,7 +38,7 @@ public sealed class QdrantChunkIndexTests
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
 
-        Assert.Equal(["CollectionExists", "Create", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "Count", "Count"], _qdrant.Methods);
+        Assert.Equal(["CollectionExists", "Create", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "Count", "Count"], _qdrant.Methods);
         var create = _qdrant.Requests<CreateCollection>().Single();
         Assert.Equal(Modifier.Idf, create.SparseVectorsConfig.Map[QdrantSchema.SparseVector].Modifier);
         var tenantIndex = _qdrant.Requests<CreateFieldIndexCollection>().Single(r => r.FieldName == QdrantSchema.Fields.Tenant);
@@ -55,7 +55,7 @@ public sealed class QdrantChunkIndexTests
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
 
         Assert.DoesNotContain("Create", _qdrant.Methods);
-        Assert.Equal(3, _qdrant.Requests<CreateFieldIndexCollection>().Count());
+        Assert.Equal(4, _qdrant.Requests<CreateFieldIndexCollection>().Count());
     }
 
     [Fact]

@@ -113,6 +113,63 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
+    public void A_points_groups_are_a_keyword_array_in_its_payload_and_read_back()
+    {
+        var chunk = Chunk() with { Payload = Chunk().Payload with { Groups = ["oncology", "pharmacy"] } };
+
+        var payload = Schema.ToPoint(chunk).Payload;
+
+        Assert.Equal(["oncology", "pharmacy"], payload[QdrantSchema.Fields.Groups].ListValue.Values.Select(v => v.StringValue));
+        Assert.Equal(["oncology", "pharmacy"], QdrantSchema.FromPayload(payload).Groups);
+        Assert.False(Schema.ToPoint(Chunk()).Payload.ContainsKey(QdrantSchema.Fields.Groups));
+        Assert.Contains(QdrantSchema.PayloadIndexes(), i => i.Field == QdrantSchema.Fields.Groups);
+    }
+
+    [Fact]
+    public void Access_groups_add_a_clause_ungrouped_or_holding_one_of_the_callers_groups()
+    {
+        var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { Groups = ["oncology", "pharmacy"] });
+
+        Assert.Equal(3, filter.Must.Count);
+        var visible = filter.Must[2].Filter;
+        Assert.Equal(2, visible.Should.Count);
+        Assert.Equal(QdrantSchema.Fields.Groups, visible.Should[0].IsEmpty.Key);
+        Assert.Equal(QdrantSchema.Fields.Groups, visible.Should[1].Field.Key);
+        Assert.Equal(["oncology", "pharmacy"], visible.Should[1].Field.Match.Keywords.Strings);
+    }
+
+    [Fact]
+    public void A_caller_without_groups_sees_only_ungrouped_points_and_an_admin_is_not_restricted()
+    {
+        var none = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { Groups = [] });
+        var admin = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]));
+
+        Assert.Equal(QdrantSchema.Fields.Groups, Assert.Single(none.Must[2].Filter.Should).IsEmpty.Key);
+        Assert.Equal(2, admin.Must.Count);
+    }
+
+    [Fact]
+    public void Shared_knowledge_bases_widen_the_scope_only_by_their_owner_tenant_and_id()
+    {
+        var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { Shared = [new("platform", "kb_guidelines")] });
+
+        var scopes = Assert.Single(filter.Must).Filter.Should;
+        Assert.Equal(2, scopes.Count);
+        Assert.Equal((QdrantSchema.Fields.Tenant, "acme"), (scopes[0].Filter.Must[0].Field.Key, scopes[0].Filter.Must[0].Field.Match.Keyword));
+        Assert.Equal(["kb_1"], scopes[0].Filter.Must[1].Field.Match.Keywords.Strings);
+        Assert.Equal((QdrantSchema.Fields.Tenant, "platform"), (scopes[1].Filter.Must[0].Field.Key, scopes[1].Filter.Must[0].Field.Match.Keyword));
+        Assert.Equal(["kb_guidelines"], scopes[1].Filter.Must[1].Field.Match.Keywords.Strings);
+    }
+
+    [Fact]
+    public void A_query_over_a_shared_knowledge_base_reads_the_owners_shard_too()
+    {
+        var query = Sharded.DenseQuery(new ChunkFilter("big-hospital", ["kb_1"]) { Shared = [new("platform", "kb_guidelines")] }, new float[4], 5);
+
+        Assert.Equal(["big-hospital", QdrantSchema.SharedShardKey], query.ShardKeySelector.ShardKeys.Select(k => k.Keyword).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Document_ids_add_one_more_must_clause()
     {
         var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { DocumentIds = ["doc_1", "doc_2"] });

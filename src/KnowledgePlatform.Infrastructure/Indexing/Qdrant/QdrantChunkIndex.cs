@@ -90,20 +90,20 @@ public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, Q
             wait: true, shardKeySelector: schema.ShardKeyFor(tenantId), cancellationToken: ct), cancellationToken);
 
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
-        filter.KnowledgeBaseIds.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.DenseQuery(filter, vector, top), cancellationToken);
+        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.DenseQuery(filter, vector, top), cancellationToken);
 
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
-        filter.KnowledgeBaseIds.Count == 0 || schema.KeywordQuery(filter, query, top) is not { } request
+        filter.Scopes.Count == 0 || schema.KeywordQuery(filter, query, top) is not { } request
             ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
             : QueryAsync(request, cancellationToken);
 
     /// <summary>Dense and BM25 fused by Qdrant (RRF) in one request; Score is the fused score.</summary>
     public Task<IReadOnlyList<ChunkHit>> SearchHybridAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, string query, int top, int candidates, int rrfK, CancellationToken cancellationToken) =>
-        filter.KnowledgeBaseIds.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.HybridQuery(filter, vector, query, top, candidates, rrfK), cancellationToken);
+        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.HybridQuery(filter, vector, query, top, candidates, rrfK), cancellationToken);
 
     public async Task<long> CountAsync(ChunkFilter filter, CancellationToken cancellationToken) =>
-        filter.KnowledgeBaseIds.Count == 0 ? 0 : (long)await CallAsync("count chunks", ct => client.CountAsync(schema.Collection, QdrantSchema.ToFilter(filter),
-            exact: true, shardKeySelector: schema.ShardKeyFor(filter.TenantId), cancellationToken: ct), cancellationToken);
+        filter.Scopes.Count == 0 ? 0 : (long)await CallAsync("count chunks", ct => client.CountAsync(schema.Collection, QdrantSchema.ToFilter(filter),
+            exact: true, shardKeySelector: schema.ShardKeyFor(filter.Scopes.Select(s => s.TenantId).Append(filter.TenantId)), cancellationToken: ct), cancellationToken);
 
     private Task<IReadOnlyList<ChunkHit>> QueryAsync(QueryPoints q, CancellationToken cancellationToken) =>
         CallAsync("search", async ct =>

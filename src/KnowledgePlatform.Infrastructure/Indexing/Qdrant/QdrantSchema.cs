@@ -34,6 +34,8 @@ public sealed class QdrantSchema
         public const string Page = "page";
         public const string Line = "line";
         public const string Kind = "kind";
+        /// <summary>The document's access groups (keyword array; absent or empty: ungrouped, decision 0040).</summary>
+        public const string Groups = "groups";
     }
 
     private static readonly Guid PointNamespace = new("6f1c1b0e-3a52-4c55-9d55-6b7c2f4e8a10");
@@ -102,14 +104,24 @@ public sealed class QdrantSchema
         (Fields.Tenant, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams { IsTenant = true } }),
         (Fields.KnowledgeBase, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
         (Fields.Document, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        (Fields.Groups, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
     ];
 
     /// <summary>Shard keys to create: the shared one and one per dedicated tenant (only with custom sharding).</summary>
     public IReadOnlyList<string> ShardKeys() => CustomSharding ? [SharedShardKey, .. _dedicatedTenants.Order(StringComparer.Ordinal)] : [];
 
     /// <summary>Where a tenant's points live: its own shard key, the shared one, or null without custom sharding.</summary>
-    public ShardKeySelector? ShardKeyFor(string tenantId) =>
-        CustomSharding ? new ShardKeySelector { ShardKeys = { _dedicatedTenants.Contains(tenantId) ? tenantId : SharedShardKey } } : null;
+    public ShardKeySelector? ShardKeyFor(string tenantId) => ShardKeyFor([tenantId]);
+
+    /// <summary>Where the points of these tenants live (a query over shared knowledge bases reads the owner's shard too).</summary>
+    public ShardKeySelector? ShardKeyFor(IEnumerable<string> tenantIds)
+    {
+        if (!CustomSharding) return null;
+        var selector = new ShardKeySelector();
+        foreach (var key in tenantIds.Select(t => _dedicatedTenants.Contains(t) ? t : SharedShardKey).Distinct().Order(StringComparer.Ordinal))
+            selector.ShardKeys.Add(key);
+        return selector;
+    }
 
     public PointStruct ToPoint(IndexedChunk chunk)
     {
@@ -139,6 +151,7 @@ public sealed class QdrantSchema
                 [Fields.Kind] = p.Kind.ToString(),
             },
         };
+        if (p.Groups.Count > 0) point.Payload[Fields.Groups] = p.Groups.ToArray();
         if (p.Page is { } page) point.Payload[Fields.Page] = page;
         if (p.Line is { } line) point.Payload[Fields.Line] = line;
         return point;
@@ -148,26 +161,46 @@ public sealed class QdrantSchema
     {
         string S(string key) => payload.TryGetValue(key, out var v) ? v.StringValue : "";
         int? I(string key) => payload.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.IntegerValue ? (int)v.IntegerValue : null;
-        return new ChunkPayload(
+        var chunk = new ChunkPayload(
             S(Fields.ChunkId), S(Fields.Tenant), S(Fields.KnowledgeBase), S(Fields.Document), S(Fields.Title), S(Fields.FileName),
             I(Fields.Ordinal) ?? 0, S(Fields.Text), S(Fields.Heading), I(Fields.Page), I(Fields.Line),
             Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text);
+        return payload.TryGetValue(Fields.Groups, out var g) && g.KindCase == Value.KindOneofCase.ListValue
+            ? chunk with { Groups = g.ListValue.Values.Select(v => v.StringValue).ToList() }
+            : chunk;
     }
 
     /// <summary>
     /// What a query may see, as Qdrant conditions that must all hold. The tenant clause is always
-    /// there; each optional field of <see cref="ChunkFilter"/> adds one clause.
+    /// there: one tenant and its knowledge bases, or, with knowledge bases shared with the tenant, a
+    /// "should" of (tenant, knowledge bases) pairs. Access groups add one clause: the chunk is ungrouped
+    /// or carries one of the caller's groups (decision 0040). Each optional field adds one clause.
     /// </summary>
     public static Filter ToFilter(ChunkFilter filter)
     {
-        var result = new Filter
+        var byTenant = filter.Scopes.GroupBy(s => s.TenantId).ToList();
+        var result = new Filter();
+        if (byTenant.Count <= 1)
         {
-            Must =
-            {
-                MatchKeyword(Fields.Tenant, filter.TenantId),
-                Match(Fields.KnowledgeBase, filter.KnowledgeBaseIds.Distinct().ToList()),
-            },
-        };
+            result.Must.Add(MatchKeyword(Fields.Tenant, filter.TenantId));
+            result.Must.Add(Match(Fields.KnowledgeBase, filter.KnowledgeBaseIds.Distinct().ToList()));
+        }
+        else
+        {
+            var anyScope = new Filter();
+            foreach (var tenant in byTenant)
+                anyScope.Should.Add(new Condition
+                {
+                    Filter = new Filter { Must = { MatchKeyword(Fields.Tenant, tenant.Key), Match(Fields.KnowledgeBase, tenant.Select(s => s.KnowledgeBaseId).ToList()) } },
+                });
+            result.Must.Add(new Condition { Filter = anyScope });
+        }
+        if (filter.Groups is { } groups)
+        {
+            var visible = new Filter { Should = { IsEmpty(Fields.Groups) } };
+            if (groups.Count > 0) visible.Should.Add(Match(Fields.Groups, groups.Distinct().ToList()));
+            result.Must.Add(new Condition { Filter = visible });
+        }
         if (filter.DocumentIds is { } documents) result.Must.Add(Match(Fields.Document, documents.Distinct().ToList()));
         return result;
     }
@@ -231,7 +264,7 @@ public sealed class QdrantSchema
             WithPayload = true,
         };
         if (vectorName is not null) request.Using = vectorName;
-        if (ShardKeyFor(filter.TenantId) is { } shard) request.ShardKeySelector = shard;
+        if (ShardKeyFor(filter.Scopes.Select(s => s.TenantId).Append(filter.TenantId)) is { } shard) request.ShardKeySelector = shard;
         return request;
     }
 }

@@ -37,6 +37,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Groups")
+                        .HasColumnType("text");
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -277,6 +280,10 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.PrimitiveCollection<List<string>>("Groups")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<int?>("IndexedVersion")
                         .HasColumnType("integer");
 
@@ -455,6 +462,28 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.ToTable("KnowledgeBases");
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.KnowledgeBaseShare", b =>
+                {
+                    b.Property<string>("KnowledgeBaseId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("KnowledgeBaseId", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("KnowledgeBaseShares");
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.Tenant", b =>
                 {
                     b.Property<string>("Id")
@@ -478,6 +507,44 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.TenantQuota", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("KeyTokensPerDay")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("StorageBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("TokensPerDay")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("TenantQuotas");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.TokenUsage", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<string>("KeyId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Tokens")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId", "Day", "KeyId");
+
+                    b.ToTable("TokenUsage");
                 });
 
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.ApiKey", b =>
@@ -544,6 +611,39 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                 });
 
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.KnowledgeBase", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.KnowledgeBaseShare", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.TenantQuota", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.TokenUsage", b =>
                 {
                     b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
                         .WithMany()

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>
+/// Document-level access groups (decision 0040): a key without a document's group never sees its chunks
+/// or the document through any endpoint; a key with the group, and a tenant admin, do.
+/// </summary>
+public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
+{
+    public sealed class OnSqlite() : AccessGroupTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : AccessGroupTests(TestDatabase.Postgres(server));
+
+    private const string Secret = "ONCO-4471";
+    private const string Question = "What is the carboplatin dose adjustment protocol?";
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _admin = null!;
+    private string _groupedId = "";
+    private string _openId = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
+        _admin = _host.Client(await _host.CreateTenantAsync("hospital", "wards", _ct));
+        _groupedId = await UploadAsync(_admin, "oncology.md",
+            $"# Oncology protocols\n\nThe carboplatin dose adjustment protocol {Secret} uses the Calvert formula with the measured creatinine clearance.", "oncology");
+        _openId = await UploadAsync(_admin, "visiting.md", "# Visiting hours\n\nVisiting hours on the wards are from 10 to 20 every day.", null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await database.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<string> UploadAsync(HttpClient client, string fileName, string text, string? groups)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Encoding.UTF8.GetBytes(text));
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
+        form.Add(file, "file", fileName);
+        if (groups is not null) form.Add(new StringContent(groups), "groups");
+        using var response = await client.PostAsync("/api/v1/knowledge-bases/wards/documents", form, _ct);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var document = await PlatformHost.WaitForIngestionAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+        return document.GetProperty("id").GetString()!;
+    }
+
+    private async Task<HttpClient> KeyAsync(string[]? groups)
+    {
+        using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "k", scopes = new[] { "read", "ask", "ingest" }, groups }, _ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return _host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
+    }
+
+    /// <summary>Every read that can return the grouped document or its chunks, with the raw response text.</summary>
+    private async Task<List<(string Route, HttpStatusCode Status, string Body)>> ReadEverywhereAsync(HttpClient client)
+    {
+        var results = new List<(string, HttpStatusCode, string)>();
+        async Task Send(string route, Func<Task<HttpResponseMessage>> call)
+        {
+            using var response = await call();
+            results.Add((route, response.StatusCode, await response.Content.ReadAsStringAsync(_ct)));
+        }
+        foreach (var mode in new[] { "hybrid", "dense", "keyword" })
+            await Send($"search {mode}", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, mode }, _ct));
+        await Send("search documentIds", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, filter = new { documentIds = new[] { _groupedId } } }, _ct));
+        await Send("multi-search", () => client.PostAsJsonAsync("/api/v1/search", new { query = Question, knowledgeBases = new[] { "wards" } }, _ct));
+        await Send("ask", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question }, _ct));
+        await Send("ask stream", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question, stream = true }, _ct));
+        await Send("documents", () => client.GetAsync("/api/v1/knowledge-bases/wards/documents", _ct));
+        await Send("document", () => client.GetAsync($"/api/v1/documents/{_groupedId}", _ct));
+        return results;
+    }
+
+    [Fact]
+    public async Task A_key_without_the_documents_group_never_sees_it_and_a_key_with_the_group_does()
+    {
+        using var outsider = await KeyAsync(null);
+        using var cardiology = await KeyAsync(["cardiology"]);
+        using var oncology = await KeyAsync(["oncology", "pharmacy"]);
+
+        foreach (var client in new[] { outsider, cardiology })
+        {
+            foreach (var (route, status, body) in await ReadEverywhereAsync(client))
+            {
+                Assert.True((int)status < 500, $"{route}: {status}");
+                Assert.False(body.Contains(Secret, StringComparison.Ordinal), $"{route} leaked the text: {body}");
+                // A 404's detail echoes the id that was asked for; nothing else may name the document.
+                if (route == "document") Assert.Equal(HttpStatusCode.NotFound, status);
+                else Assert.False(body.Contains(_groupedId, StringComparison.Ordinal), $"{route} leaked the document: {body}");
+            }
+            // The open document is still theirs, and writes to the grouped one are as unknown as reads.
+            Assert.Contains(_openId, await client.GetStringAsync("/api/v1/knowledge-bases/wards/documents", _ct), StringComparison.Ordinal);
+            using var patch = await client.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, _ct);
+            Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
+            using var delete = await client.DeleteAsync($"/api/v1/documents/{_groupedId}", _ct);
+            Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        }
+
+        foreach (var client in new[] { oncology, _admin })
+        {
+            var seen = await ReadEverywhereAsync(client);
+            Assert.All(seen, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+            foreach (var route in new[] { "search hybrid", "search dense", "search keyword", "search documentIds", "multi-search", "ask", "ask stream", "documents", "document" })
+                Assert.Contains(_groupedId, seen.Single(r => r.Route == route).Body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Groups_edited_through_the_metadata_endpoint_take_effect_in_the_index_at_once()
+    {
+        using var outsider = await KeyAsync(null);
+        using var oncology = await KeyAsync(["oncology"]);
+        async Task<bool> Finds(HttpClient client) =>
+            (await (await client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question }, _ct)).Content.ReadAsStringAsync(_ct)).Contains(Secret, StringComparison.Ordinal);
+        Assert.False(await Finds(outsider));
+
+        using (var open = await _admin.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, _ct))
+            Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.True(await Finds(outsider));
+
+        // A key without the admin scope may only group a document under a group it holds.
+        using (var hide = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "cardiology" } }, _ct))
+            Assert.Equal(HttpStatusCode.BadRequest, hide.StatusCode);
+        using (var regroup = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "oncology" } }, _ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, regroup.StatusCode);
+            Assert.Equal(["oncology"], (await regroup.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        }
+        Assert.False(await Finds(outsider));
+        Assert.True(await Finds(oncology));
+
+        // Uploading over a document the key cannot see is refused rather than silently versioning it.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("# replaced\n\ntext")), "file", "oncology.md" } };
+        using var overwrite = await outsider.PostAsync("/api/v1/knowledge-bases/wards/documents", form, _ct);
+        Assert.Equal(HttpStatusCode.Conflict, overwrite.StatusCode);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>
+/// The tenant's policy applies identically whichever channel asks: the API (server key) and the widget (public key
+/// with its Origin). The note is ingested before medical-strict is attached, so the PII is still in the chunks and
+/// only the answer-time redaction can keep it out. (The portal channel's test belongs to the portal.)
+/// </summary>
+public abstract class ChannelPolicyTests(TestDatabase database) : IAsyncLifetime
+{
+    public sealed class OnSqlite() : ChannelPolicyTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : ChannelPolicyTests(TestDatabase.Postgres(server));
+
+    private const string Origin = "https://ward.example";
+    private const string Question = "When should the potassium test be repeated and whom do I contact?";
+    private const string BlockedQuestion = "What is the lethal dose of potassium chloride?";
+    private static readonly string[] Pii = ["Jane Doe", "H7733921", "7946 0958", "ward7@hospital.example"];
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _admin = null!;
+
+    /// <summary>What a channel got: the answers and the policy actions its audit records show.</summary>
+    private sealed record Outcome(string Answer, string Status, string Refusal, string RefusalStatus, string Actions);
+
+    public async ValueTask InitializeAsync()
+    {
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.Settings);
+        _admin = _host.Client(await _host.CreateTenantAsync("clinic", "notes", _ct));
+        using var upload = await PlatformHost.UploadAsync(_admin, "notes", "discharge.md", """
+            # Discharge summary
+
+            ## Follow-up
+            Patient: Jane Doe (MRN: H7733921) should repeat the potassium test in 7 days.
+            Contact the ward on 020 7946 0958 or ward7@hospital.example for results.
+            """, _ct);
+        var document = await PlatformHost.WaitForIngestionAsync(_admin, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+        using var policy = await _admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, _ct);
+        policy.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _admin.Dispose();
+        await _host.DisposeAsync();
+        await database.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task<HttpClient> ChannelAsync(string channel)
+    {
+        object request = channel == "widget"
+            ? new { name = "widget", kind = "widget", knowledgeBases = new[] { "notes" }, allowedOrigins = new[] { Origin } }
+            : new { name = "api", scopes = new[] { "ask" } };
+        using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", request, PlatformHost.Json, _ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var client = _host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
+        if (channel == "widget") client.DefaultRequestHeaders.Add("Origin", Origin);
+        return client;
+    }
+
+    /// <summary>Asks through one channel and checks every policy action there: answer redaction, disclaimer, blocked topic, audit.</summary>
+    private async Task<Outcome> AskThroughAsync(string channel)
+    {
+        using var client = await ChannelAsync(channel);
+        using var asked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = Question }, _ct);
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var answer = await asked.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var blocked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = BlockedQuestion }, _ct);
+        var refusal = await blocked.Content.ReadFromJsonAsync<JsonElement>(_ct);
+
+        var text = answer.GetProperty("answer").GetString()!;
+        foreach (var secret in Pii) Assert.DoesNotContain(secret, answer.ToString(), StringComparison.Ordinal);
+        Assert.Contains("7 days", text, StringComparison.Ordinal);
+        Assert.EndsWith("Check the cited source before acting.", text, StringComparison.Ordinal);
+        Assert.Equal("refused_by_policy", refusal.GetProperty("status").GetString());
+        Assert.StartsWith("This assistant cannot help with that.", refusal.GetProperty("answer").GetString(), StringComparison.Ordinal);
+
+        var audit = (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=ask", _ct)).EnumerateArray()
+            .Where(a => a.GetProperty("channel").GetString() == channel).ToList();
+        Assert.Equal(2, audit.Count);
+        var actions = string.Join("|", audit.OrderBy(a => a.GetProperty("at").GetDateTimeOffset())
+            .Select(a => a.GetProperty("detail").GetProperty("policy").ToString()));
+        Assert.Contains("lethal dose", actions, StringComparison.Ordinal);
+        foreach (var secret in Pii) Assert.DoesNotContain(secret, actions, StringComparison.Ordinal);
+        return new Outcome(text, answer.GetProperty("status").GetString()!, refusal.GetProperty("answer").GetString()!, refusal.GetProperty("status").GetString()!, actions);
+    }
+
+    [Fact]
+    public async Task The_api_channel_applies_the_tenants_policy_to_answers()
+    {
+        var api = await AskThroughAsync("api");
+
+        Assert.Equal("answered", api.Status);
+    }
+
+    [Fact]
+    public async Task The_widget_channel_applies_the_same_policy_with_identical_outcomes()
+    {
+        var widget = await AskThroughAsync("widget");
+        var api = await AskThroughAsync("api");
+
+        Assert.Equal(api, widget);
+    }
+}

@@ -1,0 +1,211 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KnowledgePlatform.IntegrationTests.Support;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests;
+
+/// <summary>Knowledge-base packages (decision 0043): export from one tenant, import into another, refuse what was tampered with.</summary>
+public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
+{
+    public sealed class OnSqlite() : PackageTests(TestDatabase.Sqlite());
+
+    public sealed class OnPostgres(PostgresServer server) : PackageTests(TestDatabase.Postgres(server));
+
+    private const string SourceTenant = "tenant-alpha-7";
+    private static readonly string[] Queries = ["How long is the warranty on a kettle?", "descaling the kettle with vinegar", "refund for a damaged toaster"];
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private HttpClient _alpha = null!;
+    private HttpClient _beta = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await database.CreateAsync(_data, _ct);
+        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Packages:MaxUnpackedBytes"] = (4 * 1024 * 1024).ToString() }));
+        _alpha = _host.Client(await _host.CreateTenantAsync(SourceTenant, "handbook", _ct));
+        _beta = _host.Client(await _host.CreateTenantAsync("tenant-beta", "own", _ct));
+        await IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.");
+        await IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.");
+        using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{await DocumentIdAsync(_alpha, "handbook", "kettle.md")}/metadata", new { tags = new[] { "appliances" }, groups = new[] { "support" } }, _ct);
+        tag.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _alpha.Dispose();
+        _beta.Dispose();
+        await _host.DisposeAsync();
+        await database.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private async Task IngestAsync(HttpClient client, string kb, string file, string text)
+    {
+        using var upload = await PlatformHost.UploadAsync(client, kb, file, text, _ct);
+        var document = await PlatformHost.WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+    }
+
+    private async Task<string> DocumentIdAsync(HttpClient client, string kb, string fileName) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/knowledge-bases/{kb}/documents", _ct)).EnumerateArray()
+            .Single(d => d.GetProperty("fileName").GetString() == fileName).GetProperty("id").GetString()!;
+
+    private async Task<byte[]> ExportAsync()
+    {
+        using var response = await _alpha.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsByteArrayAsync(_ct);
+    }
+
+    private async Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] package, string? name)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(package);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        form.Add(file, "package", "handbook.kp.zip");
+        if (name is not null) form.Add(new StringContent(name), "name");
+        return await client.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
+    }
+
+    private async Task<List<(string Text, double Score, double? Dense, double? Keyword)>> SearchAsync(HttpClient client, string kb, string query)
+    {
+        var result = await (await client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query, top = 10 }, _ct)).Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return result.GetProperty("hits").EnumerateArray().Select(h => (
+            h.GetProperty("text").GetString()!, h.GetProperty("score").GetDouble(),
+            h.GetProperty("denseScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("denseScore").GetDouble(),
+            h.GetProperty("keywordScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("keywordScore").GetDouble())).ToList();
+    }
+
+    /// <summary>The package with one entry changed (and, optionally, the manifest rewritten).</summary>
+    private static byte[] Rewrite(byte[] package, Action<ZipArchive> change)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write(package);
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true)) change(zip);
+        return buffer.ToArray();
+    }
+
+    private static string ReadEntry(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    private static void WriteEntry(ZipArchive zip, string name, byte[] content)
+    {
+        zip.GetEntry(name)?.Delete();
+        using var stream = zip.CreateEntry(name).Open();
+        stream.Write(content);
+    }
+
+    [Fact]
+    public async Task A_package_exported_from_one_tenant_imports_into_another_and_searches_the_same_chunks_with_the_same_scores()
+    {
+        var package = await ExportAsync();
+        using (var zip = new ZipArchive(new MemoryStream(package)))
+        {
+            Assert.Equal(["chunks.jsonl", "documents/0", "documents/1", "manifest.json"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+            var manifest = JsonNode.Parse(ReadEntry(zip, "manifest.json"))!;
+            Assert.Equal(1, (int)manifest["formatVersion"]!);
+            Assert.Equal(384, (int)manifest["embedding"]!["dimension"]!);
+            Assert.Equal("snowflake-arctic-embed-xs", (string)manifest["embedding"]!["model"]!);
+            var firstChunk = JsonNode.Parse(ReadEntry(zip, "chunks.jsonl").Split('\n')[0])!;
+            Assert.Equal(384 * 4, Convert.FromBase64String((string)firstChunk["embedding"]!).Length);
+            Assert.All(zip.Entries, e => Assert.DoesNotContain(SourceTenant, ReadEntry(zip, e.FullName), StringComparison.Ordinal));
+        }
+
+        using var imported = await ImportAsync(_beta, package, "imported");
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var result = await imported.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.False(result.GetProperty("reembedded").GetBoolean());
+        Assert.Equal(2, result.GetProperty("documents").GetInt32());
+
+        foreach (var query in Queries)
+        {
+            var source = await SearchAsync(_alpha, "handbook", query);
+            var copy = await SearchAsync(_beta, "imported", query);
+            Assert.NotEmpty(source);
+            Assert.Equal(source.Select(h => h.Text), copy.Select(h => h.Text));
+            foreach (var (a, b) in source.Zip(copy))
+            {
+                Assert.Equal(a.Score, b.Score, 9);
+                Assert.Equal(a.Dense ?? -1, b.Dense ?? -1, 5);
+                Assert.Equal(a.Keyword ?? -1, b.Keyword ?? -1, 9);
+            }
+        }
+        // New ids in the importing tenant; metadata and groups came along.
+        var documents = (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/imported/documents", _ct)).EnumerateArray().ToList();
+        var kettle = documents.Single(d => d.GetProperty("fileName").GetString() == "kettle.md");
+        Assert.NotEqual(await DocumentIdAsync(_alpha, "handbook", "kettle.md"), kettle.GetProperty("id").GetString());
+        Assert.Equal(["support"], kettle.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+        Assert.DoesNotContain(SourceTenant, await _beta.GetStringAsync("/api/v1/knowledge-bases/imported", _ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tampered_traversing_or_exploding_package_is_refused_with_a_clear_error_and_creates_nothing()
+    {
+        var package = await ExportAsync();
+        var tampered = Rewrite(package, zip =>
+        {
+            var chunks = ReadEntry(zip, "chunks.jsonl");
+            WriteEntry(zip, "chunks.jsonl", Encoding.UTF8.GetBytes(chunks.Replace("two year", "ten year", StringComparison.Ordinal)));
+        });
+        var traversal = Rewrite(package, zip => WriteEntry(zip, "../../etc/cron.d/evil", Encoding.UTF8.GetBytes("* * * * * root true")));
+        var bomb = Rewrite(package, zip =>
+        {
+            // 8 MiB of zeros compresses to a few KiB; the manifest is made consistent so only the size limit stops it.
+            var zeros = new byte[8 * 1024 * 1024];
+            WriteEntry(zip, "documents/0", zeros);
+            var manifest = JsonNode.Parse(ReadEntry(zip, "manifest.json"))!;
+            manifest["documents"]![0]!["file"]!["sha256"] = Convert.ToHexString(SHA256.HashData(zeros)).ToLowerInvariant();
+            manifest["documents"]![0]!["file"]!["bytes"] = zeros.Length;
+            WriteEntry(zip, "manifest.json", Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        });
+
+        foreach (var (bytes, status, code) in new[]
+        {
+            (tampered, HttpStatusCode.UnprocessableEntity, "package_tampered"),
+            (traversal, HttpStatusCode.UnprocessableEntity, "package_invalid"),
+            (bomb, HttpStatusCode.RequestEntityTooLarge, "package_too_large"),
+            ("not a zip"u8.ToArray(), HttpStatusCode.UnprocessableEntity, "package_invalid"),
+        })
+        {
+            using var response = await ImportAsync(_beta, bytes, "imported");
+            Assert.Equal(status, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            Assert.Equal(code, problem.GetProperty("code").GetString());
+            Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        }
+        Assert.Single((await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray());
+        Assert.False(File.Exists("/etc/cron.d/evil"));
+    }
+
+    [Fact]
+    public async Task A_package_of_another_embedding_model_is_embedded_again_through_the_pipeline()
+    {
+        var package = Rewrite(await ExportAsync(), zip =>
+        {
+            var manifest = JsonNode.Parse(ReadEntry(zip, "manifest.json"))!;
+            manifest["embedding"]!["model"] = "some-other-model";
+            WriteEntry(zip, "manifest.json", Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        });
+
+        using var imported = await ImportAsync(_beta, package, null);
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        Assert.True((await imported.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("reembedded").GetBoolean());
+        foreach (var document in (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", _ct)).EnumerateArray())
+            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_beta, document.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+        var hits = await SearchAsync(_beta, "handbook", Queries[0]);
+        Assert.Contains("two year warranty", hits[0].Text, StringComparison.Ordinal);
+    }
+}
