@@ -14,6 +14,7 @@ builder.AddIngestion(runWorkers: true);
 builder.AddChat();
 builder.AddRag();
 builder.AddApiKeyAuthentication();
+builder.AddPortalIdentity();
 builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
@@ -21,6 +22,7 @@ builder.AddObservability();
 
 var app = builder.Build();
 app.UseApi();
+app.MapPortalAccount();
 app.MapObservability();
 app.Run();
 
