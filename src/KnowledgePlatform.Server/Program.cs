@@ -5,6 +5,7 @@ using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Demo;
+using KnowledgePlatform.Server.Portal;
 using KnowledgePlatform.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +16,7 @@ builder.AddChat();
 builder.AddRag();
 builder.AddApiKeyAuthentication();
 builder.AddPortalIdentity();
+builder.AddPortal();
 builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
@@ -23,6 +25,7 @@ builder.AddObservability();
 var app = builder.Build();
 app.UseApi();
 app.MapPortalAccount();
+app.MapPortal();
 app.MapObservability();
 app.Run();
 

@@ -70,7 +70,7 @@ public static class ApiSetup
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
-        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapUsers();
+        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapUsers().MapCuration();
         return app;
     }
 }
