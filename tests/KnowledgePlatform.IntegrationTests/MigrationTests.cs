@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
@@ -54,7 +55,10 @@ public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
         var database = await CreateAsync("sqlite");
         await using (var legacy = database.NewContext())
         {
-            await legacy.Database.EnsureCreatedAsync(_ct);
+            // The schema EnsureCreated made back then is the initial migration's (later migrations add to it),
+            // without a history table.
+            await legacy.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(legacy.Database.GetMigrations().First(), cancellationToken: _ct);
+            await legacy.Database.ExecuteSqlRawAsync($"DROP TABLE \"{MetadataDatabase.HistoryTable}\"", _ct);
             legacy.Tenants.Add(new Tenant { Id = "old", Name = "Old tenant" });
             await legacy.SaveChangesAsync(_ct);
         }

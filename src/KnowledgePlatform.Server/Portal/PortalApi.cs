@@ -124,7 +124,11 @@ public sealed class PortalCredential(AuthenticationStateProvider authentication,
         var state = await authentication.GetAuthenticationStateAsync();
         if (state.User.Identity?.IsAuthenticated != true) throw new PortalApiException(401, "not_signed_in", "Sign in again: the portal session has ended.");
         var now = clock.GetUtcNow();
-        var ticket = new AuthenticationTicket(state.User, new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now.AddMinutes(10) }, IdentityConstants.ApplicationScheme);
+        // Issued "long ago" on purpose: the cookie handler then revalidates the user's security stamp on every
+        // call and rebuilds the claims from the database, so a changed role or a deleted user takes effect at once
+        // even in a long-lived circuit.
+        var ticket = new AuthenticationTicket(state.User, new AuthenticationProperties { IssuedUtc = now.AddHours(-1), ExpiresUtc = now.AddMinutes(10) },
+            IdentityConstants.ApplicationScheme);
         return cookies.Get(IdentityConstants.ApplicationScheme).TicketDataFormat.Protect(ticket);
     }
 }
