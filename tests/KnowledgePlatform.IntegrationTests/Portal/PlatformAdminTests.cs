@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Portal;
@@ -23,15 +22,8 @@ public sealed class PlatformAdminTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private static async Task<HttpResponseMessage> SwitchAsync(HttpClient client, string tenant, CancellationToken ct)
-    {
-        var page = await client.GetStringAsync("/portal/login", ct);
-        var token = Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        return await client.PostAsync("/portal/account/tenant", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["tenant"] = tenant, ["returnUrl"] = "/portal", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-        }), ct);
-    }
+    private static Task<HttpResponseMessage> SwitchAsync(HttpClient client, string tenant, CancellationToken ct) =>
+        PortalSession.PostFormAsync(client, "/portal/account/tenant", new() { ["tenant"] = tenant, ["returnUrl"] = "/portal" }, ct);
 
     [Fact]
     public async Task The_configured_platform_admin_switches_into_a_tenant_and_works_there()

@@ -58,10 +58,7 @@ public sealed class PortalIdentityTests : IAsyncLifetime
         using var admin = await PortalSession.SignInAsync(_host, "admin@a.example", ct);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/users", ct)).StatusCode);
 
-        var page = await admin.GetStringAsync("/portal/login", ct);
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var logout = await admin.PostAsync("/portal/account/logout",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }), ct);
+        using var logout = await PortalSession.PostFormAsync(admin, "/portal/account/logout", [], ct);
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
 
         using var after = await admin.GetAsync("/api/v1/knowledge-bases", ct);

@@ -24,15 +24,18 @@ internal static partial class PortalSession
         var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
         using var plain = host.Client();
         var client = new HttpClient(handler) { BaseAddress = plain.BaseAddress };
-        var page = await client.GetStringAsync("/portal/login", ct);
-        var token = TokenField().Match(page).Groups[1].Value;
-        using var response = await client.PostAsync("/portal/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = email, ["password"] = password, ["returnUrl"] = "/portal", ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-        }), ct);
+        using var response = await PostFormAsync(client, "/portal/account/login", new() { ["email"] = email, ["password"] = password, ["returnUrl"] = "/portal" }, ct);
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/portal")
             throw new InvalidOperationException($"Sign-in failed: {(int)response.StatusCode} → {response.Headers.Location}");
         return client;
+    }
+
+    /// <summary>Posts one of the portal's account forms (sign-in, sign-out, tenant switch) with the antiforgery token its pages render.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, Dictionary<string, string> fields, CancellationToken ct)
+    {
+        var page = await client.GetStringAsync("/portal/login", ct);
+        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(TokenField().Match(page).Groups[1].Value);
+        return await client.PostAsync(url, new FormUrlEncodedContent(fields), ct);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
