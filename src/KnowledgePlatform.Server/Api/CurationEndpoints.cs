@@ -43,6 +43,8 @@ public static class CurationEndpoints
             .WithSummary("Take a chunk out of retrieval (until the document is uploaded again)");
         api.MapPost("/knowledge-bases/{kb}/qa", AddQuestionAnswer).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
             .WithSummary("Add a question-and-answer pair by hand; it is ingested like a small document");
+        api.MapPost("/documents/{id}/retry", Retry).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Ingest a failed document again from its stored file (as its next version)");
         api.MapGet("/dashboard", Dashboard).RequireAuthorization(ApiScopes.Ingest).WithTags("Audit")
             .WithSummary("Knowledge bases, documents by status, questions answered and not found per day, top unanswered questions");
         return api;
@@ -133,6 +135,29 @@ public static class CurationEndpoints
             var (document, duplicate) = await intake.SubmitAsync(found, fileName, content, ct);
             var dto = DocumentDto.From(document);
             return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
+        }
+        catch (IntakeException ex)
+        {
+            return ApiProblems.Validation(ex.Code, ex.Message);
+        }
+    }
+
+    private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Retry(
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IFileStore files, DocumentIntake intake, CancellationToken ct)
+    {
+        var document = await FindDocumentAsync(db, user, id, ct);
+        if (document is null) return ApiProblems.NotFound("document", id);
+        if (document.Status != DocumentStatus.Failed)
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "not_failed", $"Only a failed document can be retried; this one is {document.Status.ToString().ToLowerInvariant()}.");
+        var kb = await db.FindKnowledgeBaseAsync(user, document.KnowledgeBaseId, ct);
+        if (kb is null) return ApiProblems.NotFound("document", id);
+        try
+        {
+            // The same bytes through the normal intake: a failed document with identical content is queued again.
+            await using var content = await files.OpenReadAsync(document.StorageKey, ct);
+            var (queued, _) = await intake.SubmitAsync(kb, document.FileName, content, ct);
+            var dto = DocumentDto.From(queued);
+            return TypedResults.Accepted(dto.StatusUrl, dto);
         }
         catch (IntakeException ex)
         {
