@@ -5,6 +5,7 @@ using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Demo;
+using KnowledgePlatform.Server.Portal;
 using KnowledgePlatform.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,8 @@ builder.AddIngestion(runWorkers: true);
 builder.AddChat();
 builder.AddRag();
 builder.AddApiKeyAuthentication();
+builder.AddPortalIdentity();
+builder.AddPortal();
 builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
@@ -21,6 +24,8 @@ builder.AddObservability();
 
 var app = builder.Build();
 app.UseApi();
+app.MapPortalAccount();
+app.MapPortal();
 app.MapObservability();
 app.Run();
 

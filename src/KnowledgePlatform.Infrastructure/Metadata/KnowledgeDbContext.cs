@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using System.Text.Json;
 using KnowledgePlatform.Core.Policies;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -11,7 +12,7 @@ namespace KnowledgePlatform.Infrastructure.Metadata;
 /// Metadata of every tenant: the same model on SQLite (embedded) and PostgreSQL (production). Each
 /// provider has its own subclass so that each keeps its own migrations (decision 0020).
 /// </summary>
-public abstract class KnowledgeDbContext : DbContext
+public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
 {
     protected KnowledgeDbContext(DbContextOptions options) : base(options)
     {
@@ -52,8 +53,23 @@ public abstract class KnowledgeDbContext : DbContext
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
+#pragma warning disable CA1725 // the parameter keeps its name from before the Identity base class
     protected override void OnModelCreating(ModelBuilder modelBuilder)
+#pragma warning restore CA1725
     {
+        // --- Portal users (ASP.NET Core Identity, issue 8): the Identity tables plus the user's tenant and groups. ---
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<PortalUser>(e =>
+        {
+            e.Property(u => u.TenantId).HasMaxLength(64);
+            e.Property(u => u.ActiveTenantId).HasMaxLength(64);
+            e.Property(u => u.DisplayName).HasMaxLength(200);
+            e.HasIndex(u => u.TenantId);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(u => u.TenantId);
+            e.Property(u => u.Groups).HasConversion(Json<IReadOnlyList<string>>(), ListComparer());
+        });
+        // --- end of portal users ---
+
         modelBuilder.Entity<Tenant>(e =>
         {
             e.HasKey(t => t.Id);

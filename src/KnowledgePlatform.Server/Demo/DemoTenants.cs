@@ -32,6 +32,9 @@ public sealed class DemoTenant
     public string Folder { get; set; } = "";
     /// <summary>The policy template attached to the tenant.</summary>
     public string? Policy { get; set; }
+    /// <summary>A well-known portal user (tenant admin) for local demos; none when empty.</summary>
+    public string? UserEmail { get; set; }
+    public string? UserPassword { get; set; }
 }
 
 /// <summary>
@@ -95,6 +98,8 @@ public sealed class DemoSeeder(
             db.KnowledgeBases.Add(kb);
         }
         await db.SaveChangesAsync(ct);
+        if (demo.UserEmail is { Length: > 0 } email && demo.UserPassword is { Length: > 0 } password)
+            await Security.PortalSeeder.EnsureUserAsync(scope.ServiceProvider, demo.Id, email, password, Security.PortalRoles.TenantAdmin);
         if (!created) return kb.Id;
 
         var folder = samples is null ? null : Path.Combine(samples, demo.Folder);

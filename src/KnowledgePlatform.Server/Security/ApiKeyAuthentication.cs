@@ -79,7 +79,7 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "insufficient_scope", "This API key does not have the scope this operation needs.");
 
-    private static string? ReadKey(HttpRequest request)
+    internal static string? ReadKey(HttpRequest request)
     {
         if (request.Headers.TryGetValue("X-Api-Key", out var header) && !string.IsNullOrWhiteSpace(header)) return header.ToString().Trim();
         var authorization = request.Headers.Authorization.ToString();
@@ -95,15 +95,16 @@ public static class ApiKeyAuthenticationExtensions
 {
     public static IHostApplicationBuilder AddApiKeyAuthentication(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        builder.Services.AddAuthentication(CredentialScheme.Name)
+            .AddPolicyScheme(CredentialScheme.Name, "API key or portal sign-in", o => o.ForwardDefaultSelector = CredentialScheme.Select)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(null)
-            .AddDefaultPolicy("api", p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
+            .AddDefaultPolicy("api", p => p.AddAuthenticationSchemes(CredentialScheme.Name).RequireClaim(ApiKeyAuthenticationHandler.TenantClaim));
         // One policy per scope, named like it: .RequireAuthorization(ApiScopes.Ingest).
         builder.AddPlatformAdministration();
         foreach (var scope in ApiScopes.All.Append(ApiScopes.Platform))
-            authorization.AddPolicy(scope, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            authorization.AddPolicy(scope, p => p.AddAuthenticationSchemes(CredentialScheme.Name)
                 .RequireClaim(ApiKeyAuthenticationHandler.TenantClaim)
                 .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope));
         return builder;

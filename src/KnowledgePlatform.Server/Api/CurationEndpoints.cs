@@ -1,0 +1,212 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Ingestion.Intake;
+using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace KnowledgePlatform.Server.Api;
+
+public sealed record ChunkDto(string Id, string DocumentId, int Version, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount);
+
+public sealed record EditChunkRequest(string Text);
+
+public sealed record QuestionAnswerRequest(string Question, string Answer);
+
+public sealed record DayActivity(DateOnly Day, int Answered, int NotFound);
+
+public sealed record UnansweredQuestion(string Question, int Count, DateTimeOffset LastAsked);
+
+public sealed record DashboardDto(
+    int KnowledgeBases, IReadOnlyDictionary<string, int> DocumentsByStatus, int Asked, int Answered, int NotFound,
+    IReadOnlyList<DayActivity> Activity, IReadOnlyList<UnansweredQuestion> TopUnanswered);
+
+/// <summary>
+/// What curators do by hand: read a document's chunks, correct or remove one (re-embedded and re-indexed
+/// at once), add a question-and-answer pair, and the dashboard of what was asked and not found.
+/// </summary>
+public static class CurationEndpoints
+{
+    public static RouteGroupBuilder MapCuration(this RouteGroupBuilder api)
+    {
+        api.MapGet("/documents/{id}/chunks", Chunks).RequireAuthorization(ApiScopes.Read).WithTags("Documents")
+            .WithSummary("The indexed chunks of a document, in order, with heading path and location");
+        api.MapPut("/chunks/{id}", Edit).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Correct a chunk's text: redacted per policy, re-embedded and re-indexed at once");
+        api.MapDelete("/chunks/{id}", Remove).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Take a chunk out of retrieval (until the document is uploaded again)");
+        api.MapPost("/knowledge-bases/{kb}/qa", AddQuestionAnswer).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Add a question-and-answer pair by hand; it is ingested like a small document");
+        api.MapPost("/documents/{id}/retry", Retry).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Ingest a failed document again from its stored file (as its next version)");
+        api.MapGet("/dashboard", Dashboard).RequireAuthorization(ApiScopes.Ingest).WithTags("Audit")
+            .WithSummary("Knowledge bases, documents by status, questions answered and not found per day, top unanswered questions");
+        return api;
+    }
+
+    private static ChunkDto ToDto(Chunk c) => new(c.Id, c.DocumentId, c.Version, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount);
+
+    private static async Task<Document?> FindDocumentAsync(KnowledgeDbContext db, ClaimsPrincipal user, string id, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
+        return document is not null && user.CanReach(document.KnowledgeBaseId) ? document : null;
+    }
+
+    private static async Task<Results<Ok<List<ChunkDto>>, ProblemHttpResult>> Chunks(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var document = await FindDocumentAsync(db, user, id, ct);
+        if (document is null) return ApiProblems.NotFound("document", id);
+        var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.TenantId == document.TenantId && c.Version == document.IndexedVersion)
+            .OrderBy(c => c.Ordinal).ToListAsync(ct);
+        return TypedResults.Ok(chunks.Select(ToDto).ToList());
+    }
+
+    /// <summary>A chunk of the caller's tenant, in a reachable document, in its indexed version.</summary>
+    private static async Task<(Chunk Chunk, Document Document)?> FindChunkAsync(KnowledgeDbContext db, ClaimsPrincipal user, string id, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var chunk = await db.Chunks.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.TenantId == tenant, ct);
+        if (chunk is null) return null;
+        var document = await FindDocumentAsync(db, user, chunk.DocumentId, ct);
+        return document is null || document.IndexedVersion != chunk.Version ? null : (chunk, document);
+    }
+
+    private static async Task ReindexAsync(KnowledgeDbContext db, IChunkIndex index, Document document, CancellationToken ct)
+    {
+        var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion).OrderBy(c => c.Ordinal).ToListAsync(ct);
+        await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), chunks.Select(c => IndexedChunk.From(c, document)).ToList(), ct);
+    }
+
+    private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> Edit(
+        string id, EditChunkRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, IChunkIndex index,
+        Redactor redactor, ITokenCounter tokens, AuditLog audit, CancellationToken ct)
+    {
+        var text = request.Text?.Trim() ?? "";
+        if (text.Length is 0 or > 20_000) return ApiProblems.Validation("invalid_text", "A chunk needs 1 to 20,000 characters of text.");
+        if (await FindChunkAsync(db, user, id, ct) is not var (chunk, document)) return ApiProblems.NotFound("chunk", id);
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == chunk.TenantId, ct);
+        var (redacted, redactions) = redactor.Redact(text, tenant.EffectivePolicy());
+        var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == chunk.KnowledgeBaseId, ct);
+        var model = models.Get(kb.EmbeddingModel);
+        var embedding = await model.Generator.GenerateAsync([redacted], cancellationToken: ct);
+        var bytes = Chunk.ToBytes(embedding[0].Vector.Span);
+        var count = tokens.CountTokens(redacted);
+        await db.Chunks.Where(c => c.Id == chunk.Id && c.TenantId == chunk.TenantId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Text, redacted).SetProperty(c => c.Embedding, bytes).SetProperty(c => c.TokenCount, count), ct);
+        await ReindexAsync(db, index, document, ct);
+        await audit.RecordAsync(user, "chunk.edited", chunk.Id, new { document = document.Id, redactions }, ct);
+        var updated = await db.Chunks.AsNoTracking().SingleAsync(c => c.Id == chunk.Id, ct);
+        return TypedResults.Ok(ToDto(updated));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, AuditLog audit, CancellationToken ct)
+    {
+        if (await FindChunkAsync(db, user, id, ct) is not var (chunk, document)) return ApiProblems.NotFound("chunk", id);
+        await db.Chunks.Where(c => c.Id == chunk.Id && c.TenantId == chunk.TenantId).ExecuteDeleteAsync(ct);
+        await db.Documents.Where(d => d.Id == document.Id).ExecuteUpdateAsync(s => s.SetProperty(d => d.ChunkCount, d => d.ChunkCount - 1), ct);
+        await ReindexAsync(db, index, document, ct);
+        await audit.RecordAsync(user, "chunk.removed", chunk.Id, new { document = document.Id }, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> AddQuestionAnswer(
+        string kb, QuestionAnswerRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
+    {
+        var question = request.Question?.Trim() ?? "";
+        var answer = request.Answer?.Trim() ?? "";
+        if (question.Length is 0 or > 1000 || answer.Length is 0 or > 10_000)
+            return ApiProblems.Validation("invalid_qa", "A question (1 to 1,000 characters) and an answer (1 to 10,000 characters) are both needed.");
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        // A Q&A pair is a tiny Markdown document: it goes through the same redaction, chunking and indexing as any upload.
+        var slug = new string(question.ToLowerInvariant().Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray()).Trim('-');
+        var fileName = $"qa-{(slug.Length > 48 ? slug[..48] : slug)}-{Guid.NewGuid().ToString("N")[..6]}.md";
+        await using var content = new MemoryStream(Encoding.UTF8.GetBytes($"# {question}\n\n{answer}\n"));
+        try
+        {
+            var (document, duplicate) = await intake.SubmitAsync(found, fileName, content, ct);
+            var dto = DocumentDto.From(document);
+            return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
+        }
+        catch (IntakeException ex)
+        {
+            return ApiProblems.Validation(ex.Code, ex.Message);
+        }
+    }
+
+    private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Retry(
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IFileStore files, DocumentIntake intake, CancellationToken ct)
+    {
+        var document = await FindDocumentAsync(db, user, id, ct);
+        if (document is null) return ApiProblems.NotFound("document", id);
+        if (document.Status != DocumentStatus.Failed)
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "not_failed", $"Only a failed document can be retried; this one is {document.Status.ToString().ToLowerInvariant()}.");
+        var kb = await db.FindKnowledgeBaseAsync(user, document.KnowledgeBaseId, ct);
+        if (kb is null) return ApiProblems.NotFound("document", id);
+        try
+        {
+            // The same bytes through the normal intake: a failed document with identical content is queued again.
+            await using var content = await files.OpenReadAsync(document.StorageKey, ct);
+            var (queued, _) = await intake.SubmitAsync(kb, document.FileName, content, ct);
+            var dto = DocumentDto.From(queued);
+            return TypedResults.Accepted(dto.StatusUrl, dto);
+        }
+        catch (IntakeException ex)
+        {
+            return ApiProblems.Validation(ex.Code, ex.Message);
+        }
+    }
+
+    private static async Task<Ok<DashboardDto>> Dashboard(int? days, ClaimsPrincipal user, KnowledgeDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var span = Math.Clamp(days ?? 7, 1, 90);
+        var since = clock.GetUtcNow().AddDays(-span);
+        var kbIds = (await db.KnowledgeBases.AsNoTracking().Where(k => k.TenantId == tenant).Select(k => k.Id).ToListAsync(ct)).Where(user.CanReach).ToList();
+        var byStatus = await db.Documents.AsNoTracking().Where(d => d.TenantId == tenant && kbIds.Contains(d.KnowledgeBaseId))
+            .GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var asks = await db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant && a.Action == "ask" && a.At >= since)
+            .OrderByDescending(a => a.At).Take(10_000).ToListAsync(ct);
+        var parsed = asks.Select(a => (a.At, Question: Read(a.Detail, "question"), Answered: IsAnswered(a.Detail))).ToList();
+        var activity = Enumerable.Range(0, span).Select(i => DateOnly.FromDateTime(clock.GetUtcNow().AddDays(-span + 1 + i).UtcDateTime))
+            .Select(day => new DayActivity(day,
+                parsed.Count(p => DateOnly.FromDateTime(p.At.UtcDateTime) == day && p.Answered),
+                parsed.Count(p => DateOnly.FromDateTime(p.At.UtcDateTime) == day && !p.Answered)))
+            .ToList();
+        var unanswered = parsed.Where(p => !p.Answered && !string.IsNullOrWhiteSpace(p.Question))
+            .GroupBy(p => p.Question!.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Select(g => new UnansweredQuestion(g.Key, g.Count(), g.Max(p => p.At)))
+            .OrderByDescending(q => q.Count).ThenByDescending(q => q.LastAsked).Take(10).ToList();
+        return TypedResults.Ok(new DashboardDto(kbIds.Count, byStatus.ToDictionary(s => s.Key.ToString().ToLowerInvariant(), s => s.Count),
+            parsed.Count, parsed.Count(p => p.Answered), parsed.Count(p => !p.Answered), activity, unanswered));
+    }
+
+    private static string? Read(string? detail, string property)
+    {
+        if (detail is null) return null;
+        using var json = JsonDocument.Parse(detail);
+        return json.RootElement.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    /// <summary>The audited answer status (a number or a name) is Answered.</summary>
+    private static bool IsAnswered(string? detail)
+    {
+        if (detail is null) return false;
+        using var json = JsonDocument.Parse(detail);
+        if (!json.RootElement.TryGetProperty("status", out var status)) return false;
+        return status.ValueKind switch
+        {
+            JsonValueKind.Number => status.GetInt32() == (int)Rag.Answering.AnswerStatus.Answered,
+            JsonValueKind.String => string.Equals(status.GetString(), nameof(Rag.Answering.AnswerStatus.Answered), StringComparison.OrdinalIgnoreCase),
+            _ => false,
+        };
+    }
+}

@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Server.Portal;
+
+/// <summary>An API error as the portal shows it: the Problem Details' detail and code.</summary>
+public sealed class PortalApiException(int status, string? code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string? Code { get; } = code;
+}
+
+/// <summary>
+/// The portal's only way to data: the REST API over HTTP, authenticated as the signed-in user (a
+/// short-lived sign-in cookie issued for the circuit's user). Every page therefore passes the same tenant,
+/// scope and policy checks as any other client; no page reads the database.
+/// </summary>
+public sealed class PortalApi(HttpClient http, PortalCredential credential)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public Task<T> GetAsync<T>(string url, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Get, url, null, ct);
+
+    public Task<T> PostAsync<T>(string url, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Post, url, JsonContent.Create(body, options: Json), ct);
+
+    public Task<T> PutAsync<T>(string url, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Put, url, JsonContent.Create(body, options: Json), ct);
+
+    public Task<T> PatchAsync<T>(string url, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Patch, url, JsonContent.Create(body, options: Json), ct);
+
+    public async Task DeleteAsync(string url, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Delete, url, null, ct);
+    }
+
+    /// <summary>Uploads a file as multipart/form-data, reporting the bytes sent.</summary>
+    public Task<T> UploadAsync<T>(string url, string fileName, Stream content, long length, IProgress<long>? progress, CancellationToken ct = default)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new StreamContent(new ProgressStream(content, progress));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        file.Headers.ContentLength = length;
+        form.Add(file, "file", fileName);
+        return SendAsync<T>(HttpMethod.Post, url, form, ct);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string url, HttpContent? content, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(method, url, content, ct);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, HttpContent? content, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Add("Cookie", $"{PortalIdentity.CookieName}={await credential.CookieAsync()}");
+        var response = await http.SendAsync(request, ct);
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            string? code = null;
+            var message = $"The server answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+            try
+            {
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
+                if (problem.TryGetProperty("code", out var c)) code = c.GetString();
+                if (problem.TryGetProperty("detail", out var d) && d.GetString() is { Length: > 0 } detail) message = detail;
+                else if (problem.TryGetProperty("title", out var t) && t.GetString() is { Length: > 0 } title) message = title;
+            }
+            catch (JsonException)
+            {
+                // Not Problem Details: keep the status line.
+            }
+            throw new PortalApiException((int)response.StatusCode, code, message);
+        }
+    }
+
+    /// <summary>Counts the bytes the HTTP client reads from the upload.</summary>
+    private sealed class ProgressStream(Stream inner, IProgress<long>? progress) : Stream
+    {
+        private long _sent;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => inner.Length;
+        public override long Position { get => _sent; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Report(inner.Read(buffer, offset, count));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Report(await inner.ReadAsync(buffer, cancellationToken));
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Report(int read)
+        {
+            _sent += read;
+            progress?.Report(_sent);
+            return read;
+        }
+    }
+}
+
+/// <summary>
+/// The credential of the circuit's user for calls to the API: a sign-in cookie for the same principal,
+/// protected like any sign-in cookie and valid for a few minutes.
+/// </summary>
+public sealed class PortalCredential(AuthenticationStateProvider authentication, IOptionsMonitor<CookieAuthenticationOptions> cookies, TimeProvider clock)
+{
+    public async Task<string> CookieAsync()
+    {
+        var state = await authentication.GetAuthenticationStateAsync();
+        if (state.User.Identity?.IsAuthenticated != true) throw new PortalApiException(401, "not_signed_in", "Sign in again: the portal session has ended.");
+        var now = clock.GetUtcNow();
+        // Issued "long ago" on purpose: the cookie handler then revalidates the user's security stamp on every
+        // call and rebuilds the claims from the database, so a changed role or a deleted user takes effect at once
+        // even in a long-lived circuit.
+        var ticket = new AuthenticationTicket(state.User, new AuthenticationProperties { IssuedUtc = now.AddHours(-1), ExpiresUtc = now.AddMinutes(10) },
+            IdentityConstants.ApplicationScheme);
+        return cookies.Get(IdentityConstants.ApplicationScheme).TicketDataFormat.Protect(ticket);
+    }
+}
+
+/// <summary>Where the portal reaches this server's API: Portal:ApiBaseUrl, else the server's own first address.</summary>
+public sealed class PortalApiAddress(IServer server, IOptions<PortalOptions> options)
+{
+    public Uri BaseAddress()
+    {
+        if (!string.IsNullOrWhiteSpace(options.Value.ApiBaseUrl)) return new Uri(options.Value.ApiBaseUrl);
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server has no address yet; set Portal:ApiBaseUrl.");
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal));
+        return uri.Uri;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Portal;
+
+/// <summary>The endpoints the portal added to the API: chunks, chunk edits, Q&amp;A pairs, retry, dashboard; with their role and tenant checks.</summary>
+public sealed class CurationApiTests : IAsyncLifetime
+{
+    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
+    private string _keyA = "";
+    private string _keyB = "";
+    private HttpClient _curator = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _keyA = await _host.CreateTenantAsync("tenant-a", "handbook", ct);
+        _keyB = await _host.CreateTenantAsync("tenant-b", "other", ct);
+        await PortalSession.CreateUserAsync(_host, _keyA, "curator@a.example", "curator", ct);
+        _curator = await PortalSession.SignInAsync(_host, "curator@a.example", ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _curator.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct)
+    {
+        using var upload = await PlatformHost.UploadAsync(client, kb, fileName, content, ct);
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, ct);
+    }
+
+    private async Task<JsonElement> SearchAsync(string query, CancellationToken ct)
+    {
+        using var response = await _curator.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/search", new { query }, ct);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("hits");
+    }
+
+    [Fact]
+    public async Task An_edited_chunk_is_re_embedded_and_found_by_its_new_words_and_a_removed_one_is_not_found()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var document = await IngestAsync(_curator, "handbook", "office.md",
+            "# Office\n\n## Hours\nThe office opens at nine in the morning.\n\n## Parking\nStaff park behind the building on level two.", ct);
+        var chunks = await _curator.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{document.GetProperty("id").GetString()}/chunks", ct);
+        Assert.True(chunks.GetArrayLength() >= 1);
+        var chunkId = chunks[0].GetProperty("id").GetString()!;
+
+        using var edit = await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkId}", new { text = "Visitors sign the quokka register at reception." }, ct);
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        var hits = await SearchAsync("quokka register", ct);
+        Assert.Equal(chunkId, hits[0].GetProperty("chunkId").GetString());
+
+        using var removed = await _curator.DeleteAsync($"/api/v1/chunks/{chunkId}", ct);
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.DoesNotContain((await SearchAsync("quokka register", ct)).EnumerateArray(), h => h.GetProperty("chunkId").GetString() == chunkId);
+    }
+
+    [Fact]
+    public async Task A_viewer_cannot_edit_chunks_and_another_tenants_chunk_is_not_found()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var keyB = _host.Client(_keyB);
+        var documentB = await IngestAsync(keyB, "other", "b.md", "# B\n\nTenant B's private note about the vault code.", ct);
+        var chunkB = (await keyB.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentB.GetProperty("id").GetString()}/chunks", ct))[0].GetProperty("id").GetString()!;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkB}", new { text = "overwritten" }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _curator.DeleteAsync($"/api/v1/chunks/{chunkB}", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _curator.PostAsync($"/api/v1/documents/{documentB.GetProperty("id").GetString()}/retry", null, ct)).StatusCode);
+        var stillThere = await keyB.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentB.GetProperty("id").GetString()}/chunks", ct);
+        Assert.Contains("vault code", stillThere[0].GetProperty("text").GetString());
+
+        await PortalSession.CreateUserAsync(_host, _keyA, "viewer@a.example", "viewer", ct);
+        using var viewer = await PortalSession.SignInAsync(_host, "viewer@a.example", ct);
+        var own = await IngestAsync(_curator, "handbook", "own.md", "# Own\n\nA note of tenant A.", ct);
+        var ownChunk = (await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{own.GetProperty("id").GetString()}/chunks", ct))[0].GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PutAsJsonAsync($"/api/v1/chunks/{ownChunk}", new { text = "changed" }, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/qa", new { question = "q?", answer = "a" }, ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_failed_document_can_be_retried_and_a_ready_one_cannot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var failed = await IngestAsync(_curator, "handbook", "bad.jsonl", "{\"question\": \"ok?\", \"answer\": \"fine\"}\n{not json at all\n", ct);
+        Assert.Equal("failed", failed.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(failed.GetProperty("error").GetString()));
+
+        using var retry = await _curator.PostAsync($"/api/v1/documents/{failed.GetProperty("id").GetString()}/retry", null, ct);
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var queued = await retry.Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal(2, queued.GetProperty("version").GetInt32());
+        var again = await PlatformHost.WaitForIngestionAsync(_curator, queued.GetProperty("statusUrl").GetString()!, ct);
+        Assert.Equal("failed", again.GetProperty("status").GetString());
+
+        var ready = await IngestAsync(_curator, "handbook", "fine.md", "# Fine\n\nAll good.", ct);
+        using var notFailed = await _curator.PostAsync($"/api/v1/documents/{ready.GetProperty("id").GetString()}/retry", null, ct);
+        Assert.Equal(HttpStatusCode.Conflict, notFailed.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hand_written_question_and_answer_is_ingested_and_answers_questions_that_were_not_found_before()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var before = await _curator.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/ask", new { question = "Where is the defibrillator kept?" }, ct);
+        Assert.NotEqual("answered", (await before.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct)).GetProperty("status").GetString());
+        var dashboard = await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct);
+        Assert.Contains(dashboard.GetProperty("topUnanswered").EnumerateArray(), q => q.GetProperty("question").GetString() == "Where is the defibrillator kept?");
+
+        using var qa = await _curator.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/qa",
+            new { question = "Where is the defibrillator kept?", answer = "The defibrillator is kept at the main reception desk, next to the first-aid kit." }, ct);
+        Assert.Equal(HttpStatusCode.Accepted, qa.StatusCode);
+        var document = await PlatformHost.WaitForIngestionAsync(_curator, (await qa.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("statusUrl").GetString()!, ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+
+        using var after = await _curator.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/ask", new { question = "Where is the defibrillator kept?" }, ct);
+        var answer = await after.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct);
+        Assert.Equal("answered", answer.GetProperty("status").GetString());
+        Assert.Contains("reception", answer.GetProperty("answer").GetString());
+    }
+}

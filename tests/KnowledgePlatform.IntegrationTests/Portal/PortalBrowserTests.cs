@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Portal;
+
+/// <summary>
+/// The curator's journey through the portal in Chromium, against the real server: every page goes through the
+/// REST API as the signed-in user. A screenshot of each page lands in the screenshots folder.
+/// </summary>
+public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
+{
+    private const string Email = "curator-admin@acme.example";
+    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
+    private string _key = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _key = await _host.CreateTenantAsync("acme", "handbook", TestContext.Current.CancellationToken);
+        await PortalSession.CreateUserAsync(_host, _key, Email, "tenant-admin", TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    private string Url(string path)
+    {
+        using var client = _host.Client();
+        return new Uri(client.BaseAddress!, path).ToString();
+    }
+
+    private async Task<IPage> SignInAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(Url("/portal/knowledge-bases"));
+        await page.WaitForURLAsync("**/portal/login**");
+        await page.GetByLabel("E-mail").FillAsync(Email);
+        await page.GetByLabel("Password").FillAsync(PortalSession.Password);
+        await Chromium.ScreenshotAsync(page, "portal-sign-in");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/portal/knowledge-bases");
+        return page;
+    }
+
+    private static string SamplesFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "samples", "customer-service"))) return Path.Combine(dir.FullName, "samples", "customer-service");
+        throw new DirectoryNotFoundException("samples/customer-service was not found above the test folder.");
+    }
+
+    [Fact]
+    public async Task A_curator_builds_a_knowledge_base_curates_it_and_tests_it_in_the_portal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var context = await chromium.NewContextAsync();
+        var page = await SignInAsync(context);
+
+        // Create a knowledge base.
+        await page.GetByLabel("Name").FillAsync("support");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=kb-list] a", new() { HasText = "support" }).First.WaitForAsync();
+        await Chromium.ScreenshotAsync(page, "portal-knowledge-bases");
+
+        // Upload two sample files and watch both reach ready (progress pushed over the ingestion hub).
+        await page.Locator("[data-testid=kb-list] a", new() { HasText = "support" }).First.ClickAsync();
+        await page.WaitForURLAsync("**/documents");
+        var samples = SamplesFolder();
+        await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(
+            [Path.Combine(samples, "warranty-policy.md"), Path.Combine(samples, "firmware-updates.md")]);
+        await page.Locator("[data-testid=upload-item][data-status=ready]").Nth(1).WaitForAsync(new() { Timeout = 120_000 });
+        Assert.Equal(0, await page.Locator("[data-testid=upload-item][data-status=failed]").CountAsync());
+        await page.Locator("[data-testid=document-row]").Nth(1).WaitForAsync();
+        await Chromium.ScreenshotAsync(page, "portal-documents");
+
+        // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
+        await page.GotoAsync(Url("/portal/playground"));
+        await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
+        await page.Locator("[data-testid=query]").FillAsync("how long is the warranty");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        var firstHit = page.Locator("[data-testid=hit]").First;
+        await firstHit.WaitForAsync();
+        Assert.NotEqual("–", await firstHit.Locator("[data-testid=fused]").InnerTextAsync());
+        var chunkId = await firstHit.GetAttributeAsync("data-chunk");
+        await Chromium.ScreenshotAsync(page, "portal-playground");
+
+        // Edit the chunk in the chunk browser: re-embedded and re-indexed on save.
+        await firstHit.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync("**/chunks**");
+        var chunk = page.Locator($"[data-chunk='{chunkId}']");
+        await chunk.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await chunk.Locator("[data-testid=chunk-editor]").FillAsync("Zanzibarian warranty cover: every Northwind device is covered for two years.");
+        await chunk.GetByRole(AriaRole.Button, new() { Name = "Save and re-embed" }).ClickAsync();
+        await chunk.GetByText("Zanzibarian warranty cover").WaitForAsync();
+        await Chromium.ScreenshotAsync(page, "portal-chunks");
+
+        // The edit is what the next search finds.
+        await page.GotoAsync(Url("/portal/playground"));
+        await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
+        await page.Locator("[data-testid=query]").FillAsync("Zanzibarian");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.Locator("[data-testid=hit]").First.WaitForAsync();
+        Assert.Equal(chunkId, await page.Locator("[data-testid=hit]").First.GetAttributeAsync("data-chunk"));
+        Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
+
+        // Ask in the chat test and follow a citation to its chunk.
+        await page.GotoAsync(Url("/portal/chat"));
+        await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
+        await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
+        await page.Locator("[data-testid=turn]").First.WaitForAsync(new() { Timeout = 60_000 });
+        await Chromium.ScreenshotAsync(page, "portal-chat");
+        var citation = page.Locator("[data-testid=citation]").First;
+        await citation.WaitForAsync();
+        await citation.ClickAsync();
+        await page.WaitForURLAsync("**/chunks?highlight=**");
+        await page.Locator("[data-testid=chunk]").First.WaitForAsync();
+
+        // Create an API key: shown once, and it works.
+        await page.GotoAsync(Url("/portal/api-keys"));
+        await page.GetByLabel("Name").FillAsync("crm integration");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var secret = await page.Locator("[data-testid=secret]").InnerTextAsync();
+        await Chromium.ScreenshotAsync(page, "portal-api-keys");
+        using (var client = _host.Client(secret.Trim()))
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/knowledge-bases/support", ct)).StatusCode);
+        await page.ReloadAsync();
+        await page.Locator("[data-testid=keys]").WaitForAsync();
+        Assert.Equal(0, await page.Locator("[data-testid=secret]").CountAsync());
+        Assert.DoesNotContain(secret.Trim(), await page.ContentAsync());
+
+        // The question shows on the dashboard.
+        await page.GotoAsync(Url("/portal"));
+        await page.Locator("[data-testid=asked]").WaitForAsync();
+        Assert.True(int.Parse(await page.Locator("[data-testid=asked]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        await Chromium.ScreenshotAsync(page, "portal-dashboard");
+
+        // The remaining pages render against the API.
+        foreach (var (path, marker, name) in new[]
+        {
+            ("/portal/policy", "[data-testid=effective-policy]", "portal-policy"),
+            ("/portal/widget", "[data-testid=snippet]", "portal-widget"),
+            ("/portal/users", "[data-testid=users]", "portal-users"),
+            ("/portal/audit", "[data-testid=audit]", "portal-audit"),
+        })
+        {
+            await page.GotoAsync(Url(path));
+            await page.Locator(marker).WaitForAsync();
+            await Chromium.ScreenshotAsync(page, name);
+            if (name == "portal-widget") Assert.Contains("widget.js", await page.Locator(marker).InnerTextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task The_tenants_policy_applies_in_the_portal_chat_test_as_on_the_api()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var api = _host.Client(_key);
+        using (var policy = await api.PutAsJsonAsync("/api/v1/policy", new
+        {
+            template = "customer-service-standard",
+            overrides = new { blockedTopics = new[] { "lottery" }, blockedTopicAnswer = "We do not discuss lotteries here.", disclaimer = "Test disclaimer: verify with support." },
+        }, PlatformHost.Json, ct))
+            Assert.True(policy.IsSuccessStatusCode, await policy.Content.ReadAsStringAsync(ct));
+        using var ask = await api.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/ask", new { question = "Which lottery numbers win?" }, PlatformHost.Json, ct);
+        var viaApi = await ask.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct);
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await SignInAsync(context);
+        await page.GotoAsync(Url("/portal/chat"));
+        await page.Locator("[data-testid=kb-picker]").WaitForAsync();
+        await page.Locator("[data-testid=question]").FillAsync("Which lottery numbers win?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
+        var turn = page.Locator("[data-testid=turn]").First;
+        await turn.WaitForAsync();
+        var answer = await turn.Locator("[data-testid=answer]").InnerTextAsync();
+
+        Assert.Equal("refused_by_policy", viaApi.GetProperty("status").GetString());
+        Assert.Equal(viaApi.GetProperty("answer").GetString()!.Trim(), answer.Trim());
+        Assert.Contains("We do not discuss lotteries here.", answer);
+        Assert.Equal("RefusedByPolicy", (await turn.Locator("[data-testid=status]").InnerTextAsync()).Trim());
+
+        // The policy page shows what is in force.
+        await page.GotoAsync(Url("/portal/policy"));
+        Assert.Contains("lottery", await page.Locator("[data-testid=effective-policy]").InnerTextAsync());
+    }
+}
