@@ -191,7 +191,7 @@
   }
   function botBubble(m) {
     var body = el('span', { 'class': 'text', text: m.text });
-    var bubble = el('div', { 'class': 'msg bot', 'data-status': m.status || '' }, [el('span', { 'class': 'sr', text: t.assistant + ': ' }), body]);
+    var bubble = el('div', { 'class': 'msg bot', 'data-status': m.status || null }, [el('span', { 'class': 'sr', text: t.assistant + ': ' }), body]);
     if (m.citations && m.citations.length) bubble.appendChild(sources(m.citations));
     if (m.status) bubble.appendChild(feedback(m));
     return bubble;
@@ -237,7 +237,7 @@
   function showError(message, retry) {
     clearErrors();
     var box = el('div', { 'class': 'error', role: 'alert' }, [document.createTextNode(message + ' ')]);
-    if (retry) box.appendChild(el('button', { type: 'button', text: t.retry, on: { click: function () { box.remove(); retry(); } } }));
+    if (retry) box.appendChild(el('button', { type: 'button', text: t.retry, on: { click: function () { box.remove(); input.focus(); retry(); } } }));
     log.appendChild(box);
     log.scrollTop = log.scrollHeight;
   }
