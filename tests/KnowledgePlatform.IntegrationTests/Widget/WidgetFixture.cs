@@ -29,12 +29,12 @@ public sealed class WidgetFixture : IAsyncLifetime
         Admin = Host.Client(await Host.CreateTenantAsync("northwind", "customer-service", ct));
         foreach (var file in new[] { "warranty-policy.md", "returns-and-refunds.html" })
         {
-            using var upload = await PlatformHost.UploadAsync(Admin, "customer-service", file, Samples.Read(Path.Combine("customer-service", file)), ct);
+            using var upload = await PlatformHost.UploadAsync(Admin, "customer-service", file, SampleFiles.Read(Path.Combine("customer-service", file)), ct);
             var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(ct);
             await PlatformHost.WaitForIngestionAsync(Admin, accepted.GetProperty("statusUrl").GetString()!, ct);
         }
 
-        var folder = Path.Combine(Samples.Folder, "customer-service-site");
+        var folder = Path.Combine(SampleFiles.Folder, "customer-service-site");
         Site = await StaticSite.StartAsync(folder, Platform);
         Elsewhere = await StaticSite.StartAsync(folder, Platform);
         using var created = await Admin.PostAsJsonAsync("/api/v1/api-keys", new

@@ -1,7 +1,7 @@
 namespace KnowledgePlatform.IntegrationTests.Channels;
 
 /// <summary>The repository's sample documents (samples/), found upwards from the test assembly.</summary>
-public static class Samples
+public static class SampleFiles
 {
     public static string Folder { get; } = Find();
 
