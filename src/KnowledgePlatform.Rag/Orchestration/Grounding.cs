@@ -33,6 +33,10 @@ public static partial class Grounding
     [GeneratedRegex(@"^(?:\s*\[[^\]]*\]\s*)+[.;,]?$")]
     private static partial Regex OnlyMarkers();
 
+    /// <summary>The space a removed mid-sentence marker leaves before punctuation ("a day [1]." → "a day .").</summary>
+    [GeneratedRegex(@"\s+([.,;:!?])")]
+    private static partial Regex SpaceBeforePunctuation();
+
     /// <summary>Source numbers in the order the text cites them (repeats kept).</summary>
     public static IEnumerable<int> Markers(string text) =>
         MarkerPattern().Matches(text).SelectMany(m => Regex.Matches(m.Groups[1].Value, @"\d+").Select(d => int.Parse(d.Value)));
@@ -84,7 +88,7 @@ public static partial class Grounding
             var run = new List<string>();
             foreach (var claim in Claims(line))
             {
-                var text = WithoutMarkers(claim);
+                var text = SpaceBeforePunctuation().Replace(WithoutMarkers(claim), "$1");
                 var numbers = Markers(claim).Where(citationNumbers.Contains).Distinct().ToList();
                 if (text.Length > 0) run.Add(text);
                 if (numbers.Count == 0) continue;
