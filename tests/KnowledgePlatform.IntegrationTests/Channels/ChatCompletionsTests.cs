@@ -22,9 +22,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         _host = new PlatformHost(_data);
         _key = await _host.CreateTenantAsync("acme", "support", _ct);
         using var client = _host.Client(_key);
-        using var upload = await PlatformHost.UploadAsync(client, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, _ct);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        await PlatformHost.IngestAsync(client, "support", "returns-policy.md", System.Text.Encoding.UTF8.GetBytes(ApiJourneyTests.ReturnsPolicy), _ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -27,9 +27,7 @@ public sealed class ClinicalApiTests : IAsyncLifetime
         using (var policy = await _clinic.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, _ct)) policy.EnsureSuccessStatusCode();
         foreach (var path in Documents)
         {
-            using var upload = await PlatformHost.UploadAsync(_clinic, "medical", Path.GetFileName(path), SampleFiles.Read(path), _ct);
-            var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-            var document = await PlatformHost.WaitForIngestionAsync(_clinic, accepted.GetProperty("statusUrl").GetString()!, _ct);
+            var document = await PlatformHost.IngestAsync(_clinic, "medical", Path.GetFileName(path), SampleFiles.Read(path), _ct);
             Assert.Equal("ready", document.GetProperty("status").GetString());
             if (path.Contains("kidney", StringComparison.Ordinal)) _ckdDocumentId = document.GetProperty("id").GetString()!;
         }

@@ -30,9 +30,7 @@ public sealed class ClinicalClientContractTests : IAsyncLifetime
         _host = new PlatformHost(_data);
         _key = await _host.CreateTenantAsync("clinic", "medical", _ct);
         using var client = _host.Client(_key);
-        using var upload = await PlatformHost.UploadAsync(client, "medical", "chronic-kidney-disease.md", SampleFiles.Read("medical/chronic-kidney-disease.md"), _ct);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        await PlatformHost.IngestAsync(client, "medical", "chronic-kidney-disease.md", SampleFiles.Read("medical/chronic-kidney-disease.md"), _ct);
     }
 
     public async ValueTask DisposeAsync()

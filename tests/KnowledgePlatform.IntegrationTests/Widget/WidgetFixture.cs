@@ -29,9 +29,7 @@ public sealed class WidgetFixture : IAsyncLifetime
         Admin = Host.Client(await Host.CreateTenantAsync("northwind", "customer-service", ct));
         foreach (var file in new[] { "warranty-policy.md", "returns-and-refunds.html" })
         {
-            using var upload = await PlatformHost.UploadAsync(Admin, "customer-service", file, SampleFiles.Read(Path.Combine("customer-service", file)), ct);
-            var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(ct);
-            await PlatformHost.WaitForIngestionAsync(Admin, accepted.GetProperty("statusUrl").GetString()!, ct);
+            await PlatformHost.IngestAsync(Admin, "customer-service", file, SampleFiles.Read(Path.Combine("customer-service", file)), ct);
         }
 
         var folder = Path.Combine(SampleFiles.Folder, "customer-service-site");
