@@ -2,6 +2,8 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -54,7 +56,9 @@ public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
         var database = await CreateAsync("sqlite");
         await using (var legacy = database.NewContext())
         {
-            await legacy.Database.EnsureCreatedAsync(_ct);
+            // What EnsureCreated made before migrations existed: the initial schema and no history table.
+            await legacy.GetService<IMigrator>().MigrateAsync(legacy.Database.GetMigrations().First(), _ct);
+            await legacy.Database.ExecuteSqlRawAsync($"DROP TABLE \"{MetadataDatabase.HistoryTable}\"", _ct);
             legacy.Tenants.Add(new Tenant { Id = "old", Name = "Old tenant" });
             await legacy.SaveChangesAsync(_ct);
         }

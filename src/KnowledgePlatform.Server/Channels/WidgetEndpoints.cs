@@ -131,7 +131,7 @@ public static partial class WidgetEndpoints
         db.Feedback.Add(feedback);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "feedback", feedback.ConversationId, new { rating = request.Rating, comment, actions.Redactions }, ct);
-        return TypedResults.Created($"/api/v1/feedback/{feedback.Id}", FeedbackDto.From(feedback));
+        return TypedResults.Created("/api/v1/feedback", FeedbackDto.From(feedback));
     }
 
     private static async Task<Results<Accepted<HandoffDto>, ProblemHttpResult>> PostHandoff(
@@ -169,7 +169,7 @@ public static partial class WidgetEndpoints
             handoff.WebhookResult = "queue full";
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Accepted($"/api/v1/handoffs/{handoff.Id}", HandoffDto.From(handoff));
+        return TypedResults.Accepted("/api/v1/handoffs", HandoffDto.From(handoff));
     }
 
     private static async Task<Ok<List<FeedbackDto>>> ListFeedback(ClaimsPrincipal user, KnowledgeDbContext db, int? limit, CancellationToken ct)
