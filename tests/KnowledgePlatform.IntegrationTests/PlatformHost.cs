@@ -83,6 +83,14 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     public static Task<HttpResponseMessage> UploadAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct) =>
         UploadAsync(client, kb, fileName, Encoding.UTF8.GetBytes(content), ct);
 
+    /// <summary>Uploads a document and waits until it is ingested; returns its final status.</summary>
+    public static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, byte[] content, CancellationToken ct)
+    {
+        using var upload = await UploadAsync(client, kb, fileName, content, ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return await WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, ct);
+    }
+
     /// <summary>Follows the status URL until the document is ready or failed (or the time runs out).</summary>
     public static async Task<JsonElement> WaitForIngestionAsync(HttpClient client, string statusUrl, CancellationToken ct)
     {

@@ -31,6 +31,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
     public DbSet<TokenUsage> TokenUsage => Set<TokenUsage>();
     public DbSet<KnowledgeBaseShare> KnowledgeBaseShares => Set<KnowledgeBaseShare>();
 
+    // Channels (widget, clinical API): see ConfigureChannels.
+    public DbSet<AnswerFeedback> Feedback => Set<AnswerFeedback>();
+    public DbSet<Handoff> Handoffs => Set<Handoff>();
+    public DbSet<WidgetSettings> WidgetSettings => Set<WidgetSettings>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -144,6 +150,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
         });
 
         ConfigureIssue7(modelBuilder);
+        ConfigureChannels(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
@@ -169,6 +176,43 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
             e.HasIndex(s => s.TenantId);
             e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(s => s.KnowledgeBaseId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    /// <summary>The outside channels' tables: widget feedback and handoffs, widget settings, idempotent replays.</summary>
+    private static void ConfigureChannels(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<AnswerFeedback>(e =>
+        {
+            e.HasKey(f => f.Id);
+            e.HasIndex(f => new { f.TenantId, f.CreatedAt });
+            e.Property(f => f.Comment).HasMaxLength(2000);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(f => f.TenantId);
+        });
+
+        modelBuilder.Entity<Handoff>(e =>
+        {
+            e.HasKey(h => h.Id);
+            e.HasIndex(h => new { h.TenantId, h.CreatedAt });
+            e.Property(h => h.Contact).HasMaxLength(200);
+            e.Property(h => h.Message).HasMaxLength(2000);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(h => h.TenantId);
+        });
+
+        modelBuilder.Entity<WidgetSettings>(e =>
+        {
+            e.HasKey(w => w.Id);
+            e.HasIndex(w => new { w.TenantId, w.ApiKeyId }).IsUnique();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(w => w.TenantId);
+        });
+
+        modelBuilder.Entity<IdempotencyRecord>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Key).HasMaxLength(255);
+            e.HasIndex(r => new { r.TenantId, r.Key }).IsUnique();
+            e.HasIndex(r => r.ExpiresAt);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
         });
     }
 }

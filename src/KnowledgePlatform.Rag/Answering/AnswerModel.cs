@@ -21,7 +21,16 @@ public sealed record AnswerPolicy(Vertical Vertical, bool Strict)
 
     public string KnowledgeBaseName { get; init; } = "";
 
+    /// <summary>Sampling settings that override the configured ones (the clinical API asks for temperature 0 and a fixed seed).</summary>
+    public GenerationSettings? Generation { get; init; }
+
     public static AnswerPolicy For(KnowledgeBase kb) => new(kb.Vertical, kb.Strict) { KnowledgeBaseName = kb.Name };
+}
+
+/// <summary>Sampling settings of a generative model; with temperature 0 and a seed, the same evidence gives the same answer.</summary>
+public sealed record GenerationSettings(float Temperature, long Seed)
+{
+    public static readonly GenerationSettings Deterministic = new(0, 42);
 }
 
 /// <summary>A checkable source of an answer: which document, where in it, and the exact words used.</summary>

@@ -44,7 +44,7 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
         var messages = await template.MessagesAsync(kernel, arguments, cancellationToken);
         var text = new StringBuilder();
         var shown = 0;
-        await foreach (var update in chat.GetStreamingResponseAsync(messages, new ChatOptions(), cancellationToken))
+        await foreach (var update in chat.GetStreamingResponseAsync(messages, Options(policy.Generation), cancellationToken))
         {
             model = update.ModelId ?? model;
             text.Append(update.Text);
@@ -73,6 +73,10 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
         yield return new AnswerCitations(Grounding.Cite(answer, verdict.Cited, request.Evidence));
         yield return new AnswerCompleted(verdict.Grounded ? AnswerStatus.Answered : AnswerStatus.Ungrounded, model) { Grounded = verdict.Grounded };
     }
+
+    /// <summary>Unset fields take the configured defaults (Chat:Temperature, Chat:Seed).</summary>
+    private static ChatOptions Options(GenerationSettings? generation) =>
+        generation is null ? new ChatOptions() : new ChatOptions { Temperature = generation.Temperature, Seed = generation.Seed };
 
     private static IEnumerable<AnswerEvent> Refusal(string notFound, string model)
     {

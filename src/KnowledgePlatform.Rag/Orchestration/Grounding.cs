@@ -16,6 +16,9 @@ public sealed record GroundingVerdict(IReadOnlyList<int> Cited, IReadOnlyList<in
     public bool Grounded => !NotFound && Cited.Count > 0 && Invalid.Count == 0 && Uncited.Count == 0;
 }
 
+/// <summary>One sentence of an answer and the numbers of the citations that support it.</summary>
+public sealed record CitedSentence(string Text, IReadOnlyList<int> Citations);
+
 /// <summary>
 /// Reads citation markers ([1], [2][3], [1, 2]) in a model's answer, checks them against the evidence that
 /// was retrieved, and maps them back to the exact chunks: document, location and the quoted span.
@@ -29,6 +32,10 @@ public static partial class Grounding
 
     [GeneratedRegex(@"^(?:\s*\[[^\]]*\]\s*)+[.;,]?$")]
     private static partial Regex OnlyMarkers();
+
+    /// <summary>The space a removed mid-sentence marker leaves before punctuation ("a day [1]." → "a day .").</summary>
+    [GeneratedRegex(@"\s+([.,;:!?])")]
+    private static partial Regex SpaceBeforePunctuation();
 
     /// <summary>Source numbers in the order the text cites them (repeats kept).</summary>
     public static IEnumerable<int> Markers(string text) =>
@@ -65,6 +72,32 @@ public static partial class Grounding
             else claims.Add(sentence);
         }
         return claims;
+    }
+
+    /// <summary>
+    /// The answer as sentences that each carry their citations (strict mode). A marker closes the run of
+    /// sentences before it on the same line, so a quoted multi-sentence passage keeps its source; sentences
+    /// no marker closes (notes, trailing remarks) and numbers that match no citation are left out.
+    /// </summary>
+    public static (IReadOnlyList<CitedSentence> Sentences, IReadOnlyList<string> Uncited) CitedSentences(string answer, IReadOnlySet<int> citationNumbers)
+    {
+        var cited = new List<CitedSentence>();
+        var uncited = new List<string>();
+        foreach (var line in answer.Split('\n'))
+        {
+            var run = new List<string>();
+            foreach (var claim in Claims(line))
+            {
+                var text = SpaceBeforePunctuation().Replace(WithoutMarkers(claim), "$1");
+                var numbers = Markers(claim).Where(citationNumbers.Contains).Distinct().ToList();
+                if (text.Length > 0) run.Add(text);
+                if (numbers.Count == 0) continue;
+                cited.AddRange(run.Select(s => new CitedSentence(s, numbers)));
+                run.Clear();
+            }
+            uncited.AddRange(run);
+        }
+        return (cited, uncited);
     }
 
     /// <summary>

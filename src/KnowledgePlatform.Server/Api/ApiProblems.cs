@@ -52,9 +52,12 @@ public static class ApiProblems
             StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
             StatusCodes.Status413PayloadTooLarge => "request_too_large",
             StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+            StatusCodes.Status429TooManyRequests => "rate_limited",
             >= 500 => "internal_error",
             _ => "error",
         });
+        // The id the client sees in X-Request-Id, so a report can name the request.
+        problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
         problem.Detail ??= status >= 500 ? "Something went wrong on our side. Try again; if it persists, report the traceId." : problem.Title;
     }
 

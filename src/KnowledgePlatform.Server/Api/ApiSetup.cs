@@ -2,6 +2,9 @@ using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Channels;
+using KnowledgePlatform.Server.Clinical;
+using Scalar.AspNetCore;
 using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
@@ -22,7 +25,8 @@ public static class ApiSetup
         // Malformed requests throw, so the exception handler answers them like every other error.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Complete);
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", o => o.AddOperationTransformer(OpenApiExamples.Transform));
+        builder.AddChannels();
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
@@ -43,6 +47,8 @@ public static class ApiSetup
 
     public static WebApplication UseApi(this WebApplication app)
     {
+        // First, so every answer (errors included) carries the request id.
+        app.UseRequestIds();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Kestrel's own refusals (body too large, malformed request) keep their status; an unreachable
@@ -59,12 +65,15 @@ public static class ApiSetup
         });
         app.UseStatusCodePages();
         app.Use(RefuseUnknownCharsets);
+        app.UseWidgetScript();
         app.UseWidgetCors();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseIdempotency();
 
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("KnowledgePlatform API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
@@ -77,6 +86,8 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
             .MapUsers().MapCuration();
+        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapClinical().MapWidgetChannel();
+        app.MapChatCompletions();
         return app;
     }
 

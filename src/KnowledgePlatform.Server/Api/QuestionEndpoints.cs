@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using System.Text;
+using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
@@ -117,24 +118,42 @@ public static class QuestionEndpoints
         {
             ConversationId = request.ConversationId,
         };
-        var events = PolicyEnforcer.BlockedTopic(policy, request.Question) is { } topic
+        var events = Governed(policy, request.Question, () => answers.AskAsync(question, ct), "ask", found.Id, user, enforcer, audit, quotas, actions, ct);
+        if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
+
+        var (text, citations, done) = await CollectAsync(events, ct);
+        return TypedResults.Ok(new AskResponse(
+            text, done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
+    }
+
+    /// <summary>
+    /// An answer under the tenant's policy (a blocked topic is refused before anything is retrieved), recorded
+    /// in the audit log and counted against the token quotas once complete: the same for every channel that asks.
+    /// </summary>
+    internal static IAsyncEnumerable<AnswerEvent> Governed(
+        SecurityPolicy policy, string question, Func<IAsyncEnumerable<AnswerEvent>> answer, string action, string knowledgeBaseId,
+        ClaimsPrincipal user, PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas, PolicyActions actions, CancellationToken ct)
+    {
+        var events = PolicyEnforcer.BlockedTopic(policy, question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)
-            : enforcer.EnforceAsync(policy, answers.AskAsync(question, ct), actions, ct);
-        events = Audited(events, async e =>
+            : enforcer.EnforceAsync(policy, answer(), actions, ct);
+        return Audited(events, async e =>
         {
-            await audit.RecordAsync(user, "ask", found.Id, new
+            await audit.RecordAsync(user, action, knowledgeBaseId, new
             {
-                question = enforcer.Redact(policy, request.Question, actions),
+                question = enforcer.Redact(policy, question, actions),
                 status = e.Done?.Status,
                 conversationId = e.Done?.ConversationId,
                 cited = e.Citations.Select(c => c.ChunkId),
                 policy = actions,
             }, CancellationToken.None);
-            await quotas.RecordTokensAsync(user, quotas.CountAsk(request.Question, e.Answer, e.Citations.Select(c => c.Quote)), CancellationToken.None);
+            await quotas.RecordTokensAsync(user, quotas.CountAsk(question, e.Answer, e.Citations.Select(c => c.Quote)), CancellationToken.None);
         });
+    }
 
-        if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
-
+    /// <summary>A whole answer: its text, citations and how it ended (null when the stream stopped early).</summary>
+    internal static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted? Done)> CollectAsync(IAsyncEnumerable<AnswerEvent> events, CancellationToken ct)
+    {
         var text = new StringBuilder();
         IReadOnlyList<Citation> citations = [];
         AnswerCompleted? done = null;
@@ -147,8 +166,7 @@ public static class QuestionEndpoints
                 case AnswerCompleted c: done = c; break;
             }
         }
-        return TypedResults.Ok(new AskResponse(
-            text.ToString(), done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
+        return (text.ToString(), citations, done);
     }
 
     private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations, string Answer);

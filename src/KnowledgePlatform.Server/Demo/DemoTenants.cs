@@ -35,6 +35,12 @@ public sealed class DemoTenant
     /// <summary>A well-known portal user (tenant admin) for local demos; none when empty.</summary>
     public string? UserEmail { get; set; }
     public string? UserPassword { get; set; }
+
+    /// <summary>A fixed widget key for the demo site (samples/customer-service-site); none when empty.</summary>
+    public string? WidgetKey { get; set; }
+
+    /// <summary>The origins pages with the demo widget key may be served from.</summary>
+    public List<string> WidgetOrigins { get; set; } = [];
 }
 
 /// <summary>
@@ -100,6 +106,7 @@ public sealed class DemoSeeder(
         await db.SaveChangesAsync(ct);
         if (demo.UserEmail is { Length: > 0 } email && demo.UserPassword is { Length: > 0 } password)
             await Security.PortalSeeder.EnsureUserAsync(scope.ServiceProvider, demo.Id, email, password, Security.PortalRoles.TenantAdmin);
+        if (!string.IsNullOrEmpty(demo.WidgetKey)) await SeedWidgetKeyAsync(db, demo, kb, ct);
         if (!created) return kb.Id;
 
         var folder = samples is null ? null : Path.Combine(samples, demo.Folder);
@@ -123,6 +130,23 @@ public sealed class DemoSeeder(
             }
         }
         return kb.Id;
+    }
+
+    /// <summary>The demo widget key: ask only, on the demo knowledge base, from the configured origins (updated on every start).</summary>
+    private static async Task SeedWidgetKeyAsync(KnowledgeDbContext db, DemoTenant demo, KnowledgeBase kb, CancellationToken ct)
+    {
+        var hash = ApiKeys.Hash(demo.WidgetKey!);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, ct);
+        if (key is null)
+        {
+            key = ApiKeys.Create(demo.Id, "demo widget key", demo.WidgetKey!);
+            key.Kind = ApiKeyKind.Widget;
+            key.Scopes = [ApiScopes.Ask];
+            key.KnowledgeBaseIds = [kb.Id];
+            db.ApiKeys.Add(key);
+        }
+        key.AllowedOrigins = demo.WidgetOrigins.Select(Security.WidgetOrigins.Normalise).ToList();
+        await db.SaveChangesAsync(ct);
     }
 
     private async Task WaitUntilIngestedAsync(List<string> knowledgeBaseIds, CancellationToken ct)
@@ -161,6 +185,8 @@ public static class DemoTenantsExtensions
             .Bind(builder.Configuration.GetSection(DemoOptions.Section))
             .Validate(o => !o.Enabled || o.Tenants.All(t => t.Id.Length > 0 && t.ApiKey.Length >= 16 && t.KnowledgeBase.Length > 0),
                 "Every Demo:Tenants entry needs an Id, an ApiKey of at least 16 characters and a KnowledgeBase name.")
+            .Validate(o => !o.Enabled || o.Tenants.All(t => string.IsNullOrEmpty(t.WidgetKey) || (t.WidgetKey.Length >= 16 && t.WidgetOrigins.Count > 0)),
+                "A Demo:Tenants entry with a WidgetKey needs at least 16 characters in it and WidgetOrigins (such as http://localhost:8080).")
             .ValidateOnStart();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());

@@ -28,7 +28,7 @@ public static class WidgetOrigins
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             context.Response.Headers.AccessControlAllowOrigin = origin;
             context.Response.Headers.AccessControlAllowMethods = "GET, POST";
-            context.Response.Headers.AccessControlAllowHeaders = "X-Api-Key, Content-Type, Authorization";
+            context.Response.Headers.AccessControlAllowHeaders = "X-Api-Key, Content-Type, Authorization, Idempotency-Key, X-Request-Id";
             context.Response.Headers.AccessControlMaxAge = "600";
             context.Response.Headers.Vary = "Origin";
             return;
@@ -39,6 +39,7 @@ public static class WidgetOrigins
             if (context.User.FindFirst(ApiKeyAuthenticationHandler.ChannelClaim)?.Value == "widget")
             {
                 context.Response.Headers.AccessControlAllowOrigin = origin;
+                context.Response.Headers.AccessControlExposeHeaders = "Retry-After, X-Request-Id";
                 context.Response.Headers.Vary = "Origin";
             }
             return Task.CompletedTask;

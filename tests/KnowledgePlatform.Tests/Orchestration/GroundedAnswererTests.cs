@@ -48,6 +48,20 @@ public sealed class GroundedAnswererTests
     private static readonly AnswerPolicy General = new(Vertical.General, Strict: false) { KnowledgeBaseName = "docs" };
 
     [Fact]
+    public async Task Deterministic_generation_settings_reach_the_model_and_otherwise_the_configured_defaults_apply()
+    {
+        var chat = new ScriptedChatClient("Adults can take at most 4 g of paracetamol a day [1].");
+
+        await Run(chat, Medical() with { Generation = GenerationSettings.Deterministic });
+        await Run(chat, Medical());
+
+        Assert.Equal(0f, chat.Options[0]?.Temperature);
+        Assert.Equal(GenerationSettings.Deterministic.Seed, chat.Options[0]?.Seed);
+        Assert.Null(chat.Options[1]?.Temperature);
+        Assert.Null(chat.Options[1]?.Seed);
+    }
+
+    [Fact]
     public async Task An_answer_citing_every_claim_is_answered_with_citations_mapped_to_the_exact_chunks()
     {
         var chat = new ScriptedChatClient("Adults can take at most 4 g of paracetamol a day [1]. Ibuprofen interacts with warfarin [2].");

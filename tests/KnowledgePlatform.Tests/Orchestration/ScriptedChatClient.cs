@@ -13,6 +13,9 @@ public sealed class ScriptedChatClient(params string[] replies) : IChatClient
 
     public List<List<ChatMessage>> Calls { get; } = [];
 
+    /// <summary>The options of each call, in order.</summary>
+    public List<ChatOptions?> Options { get; } = [];
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
@@ -20,6 +23,7 @@ public sealed class ScriptedChatClient(params string[] replies) : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Calls.Add(messages.ToList());
+        Options.Add(options);
         var reply = replies[Math.Min(_next++, replies.Length - 1)];
         for (var i = 0; i < reply.Length; i += 7)
         {

@@ -1,0 +1,170 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Server.Api;
+using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KnowledgePlatform.Server.Clinical;
+
+public sealed record ChatMessageDto(
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("content"), Description("A string, or an array of {\"type\":\"text\",\"text\":…} parts.")] JsonElement Content);
+
+/// <summary>The OpenAI chat completions request; fields this server does not use (temperature, max_tokens…) are accepted and ignored.</summary>
+public sealed record ChatCompletionRequest(
+    [property: JsonPropertyName("messages")] IReadOnlyList<ChatMessageDto> Messages,
+    [property: JsonPropertyName("model"), Description("Echoed back; the answer comes from the server's configured model.")] string? Model = null,
+    [property: JsonPropertyName("stream")] bool Stream = false,
+    [property: JsonPropertyName("kb"), Description("Extension: knowledge base id or name; optional when the key reaches exactly one.")] string? Kb = null);
+
+public sealed record ChatCompletionMessage(string Role, string Content);
+
+public sealed record ChatCompletionChoice(int Index, ChatCompletionMessage Message, string FinishReason);
+
+public sealed record ChatCompletionUsage(int PromptTokens, int CompletionTokens, int TotalTokens);
+
+/// <summary>An OpenAI chat completion plus two extension fields: citations and answer_status.</summary>
+public sealed record ChatCompletionResponse(
+    string Id, string Object, long Created, string Model, IReadOnlyList<ChatCompletionChoice> Choices, ChatCompletionUsage Usage,
+    [property: Description("Extension: the sources the answer's [n] markers refer to.")] IReadOnlyList<Citation> Citations,
+    [property: Description("Extension: answered, insufficient_evidence, refused_by_policy or ungrounded.")] AnswerStatus AnswerStatus);
+
+/// <summary>
+/// POST /v1/chat/completions: the OpenAI chat completions protocol over the tenant's knowledge base, so
+/// existing OpenAI clients work with a tenant key as their API key. The last user message is the question;
+/// the answer is grounded like every other channel's, under the tenant's policy.
+/// </summary>
+public static class ChatCompletionsEndpoints
+{
+    /// <summary>OpenAI's wire format: snake_case, nulls left out.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static IEndpointRouteBuilder MapChatCompletions(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", Complete)
+            .RequireAuthorization(ApiScopes.Ask)
+            .RequireRateLimiting(RateLimits.Api)
+            .WithTags("OpenAI-compatible")
+            .Produces<ChatCompletionResponse>(contentType: "application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithSummary("OpenAI-compatible chat completions over a knowledge base (Authorization: Bearer <tenant key>)")
+            .WithDescription("Streaming (\"stream\": true) sends chat.completion.chunk events and data: [DONE]; the last chunk carries the extension fields citations and answer_status.");
+        return app;
+    }
+
+    private static async Task<Results<JsonHttpResult<ChatCompletionResponse>, PushStreamHttpResult, ProblemHttpResult>> Complete(
+        ChatCompletionRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, PolicyEnforcer enforcer,
+        AuditLog audit, QuotaService quotas, TimeProvider clock, CancellationToken ct)
+    {
+        var question = request.Messages?.LastOrDefault(m => m.Role == "user") is { } last ? TextOf(last.Content) : null;
+        if (question is null) return ApiProblems.Validation("question_missing", "messages needs a user message with text content.");
+        if (QuestionEndpoints.Invalid(question, "question") is { } invalid) return invalid;
+        var (found, problem) = await ClinicalEndpoints.ResolveKnowledgeBaseAsync(db, user, request.Kb, ct);
+        if (found is not { } kb) return problem!;
+        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
+
+        var policy = await db.PolicyOfAsync(user.TenantId(), ct);
+        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, [kb], question, null);
+        var events = QuestionEndpoints.Governed(policy, question, () => answers.AskAsync(retrieval, AnswerPolicy.For(kb), ct), "chat.completion", kb.Id,
+            user, enforcer, audit, quotas, new PolicyActions(), ct);
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = clock.GetUtcNow().ToUnixTimeSeconds();
+
+        if (request.Stream)
+            return TypedResults.Stream(body => StreamAsync(body, events, id, created, request.Model, ct), "text/event-stream");
+
+        var (text, citations, done) = await QuestionEndpoints.CollectAsync(events, ct);
+        var model = done?.Model ?? request.Model ?? "";
+        var promptTokens = Words(question);
+        var completionTokens = Words(text);
+        return TypedResults.Json(new ChatCompletionResponse(id, "chat.completion", created, model,
+            [new ChatCompletionChoice(0, new ChatCompletionMessage("assistant", text), "stop")],
+            new ChatCompletionUsage(promptTokens, completionTokens, promptTokens + completionTokens),
+            citations, done?.Status ?? AnswerStatus.InsufficientEvidence), Json);
+    }
+
+    /// <summary>data: chunk lines as OpenAI sends them; text deltas as they come, then a final chunk with the extensions, then [DONE].</summary>
+    private static async Task StreamAsync(Stream body, IAsyncEnumerable<AnswerEvent> events, string id, long created, string? requestedModel, CancellationToken ct)
+    {
+        var model = requestedModel ?? "";
+        await WriteAsync(body, Chunk(id, created, model, new { role = "assistant", content = "" }, null), ct);
+        IReadOnlyList<Citation> citations = [];
+        var status = AnswerStatus.InsufficientEvidence;
+        try
+        {
+            await foreach (var e in events.WithCancellation(ct))
+            {
+                switch (e)
+                {
+                    case AnswerDelta d:
+                        await WriteAsync(body, Chunk(id, created, model, new { content = d.Text }, null), ct);
+                        break;
+                    case AnswerCitations c:
+                        citations = c.Citations;
+                        break;
+                    case AnswerCompleted c:
+                        status = c.Status;
+                        model = c.Model;
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await WriteAsync(body, new { error = new { message = "The answer could not be completed. Try again.", type = "server_error", code = "answer_failed" } }, ct);
+            return;
+        }
+        var final = Chunk(id, created, model, new { }, "stop");
+        final["citations"] = JsonSerializer.SerializeToNode(citations, Json);
+        final["answer_status"] = JsonSerializer.SerializeToNode(status, Json);
+        await WriteAsync(body, final, ct);
+        await body.WriteAsync("data: [DONE]\n\n"u8.ToArray(), ct);
+        await body.FlushAsync(ct);
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Chunk(string id, long created, string model, object delta, string? finishReason) => new()
+    {
+        ["id"] = id,
+        ["object"] = "chat.completion.chunk",
+        ["created"] = created,
+        ["model"] = model,
+        ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["index"] = 0,
+            ["delta"] = JsonSerializer.SerializeToNode(delta, Json),
+            ["finish_reason"] = finishReason,
+        }),
+    };
+
+    private static async Task WriteAsync(Stream body, object payload, CancellationToken ct)
+    {
+        var line = "data: " + JsonSerializer.Serialize(payload, Json) + "\n\n";
+        await body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
+        await body.FlushAsync(ct);
+    }
+
+    /// <summary>Text of a message: a string, or the text parts of a content array.</summary>
+    private static string? TextOf(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString(),
+        JsonValueKind.Array => string.Join("\n", content.EnumerateArray()
+            .Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("type", out var t) && t.GetString() == "text" && p.TryGetProperty("text", out _))
+            .Select(p => p.GetProperty("text").GetString())),
+        _ => null,
+    };
+
+    /// <summary>Usage is counted in words: the server does not see the model's tokenizer.</summary>
+    private static int Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+}

@@ -1,0 +1,143 @@
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KnowledgePlatform.Samples.ClinicalClient;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Channels;
+
+/// <summary>
+/// The sample clinical client (samples/clinical-client) against the server: every property of its records exists
+/// in the OpenAPI document with a matching JSON type, and the typed client reads real answers.
+/// </summary>
+public sealed class ClinicalClientContractTests : IAsyncLifetime
+{
+    private static readonly Type[] ClientTypes =
+    [
+        typeof(PatientContext), typeof(EvidenceRequest), typeof(EvidenceDocument), typeof(EvidencePassage), typeof(KnowledgeBaseRef),
+        typeof(EvidenceResponse), typeof(ClinicalAnswerRequest), typeof(AnswerSentence), typeof(Citation), typeof(GenerationDto),
+        typeof(ClinicalAnswerResponse),
+    ];
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private string _key = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        _host = new PlatformHost(_data);
+        _key = await _host.CreateTenantAsync("clinic", "medical", _ct);
+        using var client = _host.Client(_key);
+        await PlatformHost.IngestAsync(client, "medical", "chronic-kidney-disease.md", SampleFiles.Read("medical/chronic-kidney-disease.md"), _ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Every_property_of_the_client_records_is_in_the_openapi_schema_with_a_matching_type()
+    {
+        using var client = _host.Client();
+        var schemas = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct)).GetProperty("components").GetProperty("schemas");
+        var mismatches = new List<string>();
+        foreach (var type in ClientTypes)
+        {
+            if (!schemas.TryGetProperty(type.Name, out var schema))
+            {
+                mismatches.Add($"{type.Name}: no such schema");
+                continue;
+            }
+            var properties = schema.GetProperty("properties");
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
+            {
+                var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (!properties.TryGetProperty(name, out var served))
+                {
+                    mismatches.Add($"{type.Name}.{name}: not in the server's schema");
+                    continue;
+                }
+                var expected = KindOf(property.PropertyType);
+                var kinds = Kinds(served, schemas);
+                if (!kinds.Contains(expected) && !(expected == "number" && kinds.Contains("integer")))
+                    mismatches.Add($"{type.Name}.{name}: client {expected}, server {string.Join("|", kinds)}");
+                if ((Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType) is { IsEnum: true } enumType)
+                {
+                    var values = EnumValues(served, schemas);
+                    foreach (var field in enumType.GetFields(BindingFlags.Public | BindingFlags.Static))
+                    {
+                        var wire = field.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? field.Name;
+                        if (!values.Contains(wire)) mismatches.Add($"{type.Name}.{name}: the server has no value '{wire}'");
+                    }
+                }
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    [Fact]
+    public async Task The_typed_client_reads_evidence_an_answer_and_a_problem()
+    {
+        using var http = _host.Client();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", _key);
+        var api = new ClinicalApi(http);
+
+        var evidence = await api.EvidenceAsync(new EvidenceRequest("What eGFR range defines CKD category G3b?", Patient: new PatientContext(AgeYears: 70, Egfr: 40)), _ct);
+        Assert.Equal("chronic-kidney-disease.md", evidence.Passages[0].Document.FileName);
+
+        var answer = await api.AnswerAsync(new ClinicalAnswerRequest("What eGFR range defines CKD category G3b?"), _ct);
+        Assert.Equal(ClinicalAnswerStatus.Answered, answer.Status);
+        Assert.All(answer.Sentences, s => Assert.NotEmpty(s.Citations));
+
+        var refused = await Assert.ThrowsAsync<ClinicalApiException>(() => api.AnswerAsync(new ClinicalAnswerRequest(""), _ct));
+        Assert.Equal("question_missing", refused.Problem.Code);
+        Assert.False(string.IsNullOrEmpty(refused.Problem.RequestId));
+    }
+
+    private static string KindOf(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(string) || type == typeof(DateOnly) || type == typeof(DateTimeOffset) || type.IsEnum) return "string";
+        if (type == typeof(int) || type == typeof(long)) return "integer";
+        if (type == typeof(double) || type == typeof(float)) return "number";
+        if (type == typeof(bool)) return "boolean";
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)) return "array";
+        return "object";
+    }
+
+    /// <summary>The JSON types a property schema allows, following $ref, oneOf and anyOf; "null" left out.</summary>
+    private static HashSet<string> Kinds(JsonElement schema, JsonElement schemas)
+    {
+        var kinds = new HashSet<string>();
+        if (schema.TryGetProperty("$ref", out var reference))
+            return Kinds(schemas.GetProperty(reference.GetString()!.Split('/')[^1]), schemas);
+        if (schema.TryGetProperty("type", out var type))
+        {
+            if (type.ValueKind == JsonValueKind.String) kinds.Add(type.GetString()!);
+            else foreach (var t in type.EnumerateArray()) kinds.Add(t.GetString()!);
+        }
+        foreach (var combinator in new[] { "oneOf", "anyOf", "allOf" })
+            if (schema.TryGetProperty(combinator, out var options))
+                foreach (var option in options.EnumerateArray()) kinds.UnionWith(Kinds(option, schemas));
+        if (kinds.Count == 0 && schema.TryGetProperty("properties", out _)) kinds.Add("object");
+        if (kinds.Count == 0 && schema.TryGetProperty("enum", out _)) kinds.Add("string");
+        kinds.Remove("null");
+        return kinds;
+    }
+
+    private static HashSet<string> EnumValues(JsonElement schema, JsonElement schemas)
+    {
+        if (schema.TryGetProperty("$ref", out var reference)) return EnumValues(schemas.GetProperty(reference.GetString()!.Split('/')[^1]), schemas);
+        var values = new HashSet<string>();
+        if (schema.TryGetProperty("enum", out var list))
+            foreach (var v in list.EnumerateArray()) if (v.ValueKind == JsonValueKind.String) values.Add(v.GetString()!);
+        foreach (var combinator in new[] { "oneOf", "anyOf" })
+            if (schema.TryGetProperty(combinator, out var options))
+                foreach (var option in options.EnumerateArray()) values.UnionWith(EnumValues(option, schemas));
+        return values;
+    }
+}

@@ -1,0 +1,219 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Widget;
+
+/// <summary>The chat widget in Chromium on the demo site, served from another origin than the platform.</summary>
+public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform) : IClassFixture<WidgetFixture>
+{
+    private const string Question = "How long is the warranty on the Sweep S2?";
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+
+    private async Task<IPage> OpenAsync(string url, BrowserNewContextOptions? options = null)
+    {
+        var context = await chromium.NewContextAsync(options);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        return page;
+    }
+
+    private static async Task AskAsync(IPage page, string question)
+    {
+        await page.GetByLabel("Type your question").FillAsync(question);
+        await page.GetByLabel("Type your question").PressAsync("Enter");
+    }
+
+    private static ILocator Answers(IPage page) => page.Locator("kp-chat .msg.bot[data-status]");
+
+    [Fact]
+    public async Task A_visitor_asks_sees_a_streamed_cited_answer_gives_feedback_and_asks_for_a_person()
+    {
+        var page = await OpenAsync(platform.Site.Origin + "/index.html");
+        Assert.True(await page.GetByLabel("Type your question").EvaluateAsync<bool>("e => e === e.getRootNode().activeElement"), "opening the panel focuses the input");
+        // Every text the answer bubble shows while it arrives.
+        await page.EvaluateAsync("""
+            () => {
+              const root = document.querySelector('kp-chat').shadowRoot;
+              window.__kpTexts = [];
+              new MutationObserver(() => {
+                const t = root.querySelectorAll('.msg.bot .text');
+                const last = t[t.length - 1];
+                if (last && window.__kpTexts[window.__kpTexts.length - 1] !== last.textContent) window.__kpTexts.push(last.textContent);
+              }).observe(root, { subtree: true, childList: true, characterData: true });
+            }
+            """);
+        // A slow line, so the stream arrives in many pieces and the panel can be seen filling in.
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 20, ["downloadThroughput"] = 3000, ["uploadThroughput"] = 100_000,
+        });
+        var ask = page.WaitForResponseAsync(r => r.Url.EndsWith("/ask", StringComparison.Ordinal));
+        await AskAsync(page, Question);
+        var response = await ask;
+        Assert.StartsWith("text/event-stream", response.Headers["content-type"], StringComparison.Ordinal);
+
+        var answer = Answers(page).Last;
+        await Assertions.Expect(answer).ToContainTextAsync("2 years", new() { Timeout = 30_000 });
+        var final = (await answer.Locator(".text").TextContentAsync())!;
+        var texts = await page.EvaluateAsync<string[]>("() => window.__kpTexts");
+        Assert.Contains(texts, t => t.Length > 0 && t.Length < final.Length && final.StartsWith(t, StringComparison.Ordinal));
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = -1,
+        });
+
+        // Sources: collapsed, then expanded.
+        var sources = answer.Locator("details.sources");
+        Assert.False(await sources.EvaluateAsync<bool>("d => d.open"));
+        await sources.Locator("summary").ClickAsync();
+        await Assertions.Expect(sources.Locator("li").First).ToContainTextAsync("Warranty");
+        await Chromium.ScreenshotAsync(page, "widget-answer-with-sources");
+
+        // Feedback with a comment, stored for the tenant.
+        await answer.GetByRole(AriaRole.Button, new() { Name = "Not helpful" }).ClickAsync();
+        await answer.GetByLabel("Tell us more (optional)").FillAsync("I wanted the battery warranty too.");
+        await answer.GetByRole(AriaRole.Button, new() { Name = "Send feedback" }).ClickAsync();
+        await Assertions.Expect(answer).ToContainTextAsync("Thanks for your feedback.");
+        var feedback = await platform.Admin.GetFromJsonAsync<JsonElement>("/api/v1/feedback", _ct);
+        var mine = feedback.EnumerateArray().First(f => f.GetProperty("comment").GetString() == "I wanted the battery warranty too.");
+        Assert.Equal("down", mine.GetProperty("rating").GetString());
+        Assert.Equal("widget", mine.GetProperty("channel").GetString());
+        var conversationId = mine.GetProperty("conversationId").GetString();
+        Assert.StartsWith("conv_", conversationId, StringComparison.Ordinal);
+
+        // Handoff: recorded with the conversation, and the tenant's webhook called.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Talk to a human" }).ClickAsync();
+        await page.GetByLabel("Email or phone (optional)").FillAsync("sam@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Request a call back" }).ClickAsync();
+        await Assertions.Expect(page.Locator("kp-chat .note[role=status]")).ToContainTextAsync("A person from our team");
+        var hook = await WaitForWebhookAsync(conversationId!);
+        Assert.Equal("handoff.requested", hook.GetProperty("event").GetString());
+        Assert.Equal(Question, hook.GetProperty("transcript")[0].GetProperty("question").GetString());
+        Assert.Equal("sam@example.com", hook.GetProperty("contact").GetString());
+        await Chromium.ScreenshotAsync(page, "widget-handoff");
+
+        // The conversation survives a page load (session storage), here a move to another page of the site.
+        await page.GotoAsync(platform.Site.Origin + "/products.html");
+        await Assertions.Expect(Answers(page).First).ToContainTextAsync("2 years");
+    }
+
+    private async Task<JsonElement> WaitForWebhookAsync(string conversationId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            var hit = platform.Site.Webhooks.FirstOrDefault(w => w.GetProperty("conversationId").GetString() == conversationId);
+            if (hit.ValueKind != JsonValueKind.Undefined) return hit;
+            await Task.Delay(100, _ct);
+        }
+        throw new TimeoutException("The handoff webhook was not called.");
+    }
+
+    [Fact]
+    public async Task The_widget_on_a_site_the_key_does_not_allow_is_refused()
+    {
+        var page = await OpenAsync(platform.Elsewhere.Origin + "/index.html");
+
+        await Assertions.Expect(page.Locator("kp-chat .error")).ToContainTextAsync("not available on this site");
+        await Assertions.Expect(page.GetByLabel("Type your question")).ToBeDisabledAsync();
+        await Chromium.ScreenshotAsync(page, "widget-refused-origin");
+
+        // What the browser hides: the server refused the key from this origin.
+        using var client = platform.Host.Client(platform.WidgetKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/widget/config");
+        request.Headers.Add("Origin", platform.Elsewhere.Origin);
+        using var refused = await client.SendAsync(request, _ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task The_host_pages_css_does_not_reach_the_panel()
+    {
+        var script = $"""<script src="{platform.Platform}/widget.js" data-key="{platform.WidgetKey}" async></script>""";
+        platform.Site.AddPage("hostile.html", $$"""
+            <!doctype html><html><head><style>
+              * { color: rgb(255, 0, 0) !important; font-family: serif !important; letter-spacing: 9px !important; text-transform: uppercase !important; }
+              button { background: rgb(0, 255, 0) !important; border: 6px dashed red !important; padding: 40px !important; }
+              div, section, h2, input { margin: 30px !important; display: block; font-size: 40px !important; }
+            </style></head><body><p id="own">The page's own text</p>{{script}}</body></html>
+            """);
+        var page = await OpenAsync(platform.Site.Origin + "/hostile.html");
+        await Assertions.Expect(page.Locator("kp-chat h2")).ToHaveTextAsync("Northwind Help");
+
+        Assert.Equal("rgb(255, 0, 0)", await page.Locator("#own").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        var title = await Style(page.Locator("kp-chat h2"), "color", "fontFamily", "letterSpacing", "textTransform", "fontSize", "marginTop");
+        Assert.Equal("rgb(255, 255, 255)", title["color"]);
+        Assert.StartsWith("system-ui", title["fontFamily"], StringComparison.Ordinal);
+        Assert.Equal("normal", title["letterSpacing"]);
+        Assert.Equal("none", title["textTransform"]);
+        Assert.Equal("16px", title["fontSize"]);
+        Assert.Equal("0px", title["marginTop"]);
+        var send = await Style(page.Locator("kp-chat form.ask button"), "backgroundColor", "paddingTop", "borderTopStyle");
+        Assert.Equal("rgb(11, 92, 173)", send["backgroundColor"]);
+        Assert.Equal("9px", send["paddingTop"]);
+        Assert.NotEqual("dashed", send["borderTopStyle"]);
+        await Chromium.ScreenshotAsync(page, "widget-under-hostile-css");
+
+        static async Task<Dictionary<string, string>> Style(ILocator element, params string[] properties) =>
+            await element.EvaluateAsync<Dictionary<string, string>>(
+                "(e, props) => Object.fromEntries(props.map(p => [p, getComputedStyle(e)[p]]))", properties);
+    }
+
+    [Fact]
+    public async Task Rate_limiting_and_a_dropped_connection_show_a_friendly_retry_message()
+    {
+        var page = await OpenAsync(platform.Site.Origin + "/index.html", new() { ViewportSize = new() { Width = 390, Height = 800 }, IsMobile = true, HasTouch = true });
+        var cors = new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = platform.Site.Origin, ["Access-Control-Expose-Headers"] = "Retry-After" };
+        await page.RouteAsync("**/ask", route => route.Request.Method == "POST"
+            ? route.FulfillAsync(new() { Status = 429, Headers = new Dictionary<string, string>(cors) { ["Retry-After"] = "7" }, ContentType = "application/problem+json", Body = "{}" })
+            : route.ContinueAsync());
+        await AskAsync(page, Question);
+        await Assertions.Expect(page.Locator("kp-chat .error")).ToContainTextAsync("try again in 7 seconds");
+        await Chromium.ScreenshotAsync(page, "widget-mobile-rate-limited");
+
+        await page.UnrouteAllAsync();
+        await page.RouteAsync("**/ask", route => route.AbortAsync("connectionreset"));
+        await page.Locator("kp-chat .error").GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await Assertions.Expect(page.Locator("kp-chat .error")).ToContainTextAsync("connection was interrupted");
+
+        await page.UnrouteAllAsync();
+        await page.Locator("kp-chat .error").GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+        await Assertions.Expect(Answers(page).Last).ToContainTextAsync("2 years", new() { Timeout = 30_000 });
+        Assert.Equal(1, await page.Locator("kp-chat .msg.user").CountAsync());
+
+        // Escape closes the panel and gives focus back to the launcher.
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.Locator("kp-chat .panel")).ToBeHiddenAsync();
+        Assert.Equal("Open chat", await page.EvaluateAsync<string>("() => document.querySelector('kp-chat').shadowRoot.activeElement.getAttribute('aria-label')"));
+    }
+
+    [Fact]
+    public async Task The_widget_script_is_under_60_kB_gzipped()
+    {
+        using var handler = new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None };
+        using var client = new HttpClient(handler) { BaseAddress = platform.Host.ClientOptions.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/widget.js");
+        request.Headers.AcceptEncoding.ParseAdd("gzip");
+        using var response = await client.SendAsync(request, _ct);
+        var gzipped = await response.Content.ReadAsByteArrayAsync(_ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("gzip", response.Content.Headers.ContentEncoding.Single());
+        Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+        await using var unzip = new GZipStream(new MemoryStream(gzipped), CompressionMode.Decompress);
+        using var plain = new StreamReader(unzip);
+        Assert.Contains("attachShadow", await plain.ReadToEndAsync(_ct), StringComparison.Ordinal);
+        Assert.True(gzipped.Length < 60 * 1024, $"widget.js is {gzipped.Length} bytes gzipped; the limit is 61440");
+        TestContext.Current.SendDiagnosticMessage($"widget.js: {gzipped.Length} bytes gzipped");
+    }
+}
