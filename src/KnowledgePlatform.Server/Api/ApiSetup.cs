@@ -85,8 +85,7 @@ public static class ApiSetup
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapCuration();
-        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapClinical().MapWidgetChannel();
+            .MapUsers().MapCuration().MapClinical().MapWidgetChannel();
         app.MapChatCompletions();
         return app;
     }
