@@ -41,6 +41,12 @@ public sealed class StaticSite : IAsyncDisposable
             site.Webhooks.Enqueue(await JsonSerializer.DeserializeAsync<JsonElement>(request.Body));
             return Results.Ok();
         });
+        // A receiver that never answers in time.
+        app.MapPost("/hooks/slow", async (CancellationToken ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), ct);
+            return Results.Ok();
+        });
         app.MapGet("/{page}", (string page) =>
         {
             if (site._pages.TryGetValue(page, out var html)) return Results.Content(html, "text/html");
