@@ -1,3 +1,5 @@
+extern alias cli;
+
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowledgePlatform.IntegrationTests.Support;
+using Spectre.Console.Cli;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -188,6 +191,27 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         }
         Assert.Single((await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray());
         Assert.False(File.Exists("/etc/cron.d/evil"));
+    }
+
+    [Fact]
+    public async Task The_cli_exports_and_imports_a_package_through_the_server()
+    {
+        var file = Path.Combine(_data, "handbook.kp.zip");
+        var server = _alpha.BaseAddress!.ToString();
+        var alphaKey = _alpha.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var betaKey = _beta.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var app = new CommandApp();
+        app.Configure(c => c.AddBranch("kb", kb =>
+        {
+            kb.AddCommand<cli::KnowledgePlatform.Cli.KbExportCommand>("export");
+            kb.AddCommand<cli::KnowledgePlatform.Cli.KbImportCommand>("import");
+        }));
+
+        Assert.Equal(0, await app.RunAsync(["kb", "export", "handbook", file, "--server", server, "--key", alphaKey], _ct));
+        Assert.Equal(0, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
+        Assert.Equal(1, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
+
+        Assert.Equal((await SearchAsync(_alpha, "handbook", Queries[1])).Select(h => h.Text), (await SearchAsync(_beta, "from-cli", Queries[1])).Select(h => h.Text));
     }
 
     [Fact]
