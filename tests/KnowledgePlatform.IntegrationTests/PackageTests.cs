@@ -36,8 +36,8 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Packages:MaxUnpackedBytes"] = (4 * 1024 * 1024).ToString() }));
         _alpha = _host.Client(await _host.CreateTenantAsync(SourceTenant, "handbook", _ct));
         _beta = _host.Client(await _host.CreateTenantAsync("tenant-beta", "own", _ct));
-        await IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.");
-        await IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.");
+        await PlatformHost.IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.", _ct);
+        await PlatformHost.IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
         using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{await DocumentIdAsync(_alpha, "handbook", "kettle.md")}/metadata", new { tags = new[] { "appliances" }, groups = new[] { "support" } }, _ct);
         tag.EnsureSuccessStatusCode();
     }
@@ -49,13 +49,6 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         await _host.DisposeAsync();
         await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
-    }
-
-    private async Task IngestAsync(HttpClient client, string kb, string file, string text)
-    {
-        using var upload = await PlatformHost.UploadAsync(client, kb, file, text, _ct);
-        var document = await PlatformHost.WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
-        Assert.Equal("ready", document.GetProperty("status").GetString());
     }
 
     private async Task<string> DocumentIdAsync(HttpClient client, string kb, string fileName) =>
