@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -60,11 +61,42 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         return document.GetProperty("id").GetString()!;
     }
 
-    private async Task<HttpClient> KeyAsync(string[]? groups)
+    private async Task<HttpClient> KeyAsync(string[]? groups) => _host.Client(await SecretAsync(groups));
+
+    private async Task<string> SecretAsync(string[]? groups)
     {
         using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "k", scopes = new[] { "read", "ask", "ingest" }, groups }, _ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return _host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!;
+    }
+
+    [Fact]
+    public async Task Ingestion_progress_of_a_grouped_document_reaches_only_holders_of_its_group()
+    {
+        var heard = new Dictionary<string, List<string>> { ["outsider"] = [], ["oncology"] = [] };
+        var connections = new List<HubConnection>();
+        foreach (var (who, groups) in new[] { ("outsider", (string[]?)null), ("oncology", new[] { "oncology" }) })
+        {
+            var secret = await SecretAsync(groups);
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = secret).Build();
+            connection.On<JsonElement>("progress", p => { lock (heard) heard[who].Add(p.GetProperty("fileName").GetString()!); });
+            await connection.StartAsync(_ct);
+            connections.Add(connection);
+        }
+
+        await UploadAsync(_admin, "oncology-2.md", "# Oncology\n\nCisplatin needs hydration before and after the infusion.", "oncology");
+        await UploadAsync(_admin, "canteen.md", "# Canteen\n\nThe canteen opens at seven.", null);
+        await Task.Delay(600, _ct);
+        foreach (var connection in connections) await connection.DisposeAsync();
+
+        lock (heard)
+        {
+            Assert.Contains("oncology-2.md", heard["oncology"]);
+            Assert.Contains("canteen.md", heard["oncology"]);
+            Assert.Contains("canteen.md", heard["outsider"]);
+            Assert.DoesNotContain("oncology-2.md", heard["outsider"]);
+        }
     }
 
     /// <summary>Every read that can return the grouped document or its chunks, with the raw response text.</summary>

@@ -1,3 +1,5 @@
+extern alias cli;
+
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +9,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowledgePlatform.IntegrationTests.Support;
+using Spectre.Console.Cli;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -33,8 +36,8 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Packages:MaxUnpackedBytes"] = (4 * 1024 * 1024).ToString() }));
         _alpha = _host.Client(await _host.CreateTenantAsync(SourceTenant, "handbook", _ct));
         _beta = _host.Client(await _host.CreateTenantAsync("tenant-beta", "own", _ct));
-        await IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.");
-        await IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.");
+        await PlatformHost.IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.", _ct);
+        await PlatformHost.IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
         using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{await DocumentIdAsync(_alpha, "handbook", "kettle.md")}/metadata", new { tags = new[] { "appliances" }, groups = new[] { "support" } }, _ct);
         tag.EnsureSuccessStatusCode();
     }
@@ -46,13 +49,6 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         await _host.DisposeAsync();
         await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
-    }
-
-    private async Task IngestAsync(HttpClient client, string kb, string file, string text)
-    {
-        using var upload = await PlatformHost.UploadAsync(client, kb, file, text, _ct);
-        var document = await PlatformHost.WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
-        Assert.Equal("ready", document.GetProperty("status").GetString());
     }
 
     private async Task<string> DocumentIdAsync(HttpClient client, string kb, string fileName) =>
@@ -188,6 +184,27 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         }
         Assert.Single((await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray());
         Assert.False(File.Exists("/etc/cron.d/evil"));
+    }
+
+    [Fact]
+    public async Task The_cli_exports_and_imports_a_package_through_the_server()
+    {
+        var file = Path.Combine(_data, "handbook.kp.zip");
+        var server = _alpha.BaseAddress!.ToString();
+        var alphaKey = _alpha.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var betaKey = _beta.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
+        var app = new CommandApp();
+        app.Configure(c => c.AddBranch("kb", kb =>
+        {
+            kb.AddCommand<cli::KnowledgePlatform.Cli.KbExportCommand>("export");
+            kb.AddCommand<cli::KnowledgePlatform.Cli.KbImportCommand>("import");
+        }));
+
+        Assert.Equal(0, await app.RunAsync(["kb", "export", "handbook", file, "--server", server, "--key", alphaKey], _ct));
+        Assert.Equal(0, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
+        Assert.Equal(1, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
+
+        Assert.Equal((await SearchAsync(_alpha, "handbook", Queries[1])).Select(h => h.Text), (await SearchAsync(_beta, "from-cli", Queries[1])).Select(h => h.Text));
     }
 
     [Fact]

@@ -91,6 +91,16 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         return await WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, ct);
     }
 
+    /// <summary>Uploads a text file and waits until it is ingested; fails the test unless it ends ready. Returns the document.</summary>
+    public static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct)
+    {
+        using var upload = await UploadAsync(client, kb, fileName, content, ct);
+        upload.EnsureSuccessStatusCode();
+        var document = await WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("statusUrl").GetString()!, ct);
+        Assert.Equal("ready", document.GetProperty("status").GetString());
+        return document;
+    }
+
     /// <summary>Follows the status URL until the document is ready or failed (or the time runs out).</summary>
     public static async Task<JsonElement> WaitForIngestionAsync(HttpClient client, string statusUrl, CancellationToken ct)
     {

@@ -37,9 +37,9 @@ public abstract class SharedKnowledgeBaseTests(TestDatabase database) : IAsyncLi
 
         using (var create = await _platform.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "guidelines", vertical = "medical" }, _ct))
             _sharedId = (await create.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
-        await IngestAsync(_platform, "guidelines", "aspirin.md", $"# Secondary prevention\n\nAfter a myocardial infarction give aspirin 75 mg daily for life ({Guideline}).");
-        await IngestAsync(_clinic, "notes", "stock.md", $"# Ward stock\n\nAspirin 75 mg tablets for secondary prevention are kept in cabinet B ({WardNote}).");
-        await IngestAsync(_other, "notes", "other.md", "# Other\n\nAspirin after a myocardial infarction is dispensed by the pharmacy.");
+        await PlatformHost.IngestAsync(_platform, "guidelines", "aspirin.md", $"# Secondary prevention\n\nAfter a myocardial infarction give aspirin 75 mg daily for life ({Guideline}).", _ct);
+        await PlatformHost.IngestAsync(_clinic, "notes", "stock.md", $"# Ward stock\n\nAspirin 75 mg tablets for secondary prevention are kept in cabinet B ({WardNote}).", _ct);
+        await PlatformHost.IngestAsync(_other, "notes", "other.md", "# Other\n\nAspirin after a myocardial infarction is dispensed by the pharmacy.", _ct);
         using var grant = await _platform.PutAsync($"/api/v1/platform/knowledge-bases/guidelines/shares/clinic", null, _ct);
         Assert.Equal(HttpStatusCode.OK, grant.StatusCode);
     }
@@ -50,13 +50,6 @@ public abstract class SharedKnowledgeBaseTests(TestDatabase database) : IAsyncLi
         await _host.DisposeAsync();
         await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
-    }
-
-    private async Task IngestAsync(HttpClient client, string kb, string file, string text)
-    {
-        using var upload = await PlatformHost.UploadAsync(client, kb, file, text, _ct);
-        var document = await PlatformHost.WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
-        Assert.Equal("ready", document.GetProperty("status").GetString());
     }
 
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(HttpClient client, string url, object body)

@@ -26,9 +26,27 @@ public sealed class IngestionHub : Hub
 
     public static string Group(string tenantId) => "tenant:" + tenantId;
 
+    /// <summary>Connections that see every document of the tenant (admin scope, decision 0040).</summary>
+    public static string AllDocumentsGroup(string tenantId) => $"tenant:{tenantId}:all";
+
+    /// <summary>Connections holding one access group.</summary>
+    public static string AccessGroup(string tenantId, string group) => $"tenant:{tenantId}:group:{group}";
+
+    /// <summary>Who hears about a document: the whole tenant when it is ungrouped, else admins and holders of one of its groups.</summary>
+    public static IReadOnlyList<string> Audience(Document document) =>
+        document.Groups.Count == 0
+            ? [Group(document.TenantId)]
+            : [AllDocumentsGroup(document.TenantId), .. document.Groups.Select(g => AccessGroup(document.TenantId, g))];
+
     public override async Task OnConnectedAsync()
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, Group(Context.User!.TenantId()));
+        var user = Context.User!;
+        var tenant = user.TenantId();
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(tenant));
+        if (user.VisibleGroups() is { } groups)
+            foreach (var group in groups) await Groups.AddToGroupAsync(Context.ConnectionId, AccessGroup(tenant, group));
+        else
+            await Groups.AddToGroupAsync(Context.ConnectionId, AllDocumentsGroup(tenant));
         Interlocked.Increment(ref _connections);
         await base.OnConnectedAsync();
     }
@@ -83,7 +101,7 @@ public sealed class IngestionProgressRelay(IServiceScopeFactory scopes, IHubCont
         foreach (var d in changed)
         {
             var progress = new DocumentProgress(d.Id, d.KnowledgeBaseId, d.FileName, d.Version, d.Status, d.Step, d.ProgressPercent, d.ChunkCount, d.Error, d.UpdatedAt);
-            await hub.Clients.Group(IngestionHub.Group(d.TenantId)).SendAsync("progress", progress, ct);
+            await hub.Clients.Groups(IngestionHub.Audience(d)).SendAsync("progress", progress, ct);
         }
         return changed.Count > 0 ? changed[^1].UpdatedAt : watermark;
     }
