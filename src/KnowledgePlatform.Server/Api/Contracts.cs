@@ -31,9 +31,13 @@ public sealed record DocumentDto(
     DocumentStatus Status, string? Step, int ProgressPercent, int ChunkCount, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string StatusUrl)
 {
+    /// <summary>Searchable metadata (set with PATCH /documents/{id}/metadata).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public DateOnly? EffectiveDate { get; init; }
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
-            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}");
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Tags = d.Tags, EffectiveDate = d.EffectiveDate };
 }
 
 public sealed record SearchRequest(string Query, int? Top = null, SearchFilter? Filter = null, RetrievalMode Mode = RetrievalMode.Hybrid);
