@@ -42,3 +42,35 @@ public sealed class PortalConfigurationTests
         Assert.Contains("Sign in with Contoso ID", page);
     }
 }
+
+/// <summary>With the demo switched on, each demo tenant has its documented portal user.</summary>
+public sealed class DemoPortalUserTests
+{
+    [Fact]
+    public async Task The_documented_demo_user_signs_in_as_tenant_admin_of_the_demo_clinic()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var samples = Directory.CreateTempSubdirectory("kp-no-samples-").FullName;
+        await using var host = new PlatformHost(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:SamplesPath"] = samples });
+
+        // The demo tenants are seeded in the background, right after start-up.
+        HttpClient? client = null;
+        for (var attempt = 0; client is null; attempt++)
+        {
+            try
+            {
+                client = await PortalSession.SignInAsync(host, "admin@demo-clinic.example", ct, "kp-demo-clinic-portal");
+            }
+            catch (InvalidOperationException) when (attempt < 50)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+        using (client)
+        {
+            var me = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(client, "/api/v1/me", ct);
+            Assert.Equal("demo-clinic", me.GetProperty("tenantId").GetString());
+            Assert.Equal("tenant-admin", me.GetProperty("role").GetString());
+        }
+    }
+}
