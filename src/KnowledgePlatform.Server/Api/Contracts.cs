@@ -39,9 +39,13 @@ public sealed record DocumentDto(
     /// <summary>Access groups (decision 0040); empty: visible to the whole tenant.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
 
+    /// <summary>Searchable metadata (set with PATCH /documents/{id}/metadata).</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public DateOnly? EffectiveDate { get; init; }
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
-            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Groups = d.Groups };
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Groups = d.Groups, Tags = d.Tags, EffectiveDate = d.EffectiveDate };
 }
 
 public sealed record SearchRequest(

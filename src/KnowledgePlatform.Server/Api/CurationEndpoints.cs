@@ -19,6 +19,9 @@ public sealed record EditChunkRequest(string Text);
 
 public sealed record QuestionAnswerRequest(string Question, string Answer);
 
+/// <summary>A null field is left as it is. New chunking applies to documents ingested from now on.</summary>
+public sealed record UpdateKnowledgeBaseRequest(string? Description = null, Vertical? Vertical = null, bool? Strict = null, ChunkingDto? Chunking = null);
+
 public sealed record DayActivity(DateOnly Day, int Answered, int NotFound);
 
 public sealed record UnansweredQuestion(string Question, int Count, DateTimeOffset LastAsked);
@@ -43,6 +46,8 @@ public static class CurationEndpoints
             .WithSummary("Take a chunk out of retrieval (until the document is uploaded again)");
         api.MapPost("/knowledge-bases/{kb}/qa", AddQuestionAnswer).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
             .WithSummary("Add a question-and-answer pair by hand; it is ingested like a small document");
+        api.MapPatch("/knowledge-bases/{kb}", UpdateKnowledgeBase).RequireAuthorization(ApiScopes.Admin).WithTags("Knowledge bases")
+            .WithSummary("Change a knowledge base's description, vertical, strict mode or chunking (new chunking applies to later ingestions)");
         api.MapPost("/documents/{id}/retry", Retry).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
             .WithSummary("Ingest a failed document again from its stored file (as its next version)");
         api.MapGet("/dashboard", Dashboard).RequireAuthorization(ApiScopes.Ingest).WithTags("Audit")
@@ -140,6 +145,28 @@ public static class CurationEndpoints
         {
             return ApiProblems.Validation(ex.Code, ex.Message);
         }
+    }
+
+    private static async Task<Results<Ok<KnowledgeBaseDto>, ProblemHttpResult>> UpdateKnowledgeBase(
+        string kb, UpdateKnowledgeBaseRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, AuditLog audit, CancellationToken ct)
+    {
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var tracked = await db.KnowledgeBases.SingleAsync(k => k.Id == found.Id && k.TenantId == found.TenantId, ct);
+        if (request.Chunking is { } c)
+        {
+            var maxTokens = models.Contains(tracked.EmbeddingModel) ? models.Get(tracked.EmbeddingModel).Card.MaxTokens : int.MaxValue;
+            if (c.MaxTokens < 32 || c.MaxTokens > maxTokens || c.OverlapTokens < 0 || c.OverlapTokens >= c.MaxTokens / 2)
+                return ApiProblems.Validation("invalid_chunking", $"Chunking needs 32 ≤ maxTokens ≤ {maxTokens} and 0 ≤ overlapTokens < maxTokens / 2.");
+            tracked.Chunking = new ChunkingSettings(c.MaxTokens, c.OverlapTokens);
+        }
+        if (request.Description is { } description) tracked.Description = description.Trim().Length == 0 ? null : description.Trim();
+        if (request.Vertical is { } vertical) tracked.Vertical = vertical;
+        if (request.Strict is { } strict) tracked.Strict = strict;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "knowledge_base.updated", tracked.Id, new { request.Vertical, request.Strict, request.Chunking }, ct);
+        var count = await db.Documents.CountAsync(d => d.KnowledgeBaseId == tracked.Id, ct);
+        return TypedResults.Ok(KnowledgeBaseDto.From(tracked, count));
     }
 
     private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Retry(

@@ -124,4 +124,27 @@ public sealed class CurationApiTests : IAsyncLifetime
         Assert.Equal("answered", answer.GetProperty("status").GetString());
         Assert.Contains("reception", answer.GetProperty("answer").GetString());
     }
+
+    [Fact]
+    public async Task A_tenant_admin_edits_a_knowledge_base_and_a_curator_may_not()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var forbidden = await _curator.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook", new { strict = true }, ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+
+        await PortalSession.CreateUserAsync(_host, _keyA, "owner@a.example", "tenant-admin", ct);
+        using var admin = await PortalSession.SignInAsync(_host, "owner@a.example", ct);
+        using var invalid = await admin.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook", new { chunking = new { maxTokens = 8, overlapTokens = 0 } }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        using var edited = await admin.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook",
+            new { strict = true, description = "Staff handbook", chunking = new { maxTokens = 128, overlapTokens = 16 } }, ct);
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var kb = await admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook", ct);
+        Assert.True(kb.GetProperty("strict").GetBoolean());
+        Assert.Equal("Staff handbook", kb.GetProperty("description").GetString());
+        Assert.Equal(128, kb.GetProperty("chunking").GetProperty("maxTokens").GetInt32());
+
+        using var other = await admin.PatchAsJsonAsync("/api/v1/knowledge-bases/other", new { strict = true }, ct);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
 }

@@ -63,6 +63,11 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.GetByLabel("Name").FillAsync("support");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
         await page.Locator("[data-testid=kb-list] a", new() { HasText = "support" }).First.WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Edit support" }).ClickAsync();
+        await page.Locator("[data-testid=kb-edit]").GetByLabel("Description").FillAsync("Northwind product support");
+        await page.Locator("[data-testid=kb-edit]").GetByLabel("Strict").CheckAsync();
+        await page.Locator("[data-testid=kb-edit]").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.Locator("[data-testid=kb-list]").GetByText("Northwind product support").WaitForAsync();
         await Chromium.ScreenshotAsync(page, "portal-knowledge-bases");
 
         // Upload two sample files and watch both reach ready (progress pushed over the ingestion hub).
