@@ -78,11 +78,14 @@ public sealed class IngestionRunner(
             await RecordAsync(() => store.FailAsync(job.Id, document.Id, ex.Message, retryAfter: null, CancellationToken.None), job.Id, cancellationToken);
             PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not ExtractionException)
         {
             // Shutting down: give the job back so the next worker resumes it at once, after its last durable step.
+            // Not every library reports cancellation as such (ONNX Runtime fails with "terminate flag being set"):
+            // during shutdown any failure is the shutdown's, not the document's, and uses up no attempt.
             await store.ReleaseAsync(job.Id, CancellationToken.None);
-            throw;
+            if (ex is OperationCanceledException) throw;
+            throw new OperationCanceledException("Ingestion stopped for shutdown.", ex, cancellationToken);
         }
         catch (Exception ex)
         {
