@@ -75,6 +75,10 @@ public sealed class BenchLoadSettings : CommandSettings
     [Description("A visitor's pause between two questions. Default: 1000")]
     public int ThinkMs { get; init; } = 1000;
 
+    [CommandOption("--markdown <FILE>")]
+    [Description("Also write the figures as Markdown tables to FILE (for docs/benchmarks).")]
+    public string? Markdown { get; init; }
+
     [CommandOption("--baseline-queries <N>")]
     [Description("Bare index queries timed for the baseline. Default: 300")]
     public int BaselineQueries { get; init; } = 300;
@@ -113,6 +117,7 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
 
     public override Task<int> ExecuteAsync(CommandContext context, BenchLoadSettings settings, CancellationToken cancellationToken) => Clients.RunAsync(async () =>
     {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
         var samples = settings.Samples ?? LoadServer.FindSamples();
         var (medical, support) = LoadQuestions.Read(samples);
         var data = settings.Url is null ? Directory.CreateTempSubdirectory("kp-bench-load-").FullName : null;
@@ -141,14 +146,7 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
                 memory.Add(("search", sampler.Between(phaseStart, sampler.Now)));
 
                 phaseStart = sampler.Now;
-                foreach (var clients in settings.ClientSteps)
-                {
-                    steps.Add(await LoadDriver.RunAsync("ask (extractive, SSE)", clients, settings.AskRequests, TimeSpan.FromSeconds(settings.StepSeconds),
-                        (n, ct) => n % 2 == 0
-                            ? client.AskAsync(ClinicKey, "medical", medical[n / 2 % medical.Count], null, ct)
-                            : client.AskAsync(SupportKey, "customer-service", support[n / 2 % support.Count], null, ct), cancellationToken));
-                    Report(steps[^1]);
-                }
+                steps.AddRange(await AskStepsAsync("ask (extractive, SSE)", client, settings, medical, support, cancellationToken));
                 memory.Add(("ask", sampler.Between(phaseStart, sampler.Now)));
 
                 if (settings.Visitors > 0)
@@ -170,6 +168,7 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
                 AnsiConsole.MarkupLine("[yellow]With --url the model phase is skipped: start the server with a Chat provider and the ask phase measures it.[/]");
 
             PrintSummary(steps, memory, baseline, settings, clock.Elapsed);
+            if (settings.Markdown is { } markdown) await File.WriteAllTextAsync(markdown, Markdown(steps, memory, baseline, settings, clock.Elapsed), cancellationToken);
             return steps.Sum(s => s.Errors) == 0 ? 0 : 2;
         }
         finally
@@ -183,6 +182,22 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
 
     private static void Report(LoadStep step) =>
         AnsiConsole.MarkupLineInterpolated($"  {step.Name,-24} {step.Clients,4} clients: {step.Count,5} requests, {step.PerSecond,7:0.0}/s, p50 {Percentiles.Ms(step.Total.P50)} ms, p95 {Percentiles.Ms(step.Total.P95)} ms, errors {step.Errors}");
+
+    /// <summary>Streamed asks at each concurrency step, alternating the medical and the customer-service knowledge base.</summary>
+    private static async Task<IReadOnlyList<LoadStep>> AskStepsAsync(string name, LoadClient client, BenchLoadSettings settings,
+        IReadOnlyList<string> medical, IReadOnlyList<string> support, CancellationToken ct)
+    {
+        var steps = new List<LoadStep>();
+        foreach (var clients in settings.ClientSteps)
+        {
+            steps.Add(await LoadDriver.RunAsync(name, clients, settings.AskRequests, TimeSpan.FromSeconds(settings.StepSeconds),
+                (n, token) => n % 2 == 0
+                    ? client.AskAsync(ClinicKey, "medical", medical[n / 2 % medical.Count], null, token)
+                    : client.AskAsync(SupportKey, "customer-service", support[n / 2 % support.Count], null, token), ct));
+            Report(steps[^1]);
+        }
+        return steps;
+    }
 
     /// <summary>
     /// Visitors ask a support question and a follow-up in the same conversation, pausing between questions
@@ -277,7 +292,7 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
         [
             new("mixed: visitor ask", settings.Visitors, clock.Elapsed, asks.ToList()),
             new("mixed: follow-up", settings.Visitors, clock.Elapsed, followUps.ToList()),
-            new("mixed: curator upload", 1, clock.Elapsed, uploads.ToList()),
+            new($"mixed: curator upload ({ready} of {settings.Documents} ready{(allReady is { } all ? $" after {all.TotalSeconds:0} s" : " within the run")})", 1, clock.Elapsed, uploads.ToList()),
         ];
         foreach (var step in result) Report(step);
         return result;
@@ -388,14 +403,7 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
             await using var server = await StartServerAsync(settings, data, samples, chat, ct);
             await using var sampler = new MemorySampler(() => server.WorkingSet, TimeSpan.FromSeconds(1));
             using var client = new LoadClient(server.Address);
-            foreach (var clients in settings.ClientSteps)
-            {
-                steps.Add(await LoadDriver.RunAsync("ask (tiny MoE, SSE)", clients, settings.AskRequests, TimeSpan.FromSeconds(settings.StepSeconds),
-                    (n, token) => n % 2 == 0
-                        ? client.AskAsync(ClinicKey, "medical", medical[n / 2 % medical.Count], null, token)
-                        : client.AskAsync(SupportKey, "customer-service", support[n / 2 % support.Count], null, token), ct));
-                Report(steps[^1]);
-            }
+            steps.AddRange(await AskStepsAsync("ask (tiny MoE, SSE)", client, settings, medical, support, ct));
             memory.Add(("ask (model)", sampler.Between(TimeSpan.Zero, sampler.Now)));
         }
         finally
@@ -445,6 +453,33 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
             AnsiConsole.MarkupLineInterpolated($"Mixed run memory: {warm / 1048576.0:0} MB average in the second quarter, {late / 1048576.0:0} MB in the last quarter ({(late - warm) / warm:+0.0%;-0.0%}).");
         }
         AnsiConsole.MarkupLineInterpolated($"Settings: clients {settings.Clients}, at most {settings.Requests} searches / {settings.AskRequests} asks per step and {settings.StepSeconds} s; mixed {settings.Visitors} visitors, {settings.Documents} documents, {settings.Duration} s, think {settings.ThinkMs} ms.");
+    }
+
+    private static string Markdown(List<LoadStep> steps, List<(string Phase, IReadOnlyList<(TimeSpan At, long Bytes)> Samples)> memory, Baseline? baseline, BenchLoadSettings settings, TimeSpan elapsed)
+    {
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, {elapsed.TotalMinutes:0.0} min; clients {settings.Clients}, at most {settings.Requests} searches / {settings.AskRequests} asks and {settings.StepSeconds} s per step; mixed: {settings.Visitors} visitors (think {settings.ThinkMs} ms), {settings.Documents} documents, {settings.Duration} s.")
+            .AppendLine()
+            .AppendLine("| step | clients | ok | req/s | p50 ms | p95 ms | p99 ms | first event p50 / p95 ms | errors (non-429) | 429 |")
+            .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var s in steps)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Name} | {s.Clients} | {s.Total.Count} | {s.PerSecond:0.0} | {Percentiles.Ms(s.Total.P50)} | {Percentiles.Ms(s.Total.P95)} | {Percentiles.Ms(s.Total.P99)} | {(s.FirstEvent.Count == 0 ? "-" : $"{Percentiles.Ms(s.FirstEvent.P50)} / {Percentiles.Ms(s.FirstEvent.P95)}")} | {(s.Errors == 0 ? "0" : $"{s.Errors} ({s.ErrorKinds})")} | {s.Throttled} |");
+        }
+        if (baseline is not null && steps.FirstOrDefault(s => s.Name == "search") is { } single)
+        {
+            var core = baseline.Embedding.P50 + baseline.Dense.P50 + baseline.Keyword.P50;
+            md.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+                $"Baseline (same run, same questions): bare dense index query p50 {Percentiles.Ms(baseline.Dense.P50)} ms, BM25 p50 {Percentiles.Ms(baseline.Keyword.P50)} ms, query embedding p50 {Percentiles.Ms(baseline.Embedding.P50)} ms. "
+                + $"Search p50 at {single.Clients} client = **{single.Total.P50 / baseline.Dense.P50:0.0}x** the bare dense query, **{single.Total.P50 / core:0.00}x** embedding + dense + BM25 alone.");
+        }
+        md.AppendLine().AppendLine("| server working set (MB) | samples | start | 25% | 50% | 75% | end | max |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (phase, samples) in memory.Where(m => m.Samples.Count > 0))
+        {
+            string At(double f) => (samples[Math.Min(samples.Count - 1, (int)(f * samples.Count))].Bytes / 1048576.0).ToString("0", CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {phase} | {samples.Count} | {At(0)} | {At(0.25)} | {At(0.5)} | {At(0.75)} | {At(1)} | {samples.Max(x => x.Bytes) / 1048576.0:0} |");
+        }
+        return md.ToString();
     }
 
     private static void TryDelete(string folder)

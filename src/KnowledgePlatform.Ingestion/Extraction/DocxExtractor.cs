@@ -15,34 +15,9 @@ public sealed partial class DocxExtractor : IDocumentExtractor
 {
     public FileFormat Format => FileFormat.Docx;
 
-    public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken)
-    {
-        await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
-        OpenXmlArchive.Word.Check(seekable.Stream);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        WordprocessingDocument document;
-        try
-        {
-            document = WordprocessingDocument.Open(seekable.Stream, false, new OpenSettings { MaxCharactersInPart = OpenXmlArchive.MaxUncompressedBytes });
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw Corrupt(ex);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Read(document, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or ExtractionException))
-            {
-                throw Corrupt(ex);
-            }
-        }
-    }
+    public Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken) =>
+        OpenXmlArchive.Word.ExtractAsync(content, (stream, settings) => WordprocessingDocument.Open(stream, false, settings),
+            document => Read(document, cancellationToken), cancellationToken);
 
     private static ExtractionException Corrupt(Exception? inner = null) => OpenXmlArchive.Word.Corrupt(inner);
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using DocumentFormat.OpenXml.Packaging;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 
@@ -31,6 +32,40 @@ internal sealed record OpenXmlArchive(string CodePrefix, string Noun, string Ext
         new($"{CodePrefix}_corrupt", $"The {Noun} is damaged or not a {Extension} document; save it again as {Extension} and upload it.", inner);
 
     private ExtractionException ZipBomb(string why) => new($"{CodePrefix}_zip_bomb", $"The {Noun} was refused: {why}.");
+
+    /// <summary>
+    /// Checks the upload's archive, opens it with the SDK and reads it; any failure of the SDK is this format's
+    /// "corrupt" error (cancellation and extraction errors pass through).
+    /// </summary>
+    public async Task<ExtractedDocument> ExtractAsync<TPackage>(
+        Stream content, Func<Stream, OpenSettings, TPackage> open, Func<TPackage, ExtractedDocument> read, CancellationToken cancellationToken)
+        where TPackage : IDisposable
+    {
+        await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
+        Check(seekable.Stream);
+        cancellationToken.ThrowIfCancellationRequested();
+        TPackage package;
+        try
+        {
+            package = open(seekable.Stream, new OpenSettings { MaxCharactersInPart = MaxUncompressedBytes });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Corrupt(ex);
+        }
+
+        using (package)
+        {
+            try
+            {
+                return read(package);
+            }
+            catch (Exception ex) when (ex is not (OperationCanceledException or ExtractionException))
+            {
+                throw Corrupt(ex);
+            }
+        }
+    }
 
     /// <summary>Checks the archive without decompressing it. Leaves the stream at position 0.</summary>
     public void Check(Stream stream)

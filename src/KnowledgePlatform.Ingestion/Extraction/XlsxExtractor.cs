@@ -16,34 +16,9 @@ public sealed class XlsxExtractor : IDocumentExtractor
 {
     public FileFormat Format => FileFormat.Xlsx;
 
-    public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken)
-    {
-        await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
-        OpenXmlArchive.Excel.Check(seekable.Stream);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        SpreadsheetDocument document;
-        try
-        {
-            document = SpreadsheetDocument.Open(seekable.Stream, false, new OpenSettings { MaxCharactersInPart = OpenXmlArchive.MaxUncompressedBytes });
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw OpenXmlArchive.Excel.Corrupt(ex);
-        }
-
-        using (document)
-        {
-            try
-            {
-                return Read(document, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not (OperationCanceledException or ExtractionException))
-            {
-                throw OpenXmlArchive.Excel.Corrupt(ex);
-            }
-        }
-    }
+    public Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken) =>
+        OpenXmlArchive.Excel.ExtractAsync(content, (stream, settings) => SpreadsheetDocument.Open(stream, false, settings),
+            document => Read(document, cancellationToken), cancellationToken);
 
     private static ExtractedDocument Read(SpreadsheetDocument document, CancellationToken cancellationToken)
     {

@@ -78,27 +78,66 @@ public sealed class IngestionRunner(
         catch (ExtractionException ex)
         {
             logger.LogWarning("Document {DocumentId} failed at {Step}: {Code}", document.Id, current, ex.Code);
-            await store.FailAsync(job.Id, document.Id, ex.Message, retryAfter: null, CancellationToken.None);
+            await RecordAsync(() => store.FailAsync(job.Id, document.Id, ex.Message, retryAfter: null, CancellationToken.None), job.Id, cancellationToken);
             PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not ExtractionException)
         {
             // Shutting down: give the job back so the next worker resumes it at once, after its last durable step.
+            // Not every library reports cancellation as such (ONNX Runtime fails with "terminate flag being set"):
+            // during shutdown any failure is the shutdown's, not the document's, and uses up no attempt.
             await store.ReleaseAsync(job.Id, CancellationToken.None);
-            throw;
+            if (ex is OperationCanceledException) throw;
+            throw new OperationCanceledException("Ingestion stopped for shutdown.", ex, cancellationToken);
         }
         catch (Exception ex)
         {
             var attempts = job.Attempts; // the claim counted this attempt
-            // An unreachable index (Qdrant down) is not the document's fault: the job waits for it, however long.
-            var final = attempts >= options.Value.MaxAttempts && ex is not IndexUnavailableException;
+            // An unreachable index (Qdrant down) or database is not the document's fault: the job waits for it, however long.
+            var final = attempts >= options.Value.MaxAttempts && ex is not IndexUnavailableException && !IsDatabaseUnavailable(ex);
             logger.LogError(ex, "Document {DocumentId} attempt {Attempt} failed at {Step}", document.Id, attempts, current);
             var reason = final
                 ? $"Ingestion failed at the {current} step after {attempts} attempts: {ex.Message}"
                 : $"Attempt {attempts} failed at the {current} step; retrying: {ex.Message}";
-            await store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300)), CancellationToken.None);
+            await RecordAsync(() => store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300)), CancellationToken.None),
+                job.Id, cancellationToken);
             PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", final ? "failed" : "retry"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// Records a job's outcome. When the database itself is down (a restart, a failover) the outcome cannot be
+    /// written at once: keep trying with backoff, up to half the lease, instead of leaving the job claimed by
+    /// this worker until its lease expires (minutes in which nobody would ingest it).
+    /// </summary>
+    private async Task RecordAsync(Func<Task> record, string jobId, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var deadline = DateTime.UtcNow + (options.Value.Lease / 2);
+        while (true)
+        {
+            try
+            {
+                await record();
+                return;
+            }
+            catch (Exception ex) when (IsDatabaseUnavailable(ex) && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("The outcome of job {JobId} could not be recorded ({Error}); retrying in {Delay}", jobId, ex.GetType().Name, delay);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>A database connection or command failure (possibly wrapped by EF Core's retry strategy).</summary>
+    private static bool IsDatabaseUnavailable(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException or TimeoutException) return true;
+        }
+        return false;
     }
 }

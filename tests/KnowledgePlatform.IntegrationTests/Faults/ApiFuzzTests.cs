@@ -17,6 +17,7 @@ namespace KnowledgePlatform.IntegrationTests.Faults;
 /// seed makes every failure reproducible. No answer may be a 5xx, the server may log no unhandled exception,
 /// and its managed memory must stay bounded.
 /// </summary>
+[Collection(ResourceMeasurements.Name)]
 public sealed class ApiFuzzTests : IAsyncLifetime
 {
     private const int Seed = 20261130;

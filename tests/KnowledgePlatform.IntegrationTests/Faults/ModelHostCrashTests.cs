@@ -14,8 +14,9 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Faults;
 
 /// <summary>
-/// The model host as its own process (as in production), killed with SIGKILL while it streams an answer,
-/// then started again on the same port.
+/// Streaming answers when things stop: the model host as its own process (as in production) killed with
+/// SIGKILL while it streams and started again on the same port; the server itself stopped gracefully
+/// (what SIGTERM does) while it streams.
 /// </summary>
 public sealed class ModelHostCrashTests : IAsyncLifetime
 {
@@ -44,20 +45,8 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
     public async Task A_model_host_killed_mid_stream_ends_the_answer_with_an_error_event_and_the_next_ask_works_once_it_is_back()
     {
         await StartModelHostAsync();
-        await using var host = new PlatformHost(_data, new Dictionary<string, string>
-        {
-            ["Chat:Provider"] = "openai-compatible",
-            ["Chat:BaseUrl"] = $"http://127.0.0.1:{_port}/v1/",
-            ["Chat:Model"] = "tiny-moe",
-            ["Chat:MaxTokens"] = "3000",
-            ["Chat:Seed"] = "7",
-        });
-        using var client = host.Client(await host.CreateTenantAsync("acme", "support", _ct));
-        using (var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct))
-        {
-            var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
-        }
+        await using var host = ServerWithModelHost();
+        using var client = await SeededClientAsync(host);
 
         // A first, complete turn.
         var first = await AskAsync(client, null, afterFirstDelta: null);
@@ -87,6 +76,49 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         Assert.All(turns, t => Assert.Equal(conversation, t.ConversationId));
         Assert.Equal([0, 1], turns.Select(t => t.Ordinal).Order().Select(o => o - turns.Min(t => t.Ordinal)));
         Assert.All(turns, t => Assert.False(string.IsNullOrEmpty(t.Answer)));
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_while_an_answer_streams_lets_it_finish_and_its_conversation_continues_after_a_restart()
+    {
+        await StartModelHostAsync();
+        var first = ServerWithModelHost();
+        using var client = await SeededClientAsync(first);
+        Task? stopping = null;
+
+        // SIGTERM arrives while the answer streams: the host stops gracefully, in-flight requests may finish.
+        var events = await AskAsync(client, null, afterFirstDelta: () => stopping = Task.Run(async () => await first.DisposeAsync()));
+        await stopping!;
+
+        var done = Assert.Single(events, e => e.Type == "done").Data;
+        Assert.DoesNotContain(events, e => e.Type == "error");
+        var conversation = done.GetProperty("conversationId").GetString()!;
+
+        await using var second = ServerWithModelHost();
+        using var again = second.Client(client.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
+        var followUp = await AskAsync(again, conversation, afterFirstDelta: null);
+        Assert.Equal(conversation, Assert.Single(followUp, e => e.Type == "done").Data.GetProperty("conversationId").GetString());
+        await using var scope = second.Services.CreateAsyncScope();
+        Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.CountAsync(t => t.ConversationId == conversation, _ct));
+    }
+
+    private PlatformHost ServerWithModelHost() => new(_data, new Dictionary<string, string>
+    {
+        ["Chat:Provider"] = "openai-compatible",
+        ["Chat:BaseUrl"] = $"http://127.0.0.1:{_port}/v1/",
+        ["Chat:Model"] = "tiny-moe",
+        ["Chat:MaxTokens"] = "3000",
+        ["Chat:Seed"] = "7",
+    });
+
+    /// <summary>A tenant with one ready document, on a fresh data folder.</summary>
+    private async Task<HttpClient> SeededClientAsync(PlatformHost host)
+    {
+        var client = host.Client(await host.CreateTenantAsync("acme", "support", _ct));
+        using var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+        return client;
     }
 
     /// <summary>A streamed ask; <paramref name="afterFirstDelta"/> runs once the first delta has arrived.</summary>
@@ -134,7 +166,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         _modelHost.BeginOutputReadLine();
         _modelHost.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             Assert.False(_modelHost.HasExited, "the model host exited at start");
@@ -147,7 +179,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
             {
                 // still starting
             }
-            Assert.True(DateTime.UtcNow < deadline, "the model host did not start within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, "the model host did not start within 180 s");
             await Task.Delay(200, _ct);
         }
     }

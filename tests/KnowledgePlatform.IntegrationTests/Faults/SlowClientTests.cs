@@ -11,6 +11,7 @@ namespace KnowledgePlatform.IntegrationTests.Faults;
 /// pauses the writer when its response buffer is full), so stalled readers hold neither threads nor memory,
 /// and everyone else keeps being served.
 /// </summary>
+[Collection(ResourceMeasurements.Name)]
 public sealed class SlowClientTests : IAsyncLifetime
 {
     private const int Stalled = 48;
