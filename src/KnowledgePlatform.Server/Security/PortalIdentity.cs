@@ -147,8 +147,10 @@ public static class PortalIdentity
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect(BasePath + "/login");
         });
-        account.MapGet("/external", (string? returnUrl, SignInManager<PortalUser> signIn) =>
+        account.MapGet("/external", async Task<IResult> (string? returnUrl, SignInManager<PortalUser> signIn, IAuthenticationSchemeProvider schemes) =>
         {
+            // Without OpenID Connect configured there is nothing to sign in with.
+            if (await schemes.GetSchemeAsync(OidcScheme) is null) return TypedResults.NotFound();
             var properties = signIn.ConfigureExternalAuthenticationProperties(OidcScheme, BasePath + "/account/external-callback?returnUrl=" + Uri.EscapeDataString(LocalOr(returnUrl)));
             return TypedResults.Challenge(properties, [OidcScheme]);
         });
@@ -194,6 +196,7 @@ public static class PortalIdentity
     /// <summary>An OpenID Connect sign-in is accepted only for an existing portal user with that e-mail (users are invited, not self-registered).</summary>
     private static async Task<IResult> ExternalCallbackAsync(HttpContext context, string? returnUrl, SignInManager<PortalUser> signIn)
     {
+        if (await context.RequestServices.GetRequiredService<IAuthenticationSchemeProvider>().GetSchemeAsync(OidcScheme) is null) return TypedResults.NotFound();
         var external = await context.AuthenticateAsync(IdentityConstants.ExternalScheme);
         await context.SignOutAsync(IdentityConstants.ExternalScheme);
         var email = external.Principal?.FindFirstValue(ClaimTypes.Email) ?? external.Principal?.FindFirstValue("email");
@@ -208,7 +211,8 @@ public static class PortalIdentity
         if (!await ValidFormAsync(context)) return TypedResults.LocalRedirect(BasePath);
         var form = await context.Request.ReadFormAsync(ct);
         var tenant = form["tenant"].ToString();
-        var user = await signIn.UserManager.GetUserAsync(principal);
+        // A platform API key passes the policy too, but only a signed-in portal user has a tenant to switch.
+        var user = signIn.UserManager.GetUserId(principal) is null ? null : await signIn.UserManager.GetUserAsync(principal);
         if (user is null || !await db.Tenants.AnyAsync(t => t.Id == tenant, ct)) return TypedResults.LocalRedirect(BasePath + "?error=unknown_tenant");
         user.ActiveTenantId = tenant == user.TenantId ? null : tenant;
         await signIn.UserManager.UpdateAsync(user);

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKnowledgeDbContext))]
-    [Migration("20261130021509_Session2")]
+    [Migration("20261130030759_Session2")]
     partial class Session2
     {
         /// <inheritdoc />

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKnowledgeDbContext))]
-    [Migration("20261130021459_Session2")]
+    [Migration("20261130030757_Session2")]
     partial class Session2
     {
         /// <inheritdoc />
