@@ -65,6 +65,9 @@ public static class ApiProblems
     {
         context.Response.StatusCode = status;
         var service = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await service.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(status, code, detail) });
+        var problem = new ProblemDetailsContext { HttpContext = context, ProblemDetails = Create(status, code, detail) };
+        // A client that accepts only, say, text/html still gets the Problem Details as JSON, never a 500.
+        if (!await service.TryWriteAsync(problem))
+            await context.Response.WriteAsJsonAsync(problem.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
     }
 }
