@@ -22,9 +22,10 @@ public sealed record EmbeddingModel(EmbeddingModelCard Card, Microsoft.Extension
 /// <summary>
 /// The embedding models this installation can use, by name. The first is the default for new knowledge
 /// bases; each knowledge base records the model its chunks were embedded with, and its queries are
-/// embedded with that same model.
+/// embedded with that same model. The registry owns the generators: disposing it releases them (an ONNX
+/// session holds a couple of hundred megabytes of native memory that the garbage collector does not see).
 /// </summary>
-public sealed class EmbeddingModelRegistry
+public sealed class EmbeddingModelRegistry : IDisposable
 {
     private readonly IReadOnlyList<EmbeddingModel> _models;
 
@@ -47,6 +48,11 @@ public sealed class EmbeddingModelRegistry
         name is null ? Default
         : _models.FirstOrDefault(m => m.Card.Name == name)
           ?? throw new EmbeddingModelUnavailableException(name, _models.Select(m => m.Card.Name).ToList());
+
+    public void Dispose()
+    {
+        foreach (var model in _models) model.Generator.Dispose();
+    }
 }
 
 /// <summary>A knowledge base names an embedding model this installation does not configure (any more).</summary>
