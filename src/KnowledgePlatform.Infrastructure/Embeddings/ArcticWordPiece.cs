@@ -21,7 +21,13 @@ internal sealed class ArcticWordPiece
 
     public static ArcticWordPiece Shared { get; } = new();
 
-    public static byte[] ModelBytes() => ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx");
+    /// <summary>
+    /// The ONNX model from the package, read once per process: every session of the process starts from the
+    /// same bytes, instead of leaving a 90 MB array on the large-object heap each time a host starts.
+    /// </summary>
+    public static byte[] ModelBytes() => Model.Value;
+
+    private static readonly Lazy<byte[]> Model = new(() => ResourceLoader.GetResource(typeof(SentenceEncoder).Assembly, "model.onnx"));
 
     /// <summary>Token ids with [CLS] and [SEP], cut at <paramref name="maxTokens"/> like the package does.</summary>
     public int[] Encode(string text, int maxTokens) =>
