@@ -28,7 +28,17 @@ public sealed record UnansweredQuestion(string Question, int Count, DateTimeOffs
 
 public sealed record DashboardDto(
     int KnowledgeBases, IReadOnlyDictionary<string, int> DocumentsByStatus, int Asked, int Answered, int NotFound,
-    IReadOnlyList<DayActivity> Activity, IReadOnlyList<UnansweredQuestion> TopUnanswered);
+    IReadOnlyList<DayActivity> Activity, IReadOnlyList<UnansweredQuestion> TopUnanswered)
+{
+    /// <summary>Visitors' thumbs up and down on answers in the period (widget feedback).</summary>
+    public int Helpful { get; init; }
+    public int NotHelpful { get; init; }
+
+    /// <summary>The latest feedback comments of the period (already redacted by the tenant's policy when stored).</summary>
+    public IReadOnlyList<FeedbackComment> RecentComments { get; init; } = [];
+}
+
+public sealed record FeedbackComment(string Rating, string Comment, string Channel, DateTimeOffset At);
 
 /// <summary>
 /// What curators do by hand: read a document's chunks, correct or remove one (re-embedded and re-indexed
@@ -212,8 +222,16 @@ public static class CurationEndpoints
             .GroupBy(p => p.Question!.Trim(), StringComparer.OrdinalIgnoreCase)
             .Select(g => new UnansweredQuestion(g.Key, g.Count(), g.Max(p => p.At)))
             .OrderByDescending(q => q.Count).ThenByDescending(q => q.LastAsked).Take(10).ToList();
+        var feedback = await db.Feedback.AsNoTracking().Where(f => f.TenantId == tenant && f.CreatedAt >= since)
+            .OrderByDescending(f => f.CreatedAt).Take(10_000).ToListAsync(ct);
         return TypedResults.Ok(new DashboardDto(kbIds.Count, byStatus.ToDictionary(s => s.Key.ToString().ToLowerInvariant(), s => s.Count),
-            parsed.Count, parsed.Count(p => p.Answered), parsed.Count(p => !p.Answered), activity, unanswered));
+            parsed.Count, parsed.Count(p => p.Answered), parsed.Count(p => !p.Answered), activity, unanswered)
+        {
+            Helpful = feedback.Count(f => f.Rating > 0),
+            NotHelpful = feedback.Count(f => f.Rating < 0),
+            RecentComments = feedback.Where(f => !string.IsNullOrWhiteSpace(f.Comment)).Take(5)
+                .Select(f => new FeedbackComment(f.Rating > 0 ? "up" : "down", f.Comment!, f.Channel, f.CreatedAt)).ToList(),
+        });
     }
 
     private static string? Read(string? detail, string property)

@@ -105,6 +105,22 @@ public sealed class CurationApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Visitor_feedback_of_the_period_is_counted_on_the_dashboard_with_its_latest_comments()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var empty = await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct);
+        Assert.Equal((0, 0), (empty.GetProperty("helpful").GetInt32(), empty.GetProperty("notHelpful").GetInt32()));
+
+        foreach (var feedback in new object[] { new { rating = "up", comment = "Clear and quick" }, new { rating = "down" }, new { rating = "down", comment = "Wrong opening hours" } })
+            (await _curator.PostAsJsonAsync("/api/v1/feedback", feedback, ct)).EnsureSuccessStatusCode();
+
+        var dashboard = await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct);
+        Assert.Equal((1, 2), (dashboard.GetProperty("helpful").GetInt32(), dashboard.GetProperty("notHelpful").GetInt32()));
+        Assert.Equal(["Wrong opening hours", "Clear and quick"],
+            dashboard.GetProperty("recentComments").EnumerateArray().Select(c => c.GetProperty("comment").GetString()));
+    }
+
+    [Fact]
     public async Task A_hand_written_question_and_answer_is_ingested_and_answers_questions_that_were_not_found_before()
     {
         var ct = TestContext.Current.CancellationToken;
