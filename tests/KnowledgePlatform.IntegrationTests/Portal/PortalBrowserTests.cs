@@ -81,6 +81,14 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=document-row]").Nth(1).WaitForAsync();
         await Chromium.ScreenshotAsync(page, "portal-documents");
 
+        // Access groups set on a document are saved and kept.
+        var groups = page.GetByLabel("Access groups of firmware-updates.md");
+        await groups.FillAsync("engineering");
+        await groups.PressAsync("Tab");
+        await page.GetByText("Access groups of firmware-updates.md saved.").First.WaitForAsync();
+        await page.ReloadAsync();
+        Assert.Equal("engineering", await page.GetByLabel("Access groups of firmware-updates.md").InputValueAsync());
+
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
         await page.GotoAsync(Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
