@@ -110,9 +110,11 @@ public sealed class BenchLoadCommand : AsyncCommand<BenchLoadSettings>
 
     private static readonly Dictionary<string, string> LoadSettings = new()
     {
-        // The bench measures capacity; the per-key limits would turn most of it into 429s.
+        // The bench measures capacity; the per-key limits and the daily token quotas would turn most of it into 429s.
         ["Security:RateLimits:KeyRequestsPerMinute"] = "100000000",
         ["Security:RateLimits:TenantRequestsPerMinute"] = "100000000",
+        ["Security:Quotas:TokensPerDay"] = "100000000000",
+        ["Security:Quotas:KeyTokensPerDay"] = "100000000000",
     };
 
     public override Task<int> ExecuteAsync(CommandContext context, BenchLoadSettings settings, CancellationToken cancellationToken) => Clients.RunAsync(async () =>
