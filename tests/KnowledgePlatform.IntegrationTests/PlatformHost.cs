@@ -87,6 +87,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     public static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, byte[] content, CancellationToken ct)
     {
         using var upload = await UploadAsync(client, kb, fileName, content, ct);
+        upload.EnsureSuccessStatusCode();
         var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(ct);
         return await WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, ct);
     }
@@ -94,9 +95,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     /// <summary>Uploads a text file and waits until it is ingested; fails the test unless it ends ready. Returns the document.</summary>
     public static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct)
     {
-        using var upload = await UploadAsync(client, kb, fileName, content, ct);
-        upload.EnsureSuccessStatusCode();
-        var document = await WaitForIngestionAsync(client, (await upload.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("statusUrl").GetString()!, ct);
+        var document = await IngestAsync(client, kb, fileName, Encoding.UTF8.GetBytes(content), ct);
         Assert.Equal("ready", document.GetProperty("status").GetString());
         return document;
     }
