@@ -163,7 +163,14 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
             await page.GotoAsync(Url(path));
             await page.Locator(marker).WaitForAsync();
             await Chromium.ScreenshotAsync(page, name);
-            if (name == "portal-widget") Assert.Contains("widget.js", await page.Locator(marker).InnerTextAsync());
+            if (name == "portal-widget")
+            {
+                // The snippet a curator copies uses only attributes the served widget reads.
+                var snippet = await page.Locator(marker).InnerTextAsync();
+                Assert.Contains("widget.js", snippet);
+                var script = await (await page.APIRequest.GetAsync(Url("/widget.js"))).TextAsync();
+                Assert.All(System.Text.RegularExpressions.Regex.Matches(snippet, "data-[a-z-]+").Select(m => m.Value), attribute => Assert.Contains(attribute, script));
+            }
         }
     }
 
