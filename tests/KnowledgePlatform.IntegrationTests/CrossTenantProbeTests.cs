@@ -184,8 +184,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
-        TestContext.Current.SendDiagnosticMessage(summary);
-        Console.WriteLine(summary);
+        TestSummary.Report(summary);
         Assert.True(probes > 300, summary);
         Assert.True(leaks.Count == 0, summary + ":\n" + string.Join("\n", leaks));
     }

@@ -130,8 +130,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         var growth = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
         var summary = $"API fuzz (seed {Seed}): {tried} cases sent ({Cases} generated) to {operations.Count} operations in {clock.Elapsed.TotalSeconds:0.0} s; "
             + $"statuses {string.Join(", ", statuses.Select(s => $"{s.Key}x{s.Value}"))}; managed heap {growth / 1048576.0:+0.0;-0.0} MB";
-        Console.WriteLine(summary);
-        TestContext.Current.TestOutputHelper?.WriteLine(summary);
+        TestSummary.Report(summary);
 
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join('\n', failures.Take(30))}");
         var unhandled = _logs.Failures;
