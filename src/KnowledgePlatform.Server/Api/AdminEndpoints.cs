@@ -52,7 +52,7 @@ public static class AdminEndpoints
             .WithSummary("The policy templates tenants can attach");
 
         api.MapGet("/audit", QueryAudit).RequireAuthorization(ApiScopes.Admin).WithTags("Audit")
-            .WithSummary("The tenant's audit log, newest first; filter by action, actor and time");
+            .WithSummary("The tenant's audit log, newest first; filter by action, actor, channel and time");
         return api;
     }
 
@@ -155,12 +155,13 @@ public static class AdminEndpoints
     }
 
     private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(
-        ClaimsPrincipal user, KnowledgeDbContext db, string? action, string? actor, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
+        ClaimsPrincipal user, KnowledgeDbContext db, string? action, string? actor, string? channel, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant);
         if (action is not null) query = query.Where(a => a.Action == action);
         if (actor is not null) query = query.Where(a => a.Actor == actor);
+        if (channel is not null) query = query.Where(a => a.Channel == channel);
         if (from is not null) query = query.Where(a => a.At >= from);
         if (to is not null) query = query.Where(a => a.At < to);
         var records = await query.OrderByDescending(a => a.At).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(ct);

@@ -68,6 +68,7 @@ public static class ApiSetup
         app.UseWidgetScript();
         app.UseWidgetCors();
         app.UseAuthentication();
+        app.UseChannelTests();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseIdempotency();

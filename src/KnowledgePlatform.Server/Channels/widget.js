@@ -2,11 +2,13 @@
  * <script src="https://HOST/widget.js" data-key="WIDGET_KEY" async></script>
  * Options (data- attributes win over the settings stored for the key): data-kb, data-title, data-greeting,
  * data-color, data-position (bottom-right | bottom-left), data-lang (en de fr nl es), data-api (API origin).
+ * data-preview: the portal's live preview (same origin, the curator's sign-in, asks as the widget channel,
+ * sends no feedback or handoff).
  * Theme from the page with CSS custom properties on kp-chat: --kp-primary, --kp-on-primary, --kp-bg,
  * --kp-text, --kp-muted, --kp-radius, --kp-font. See docs/widget.md. */
 (function () {
   'use strict';
-  var script = document.currentScript || document.querySelector('script[data-key][src*="widget.js"]');
+  var script = document.currentScript || document.querySelector('script[src*="widget.js"]');
   if (!script || window.__kpChatLoaded) return;
   window.__kpChatLoaded = true;
 
@@ -95,8 +97,9 @@
   ].join('');
 
   var key = script.getAttribute('data-key') || '';
+  var preview = script.hasAttribute('data-preview');
   var api = (script.getAttribute('data-api') || new URL(script.src, location.href).origin).replace(/\/$/, '');
-  var storeKey = 'kp-chat:' + key.slice(-12);
+  var storeKey = preview ? 'kp-chat:preview' : 'kp-chat:' + key.slice(-12);
   var state = load();
   var settings = {};
   var busy = false;
@@ -120,14 +123,14 @@
     return node;
   }
   function headers(json) {
-    var h = { 'X-Api-Key': key };
+    var h = preview ? { 'X-KP-Test-Channel': 'widget' } : { 'X-Api-Key': key };
     if (json) h['Content-Type'] = 'application/json';
     return h;
   }
   function post(path, body, extra) {
     var h = headers(true);
     for (var k in extra || {}) h[k] = extra[k];
-    return fetch(api + path, { method: 'POST', headers: h, body: JSON.stringify(body), mode: 'cors', credentials: 'omit' });
+    return fetch(api + path, { method: 'POST', headers: h, body: JSON.stringify(body), mode: preview ? 'same-origin' : 'cors', credentials: preview ? 'same-origin' : 'omit' });
   }
   function newId() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
 
@@ -222,6 +225,7 @@
     down.addEventListener('click', function () { choose('down'); });
     sendFb.addEventListener('click', function () {
       sendFb.disabled = true;
+      if (preview) { m.feedback = 'sent'; save(); box.replaceWith(feedback(m)); return; }
       post('/api/v1/feedback', { rating: m.rating, conversationId: state.conversationId || null, comment: comment.value.trim() || null },
         { 'Idempotency-Key': 'fb-' + m.id })
         .then(function (r) {
@@ -323,6 +327,11 @@
   handoff.addEventListener('submit', function (e) {
     e.preventDefault();
     handoffSend.disabled = true;
+    if (preview) {
+      toggleHandoff(false); handoffSend.disabled = false;
+      log.appendChild(el('div', { 'class': 'note', role: 'status', text: t.handedOver + ' (Preview: nothing was sent.)' }));
+      return;
+    }
     post('/api/v1/handoffs', { conversationId: state.conversationId || null, contact: contact.value.trim() || null, message: handoffMsg.value.trim() || null },
       { 'Idempotency-Key': 'ho-' + newId() })
       .then(function (r) {
@@ -362,7 +371,9 @@
     applySettings();
     render();
     document.body.appendChild(hostEl);
-    if (state.open) setOpen(true, false);
+    if (state.open || preview) setOpen(true, false);
+    // The preview shows the portal's unsaved settings exactly, so it reads no stored ones.
+    if (preview) return;
     fetch(api + '/api/v1/widget/config', { headers: headers(false), mode: 'cors', credentials: 'omit' })
       .then(function (r) { if (!r.ok) throw r; return r.json(); })
       .then(function (config) { settings = config || {}; applySettings(); render(); })

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Server.Security;
@@ -40,6 +42,22 @@ public sealed class PortalApi(HttpClient http, PortalCredential credential)
 
     public Task<T> PatchAsync<T>(string url, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Patch, url, JsonContent.Create(body, options: Json), ct);
 
+    /// <summary>Posts as the given channel would (the chat test): see <see cref="ChannelTests"/>.</summary>
+    public async Task<T> PostAsChannelAsync<T>(string channel, string url, object body, CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, url, JsonContent.Create(body, options: Json), ct, channel);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+    }
+
+    /// <summary>Posts as the given channel would and yields the answer's Server-Sent Events as they arrive.</summary>
+    public async IAsyncEnumerable<SseItem<JsonElement>> StreamAsChannelAsync(string channel, string url, object body, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var response = await SendRawAsync(HttpMethod.Post, url, JsonContent.Create(body, options: Json), ct, channel, HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        await foreach (var item in SseParser.Create(stream, (_, data) => JsonSerializer.Deserialize<JsonElement>(data)).EnumerateAsync(ct))
+            yield return item;
+    }
+
     public async Task DeleteAsync(string url, CancellationToken ct = default)
     {
         using var response = await SendRawAsync(HttpMethod.Delete, url, null, ct);
@@ -62,11 +80,13 @@ public sealed class PortalApi(HttpClient http, PortalCredential credential)
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, HttpContent? content, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string url, HttpContent? content, CancellationToken ct, string? channel = null, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Add("Cookie", $"{PortalIdentity.CookieName}={await credential.CookieAsync()}");
-        var response = await http.SendAsync(request, ct);
+        if (channel is not null) request.Headers.Add(ChannelTests.Header, channel);
+        var response = await http.SendAsync(request, completion, ct);
         if (response.IsSuccessStatusCode) return response;
         using (response)
         {

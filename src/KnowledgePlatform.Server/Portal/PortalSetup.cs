@@ -27,6 +27,7 @@ public static class PortalSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapGet("/", () => TypedResults.LocalRedirect(Security.PortalIdentity.BasePath)).ExcludeFromDescription();
+        app.MapWidgetPreview();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

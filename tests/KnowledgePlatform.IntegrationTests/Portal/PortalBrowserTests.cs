@@ -119,12 +119,12 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal(chunkId, await page.Locator("[data-testid=hit]").First.GetAttributeAsync("data-chunk"));
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
-        // Ask in the chat test and follow a citation to its chunk.
+        // Ask in the chat test (as the widget, streamed) and follow a citation to its chunk.
         await page.GotoAsync(Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
-        await page.Locator("[data-testid=turn]").First.WaitForAsync(new() { Timeout = 60_000 });
+        await page.Locator("[data-testid=turn][data-channel=widget] [data-testid=status]").First.WaitForAsync(new() { Timeout = 60_000 });
         await Chromium.ScreenshotAsync(page, "portal-chat");
         var citation = page.Locator("[data-testid=citation]").First;
         await citation.WaitForAsync();
@@ -175,7 +175,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_tenants_policy_applies_in_the_portal_chat_test_as_on_the_api()
+    public async Task The_tenants_policy_applies_in_the_portal_chat_test_as_each_channel_gets_it_and_is_audited_under_that_channel()
     {
         var ct = TestContext.Current.CancellationToken;
         using var api = _host.Client(_key);
@@ -192,19 +192,77 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var page = await SignInAsync(context);
         await page.GotoAsync(Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").WaitForAsync();
-        await page.Locator("[data-testid=question]").FillAsync("Which lottery numbers win?");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
-        var turn = page.Locator("[data-testid=turn]").First;
-        await turn.WaitForAsync();
-        var answer = await turn.Locator("[data-testid=answer]").InnerTextAsync();
-
         Assert.Equal("refused_by_policy", viaApi.GetProperty("status").GetString());
-        Assert.Equal(viaApi.GetProperty("answer").GetString()!.Trim(), answer.Trim());
-        Assert.Contains("We do not discuss lotteries here.", answer);
-        Assert.Equal("RefusedByPolicy", (await turn.Locator("[data-testid=status]").InnerTextAsync()).Trim());
+        foreach (var channel in new[] { "widget", "api", "clinical" })
+        {
+            await page.Locator($"label[for=channel-{channel}]").ClickAsync();
+            await page.Locator("[data-testid=question]").FillAsync("Which lottery numbers win?");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
+            var turn = page.Locator($"[data-testid=turn][data-channel={channel}]").First;
+            await turn.Locator("[data-testid=status]").WaitForAsync();
+            var answer = await turn.Locator("[data-testid=answer]").InnerTextAsync();
+            // The clinical API gives the disclaimer in its own field, not in the answer text.
+            if (channel != "clinical") Assert.Equal(viaApi.GetProperty("answer").GetString()!.Trim(), answer.Trim());
+            Assert.Contains("We do not discuss lotteries here.", answer);
+            Assert.Equal("refused_by_policy", (await turn.Locator("[data-testid=status]").InnerTextAsync()).Trim());
+        }
+        await Chromium.ScreenshotAsync(page, "portal-chat-channels");
+
+        // Each test is audited under the channel it asked as, with the portal user as the actor.
+        var audit = await api.GetFromJsonAsync<JsonElement>("/api/v1/audit?limit=10", PlatformHost.Json, ct);
+        var asked = audit.EnumerateArray().Where(r => r.GetProperty("action").GetString() is "ask" or "answer" && r.GetProperty("actor").GetString()!.StartsWith("user:"))
+            .Select(r => (r.GetProperty("action").GetString(), r.GetProperty("channel").GetString())).Reverse().ToArray();
+        Assert.Equal([("ask", "widget"), ("ask", "api"), ("answer", "api")], asked);
 
         // The policy page shows what is in force.
         await page.GotoAsync(Url("/portal/policy"));
         Assert.Contains("lottery", await page.Locator("[data-testid=effective-policy]").InnerTextAsync());
+    }
+
+    [Fact]
+    public async Task The_widget_preview_is_the_real_widget_with_the_unsaved_settings_answering_as_the_widget_channel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var api = _host.Client(_key);
+        await PlatformHost.IngestAsync(api, "handbook", "returns.md", "# Returns\n\nUnused items can be returned within 30 days of delivery for a full refund.", ct);
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await SignInAsync(context);
+        await page.GotoAsync(Url("/portal/widget"));
+        await page.Locator("[data-testid=kb-picker]").WaitForAsync();
+        await page.GetByLabel("Title").FillAsync("Acme help");
+        await page.GetByLabel("Language").SelectOptionAsync("de");
+        await page.GetByLabel("Colour").FillAsync("#aa3300");
+        await page.GetByLabel("Title").PressAsync("Tab");
+
+        // The preview runs the served /widget.js (its shadow DOM) with the settings being edited, before they are saved.
+        var preview = page.FrameLocator("[data-testid=widget-preview]");
+        await preview.Locator("kp-chat h2", new() { HasText = "Acme help" }).WaitForAsync();
+        Assert.Equal("Ihre Frage", await preview.Locator("kp-chat #kp-input").GetAttributeAsync("placeholder"));
+        Assert.Equal("rgb(170, 51, 0)", await preview.Locator("kp-chat header").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+
+        await preview.Locator("kp-chat #kp-input").FillAsync("How long do I have to return an item?");
+        await preview.Locator("kp-chat #kp-input").PressAsync("Enter");
+        var answer = preview.Locator("kp-chat .msg.bot[data-status]");
+        await answer.WaitForAsync(new() { Timeout = 60_000 });
+        Assert.Contains("30 days", await answer.InnerTextAsync());
+        await Chromium.ScreenshotAsync(page, "portal-widget-preview");
+
+        // The preview asked as the widget channel, with the curator as the actor.
+        var audit = await api.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=ask&limit=1", PlatformHost.Json, ct);
+        Assert.Equal("widget", audit[0].GetProperty("channel").GetString());
+        Assert.StartsWith("user:", audit[0].GetProperty("actor").GetString());
+
+        // Saved, the settings are what every widget key of the tenant gets.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await page.GetByText("Widget settings saved").First.WaitForAsync();
+        using var created = await api.PostAsJsonAsync("/api/v1/api-keys",
+            new { name = "site", kind = "widget", knowledgeBases = new[] { "handbook" }, allowedOrigins = new[] { "https://acme.example" } }, PlatformHost.Json, ct);
+        using var widget = _host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct)).GetProperty("secret").GetString()!);
+        widget.DefaultRequestHeaders.Add("Origin", "https://acme.example");
+        var config = await widget.GetFromJsonAsync<JsonElement>("/api/v1/widget/config", PlatformHost.Json, ct);
+        Assert.Equal("Acme help", config.GetProperty("title").GetString());
+        Assert.Equal("de", config.GetProperty("language").GetString());
+        Assert.Equal("#aa3300", config.GetProperty("primaryColor").GetString());
     }
 }
