@@ -136,7 +136,7 @@ public sealed class EmbeddedClient : IKnowledgeClient
         SecurityPolicy policy;
         await using (var scope = _host.Services.CreateAsyncScope())
         {
-            policy = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().PolicyOfAsync(_tenantId, cancellationToken);
+            policy = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().PolicyOfAsync(_tenantId, [kb], cancellationToken);
         }
         // The same policy as every other channel.
         var actions = new PolicyActions();

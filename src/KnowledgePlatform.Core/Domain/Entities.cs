@@ -110,7 +110,16 @@ public sealed class KnowledgeBase
     public ChunkingSettings Chunking { get; set; } = ChunkingSettings.For(Vertical.General);
     /// <summary>How questions are searched in this knowledge base; unset fields take the configured defaults.</summary>
     public RetrievalSettings Retrieval { get; set; } = new();
+    /// <summary>
+    /// This knowledge base's tightening of the tenant's policy (decision 0054): more redaction, more blocked
+    /// topics, a disclaimer, citations required, a shorter answer. Retention stays the tenant's.
+    /// </summary>
+    public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The policy in force for this knowledge base: the tenant's, tightened by its own overrides.</summary>
+    public Policies.SecurityPolicy Policy(Policies.SecurityPolicy tenantPolicy) =>
+        PolicyOverrides is null ? tenantPolicy : tenantPolicy.Tighten(PolicyOverrides with { RetentionDays = null });
 
     /// <summary>A new knowledge base embedded with <paramref name="model"/>, chunked with the vertical's defaults.</summary>
     public static KnowledgeBase Create(string tenantId, string name, Vertical vertical, Ports.EmbeddingModelCard model, string? description = null) => new()

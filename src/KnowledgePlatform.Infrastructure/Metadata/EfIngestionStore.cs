@@ -57,7 +57,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == document.KnowledgeBaseId, handOver);
             await db.Documents.Where(d => d.Id == document.Id && d.Version == job.DocumentVersion)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DocumentStatus.Processing).SetProperty(d => d.UpdatedAt, now), handOver);
-            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, handOver) };
+            return new IngestionWork(job, document, kb) { Policy = await db.PolicyOfAsync(document.TenantId, [kb], handOver) };
         }
         return null;
     }

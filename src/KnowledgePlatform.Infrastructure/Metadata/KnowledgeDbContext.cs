@@ -111,6 +111,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId);
             e.ComplexProperty(k => k.Chunking);
             e.ComplexProperty(k => k.Retrieval);
+            e.Property(k => k.PolicyOverrides).HasConversion(Json<PolicyOverrides?>());
         });
 
         modelBuilder.Entity<Document>(e =>

@@ -16,4 +16,12 @@ public static class TenantQueries
         var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, cancellationToken);
         return tenant?.EffectivePolicy() ?? Core.Policies.PolicyTemplates.Default;
     }
+
+    /// <summary>
+    /// The policy in force for a request to these knowledge bases: the asking tenant's, tightened by each knowledge
+    /// base's own overrides (decision 0054), so a request can only be governed more strictly than the tenant is.
+    /// </summary>
+    public static async Task<Core.Policies.SecurityPolicy> PolicyOfAsync(
+        this KnowledgeDbContext db, string tenantId, IEnumerable<KnowledgeBase> knowledgeBases, CancellationToken cancellationToken) =>
+        knowledgeBases.Aggregate(await db.PolicyOfAsync(tenantId, cancellationToken), (policy, kb) => kb.Policy(policy));
 }

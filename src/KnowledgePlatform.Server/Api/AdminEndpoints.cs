@@ -33,6 +33,9 @@ public sealed record PolicyDto(string? Template, PolicyOverrides? Overrides, Sec
 
 public sealed record UpdatePolicyRequest(string? Template, PolicyOverrides? Overrides);
 
+/// <summary>A knowledge base's tightening of the tenant's policy (decision 0054): the tenant's policy, its overrides, and the result.</summary>
+public sealed record KnowledgeBasePolicyDto(string KnowledgeBaseId, PolicyOverrides? Overrides, SecurityPolicy Tenant, SecurityPolicy Effective);
+
 public sealed record AuditRecordDto(string Id, DateTimeOffset At, string Actor, string Channel, string Action, string? Subject, JsonElement? Detail);
 
 /// <summary>Tenant administration: API keys, the security policy and the audit log. All need the admin scope.</summary>
@@ -48,6 +51,12 @@ public static class AdminEndpoints
         var policy = api.MapGroup("/policy").WithTags("Policy");
         policy.MapGet("/", GetPolicy).RequireAuthorization(ApiScopes.Read).WithSummary("The tenant's template, overrides and the policy in force");
         policy.MapPut("/", PutPolicy).RequireAuthorization(ApiScopes.Admin).WithSummary("Attach a template and tighten it (overrides can only make it stricter)");
+        var kbPolicy = api.MapGroup("/knowledge-bases/{kb}/policy").WithTags("Policy");
+        kbPolicy.MapGet("/", GetKnowledgeBasePolicy).RequireAuthorization(ApiScopes.Read)
+            .WithSummary("A knowledge base's tightening of the tenant's policy, and the policy in force for it");
+        kbPolicy.MapPut("/", PutKnowledgeBasePolicy).RequireAuthorization(ApiScopes.Admin)
+            .WithSummary("Tighten the tenant's policy for one knowledge base (more redaction, blocked topics, a disclaimer, citations, shorter answers)")
+            .WithDescription("The body is the overrides; null clears them. Retention is the tenant's and cannot be set here.");
         api.MapGet("/policy-templates", () => TypedResults.Ok(PolicyTemplates.All)).RequireAuthorization(ApiScopes.Read).WithTags("Policy")
             .WithSummary("The policy templates tenants can attach");
 
@@ -142,16 +151,44 @@ public static class AdminEndpoints
     {
         if (request.Template is not null && PolicyTemplates.Find(request.Template) is null)
             return ApiProblems.Validation("unknown_template", $"Templates are {string.Join(", ", PolicyTemplates.All.Select(p => p.Name))}.");
-        if (request.Overrides?.Redact?.Except(RedactionRules.BuiltIn.Select(r => r.Name), StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } rule)
-            return ApiProblems.Validation("unknown_redaction_rule", $"'{rule}' is not a redaction rule; known: {string.Join(", ", RedactionRules.BuiltIn.Select(r => r.Name))}.");
-        if (request.Overrides is { MaxAnswerChars: < 1 } or { RetentionDays: < 1 })
-            return ApiProblems.Validation("invalid_policy", "Limits must be positive.");
+        if (Invalid(request.Overrides) is { } invalid) return invalid;
         var tenant = await db.Tenants.SingleAsync(t => t.Id == user.TenantId(), ct);
         tenant.PolicyTemplate = request.Template;
         tenant.PolicyOverrides = request.Overrides;
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "policy.update", tenant.Id, request, ct);
         return TypedResults.Ok(new PolicyDto(tenant.PolicyTemplate, tenant.PolicyOverrides, tenant.EffectivePolicy()));
+    }
+
+    private static ProblemHttpResult? Invalid(PolicyOverrides? overrides) =>
+        overrides?.Redact?.Except(RedactionRules.BuiltIn.Select(r => r.Name), StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } rule
+            ? ApiProblems.Validation("unknown_redaction_rule", $"'{rule}' is not a redaction rule; known: {string.Join(", ", RedactionRules.BuiltIn.Select(r => r.Name))}.")
+            : overrides is { MaxAnswerChars: < 1 } or { RetentionDays: < 1 } ? ApiProblems.Validation("invalid_policy", "Limits must be positive.")
+            : null;
+
+    private static async Task<Results<Ok<KnowledgeBasePolicyDto>, ProblemHttpResult>> GetKnowledgeBasePolicy(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var tenantPolicy = await db.PolicyOfAsync(found.TenantId, ct);
+        return TypedResults.Ok(new KnowledgeBasePolicyDto(found.Id, found.PolicyOverrides, tenantPolicy, found.Policy(tenantPolicy)));
+    }
+
+    private static async Task<Results<Ok<KnowledgeBasePolicyDto>, ProblemHttpResult>> PutKnowledgeBasePolicy(
+        string kb, PolicyOverrides? overrides, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        if (Invalid(overrides) is { } invalid) return invalid;
+        if (overrides?.RetentionDays is not null)
+            return ApiProblems.Validation("retention_is_tenant_wide", "Retention applies to the whole tenant: set it in the tenant's policy.");
+        var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
+        if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        var tracked = await db.KnowledgeBases.SingleAsync(k => k.Id == found.Id && k.TenantId == found.TenantId, ct);
+        // Overrides that add nothing are none: the knowledge base follows the tenant's policy only.
+        tracked.PolicyOverrides = overrides is null || overrides == new PolicyOverrides() ? null : overrides;
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "knowledge_base.policy.update", tracked.Id, overrides, ct);
+        var tenantPolicy = await db.PolicyOfAsync(tracked.TenantId, ct);
+        return TypedResults.Ok(new KnowledgeBasePolicyDto(tracked.Id, tracked.PolicyOverrides, tenantPolicy, tracked.Policy(tenantPolicy)));
     }
 
     private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(

@@ -42,7 +42,7 @@ public static class QuestionEndpoints
 
         var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
         return await SearchAsync(retriever, ForKnowledgeBases(user, kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
-            user, db, enforcer, audit, ct);
+            kbs, user, db, enforcer, audit, ct);
     }
 
     /// <summary>The knowledge base, and with <paramref name="includeShared"/> every one shared with the tenant that uses the same embedding model.</summary>
@@ -70,11 +70,12 @@ public static class QuestionEndpoints
 
     /// <summary>One search, under the tenant's policy (hit text redacted) and recorded in the audit log; shared by every search route.</summary>
     internal static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchAsync(
-        Retriever retriever, RetrievalRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
+        Retriever retriever, RetrievalRequest request, IReadOnlyList<KnowledgeBase> knowledgeBases, ClaimsPrincipal user, KnowledgeDbContext db,
+        PolicyEnforcer enforcer, AuditLog audit, CancellationToken ct)
     {
         try
         {
-            var policy = await db.PolicyOfAsync(request.TenantId, ct);
+            var policy = await db.PolicyOfAsync(request.TenantId, knowledgeBases, ct);
             var actions = new PolicyActions();
             var result = await retriever.SearchAsync(request, ct);
             var hits = result.Hits.Select(h => SearchHitDto.From(h) with { Text = enforcer.Redact(policy, h.Chunk.Text, actions) }).ToList();
@@ -110,10 +111,10 @@ public static class QuestionEndpoints
             return ApiProblems.NotFound("conversation", conversationId);
         if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
-        // The asking tenant's policy applies here (also to a shared knowledge base), identically for every channel that asks.
-        var policy = await db.PolicyOfAsync(tenant, ct);
-        var actions = new PolicyActions();
+        // The asking tenant's policy, tightened by each knowledge base asked (also a shared one), identically for every channel that asks.
         var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
+        var policy = await db.PolicyOfAsync(tenant, kbs, ct);
+        var actions = new PolicyActions();
         var question = new ConversationQuestion(ForKnowledgeBases(user, kbs, request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
         {
             ConversationId = request.ConversationId,

@@ -46,7 +46,7 @@ public static class RetrievalEndpoints
             return ApiProblems.Validation("mixed_embedding_models",
                 $"These knowledge bases are embedded with different models ({string.Join(", ", kbs.Select(k => $"{k.Name}: {k.EmbeddingModel}"))}); search them separately.");
         return await QuestionEndpoints.SearchAsync(retriever, QuestionEndpoints.ForKnowledgeBases(user, kbs, request.Query, request.Filter) with { Top = request.Top, Mode = request.Mode },
-            user, db, enforcer, audit, ct);
+            kbs, user, db, enforcer, audit, ct);
     }
 
     private static async Task<Results<Ok<RetrievalSettingsResponse>, ProblemHttpResult>> GetSettings(

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Server.Api;
@@ -103,6 +104,13 @@ public static partial class WidgetEndpoints
         return (new WidgetConfigDto(null, Pick(w => w.Title), Pick(w => w.Greeting), Pick(w => w.PrimaryColor), Pick(w => w.Position), Pick(w => w.Language), true), webhook);
     }
 
+    /// <summary>The tenant's policy, tightened by the conversation's knowledge base's own overrides when there is a conversation.</summary>
+    private static async Task<SecurityPolicy> PolicyOfAsync(KnowledgeDbContext db, string tenant, Conversation? conversation, CancellationToken ct)
+    {
+        var kbs = conversation is null ? [] : await db.KnowledgeBases.AsNoTracking().Where(k => k.Id == conversation.KnowledgeBaseId).ToListAsync(ct);
+        return await db.PolicyOfAsync(tenant, kbs, ct);
+    }
+
     private static async Task<Conversation?> FindConversationAsync(ClaimsPrincipal user, KnowledgeDbContext db, string id, CancellationToken ct)
     {
         var tenant = user.TenantId();
@@ -120,7 +128,7 @@ public static partial class WidgetEndpoints
         if (request.ConversationId is { } id && (conversation = await FindConversationAsync(user, db, id, ct)) is null)
             return ApiProblems.NotFound("conversation", id);
 
-        var policy = await db.PolicyOfAsync(user.TenantId(), ct);
+        var policy = await PolicyOfAsync(db, user.TenantId(), conversation, ct);
         var actions = new PolicyActions();
         var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : enforcer.Redact(policy, request.Comment.Trim(), actions);
         var feedback = new AnswerFeedback
@@ -148,7 +156,7 @@ public static partial class WidgetEndpoints
         var turns = conversation is null ? [] : await db.ConversationTurns.AsNoTracking()
             .Where(t => t.ConversationId == conversation.Id && t.TenantId == tenant).OrderBy(t => t.Ordinal)
             .Select(t => new TranscriptTurn(t.Question, t.Answer, t.Status, t.CreatedAt)).ToListAsync(ct);
-        var policy = await db.PolicyOfAsync(tenant, ct);
+        var policy = await PolicyOfAsync(db, tenant, conversation, ct);
         var actions = new PolicyActions();
         var (_, webhook) = await EffectiveAsync(user, db, ct);
         var handoff = new Handoff

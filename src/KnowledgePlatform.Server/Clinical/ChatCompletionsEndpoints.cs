@@ -75,7 +75,7 @@ public static class ChatCompletionsEndpoints
         if (found is not { } kb) return problem!;
         if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
-        var policy = await db.PolicyOfAsync(user.TenantId(), ct);
+        var policy = await db.PolicyOfAsync(user.TenantId(), [kb], ct);
         var retrieval = QuestionEndpoints.ForKnowledgeBases(user, [kb], question, null);
         var events = QuestionEndpoints.Governed(policy, question, () => answers.AskAsync(retrieval, AnswerPolicy.For(kb), ct), "chat.completion", kb.Id,
             user, enforcer, audit, quotas, new PolicyActions(), ct);

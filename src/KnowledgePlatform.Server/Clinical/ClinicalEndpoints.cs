@@ -41,20 +41,21 @@ public static class ClinicalEndpoints
         var kb = await ResolveKnowledgeBaseAsync(db, user, request.KnowledgeBase, ct);
         if (kb.Problem is { } problem) return problem;
         var query = Query(request.Question, request.Patient);
-        var policy = await db.PolicyOfAsync(kb.Found!.TenantId, ct);
+        var found = kb.Found!;
+        var policy = await db.PolicyOfAsync(user.TenantId(), [found], ct);
         var actions = new PolicyActions();
         try
         {
-            var result = await retriever.SearchAsync(QuestionEndpoints.ForKnowledgeBases(user, [kb.Found], query, request.Filter) with { Top = request.Top }, ct);
+            var result = await retriever.SearchAsync(QuestionEndpoints.ForKnowledgeBases(user, [found], query, request.Filter) with { Top = request.Top }, ct);
             var passages = result.Hits.Select((h, i) => Passage(i + 1, h, enforcer.Redact(policy, h.Chunk.Text, actions))).ToList();
-            await audit.RecordAsync(user, "evidence", kb.Found.Id, new
+            await audit.RecordAsync(user, "evidence", found.Id, new
             {
                 question = enforcer.Redact(policy, request.Question, actions),
                 patientContext = request.Patient is not null,
                 passages = passages.Select(p => p.ChunkId),
                 actions.Redactions,
             }, ct);
-            return TypedResults.Ok(new EvidenceResponse(request.Question, query, await ReferenceAsync(db, kb.Found, ct), passages, http.TraceIdentifier));
+            return TypedResults.Ok(new EvidenceResponse(request.Question, query, await ReferenceAsync(db, found, ct), passages, http.TraceIdentifier));
         }
         catch (EmbeddingModelUnavailableException ex)
         {
@@ -78,7 +79,7 @@ public static class ClinicalEndpoints
         if (kb.Problem is { } problem) return problem;
         var found = kb.Found!;
         if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
-        var policy = await db.PolicyOfAsync(user.TenantId(), ct);
+        var policy = await db.PolicyOfAsync(user.TenantId(), [found], ct);
         var actions = new PolicyActions();
         var generation = GenerationSettings.Deterministic;
         // Strict whatever the knowledge base says: this contract promises cited sentences or a status saying why not.
