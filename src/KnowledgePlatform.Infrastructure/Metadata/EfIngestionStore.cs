@@ -127,7 +127,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             // name the texts that were disabled, and the same text starts disabled here (decision 0052).
             var disabled = (await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId && c.Version < version && c.Disabled)
                 .Select(c => c.Text).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-            foreach (var chunk in chunks) chunk.Disabled = disabled.Contains(chunk.Text);
+            foreach (var chunk in chunks) chunk.Disabled |= disabled.Contains(chunk.Text);
             db.Chunks.AddRange(chunks);
             await db.SaveChangesAsync(ct);
             await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
