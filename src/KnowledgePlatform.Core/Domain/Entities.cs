@@ -250,6 +250,11 @@ public sealed class Chunk
     public int TokenCount { get; init; }
     /// <summary>The embedding as little-endian float32s, so indexes can be rebuilt without re-embedding.</summary>
     public byte[] Embedding { get; init; } = [];
+    /// <summary>
+    /// A curator took the chunk out of retrieval: it keeps its text and embedding but is never indexed.
+    /// A later version's chunk with the same text starts disabled too (decision 0052).
+    /// </summary>
+    public bool Disabled { get; set; }
 
     public float[] Vector() => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Embedding).ToArray();
 

@@ -152,6 +152,13 @@ public sealed record IndexedChunk(ChunkPayload Payload, ReadOnlyMemory<float> Ve
             EffectiveDate = document.EffectiveDate,
             Groups = document.Groups,
         }, c.Vector());
+
+    /// <summary>
+    /// The index entries of a document's stored chunks: every place that indexes stored chunks goes through here,
+    /// so a chunk a curator disabled is never indexed (decision 0052).
+    /// </summary>
+    public static List<IndexedChunk> Of(IEnumerable<Chunk> chunks, Document document) =>
+        chunks.Where(c => !c.Disabled).Select(c => From(c, document)).ToList();
 }
 
 public sealed record ChunkHit(ChunkPayload Chunk, double Score);

@@ -29,7 +29,10 @@ public interface IIngestionStore
     /// <summary>Records that <paramref name="step"/> finished, so a resumed job starts after it.</summary>
     Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the chunks (with embeddings) of one version of the document, in one transaction.</summary>
+    /// <summary>
+    /// Replaces the chunks (with embeddings) of one version of the document, in one transaction. A chunk whose text
+    /// equals a disabled chunk of an older version of the document is saved disabled (its <see cref="Chunk.Disabled"/> is set).
+    /// </summary>
     Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken);

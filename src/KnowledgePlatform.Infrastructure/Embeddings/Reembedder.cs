@@ -49,6 +49,7 @@ public sealed class Reembedder(KnowledgeDbContext db, EmbeddingModelRegistry mod
         }
 
         // The switch: the knowledge base names the new model, and its index is rebuilt from the new vectors.
+        // Disabled chunks were re-embedded too (enabling one needs no embedding) but stay out of the index.
         await db.KnowledgeBases.Where(k => k.Id == kb.Id && k.TenantId == tenantId).ExecuteUpdateAsync(s => s
             .SetProperty(k => k.EmbeddingModel, card.Name)
             .SetProperty(k => k.EmbeddingDimension, card.Dimension), cancellationToken);
@@ -56,7 +57,7 @@ public sealed class Reembedder(KnowledgeDbContext db, EmbeddingModelRegistry mod
         foreach (var document in documents)
         {
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
-            await index.ReplaceDocumentAsync(new DocumentRef(tenantId, kb.Id, document.Id), chunks.Select(c => IndexedChunk.From(c, document)).ToList(), cancellationToken);
+            await index.ReplaceDocumentAsync(new DocumentRef(tenantId, kb.Id, document.Id), IndexedChunk.Of(chunks, document), cancellationToken);
         }
         return done;
     }

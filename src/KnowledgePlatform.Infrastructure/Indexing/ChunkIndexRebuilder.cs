@@ -23,7 +23,7 @@ public sealed class ChunkIndexRebuilder(KnowledgeDbContext db)
         {
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion)
                 .OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
-            var indexed = chunks.Select(c => IndexedChunk.From(c, document)).ToList();
+            var indexed = IndexedChunk.Of(chunks, document);
             await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
             total += indexed.Count;
         }

@@ -14,7 +14,7 @@ public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChu
 {
     public async Task<int> RebuildStaleAsync(CancellationToken cancellationToken)
     {
-        var expected = await db.Chunks.AsNoTracking()
+        var expected = await db.Chunks.AsNoTracking().Where(c => !c.Disabled)
             .Join(db.Documents, c => new { c.DocumentId, Version = (int?)c.Version }, d => new { DocumentId = d.Id, Version = d.IndexedVersion }, (c, d) => c.KnowledgeBaseId)
             .GroupBy(kb => kb)
             .Select(g => new { KnowledgeBaseId = g.Key, Count = g.LongCount() })

@@ -123,6 +123,11 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             db.ChangeTracker.Clear();
             // Only this version's chunks are replaced: the indexed version keeps serving until the swap.
             await db.Chunks.Where(c => c.DocumentId == documentId && c.Version == version).ExecuteDeleteAsync(ct);
+            // A curator's "disable" survives a new upload: older versions (still stored until this one succeeds)
+            // name the texts that were disabled, and the same text starts disabled here (decision 0052).
+            var disabled = (await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId && c.Version < version && c.Disabled)
+                .Select(c => c.Text).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+            foreach (var chunk in chunks) chunk.Disabled |= disabled.Contains(chunk.Text);
             db.Chunks.AddRange(chunks);
             await db.SaveChangesAsync(ct);
             await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s

@@ -57,9 +57,13 @@ public sealed record PackageDocument(
 /// <summary>An entry of the zip and the SHA-256 of its bytes: a changed entry is detected on import.</summary>
 public sealed record PackageFile(string Path, string Sha256, long Bytes);
 
-/// <summary>One line of chunks.jsonl; the embedding is base64 of little-endian float32s.</summary>
+/// <summary>
+/// One line of chunks.jsonl; the embedding is base64 of little-endian float32s. <paramref name="Disabled"/> is written only
+/// for a chunk a curator disabled (decision 0052); packages without it hold enabled chunks.
+/// </summary>
 public sealed record PackageChunk(
-    string DocumentId, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, string Embedding);
+    string DocumentId, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, string Embedding,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false);
 
 /// <summary>A package that cannot be imported, with a code the API answers with and a reason a person can act on.</summary>
 public sealed class PackageException(string code, string message) : Exception(message)
@@ -121,7 +125,7 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == d.Id && c.Version == d.IndexedVersion).OrderBy(c => c.Ordinal).ToListAsync(ct);
             foreach (var c in chunks)
             {
-                var line = new PackageChunk(d.Id, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount, Convert.ToBase64String(c.Embedding));
+                var line = new PackageChunk(d.Id, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount, Convert.ToBase64String(c.Embedding), c.Disabled);
                 JsonSerializer.Serialize(chunkLines, line, Json);
                 chunkLines.WriteByte((byte)'\n');
                 chunkCount++;
@@ -350,6 +354,7 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
                 Kind = c.Kind,
                 TokenCount = c.TokenCount,
                 Embedding = Decode(c),
+                Disabled = c.Disabled,
             });
         }
         foreach (var document in documents.Values)
@@ -360,7 +365,7 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
         }
         await db.SaveChangesAsync(ct);
         foreach (var document in documents.Values)
-            await index.ReplaceDocumentAsync(new DocumentRef(kb.TenantId, kb.Id, document.Id), chunks[document.Id].Select(c => IndexedChunk.From(c, document)).ToList(), ct);
+            await index.ReplaceDocumentAsync(new DocumentRef(kb.TenantId, kb.Id, document.Id), IndexedChunk.Of(chunks[document.Id], document), ct);
         return chunks.Values.Sum(c => c.Count);
     }
 

@@ -153,7 +153,7 @@ public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IInges
     {
         var document = context.Document;
         var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, context.Version, cancellationToken);
-        var indexed = chunks.Select(c => IndexedChunk.From(c, document)).ToList();
+        var indexed = IndexedChunk.Of(chunks, document);
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
         await context.ReportAsync(100, cancellationToken);
     }

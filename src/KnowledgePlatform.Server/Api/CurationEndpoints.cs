@@ -13,9 +13,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
-public sealed record ChunkDto(string Id, string DocumentId, int Version, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount);
+/// <summary>A stored chunk; <paramref name="Enabled"/> false: a curator took it out of retrieval (decision 0052).</summary>
+public sealed record ChunkDto(string Id, string DocumentId, int Version, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, bool Enabled);
 
 public sealed record EditChunkRequest(string Text);
+
+public sealed record ChunkEnabledRequest(bool Enabled);
 
 public sealed record QuestionAnswerRequest(string Question, string Answer);
 
@@ -41,19 +44,21 @@ public sealed record DashboardDto(
 public sealed record FeedbackComment(string Rating, string Comment, string Channel, DateTimeOffset At);
 
 /// <summary>
-/// What curators do by hand: read a document's chunks, correct or remove one (re-embedded and re-indexed
-/// at once), add a question-and-answer pair, and the dashboard of what was asked and not found.
+/// What curators do by hand: read a document's chunks, correct (re-embedded and re-indexed at once), disable,
+/// enable or delete one, add a question-and-answer pair, and the dashboard of what was asked and not found.
 /// </summary>
 public static class CurationEndpoints
 {
     public static RouteGroupBuilder MapCuration(this RouteGroupBuilder api)
     {
         api.MapGet("/documents/{id}/chunks", Chunks).RequireAuthorization(ApiScopes.Read).WithTags("Documents")
-            .WithSummary("The indexed chunks of a document, in order, with heading path and location");
+            .WithSummary("The chunks of a document's indexed version, in order, with heading path, location and whether each is enabled");
         api.MapPut("/chunks/{id}", Edit).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
             .WithSummary("Correct a chunk's text: redacted per policy, re-embedded and re-indexed at once");
+        api.MapPut("/chunks/{id}/enabled", SetEnabled).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
+            .WithSummary("Disable a chunk (kept, never retrieved, and disabled again when the document is uploaded with the same text) or enable it again");
         api.MapDelete("/chunks/{id}", Remove).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
-            .WithSummary("Take a chunk out of retrieval (until the document is uploaded again)");
+            .WithSummary("Delete a chunk from the indexed version for good (a new upload of the document cuts it again; disable it to keep it out)");
         api.MapPost("/knowledge-bases/{kb}/qa", AddQuestionAnswer).RequireAuthorization(ApiScopes.Ingest).WithTags("Documents")
             .WithSummary("Add a question-and-answer pair by hand; it is ingested like a small document");
         api.MapPatch("/knowledge-bases/{kb}", UpdateKnowledgeBase).RequireAuthorization(ApiScopes.Admin).WithTags("Knowledge bases")
@@ -65,7 +70,7 @@ public static class CurationEndpoints
         return api;
     }
 
-    private static ChunkDto ToDto(Chunk c) => new(c.Id, c.DocumentId, c.Version, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount);
+    private static ChunkDto ToDto(Chunk c) => new(c.Id, c.DocumentId, c.Version, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount, !c.Disabled);
 
     private static async Task<Document?> FindDocumentAsync(KnowledgeDbContext db, ClaimsPrincipal user, string id, CancellationToken ct)
     {
@@ -96,7 +101,7 @@ public static class CurationEndpoints
     private static async Task ReindexAsync(KnowledgeDbContext db, IChunkIndex index, Document document, CancellationToken ct)
     {
         var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion).OrderBy(c => c.Ordinal).ToListAsync(ct);
-        await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), chunks.Select(c => IndexedChunk.From(c, document)).ToList(), ct);
+        await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
     }
 
     private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> Edit(
@@ -119,6 +124,18 @@ public static class CurationEndpoints
         await audit.RecordAsync(user, "chunk.edited", chunk.Id, new { document = document.Id, redactions }, ct);
         var updated = await db.Chunks.AsNoTracking().SingleAsync(c => c.Id == chunk.Id, ct);
         return TypedResults.Ok(ToDto(updated));
+    }
+
+    private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> SetEnabled(
+        string id, ChunkEnabledRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, AuditLog audit, CancellationToken ct)
+    {
+        if (await FindChunkAsync(db, user, id, ct) is not var (chunk, document)) return ApiProblems.NotFound("chunk", id);
+        var disabled = !request.Enabled;
+        await db.Chunks.Where(c => c.Id == chunk.Id && c.TenantId == chunk.TenantId).ExecuteUpdateAsync(s => s.SetProperty(c => c.Disabled, disabled), ct);
+        await ReindexAsync(db, index, document, ct);
+        await audit.RecordAsync(user, disabled ? "chunk.disabled" : "chunk.enabled", chunk.Id, new { document = document.Id }, ct);
+        chunk.Disabled = disabled;
+        return TypedResults.Ok(ToDto(chunk));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(

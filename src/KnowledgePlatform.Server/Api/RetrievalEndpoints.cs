@@ -102,7 +102,7 @@ public static class RetrievalEndpoints
         if (document.IndexedVersion is { } version)
         {
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(ct);
-            await index.ReplaceDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), chunks.Select(c => IndexedChunk.From(c, document)).ToList(), ct);
+            await index.ReplaceDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
         }
         return TypedResults.Ok(new DocumentMetadataDto(document.Id, document.Tags, document.EffectiveDate) { Groups = document.Groups });
     }

@@ -167,6 +167,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("DocumentId")
                         .IsRequired()
                         .HasColumnType("text");

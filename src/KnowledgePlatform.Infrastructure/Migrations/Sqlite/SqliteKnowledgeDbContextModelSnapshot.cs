@@ -162,6 +162,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DocumentId")
                         .IsRequired()
                         .HasColumnType("TEXT");
