@@ -57,6 +57,8 @@ public abstract class PortalComponentContext : BunitContext
     {
         public event Func<DocumentProgress, Task>? Progress;
 
+        public event Func<Task>? Reconnected;
+
         public bool Started { get; private set; }
 
         public Task StartAsync(CancellationToken ct)
@@ -66,6 +68,8 @@ public abstract class PortalComponentContext : BunitContext
         }
 
         public Task PushAsync(DocumentProgress progress) => Progress?.Invoke(progress) ?? Task.CompletedTask;
+
+        public Task ReconnectAsync() => Reconnected?.Invoke() ?? Task.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

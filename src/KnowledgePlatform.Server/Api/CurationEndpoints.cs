@@ -111,9 +111,9 @@ public static class CurationEndpoints
         var text = request.Text?.Trim() ?? "";
         if (text.Length is 0 or > 20_000) return ApiProblems.Validation("invalid_text", "A chunk needs 1 to 20,000 characters of text.");
         if (await FindChunkAsync(db, user, id, ct) is not var (chunk, document)) return ApiProblems.NotFound("chunk", id);
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == chunk.TenantId, ct);
-        var (redacted, redactions) = redactor.Redact(text, tenant.EffectivePolicy());
-        var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == chunk.KnowledgeBaseId, ct);
+        var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.Id == chunk.KnowledgeBaseId && k.TenantId == chunk.TenantId, ct);
+        // Redacted as its knowledge base's documents are at ingestion: the tenant's policy tightened by the knowledge base's.
+        var (redacted, redactions) = redactor.Redact(text, await db.PolicyOfAsync(chunk.TenantId, [kb], ct));
         var model = models.Get(kb.EmbeddingModel);
         var embedding = await model.Generator.GenerateAsync([redacted], cancellationToken: ct);
         var bytes = Chunk.ToBytes(embedding[0].Vector.Span);

@@ -11,6 +11,9 @@ public interface IIngestionFeed : IAsyncDisposable
 {
     event Func<DocumentProgress, Task>? Progress;
 
+    /// <summary>The subscription came back after a drop: pushes sent meanwhile were missed.</summary>
+    event Func<Task>? Reconnected;
+
     Task StartAsync(CancellationToken ct);
 }
 
@@ -23,6 +26,8 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
     private HubConnection? _connection;
 
     public event Func<DocumentProgress, Task>? Progress;
+
+    public event Func<Task>? Reconnected;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -37,6 +42,10 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
         {
             if (Progress is { } handler) await handler(p);
         });
+        _connection.Reconnected += async _ =>
+        {
+            if (Reconnected is { } handler) await handler();
+        };
         try
         {
             await _connection.StartAsync(ct);

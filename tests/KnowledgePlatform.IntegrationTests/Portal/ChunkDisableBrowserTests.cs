@@ -54,7 +54,8 @@ public sealed partial class ChunkDisableBrowserTests(Chromium chromium) : IAsync
         await page.GetByLabel("E-mail").FillAsync(Email);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/chunks**");
+        // Commit, not load: the chunk list is awaited below, so a slow script load on a busy machine cannot time this out.
+        await page.WaitForURLAsync("**/chunks**", new() { WaitUntil = WaitUntilState.Commit });
 
         var parking = page.Locator("[data-testid=chunk]", new() { HasText = "quokka shed" });
         Assert.Equal("true", await parking.GetAttributeAsync("data-enabled"));

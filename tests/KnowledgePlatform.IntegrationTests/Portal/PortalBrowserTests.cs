@@ -68,6 +68,14 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=kb-edit]").GetByLabel("Strict").CheckAsync();
         await page.Locator("[data-testid=kb-edit]").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await page.Locator("[data-testid=kb-list]").GetByText("Northwind product support").WaitForAsync();
+
+        // Tighten the tenant's policy for this knowledge base only.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Policy of support" }).ClickAsync();
+        var kbPolicy = page.Locator("[data-testid=kb-policy]");
+        await kbPolicy.Locator("[data-testid=blocked-topics]").FillAsync("jailbreak");
+        await kbPolicy.Locator("[data-testid=disclaimer]").FillAsync("Support answers: check your warranty card.");
+        await kbPolicy.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
+        await kbPolicy.Locator("[data-testid=kb-policy-effective]", new() { HasText = "blocked topics jailbreak" }).WaitForAsync();
         await Chromium.ScreenshotAsync(page, "portal-knowledge-bases");
 
         // Upload two sample files and watch both reach ready (progress pushed over the ingestion hub).
@@ -76,7 +84,17 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var samples = SamplesFolder();
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(
             [Path.Combine(samples, "warranty-policy.md"), Path.Combine(samples, "firmware-updates.md")]);
-        await page.Locator("[data-testid=upload-item][data-status=ready]").Nth(1).WaitForAsync(new() { Timeout = 120_000 });
+        try
+        {
+            await page.Locator("[data-testid=upload-item][data-status=ready]").Nth(1).WaitForAsync(new() { Timeout = 120_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Say what the page showed and what the API says, so a failure here can be told apart: lost push or slow ingestion.
+            using var client = _host.Client(_key);
+            var documents = await client.GetStringAsync("/api/v1/knowledge-bases/support/documents", ct);
+            Assert.Fail($"Uploads shown: {string.Join(" | ", await page.Locator("[data-testid=upload-item]").AllInnerTextsAsync())}; documents: {documents}");
+        }
         Assert.Equal(0, await page.Locator("[data-testid=upload-item][data-status=failed]").CountAsync());
         await page.Locator("[data-testid=document-row]").Nth(1).WaitForAsync();
         await Chromium.ScreenshotAsync(page, "portal-documents");
@@ -126,6 +144,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
         await page.Locator("[data-testid=turn][data-channel=widget] [data-testid=status]").First.WaitForAsync(new() { Timeout = 60_000 });
         await Chromium.ScreenshotAsync(page, "portal-chat");
+        Assert.EndsWith("Support answers: check your warranty card.", (await page.Locator("[data-testid=answer]").First.InnerTextAsync()).Trim());
         var citation = page.Locator("[data-testid=citation]").First;
         await citation.WaitForAsync();
         await citation.ClickAsync();

@@ -548,6 +548,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("PolicyOverrides")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Strict")
                         .HasColumnType("boolean");
 

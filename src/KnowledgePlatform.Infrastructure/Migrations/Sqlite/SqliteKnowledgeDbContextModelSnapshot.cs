@@ -543,6 +543,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PolicyOverrides")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Strict")
                         .HasColumnType("INTEGER");
 
