@@ -227,7 +227,7 @@ public static class CurationEndpoints
         var kbIds = (await db.KnowledgeBases.AsNoTracking().Where(k => k.TenantId == tenant).Select(k => k.Id).ToListAsync(ct)).Where(user.CanReach).ToList();
         var byStatus = await db.Documents.AsNoTracking().Where(d => d.TenantId == tenant && kbIds.Contains(d.KnowledgeBaseId))
             .GroupBy(d => d.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var asks = await db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant && a.Action == "ask" && a.At >= since)
+        var asks = await db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant && AnswerActions.Contains(a.Action) && a.At >= since)
             .OrderByDescending(a => a.At).Take(10_000).ToListAsync(ct);
         var parsed = asks.Select(a => (a.At, Question: Read(a.Detail, "question"), Answered: IsAnswered(a.Detail))).ToList();
         var activity = Enumerable.Range(0, span).Select(i => DateOnly.FromDateTime(clock.GetUtcNow().AddDays(-span + 1 + i).UtcDateTime))
@@ -250,6 +250,9 @@ public static class CurationEndpoints
                 .Select(f => new FeedbackComment(f.Rating > 0 ? "up" : "down", f.Comment!, f.Channel, f.CreatedAt)).ToList(),
         });
     }
+
+    /// <summary>The audited actions of every answer channel: the REST ask (also widget and portal), clinical answers and chat completions.</summary>
+    private static readonly string[] AnswerActions = ["ask", "answer", "chat.completion"];
 
     private static string? Read(string? detail, string property)
     {

@@ -121,6 +121,23 @@ public sealed class CurationApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_dashboard_counts_the_questions_of_every_answer_channel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var admin = _host.Client(_keyA);
+        await IngestAsync(admin, "handbook", "hours.md", "# Opening hours\n\nThe clinic opens at eight in the morning.", ct);
+        var before = (await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct)).GetProperty("asked").GetInt32();
+
+        (await admin.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/ask", new { question = "When does the clinic open?" }, ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/answers", new { question = "When does the clinic open?", knowledgeBase = "handbook" }, ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/v1/chat/completions", new { kb = "handbook", messages = new[] { new { role = "user", content = "When does the clinic open?" } } }, ct)).EnsureSuccessStatusCode();
+
+        var after = await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct);
+        Assert.Equal(before + 3, after.GetProperty("asked").GetInt32());
+        Assert.Equal(after.GetProperty("asked").GetInt32(), after.GetProperty("activity").EnumerateArray().Sum(d => d.GetProperty("answered").GetInt32() + d.GetProperty("notFound").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_hand_written_question_and_answer_is_ingested_and_answers_questions_that_were_not_found_before()
     {
         var ct = TestContext.Current.CancellationToken;
