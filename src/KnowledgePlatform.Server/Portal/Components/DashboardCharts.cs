@@ -49,14 +49,21 @@ public static class DashboardCharts
         HoverTemplate = "%{x}: %{y} " + name + "<extra></extra>",
     };
 
-    public static ChartLayout ActivityLayout() => Frame(new ChartLayout
+    /// <summary>Whole-number ticks: a step of one for small counts (plotly would otherwise tick 0, 0.5, 1 and round them to 0, 1, 1).</summary>
+    public static object? CountStep(int max) => max <= 5 ? 1 : null;
+
+    public static ChartLayout ActivityLayout(IReadOnlyList<DayActivity> days) => Frame(new ChartLayout
     {
         BarMode = BarModeEnum.Stack,
         Height = 260,
         ShowLegend = true,
         Legend = [new() { Orientation = Plotly.Blazor.LayoutLib.LegendLib.OrientationEnum.H, X = 0, Y = 1.15m }],
         XAxis = [new() { Type = Plotly.Blazor.LayoutLib.XAxisLib.TypeEnum.Category, FixedRange = true }],
-        YAxis = [new() { RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero, TickFormat = "d", FixedRange = true, GridColor = "#e2e8f0" }],
+        YAxis = [new()
+        {
+            RangeMode = Plotly.Blazor.LayoutLib.YAxisLib.RangeModeEnum.ToZero, TickFormat = "d", FixedRange = true, GridColor = "#e2e8f0",
+            DTick = CountStep(days.Select(d => d.Answered + d.NotFound).DefaultIfEmpty(0).Max()),
+        }],
     });
 
     public static string ActivitySummary(IReadOnlyList<DayActivity> days)
@@ -124,11 +131,15 @@ public static class DashboardCharts
         },
     ];
 
-    public static ChartLayout FeedbackLayout() => Frame(new ChartLayout
+    public static ChartLayout FeedbackLayout(int helpful, int notHelpful) => Frame(new ChartLayout
     {
         Height = 120,
         ShowLegend = false,
-        XAxis = [new() { RangeMode = Plotly.Blazor.LayoutLib.XAxisLib.RangeModeEnum.ToZero, TickFormat = "d", FixedRange = true, GridColor = "#e2e8f0" }],
+        XAxis = [new()
+        {
+            RangeMode = Plotly.Blazor.LayoutLib.XAxisLib.RangeModeEnum.ToZero, TickFormat = "d", FixedRange = true, GridColor = "#e2e8f0",
+            DTick = CountStep(Math.Max(helpful, notHelpful)),
+        }],
         YAxis = [new() { FixedRange = true, AutoMargin = Plotly.Blazor.LayoutLib.YAxisLib.AutoMarginFlag.True }],
     });
 
