@@ -41,6 +41,8 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
             "# First aid\n\nThe defibrillator is kept at the main reception desk, next to the first-aid kit.\n", ct);
         string[] statuses = [await AskAsync(api, "Where is the defibrillator kept?", ct), await AskAsync(api, "What does parking on level three cost?", ct)];
         var answered = statuses.Count(s => s == "answered");
+        foreach (var rating in new[] { "up", "down", "down" })
+            (await api.PostAsJsonAsync("/api/v1/feedback", new { rating }, ct)).EnsureSuccessStatusCode();
 
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -72,12 +74,20 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
         Assert.Equal(1, await status.Locator(".pielayer .slice").CountAsync());
         Assert.Equal("Documents by status: 1 ready.", await status.GetByRole(AriaRole.Img).GetAttributeAsync("aria-label"));
 
+        // Visitor feedback: a bar each for helpful and not helpful.
+        var feedback = page.Locator("[data-testid=feedback-chart]");
+        await feedback.Locator(".trace.bars path:visible").First.WaitForAsync();
+        Assert.Equal(2, await feedback.Locator(".trace.bars .point").CountAsync());
+        Assert.Equal("Visitor feedback: 1 helpful and 2 not helpful.", await feedback.GetByRole(AriaRole.Img).GetAttributeAsync("aria-label"));
+        await Chromium.ScreenshotAsync(page, "portal-dashboard-charts");
+
         // No mode bar, no logo; the numbers open as a table from the keyboard.
         Assert.Equal(0, await page.Locator(".modebar-container .modebar-btn").CountAsync());
+        Assert.Equal(0, await page.Locator(".js-plotly-plot a[href*='plotly.com']").CountAsync());
+        await Assertions.Expect(activity.Locator("details table")).ToBeHiddenAsync();
         await activity.Locator("details summary").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(activity.Locator("details table")).ToBeVisibleAsync();
-        await Chromium.ScreenshotAsync(page, "portal-dashboard-charts");
 
         // The 30-day period redraws the bars with a day each.
         await page.GetByRole(AriaRole.Button, new() { Name = "30 days" }).ClickAsync();
