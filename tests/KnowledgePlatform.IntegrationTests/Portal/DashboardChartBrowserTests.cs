@@ -32,6 +32,9 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
         return (await response.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct)).GetProperty("status").GetString()!;
     }
 
+    private static Task<float> ChartWidthAsync(ILocator chart) =>
+        chart.Locator(".main-svg").First.EvaluateAsync<float>("svg => svg.getBoundingClientRect().width");
+
     [Fact]
     public async Task The_dashboard_draws_questions_per_day_and_documents_by_status_with_the_locally_served_plotly()
     {
@@ -88,6 +91,18 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
         await activity.Locator("details summary").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(activity.Locator("details table")).ToBeVisibleAsync();
+
+        // The charts follow the window down to a small laptop's width.
+        var wide = await ChartWidthAsync(activity);
+        await page.SetViewportSizeAsync(1024, 768);
+        await Assertions.Expect(activity.GetByRole(AriaRole.Img)).ToBeVisibleAsync();
+        var narrow = wide;
+        for (var i = 0; i < 100 && narrow >= wide; i++)
+        {
+            await Task.Delay(100, ct);
+            narrow = await ChartWidthAsync(activity);
+        }
+        Assert.True(narrow < wide, $"The questions-per-day chart stayed {narrow}px wide in a narrower window.");
 
         // The 30-day period redraws the bars with a day each.
         await page.GetByRole(AriaRole.Button, new() { Name = "30 days" }).ClickAsync();
