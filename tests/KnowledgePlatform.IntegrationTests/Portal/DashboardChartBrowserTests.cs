@@ -11,21 +11,11 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// The dashboard's Plotly charts really draw in Chromium: plotly.js comes from this server (the basic bundle,
 /// never a CDN), the bars and the donut are in the page, and each chart says its figures to a screen reader.
 /// </summary>
-public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifetime
+public sealed class DashboardChartBrowserTests(Chromium chromium)
 {
     private const string Email = "curator@charts.example";
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
-    private string _key = "";
 
-    public async ValueTask InitializeAsync()
-    {
-        _key = await _host.CreateTenantAsync("acme", "handbook", TestContext.Current.CancellationToken);
-        await PortalSession.CreateUserAsync(_host, _key, Email, "curator", TestContext.Current.CancellationToken);
-    }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
-    private async Task<string> AskAsync(HttpClient api, string question, CancellationToken ct)
+    private static async Task<string> AskAsync(HttpClient api, string question, CancellationToken ct)
     {
         using var response = await api.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/ask", new { question }, ct);
         response.EnsureSuccessStatusCode();
@@ -39,7 +29,10 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
     public async Task The_dashboard_draws_questions_per_day_and_documents_by_status_with_the_locally_served_plotly()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var api = _host.Client(_key);
+        await using var host = new PlatformHost(PlatformHost.NewDataPath());
+        var key = await host.CreateTenantAsync("acme", "handbook", ct);
+        await PortalSession.CreateUserAsync(host, key, Email, "curator", ct);
+        using var api = host.Client(key);
         await PlatformHost.IngestAsync(api, "handbook", "first-aid.md",
             "# First aid\n\nThe defibrillator is kept at the main reception desk, next to the first-aid kit.\n", ct);
         string[] statuses = [await AskAsync(api, "Where is the defibrillator kept?", ct), await AskAsync(api, "What does parking on level three cost?", ct)];
@@ -55,7 +48,7 @@ public sealed class DashboardChartBrowserTests(Chromium chromium) : IAsyncLifeti
         {
             if (response.Request.ResourceType == "script") scripts.Add((response.Url, response.Status));
         };
-        using var plain = _host.Client();
+        using var plain = host.Client();
         await page.GotoAsync(new Uri(plain.BaseAddress!, "/portal").ToString());
         await page.WaitForURLAsync("**/portal/login**");
         await page.GetByLabel("E-mail").FillAsync(Email);
