@@ -168,6 +168,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.GotoAsync(Url("/portal"));
         await page.Locator("[data-testid=asked]").WaitForAsync();
         Assert.True(int.Parse(await page.Locator("[data-testid=asked]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        await page.Locator("[data-testid=activity-chart] .trace.bars").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
         await Chromium.ScreenshotAsync(page, "portal-dashboard");
 
         // The remaining pages render against the API.
