@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.IntegrationTests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,13 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) _settings[k] = v;
         UseKestrel(0);
         StartServer();
+        BootstrapBlazorStatics.Started(Services);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        BootstrapBlazorStatics.Stopping(Services);
+        await base.DisposeAsync();
     }
 
     public string DataPath { get; }

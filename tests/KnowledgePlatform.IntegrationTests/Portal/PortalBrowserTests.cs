@@ -55,9 +55,22 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
     [Fact]
     public async Task A_curator_builds_a_knowledge_base_curates_it_and_tests_it_in_the_portal()
     {
-        var ct = TestContext.Current.CancellationToken;
         await using var context = await chromium.NewContextAsync();
         var page = await SignInAsync(context);
+        try
+        {
+            await CuratorJourneyAsync(page, TestContext.Current.CancellationToken);
+        }
+        catch
+        {
+            // What the page showed when a step failed, next to the page screenshots.
+            await Chromium.ScreenshotAsync(page, "failure-curator-journey");
+            throw;
+        }
+    }
+
+    private async Task CuratorJourneyAsync(IPage page, CancellationToken ct)
+    {
 
         // Create a knowledge base.
         await page.GetByLabel("Name").FillAsync("support");
@@ -82,6 +95,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=kb-list] a", new() { HasText = "support" }).First.ClickAsync();
         await page.WaitForURLAsync("**/documents");
         var samples = SamplesFolder();
+        await page.Locator("[data-testid=drop-zone][data-ready=true]").WaitForAsync();
         await page.Locator("[data-testid=upload-input]").SetInputFilesAsync(
             [Path.Combine(samples, "warranty-policy.md"), Path.Combine(samples, "firmware-updates.md")]);
         try
