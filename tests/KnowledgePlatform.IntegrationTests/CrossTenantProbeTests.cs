@@ -61,6 +61,10 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         _victimIds["key"] = keys[0].GetProperty("id").GetString()!;
         _victimIds["audit"] = audit[0].GetProperty("id").GetString()!;
         _victimIds["tenant"] = "victim";
+        using (var asked = await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/ask", new { question = $"Where is the {Topic} stored?" }, _ct))
+            _victimIds["conversation"] = (await asked.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("conversationId").GetString()!;
+        using (var user = await _victim.PostAsJsonAsync("/api/v1/users", new { email = "curator@victim.example", password = "correct-horse-battery", role = "curator" }, _ct))
+            _victimIds["user"] = (await user.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
 
         using var platform = _host.Client(PlatformKey);
         using (var create = await platform.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "atlas" }, _ct))
@@ -95,6 +99,14 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/search", new { query = Topic });
             yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?" });
             yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/ask", new { question = $"Where is the {Topic} stored?", stream = true });
+            // Routes the portal, the widget and the clinical API added.
+            yield return (HttpMethod.Get, $"/api/v1/knowledge-bases/{kb}/policy", null);
+            yield return (HttpMethod.Put, $"/api/v1/knowledge-bases/{kb}/policy", new { blockedTopics = new[] { "everything" } });
+            yield return (HttpMethod.Patch, $"/api/v1/knowledge-bases/{kb}", new { description = "taken over" });
+            yield return (HttpMethod.Post, $"/api/v1/knowledge-bases/{kb}/qa", new { question = "Planted?", answer = "Planted." });
+            yield return (HttpMethod.Post, "/api/v1/evidence", new { question = $"Where is the {Topic} stored?", knowledgeBase = kb });
+            yield return (HttpMethod.Post, "/api/v1/answers", new { question = $"Where is the {Topic} stored?", knowledgeBase = kb });
+            yield return (HttpMethod.Post, "/v1/chat/completions", new { kb, messages = new[] { new { role = "user", content = $"Where is the {Topic} stored?" } } });
         }
         // A knowledge base shared with the victim only: to the attacker it does not exist, and publishing is not its to do.
         foreach (var kb in new[] { _victimIds["sharedKb"], _victimIds["sharedKbName"] }.SelectMany(Spellings))
@@ -124,6 +136,30 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
             yield return (HttpMethod.Delete, $"/api/v1/documents/{doc}", null);
         }
+        foreach (var doc in Spellings(_victimIds["doc"]))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/chunks", null);
+            yield return (HttpMethod.Post, $"/api/v1/documents/{doc}/retry", null);
+        }
+        foreach (var chunk in Spellings(_victimIds["chunk"]))
+        {
+            yield return (HttpMethod.Put, $"/api/v1/chunks/{chunk}", new { text = "Overwritten by the attacker." });
+            yield return (HttpMethod.Put, $"/api/v1/chunks/{chunk}/enabled", new { enabled = false });
+            yield return (HttpMethod.Delete, $"/api/v1/chunks/{chunk}", null);
+        }
+        foreach (var conversation in Spellings(_victimIds["conversation"]))
+        {
+            yield return (HttpMethod.Post, "/api/v1/feedback", new { rating = "down", conversationId = conversation, comment = "planted" });
+            yield return (HttpMethod.Post, "/api/v1/handoffs", new { conversationId = conversation, contact = "attacker@example.com" });
+            yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/ask", new { question = "And then?", conversationId = conversation });
+        }
+        foreach (var user in Spellings(_victimIds["user"]))
+        {
+            yield return (HttpMethod.Put, $"/api/v1/users/{user}", new { role = "viewer" });
+            yield return (HttpMethod.Delete, $"/api/v1/users/{user}", null);
+        }
+        yield return (HttpMethod.Put, "/api/v1/widget-settings", new { apiKeyId = _victimIds["key"], title = "Taken over" });
+        yield return (HttpMethod.Get, "/api/v1/users?tenant=victim", null);
         foreach (var key in Spellings(_victimIds["key"]))
             yield return (HttpMethod.Delete, $"/api/v1/api-keys/{key}", null);
         // Fields and query parameters that try to widen the scope of our own requests.
@@ -147,7 +183,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         var probes = 0;
         var leaks = new List<string>();
         var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md",
-            "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"] };
+            "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"], _victimIds["conversation"], _victimIds["user"], "curator@victim.example" };
         foreach (var (method, url, body) in Probes())
         {
             probes++;
@@ -167,7 +203,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             using var response = await _attacker.SendAsync(request, _ct);
             var text = await response.Content.ReadAsStringAsync(_ct);
             if ((int)response.StatusCode >= 500) leaks.Add($"{method} {url}: {(int)response.StatusCode}");
-            if (response.IsSuccessStatusCode && IsVictimRoute(url)) leaks.Add($"{method} {url}: {(int)response.StatusCode} instead of 404");
+            var sentBody = body is null or "upload" ? "" : JsonSerializer.Serialize(body);
+            if (response.IsSuccessStatusCode && (IsVictimRoute(url) || BodyTargetsVictim(url, sentBody))) leaks.Add($"{method} {url} {sentBody}: {(int)response.StatusCode} instead of 404");
             // The probe's own URL may echo in a Problem Details "detail"; anything else of the victim's is a leak.
             var withoutEcho = text.Replace(Uri.UnescapeDataString(url), "", StringComparison.OrdinalIgnoreCase);
             // Likewise a value the probe itself sent in its body (a knowledge base it named) is an echo, not a leak.
@@ -181,6 +218,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/api-keys", _ct)).StatusCode);
+        var chunks = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}/chunks", _ct);
+        Assert.True(chunks[0].GetProperty("enabled").GetBoolean());
+        Assert.Contains("ZEBRA-7731", chunks[0].GetProperty("text").GetString());
+        var vaultPolicy = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault/policy", _ct);
+        Assert.Equal(JsonValueKind.Null, vaultPolicy.GetProperty("overrides").ValueKind);
+        Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct)).EnumerateArray().Single().GetProperty("role").GetString());
         Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
@@ -189,10 +232,18 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.True(leaks.Count == 0, summary + ":\n" + string.Join("\n", leaks));
     }
 
+    /// <summary>Routes that name what they act on in the body: naming the victim's there must not succeed either.</summary>
+    private static readonly string[] BodyAddressed = ["/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions", "/api/v1/feedback", "/api/v1/handoffs", "/api/v1/widget-settings"];
+
+    private bool BodyTargetsVictim(string url, string sent) =>
+        sent.Contains(_victimIds["conversation"], StringComparison.OrdinalIgnoreCase)
+        || (BodyAddressed.Any(url.StartsWith) && new[] { _victimIds["kb"], _victimIds["kbName"], _victimIds["key"] }.Any(id => sent.Contains(id, StringComparison.OrdinalIgnoreCase)));
+
     private bool IsVictimRoute(string url) =>
         !url.StartsWith("/api/v1/knowledge-bases/mine", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/knowledge-bases?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/api-keys?", StringComparison.Ordinal)
+        && !url.StartsWith("/api/v1/users?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal);
 }

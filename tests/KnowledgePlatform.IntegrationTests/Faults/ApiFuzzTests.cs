@@ -242,6 +242,12 @@ public sealed class ApiFuzzTests : IAsyncLifetime
                 request.Headers.TryAddWithoutValidation("Accept", Pick(random, ["text/event-stream", "application/xml", "*/*;q=abc", ""]));
                 mutations.Add("origin/accept");
                 break;
+            case 7:
+                // A key asking to pass for another channel (only portal sign-ins may test channels).
+                request.Headers.TryAddWithoutValidation("X-Api-Key", _key);
+                request.Headers.TryAddWithoutValidation("X-KP-Test-Channel", Pick(random, ["widget", "api", "portal", "", "WIDGET", new string('c', 500)]));
+                mutations.Add("test channel");
+                break;
             default: request.Headers.TryAddWithoutValidation("X-Api-Key", _key); break;
         }
     }
@@ -276,7 +282,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             {
                 form.Add(file, field, name);
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
             {
                 // HttpClient will not quote this name itself: write the header as a careless client would.
                 file.Headers.TryAddWithoutValidation("Content-Disposition", $"form-data; name=\"{field}\"; filename=\"{name}\"");
