@@ -189,8 +189,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM chunks WHERE {Scope(command, filter)}";
-        return Task.FromResult((long)command.ExecuteScalar()!);
+        var documents = filter.DocumentIds is { } docs ? "AND " + InList(command, "document_id", "doc", docs) : "";
+        if (filter.Tags is null && filter.EffectiveFrom is null && filter.EffectiveTo is null)
+        {
+            command.CommandText = $"SELECT count(*) FROM chunks WHERE {Scope(command, filter)} {documents}";
+            return Task.FromResult((long)command.ExecuteScalar()!);
+        }
+        // Tags and dates live in the payload: counted as searches filter them.
+        command.CommandText = $"SELECT payload FROM chunks WHERE {Scope(command, filter)} {documents}";
+        long count = 0;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            if (filter.Matches(Deserialize(reader.GetString(0)))) count++;
+        return Task.FromResult(count);
     }
 
     /// <summary>Chunk ids per knowledge base and how many vectors each vector file holds, to detect drift.</summary>

@@ -94,6 +94,23 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
         Assert.Equal(2, await index.CountAsync(filter, _ct));
     }
 
+    [Fact]
+    public async Task A_count_applies_the_filters_document_tag_and_date_conditions_like_a_search()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var tagged = new DocumentRef("tenant-a", "kb", "tagged");
+        var plain = new DocumentRef("tenant-a", "kb", "plain");
+        await index.ReplaceDocumentAsync(tagged, [Tagged(Chunk(tagged, 0, "one", Axis(0))), Tagged(Chunk(tagged, 1, "two", Axis(1)))], _ct);
+        await index.ReplaceDocumentAsync(plain, [Chunk(plain, 0, "three", Axis(2))], _ct);
+
+        Assert.Equal(3, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]), _ct));
+        Assert.Equal(1, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { DocumentIds = ["plain"] }, _ct));
+        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"] }, _ct));
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"], DocumentIds = ["plain"] }, _ct));
+        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { EffectiveFrom = new DateOnly(2024, 1, 1) }, _ct));
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-b", ["kb"]) { Tags = ["guideline"] }, _ct));
+    }
+
     private static IndexedChunk Grouped(IndexedChunk chunk, params string[] groups) =>
         chunk with { Payload = chunk.Payload with { Groups = groups } };
 
