@@ -346,15 +346,17 @@
   });
 
   // ---- opening and closing ------------------------------------------------------------------------
-  function setOpen(open, focusLauncher) {
+  /** focus: move focus into the panel (the visitor opened it) or back to the launcher (they closed it); a panel
+   * reopened on page load takes no focus from the page. */
+  function setOpen(open, focus) {
     panel.hidden = !open;
     launcher.setAttribute('aria-expanded', String(open));
     launcher.setAttribute('aria-label', open ? t.close : t.open);
     state.open = open; save();
-    if (open) { log.scrollTop = log.scrollHeight; input.focus(); }
-    else if (focusLauncher) launcher.focus();
+    if (open) { log.scrollTop = log.scrollHeight; if (focus) input.focus(); }
+    else if (focus) launcher.focus();
   }
-  launcher.addEventListener('click', function () { setOpen(panel.hidden, false); });
+  launcher.addEventListener('click', function () { setOpen(panel.hidden, true); });
   closeBtn.addEventListener('click', function () { setOpen(false, true); });
   root.addEventListener('keydown', function (e) {
     if (e.key === 'Escape' && !panel.hidden) { e.stopPropagation(); setOpen(false, true); }
