@@ -4,6 +4,7 @@ using System.Text.Json;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Server.Audit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
@@ -195,6 +196,45 @@ public abstract class SecurityTests(TestDatabase database) : IAsyncLifetime
         var audit = await _admin.GetStringAsync("/api/v1/audit", _ct);
         Assert.DoesNotContain("aud_old", audit, StringComparison.Ordinal);
         Assert.Contains("aud_new", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Conversations_feedback_and_handoffs_past_the_policys_retention_and_old_token_usage_are_deleted()
+    {
+        using (var policy = await _admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, _ct)) policy.EnsureSuccessStatusCode(); // 90 days
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var kb = (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/notes", _ct)).GetProperty("id").GetString()!;
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+            foreach (var (id, age) in new[] { ("old", 120), ("new", 10) })
+            {
+                db.Conversations.Add(new Conversation { Id = $"conv_{id}", TenantId = "clinic", KnowledgeBaseId = kb, CreatedAt = now.AddDays(-age), UpdatedAt = now.AddDays(-age) });
+                db.ConversationTurns.Add(new ConversationTurn
+                {
+                    Id = $"turn_{id}", ConversationId = $"conv_{id}", TenantId = "clinic", Ordinal = 1, Question = "q", StandaloneQuestion = "q", Answer = "a", Status = "answered", CreatedAt = now.AddDays(-age),
+                });
+                db.Feedback.Add(new AnswerFeedback { Id = $"fb_{id}", TenantId = "clinic", Rating = 1, Actor = "k", Channel = "widget", CreatedAt = now.AddDays(-age) });
+                db.Handoffs.Add(new Handoff { Id = $"ho_{id}", TenantId = "clinic", Transcript = "[]", Actor = "k", Channel = "widget", CreatedAt = now.AddDays(-age) });
+            }
+            db.TokenUsage.Add(new TokenUsage { TenantId = "clinic", KeyId = "k", Day = today.AddDays(-(RetentionSweeper.TokenUsageDays + 1)), Tokens = 5 });
+            db.TokenUsage.Add(new TokenUsage { TenantId = "clinic", KeyId = "k", Day = today.AddDays(-1), Tokens = 7 });
+            await db.SaveChangesAsync(_ct);
+        }
+
+        var deleted = await _host.Services.GetRequiredService<RetentionSweeper>().SweepAsync(_ct);
+
+        Assert.Equal(4, deleted);
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+            Assert.Equal(["conv_new"], await db.Conversations.Where(c => c.TenantId == "clinic").Select(c => c.Id).ToListAsync(_ct));
+            Assert.Equal(["turn_new"], await db.ConversationTurns.Where(t => t.TenantId == "clinic").Select(t => t.Id).ToListAsync(_ct));
+            Assert.Equal(["fb_new"], await db.Feedback.Where(f => f.TenantId == "clinic").Select(f => f.Id).ToListAsync(_ct));
+            Assert.Equal(["ho_new"], await db.Handoffs.Where(h => h.TenantId == "clinic").Select(h => h.Id).ToListAsync(_ct));
+            Assert.Equal([7L], await db.TokenUsage.Where(u => u.TenantId == "clinic").Select(u => u.Tokens).ToListAsync(_ct));
+        }
     }
 
     [Fact]
