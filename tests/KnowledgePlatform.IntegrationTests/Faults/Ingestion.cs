@@ -28,14 +28,17 @@ internal static class Ingestion
         return text.ToString();
     }
 
-    public static async Task UploadAsync(HttpClient client, int count, CancellationToken ct)
-    {
-        for (var i = 0; i < count; i++)
+    /// <summary>
+    /// Uploads the notes all at once, so the queue fills faster than the workers drain it: a fault injected once a
+    /// few are ready then meets jobs in flight and queued, however fast this machine ingests (one by one, a fast
+    /// machine could finish every note before the last upload).
+    /// </summary>
+    public static async Task UploadAsync(HttpClient client, int count, CancellationToken ct) =>
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
             using var response = await PlatformHost.UploadAsync(client, "support", $"note-{i:000}.md", Note(i), ct);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        }
-    }
+        }));
 
     /// <summary>Ready documents; -1 while the database does not answer (it may be restarting).</summary>
     public static async Task<int> ReadyAsync(PlatformHost host, CancellationToken ct)
