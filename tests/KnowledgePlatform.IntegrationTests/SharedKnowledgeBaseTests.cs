@@ -61,6 +61,41 @@ public abstract class SharedKnowledgeBaseTests(TestDatabase database) : IAsyncLi
     private const string Question = "What aspirin dose is given for secondary prevention after a myocardial infarction?";
 
     [Fact]
+    public async Task The_publishers_grouped_documents_stay_out_of_a_granted_tenants_reach_even_for_its_admin()
+    {
+        const string Restricted = "RESTRICTED-7306";
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"# Trial protocol\n\nAspirin 75 mg in the secondary prevention trial arm ({Restricted}).")), "file", "trial.md" },
+            { new StringContent("oncology"), "groups" },
+        };
+        using (var upload = await _platform.PostAsync("/api/v1/knowledge-bases/guidelines/documents", form, _ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+            var document = await PlatformHost.WaitForIngestionAsync(_platform, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+            Assert.Equal("ready", document.GetProperty("status").GetString());
+        }
+        // The publisher's own admin sees it.
+        Assert.Contains(Restricted, (await PostAsync(_platform, "/api/v1/knowledge-bases/guidelines/search", new { query = "aspirin trial arm" })).Body, StringComparison.Ordinal);
+
+        // The grantee's admin key (no group restriction in its own tenant) does not: groups are the publisher's.
+        var documents = await _clinic.GetStringAsync($"/api/v1/knowledge-bases/{_sharedId}/documents", _ct);
+        Assert.DoesNotContain("trial.md", documents, StringComparison.Ordinal);
+        Assert.Contains("aspirin.md", documents, StringComparison.Ordinal);
+        foreach (var (url, body) in new (string, object)[]
+        {
+            ($"/api/v1/knowledge-bases/{_sharedId}/search", new { query = "aspirin trial arm" }),
+            ($"/api/v1/knowledge-bases/{_sharedId}/ask", new { question = "What aspirin dose is used in the trial arm?" }),
+            ("/api/v1/knowledge-bases/notes/search", new { query = "aspirin trial arm", includeShared = true }),
+        })
+        {
+            var (status, text) = await PostAsync(_clinic, url, body);
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.DoesNotContain(Restricted, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_granted_tenant_lists_searches_and_asks_the_shared_knowledge_base_alone_or_with_its_own()
     {
         var list = await _clinic.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct);

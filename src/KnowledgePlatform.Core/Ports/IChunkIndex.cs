@@ -92,9 +92,12 @@ public sealed record ChunkFilter(string TenantId, IReadOnlyList<string> Knowledg
     /// <summary>True when the filter has a condition beyond tenant and knowledge base.</summary>
     public bool Narrows => DocumentIds is not null || Tags is not null || EffectiveFrom is not null || EffectiveTo is not null || Groups is not null;
 
-    /// <summary>Whether a chunk passes every optional condition (tenant and knowledge base are checked by the index query).</summary>
+    /// <summary>
+    /// Whether a chunk passes every optional condition (tenant and knowledge base are checked by the index query).
+    /// Groups belong to a tenant: on a shared knowledge base's chunks (another tenant's) only ungrouped ones pass.
+    /// </summary>
     public bool Matches(ChunkPayload chunk) =>
-        AccessGroups.CanSee(chunk.Groups, Groups)
+        AccessGroups.CanSee(chunk.Groups, chunk.TenantId == TenantId ? Groups : [])
         && (DocumentIds is null || DocumentIds.Contains(chunk.DocumentId))
         && (Tags is null || chunk.Tags.Any(Tags.Contains))
         && (EffectiveFrom is null || chunk.EffectiveDate >= EffectiveFrom)

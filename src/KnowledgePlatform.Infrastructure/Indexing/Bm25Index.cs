@@ -163,11 +163,11 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
         var scores = new Dictionary<ulong, double>();
         var postings = new List<(ulong Key, int Tf, int Length)>();
         using var read = connection.CreateCommand();
-        read.CommandText = filter.Groups is null
+        read.CommandText = filter.Groups is null && filter.Shared is not { Count: > 0 }
             ? $"SELECT key, tf, length FROM bm25_postings WHERE scope IN ({string.Join(",", scopes)}) AND term = $term"
             : $"""
                SELECT p.key, p.tf, p.length FROM bm25_postings p JOIN chunks c ON c.key = p.key
-               WHERE p.scope IN ({string.Join(",", scopes)}) AND p.term = $term AND {EmbeddedChunkIndex.GroupCondition(read, filter.Groups, "c.groups")}
+               WHERE p.scope IN ({string.Join(",", scopes)}) AND p.term = $term AND {EmbeddedChunkIndex.VisibleCondition(read, filter, "c.tenant_id", "c.groups")}
                """;
         var termParameter = read.Parameters.Add("$term", SqliteType.Integer);
         foreach (var (term, queryWeight) in queryTerms)

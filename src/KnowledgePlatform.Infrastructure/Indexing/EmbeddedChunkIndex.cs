@@ -390,7 +390,19 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             command.Parameters.AddWithValue($"$scope_t{i}", g.Key);
             return $"(tenant_id = $scope_t{i} AND {InList(command, "kb_id", $"scope_kb{i}_", g.Select(s => s.KnowledgeBaseId).ToList())})";
         }).ToList();
-        return $"({string.Join(" OR ", pairs)}) AND {GroupCondition(command, filter.Groups, "groups")}";
+        return $"({string.Join(" OR ", pairs)}) AND {VisibleCondition(command, filter, "tenant_id", "groups")}";
+    }
+
+    /// <summary>
+    /// Decision 0040 across tenants: the caller's groups decide on the tenant's own rows; on rows of a knowledge base
+    /// shared with it, whose groups are the publisher's, only ungrouped rows are visible, whatever the caller's scope.
+    /// </summary>
+    internal static string VisibleCondition(SqliteCommand command, ChunkFilter filter, string tenantColumn, string groupsColumn)
+    {
+        var own = GroupCondition(command, filter.Groups, groupsColumn);
+        if (filter.Shared is not { Count: > 0 }) return own;
+        command.Parameters.AddWithValue("$visible_own", filter.TenantId);
+        return $"(({tenantColumn} = $visible_own AND {own}) OR ({tenantColumn} <> $visible_own AND {groupsColumn} = '[]'))";
     }
 
     /// <summary>Decision 0040 in SQL: no restriction, or ungrouped rows and rows sharing one of the caller's groups.</summary>

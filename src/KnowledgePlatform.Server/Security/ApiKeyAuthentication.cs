@@ -128,8 +128,9 @@ public static class ApiKeyAuthenticationExtensions
     public static IReadOnlyList<string>? VisibleGroups(this ClaimsPrincipal user) =>
         user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, ApiScopes.Admin) ? null : user.Groups();
 
-    /// <summary>Whether the principal may see a document with these groups.</summary>
-    public static bool CanSee(this ClaimsPrincipal user, Document document) => AccessGroups.CanSee(document.Groups, user.VisibleGroups());
+    /// <summary>Whether the principal may see a document: its groups are its tenant's, so on a document shared by another tenant only an ungrouped one.</summary>
+    public static bool CanSee(this ClaimsPrincipal user, Document document) =>
+        AccessGroups.CanSee(document.Groups, document.TenantId == user.TenantId() ? user.VisibleGroups() : []);
 
     public static string Actor(this ClaimsPrincipal user) => user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim) ?? "unknown";
 

@@ -95,6 +95,29 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task A_shared_knowledge_bases_grouped_chunks_stay_with_its_publisher_whatever_the_callers_groups()
+    {
+        using var index = new EmbeddedChunkIndex(_folder);
+        var own = new DocumentRef("tenant-a", "kb-own", "own-oncology");
+        var open = new DocumentRef("platform", "kb-shared", "shared-open");
+        var grouped = new DocumentRef("platform", "kb-shared", "shared-oncology");
+        await index.ReplaceDocumentAsync(own, [Grouped(Chunk(own, 0, "ward paracetamol dosage", Axis(0)), "oncology")], _ct);
+        await index.ReplaceDocumentAsync(open, [Chunk(open, 0, "guideline paracetamol dosage", Axis(0, 0.1f))], _ct);
+        await index.ReplaceDocumentAsync(grouped, [Grouped(Chunk(grouped, 0, "restricted paracetamol dosage paracetamol", Axis(0, 0.05f)), "oncology")], _ct);
+
+        // An admin of tenant-a (no group restriction) and a holder of a group of the same name alike.
+        foreach (var groups in new IReadOnlyList<string>?[] { null, ["oncology"] })
+        {
+            var filter = new ChunkFilter("tenant-a", ["kb-own"]) { Groups = groups, Shared = [new("platform", "kb-shared")] };
+            var seen = (await index.SearchDenseAsync(filter, Axis(0), 10, _ct)).Concat(await index.SearchKeywordAsync(filter, "paracetamol dosage", 10, _ct))
+                .Select(h => h.Chunk).Concat(await index.GetDocumentChunksAsync(filter, "shared-oncology", 0, 5, _ct))
+                .Select(c => c.DocumentId).Distinct().Order().ToArray();
+            Assert.Equal(["own-oncology", "shared-open"], seen);
+            Assert.Equal(2, await index.CountAsync(filter, _ct));
+        }
+    }
+
+    [Fact]
     public async Task A_count_applies_the_filters_document_tag_and_date_conditions_like_a_search()
     {
         using var index = new EmbeddedChunkIndex(_folder);

@@ -162,6 +162,31 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
+    public void On_a_shared_knowledge_base_only_ungrouped_points_are_visible_whatever_the_callers_groups()
+    {
+        foreach (var groups in new IReadOnlyList<string>?[] { null, ["oncology"] })
+        {
+            var scopes = Assert.Single(QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { Groups = groups, Shared = [new("platform", "kb_guidelines")] }).Must).Filter.Should;
+
+            // The caller's own tenant: its groups decide (an admin, with none, is not restricted).
+            Assert.Equal(groups is null ? 2 : 3, scopes[0].Filter.Must.Count);
+            // The publisher's points: only ungrouped ones, since groups are the publisher's.
+            Assert.Equal("platform", scopes[1].Filter.Must[0].Field.Match.Keyword);
+            Assert.Equal(QdrantSchema.Fields.Groups, Assert.Single(scopes[1].Filter.Must[2].Filter.Should).IsEmpty.Key);
+        }
+    }
+
+    [Fact]
+    public void A_query_over_a_shared_knowledge_base_alone_filters_on_its_owner_tenant()
+    {
+        var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", []) { Shared = [new("platform", "kb_guidelines")] });
+
+        Assert.Equal((QdrantSchema.Fields.Tenant, "platform"), (filter.Must[0].Field.Key, filter.Must[0].Field.Match.Keyword));
+        Assert.Equal(["kb_guidelines"], filter.Must[1].Field.Match.Keywords.Strings);
+        Assert.Equal(QdrantSchema.Fields.Groups, Assert.Single(filter.Must[2].Filter.Should).IsEmpty.Key);
+    }
+
+    [Fact]
     public void A_query_over_a_shared_knowledge_base_reads_the_owners_shard_too()
     {
         var query = Sharded.DenseQuery(new ChunkFilter("big-hospital", ["kb_1"]) { Shared = [new("platform", "kb_guidelines")] }, new float[4], 5);

@@ -173,36 +173,53 @@ public sealed class QdrantSchema
     /// <summary>
     /// What a query may see, as Qdrant conditions that must all hold. The tenant clause is always
     /// there: one tenant and its knowledge bases, or, with knowledge bases shared with the tenant, a
-    /// "should" of (tenant, knowledge bases) pairs. Access groups add one clause: the chunk is ungrouped
-    /// or carries one of the caller's groups (decision 0040). Each optional field adds one clause.
+    /// "should" of (tenant, knowledge bases) pairs. Access groups add one clause per tenant: on the caller's own, the
+    /// chunk is ungrouped or carries one of the caller's groups; on a shared one, it is ungrouped (decision 0040).
+    /// Each optional field adds one clause.
     /// </summary>
     public static Filter ToFilter(ChunkFilter filter)
     {
         var byTenant = filter.Scopes.GroupBy(s => s.TenantId).ToList();
         var result = new Filter();
-        if (byTenant.Count <= 1)
+        if (byTenant.Count == 0)
         {
+            // Nothing in scope: a filter that matches nothing.
             result.Must.Add(MatchKeyword(Fields.Tenant, filter.TenantId));
-            result.Must.Add(Match(Fields.KnowledgeBase, filter.KnowledgeBaseIds.Distinct().ToList()));
+            result.Must.Add(Match(Fields.KnowledgeBase, filter.KnowledgeBaseIds.ToList()));
+        }
+        else if (byTenant.Count == 1)
+        {
+            var only = byTenant[0];
+            result.Must.Add(MatchKeyword(Fields.Tenant, only.Key));
+            result.Must.Add(Match(Fields.KnowledgeBase, only.Select(s => s.KnowledgeBaseId).Distinct().ToList()));
+            if (Visible(filter, only.Key) is { } visible) result.Must.Add(visible);
         }
         else
         {
             var anyScope = new Filter();
             foreach (var tenant in byTenant)
-                anyScope.Should.Add(new Condition
-                {
-                    Filter = new Filter { Must = { MatchKeyword(Fields.Tenant, tenant.Key), Match(Fields.KnowledgeBase, tenant.Select(s => s.KnowledgeBaseId).ToList()) } },
-                });
+            {
+                var scope = new Filter { Must = { MatchKeyword(Fields.Tenant, tenant.Key), Match(Fields.KnowledgeBase, tenant.Select(s => s.KnowledgeBaseId).ToList()) } };
+                if (Visible(filter, tenant.Key) is { } visible) scope.Must.Add(visible);
+                anyScope.Should.Add(new Condition { Filter = scope });
+            }
             result.Must.Add(new Condition { Filter = anyScope });
-        }
-        if (filter.Groups is { } groups)
-        {
-            var visible = new Filter { Should = { IsEmpty(Fields.Groups) } };
-            if (groups.Count > 0) visible.Should.Add(Match(Fields.Groups, groups.Distinct().ToList()));
-            result.Must.Add(new Condition { Filter = visible });
         }
         if (filter.DocumentIds is { } documents) result.Must.Add(Match(Fields.Document, documents.Distinct().ToList()));
         return result;
+    }
+
+    /// <summary>
+    /// Decision 0040 for one tenant's points: the caller's groups on its own tenant's (none: no clause); on a shared
+    /// knowledge base's points, whose groups are the publisher's, only ungrouped ones.
+    /// </summary>
+    private static Condition? Visible(ChunkFilter filter, string tenant)
+    {
+        var groups = tenant == filter.TenantId ? filter.Groups : [];
+        if (groups is null) return null;
+        var visible = new Filter { Should = { IsEmpty(Fields.Groups) } };
+        if (groups.Count > 0) visible.Should.Add(Match(Fields.Groups, groups.Distinct().ToList()));
+        return new Condition { Filter = visible };
     }
 
     public static Filter DocumentFilter(DocumentRef document) => new()
