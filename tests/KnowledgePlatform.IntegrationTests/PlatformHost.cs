@@ -72,6 +72,13 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         return secret;
     }
 
+    /// <summary>An absolute address on this host's real server, for a browser.</summary>
+    public string Url(string path)
+    {
+        using var client = Client();
+        return new Uri(client.BaseAddress!, path).ToString();
+    }
+
     public HttpClient Client(string? apiKey = null)
     {
         var client = CreateClient();

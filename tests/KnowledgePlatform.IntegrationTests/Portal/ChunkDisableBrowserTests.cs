@@ -25,12 +25,6 @@ public sealed partial class ChunkDisableBrowserTests(Chromium chromium) : IAsync
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private string Url(string path)
-    {
-        using var client = _host.Client();
-        return new Uri(client.BaseAddress!, path).ToString();
-    }
-
     [GeneratedRegex(@"\d+ results in")]
     private static partial Regex ResultCount();
 
@@ -49,7 +43,7 @@ public sealed partial class ChunkDisableBrowserTests(Chromium chromium) : IAsync
         await using var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(Url($"/portal/documents/{_documentId}/chunks"));
+        await page.GotoAsync(_host.Url($"/portal/documents/{_documentId}/chunks"));
         await page.WaitForURLAsync("**/portal/login**");
         await page.GetByLabel("E-mail").FillAsync(Email);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
@@ -67,15 +61,15 @@ public sealed partial class ChunkDisableBrowserTests(Chromium chromium) : IAsync
         Assert.Equal("true", await page.Locator("[data-testid=chunk]", new() { HasText = "opens at nine" }).GetAttributeAsync("data-enabled"));
         await Chromium.ScreenshotAsync(page, "portal-chunk-disabled");
 
-        await page.GotoAsync(Url("/portal/playground"));
+        await page.GotoAsync(_host.Url("/portal/playground"));
         var hits = await SearchAsync(page, "bicycles quokka shed");
         Assert.DoesNotContain(await hits.AllInnerTextsAsync(), t => t.Contains("quokka shed"));
 
         // Enabled again, it is found again.
-        await page.GotoAsync(Url($"/portal/documents/{_documentId}/chunks"));
+        await page.GotoAsync(_host.Url($"/portal/documents/{_documentId}/chunks"));
         await parking.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
         await page.Locator("[data-testid=chunk][data-enabled=true]", new() { HasText = "quokka shed" }).WaitForAsync();
-        await page.GotoAsync(Url("/portal/playground"));
+        await page.GotoAsync(_host.Url("/portal/playground"));
         hits = await SearchAsync(page, "bicycles quokka shed");
         Assert.Contains(await hits.AllInnerTextsAsync(), t => t.Contains("quokka shed"));
     }

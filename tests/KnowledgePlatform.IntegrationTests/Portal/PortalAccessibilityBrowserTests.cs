@@ -29,12 +29,6 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private string Url(string path)
-    {
-        using var client = _host.Client();
-        return new Uri(client.BaseAddress!, path).ToString();
-    }
-
     /// <summary>Visible controls a keyboard reaches that have no accessible name (label, aria-label, aria-labelledby, title or text).</summary>
     private const string UnnamedControls = """
         () => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href], [tabindex]:not([tabindex="-1"])')]
@@ -70,7 +64,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         page.SetDefaultTimeout(30_000);
 
         // Sign in with the keyboard alone: the e-mail field has focus, Tab moves on, Enter submits.
-        await page.GotoAsync(Url("/portal/login"));
+        await page.GotoAsync(_host.Url("/portal/login"));
         await page.Keyboard.TypeAsync(Email);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(PortalSession.Password);
@@ -86,7 +80,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         ];
         foreach (var path in pages)
         {
-            await page.GotoAsync(Url(path));
+            await page.GotoAsync(_host.Url(path));
             await page.Locator("main h1").First.WaitForAsync();
             await page.WaitForFunctionAsync("() => !document.querySelector('.spinner-border')");
             if (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
@@ -118,7 +112,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         Assert.True(problems.Count == 0, string.Join("\n", problems));
 
         // From the top of the dashboard, Tab through the navigation to "Chat test" (every stop visibly focused) and open it with Enter.
-        await page.GotoAsync(Url("/portal"));
+        await page.GotoAsync(_host.Url("/portal"));
         await page.Locator("[data-testid=asked]").WaitForAsync();
         await page.Locator("[data-testid=skip-link]").FocusAsync();
         for (var stop = 0; stop < 20 && await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()") != "Chat test"; stop++)

@@ -25,17 +25,11 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
-    private string Url(string path)
-    {
-        using var client = _host.Client();
-        return new Uri(client.BaseAddress!, path).ToString();
-    }
-
     private async Task<IPage> SignInAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(Url("/portal/knowledge-bases"));
+        await page.GotoAsync(_host.Url("/portal/knowledge-bases"));
         await page.WaitForURLAsync("**/portal/login**");
         await page.GetByLabel("E-mail").FillAsync(Email);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
@@ -122,7 +116,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal("engineering", await page.GetByLabel("Access groups of firmware-updates.md").InputValueAsync());
 
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
-        await page.GotoAsync(Url("/portal/playground"));
+        await page.GotoAsync(_host.Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=query]").FillAsync("how long is the warranty");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -143,7 +137,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await Chromium.ScreenshotAsync(page, "portal-chunks");
 
         // The edit is what the next search finds.
-        await page.GotoAsync(Url("/portal/playground"));
+        await page.GotoAsync(_host.Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=query]").FillAsync("Zanzibarian");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -152,7 +146,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
         // Ask in the chat test (as the widget, streamed) and follow a citation to its chunk.
-        await page.GotoAsync(Url("/portal/chat"));
+        await page.GotoAsync(_host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
@@ -166,7 +160,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=chunk]").First.WaitForAsync();
 
         // Create an API key: shown once, and it works.
-        await page.GotoAsync(Url("/portal/api-keys"));
+        await page.GotoAsync(_host.Url("/portal/api-keys"));
         await page.GetByLabel("Name").FillAsync("crm integration");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var secret = await page.Locator("[data-testid=secret]").InnerTextAsync();
@@ -179,7 +173,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.DoesNotContain(secret.Trim(), await page.ContentAsync());
 
         // The question shows on the dashboard.
-        await page.GotoAsync(Url("/portal"));
+        await page.GotoAsync(_host.Url("/portal"));
         await page.Locator("[data-testid=asked]").WaitForAsync();
         Assert.True(int.Parse(await page.Locator("[data-testid=asked]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await page.Locator("[data-testid=activity-chart] .trace.bars").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -194,7 +188,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
             ("/portal/audit", "[data-testid=audit]", "portal-audit"),
         })
         {
-            await page.GotoAsync(Url(path));
+            await page.GotoAsync(_host.Url(path));
             await page.Locator(marker).WaitForAsync();
             await Chromium.ScreenshotAsync(page, name);
             if (name == "portal-widget")
@@ -202,7 +196,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
                 // The snippet a curator copies uses only attributes the served widget reads.
                 var snippet = await page.Locator(marker).InnerTextAsync();
                 Assert.Contains("widget.js", snippet);
-                var script = await (await page.APIRequest.GetAsync(Url("/widget.js"))).TextAsync();
+                var script = await (await page.APIRequest.GetAsync(_host.Url("/widget.js"))).TextAsync();
                 Assert.All(System.Text.RegularExpressions.Regex.Matches(snippet, "data-[a-z-]+").Select(m => m.Value), attribute => Assert.Contains(attribute, script));
             }
         }
@@ -224,7 +218,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
 
         await using var context = await chromium.NewContextAsync();
         var page = await SignInAsync(context);
-        await page.GotoAsync(Url("/portal/chat"));
+        await page.GotoAsync(_host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").WaitForAsync();
         Assert.Equal("refused_by_policy", viaApi.GetProperty("status").GetString());
         foreach (var channel in new[] { "widget", "api", "clinical" })
@@ -249,7 +243,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal([("ask", "widget"), ("ask", "api"), ("answer", "api")], asked);
 
         // The policy page shows what is in force.
-        await page.GotoAsync(Url("/portal/policy"));
+        await page.GotoAsync(_host.Url("/portal/policy"));
         Assert.Contains("lottery", await page.Locator("[data-testid=effective-policy]").InnerTextAsync());
     }
 
@@ -262,7 +256,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
 
         await using var context = await chromium.NewContextAsync();
         var page = await SignInAsync(context);
-        await page.GotoAsync(Url("/portal/widget"));
+        await page.GotoAsync(_host.Url("/portal/widget"));
         await page.Locator("[data-testid=kb-picker]").WaitForAsync();
         await page.GetByLabel("Title").FillAsync("Acme help");
         await page.GetByLabel("Language").SelectOptionAsync("de");
