@@ -170,8 +170,13 @@ public static class AdminEndpoints
     {
         var found = await db.FindKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        var tenantPolicy = await db.PolicyOfAsync(found.TenantId, ct);
-        return TypedResults.Ok(new KnowledgeBasePolicyDto(found.Id, found.PolicyOverrides, tenantPolicy, found.Policy(tenantPolicy)));
+        return TypedResults.Ok(await PolicyDtoAsync(db, found, ct));
+    }
+
+    private static async Task<KnowledgeBasePolicyDto> PolicyDtoAsync(KnowledgeDbContext db, KnowledgeBase kb, CancellationToken ct)
+    {
+        var tenantPolicy = await db.PolicyOfAsync(kb.TenantId, ct);
+        return new KnowledgeBasePolicyDto(kb.Id, kb.PolicyOverrides, tenantPolicy, kb.Policy(tenantPolicy));
     }
 
     private static async Task<Results<Ok<KnowledgeBasePolicyDto>, ProblemHttpResult>> PutKnowledgeBasePolicy(
@@ -187,8 +192,7 @@ public static class AdminEndpoints
         tracked.PolicyOverrides = overrides is null || overrides == new PolicyOverrides() ? null : overrides;
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "knowledge_base.policy.update", tracked.Id, overrides, ct);
-        var tenantPolicy = await db.PolicyOfAsync(tracked.TenantId, ct);
-        return TypedResults.Ok(new KnowledgeBasePolicyDto(tracked.Id, tracked.PolicyOverrides, tenantPolicy, tracked.Policy(tenantPolicy)));
+        return TypedResults.Ok(await PolicyDtoAsync(db, tracked, ct));
     }
 
     private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(

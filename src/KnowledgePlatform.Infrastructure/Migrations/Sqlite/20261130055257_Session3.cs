@@ -5,11 +5,17 @@
 namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ChunkDisabled : Migration
+    public partial class Session3 : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "PolicyOverrides",
+                table: "KnowledgeBases",
+                type: "TEXT",
+                nullable: true);
+
             migrationBuilder.AddColumn<bool>(
                 name: "Disabled",
                 table: "Chunks",
@@ -21,6 +27,10 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "PolicyOverrides",
+                table: "KnowledgeBases");
+
             migrationBuilder.DropColumn(
                 name: "Disabled",
                 table: "Chunks");

@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
+namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class KnowledgeBasePolicy : Migration
+    public partial class Session3 : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,8 +13,15 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
             migrationBuilder.AddColumn<string>(
                 name: "PolicyOverrides",
                 table: "KnowledgeBases",
-                type: "TEXT",
+                type: "text",
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Disabled",
+                table: "Chunks",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
         }
 
         /// <inheritdoc />
@@ -23,6 +30,10 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "PolicyOverrides",
                 table: "KnowledgeBases");
+
+            migrationBuilder.DropColumn(
+                name: "Disabled",
+                table: "Chunks");
         }
     }
 }
