@@ -1,5 +1,6 @@
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;
@@ -8,7 +9,10 @@ using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Portal;
 using KnowledgePlatform.Server.Security;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings and prompts are read from beside the program, wherever it is started from; the data folder stays relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddStaticAssetsFromBuildOutput();
+builder.AddOutboundHttp();
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);

@@ -1,4 +1,5 @@
 using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Telemetry;
 using KnowledgePlatform.Ingestion;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,6 +8,7 @@ using OpenTelemetry.Metrics;
 var builder = WebApplication.CreateBuilder(args);
 // Stop within the orchestrator's grace period: running jobs are given back and resume elsewhere.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+builder.AddOutboundHttp();
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);

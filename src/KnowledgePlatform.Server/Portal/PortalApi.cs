@@ -147,8 +147,9 @@ public sealed class PortalCredential(AuthenticationStateProvider authentication,
         // Issued "long ago" on purpose: the cookie handler then revalidates the user's security stamp on every
         // call and rebuilds the claims from the database, so a changed role or a deleted user takes effect at once
         // even in a long-lived circuit.
-        var ticket = new AuthenticationTicket(state.User, new AuthenticationProperties { IssuedUtc = now.AddHours(-1), ExpiresUtc = now.AddMinutes(10) },
-            IdentityConstants.ApplicationScheme);
+        var properties = new AuthenticationProperties { IssuedUtc = now.AddHours(-1), ExpiresUtc = now.AddMinutes(10) };
+        DelegatedSignIn.Mark(properties);
+        var ticket = new AuthenticationTicket(state.User, properties, IdentityConstants.ApplicationScheme);
         return cookies.Get(IdentityConstants.ApplicationScheme).TicketDataFormat.Protect(ticket);
     }
 }

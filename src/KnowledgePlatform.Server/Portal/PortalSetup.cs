@@ -1,4 +1,5 @@
 using BootstrapBlazor.Components;
+using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Server.Portal.Layout;
 
 namespace KnowledgePlatform.Server.Portal;
@@ -14,11 +15,25 @@ public static class PortalSetup
         builder.Services.AddSingleton<PortalApiAddress>();
         builder.Services.AddScoped<PortalCredential>();
         builder.Services.AddScoped<IIngestionFeed, IngestionFeed>();
+        // Every circuit shares this client's pooled handler: it must hold no cookies (each call sends its user's own).
         builder.Services.AddHttpClient<PortalApi>((sp, http) =>
-        {
-            http.BaseAddress = sp.GetRequiredService<PortalApiAddress>().BaseAddress();
-            http.Timeout = TimeSpan.FromMinutes(5);
-        });
+            {
+                http.BaseAddress = sp.GetRequiredService<PortalApiAddress>().BaseAddress();
+                http.Timeout = TimeSpan.FromMinutes(5);
+            })
+            .ConfigurePrimaryHttpMessageHandler(OutboundHttp.Handler);
+        return builder;
+    }
+
+    /// <summary>
+    /// The portal's static assets (BootstrapBlazor, Plotly, the Blazor script) live in NuGet packages and obj/ until the
+    /// app is published. `dotnet run` finds them through the build's static web assets manifest in Development only;
+    /// this reads that manifest in every environment, so the build output also serves them in Production. A publish
+    /// folder has no manifest (its assets are in wwwroot), and this does nothing there.
+    /// </summary>
+    public static IHostApplicationBuilder AddStaticAssetsFromBuildOutput(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseStaticWebAssets();
         return builder;
     }
 

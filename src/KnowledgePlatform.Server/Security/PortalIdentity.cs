@@ -103,7 +103,8 @@ public static class PortalIdentity
             o.Events.OnRedirectToAccessDenied = c => IsApi(c.Request)
                 ? ApiProblems.WriteAsync(c.HttpContext, StatusCodes.Status403Forbidden, "insufficient_scope", "Your role does not allow this operation.")
                 : Redirect(c);
-            o.Events.OnValidatePrincipal = SecurityStampValidator.ValidatePrincipalAsync;
+            o.Events.OnValidatePrincipal = DelegatedSignIn.ValidatePrincipalAsync;
+            o.Events.OnCheckSlidingExpiration = DelegatedSignIn.CheckSlidingExpiration;
         });
         builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         builder.Services.AddScoped<ISecurityStampValidator, SecurityStampValidator<PortalUser>>();
