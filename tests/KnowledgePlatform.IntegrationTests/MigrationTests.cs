@@ -2,8 +2,6 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -48,28 +46,6 @@ public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
         db.Tenants.Add(new Tenant { Id = "t", Name = "T" });
         await db.SaveChangesAsync(_ct);
         Assert.Equal(1, await db.Tenants.CountAsync(_ct));
-    }
-
-    [Fact]
-    public async Task An_embedded_database_created_before_migrations_is_adopted_with_its_data()
-    {
-        var database = await CreateAsync("sqlite");
-        await using (var legacy = database.NewContext())
-        {
-            // What EnsureCreated made back then: the schema of the initial migration, with no history table
-            // (EnsureCreated of today's model would already hold the columns later migrations add).
-            await legacy.GetService<IMigrator>().MigrateAsync(legacy.Database.GetMigrations().First(), cancellationToken: _ct);
-            await legacy.Database.ExecuteSqlRawAsync($"DROP TABLE \"{MetadataDatabase.HistoryTable}\"", _ct);
-            legacy.Tenants.Add(new Tenant { Id = "old", Name = "Old tenant" });
-            await legacy.SaveChangesAsync(_ct);
-        }
-
-        await using var db = database.NewContext();
-        await MetadataDatabase.MigrateAsync(db, NullLogger.Instance, _ct);
-
-        Assert.Empty(await db.Database.GetPendingMigrationsAsync(_ct));
-        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync(_ct));
-        Assert.Equal("Old tenant", (await db.Tenants.SingleAsync(_ct)).Name);
     }
 
     [Fact]

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteKnowledgeDbContext))]
-    [Migration("20261130055257_Session3")]
-    partial class Session3
+    [Migration("20261204164640_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

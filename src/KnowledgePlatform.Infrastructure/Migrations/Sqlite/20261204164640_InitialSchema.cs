@@ -6,24 +6,11 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Session2 : Migration
+    public partial class InitialSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<string>(
-                name: "Groups",
-                table: "Documents",
-                type: "TEXT",
-                nullable: false,
-                defaultValue: "[]");
-
-            migrationBuilder.AddColumn<string>(
-                name: "Groups",
-                table: "ApiKeys",
-                type: "TEXT",
-                nullable: true);
-
             migrationBuilder.CreateTable(
                 name: "AspNetRoles",
                 columns: table => new
@@ -36,6 +23,72 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AspNetRoles", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Tenants",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PolicyTemplate = table.Column<string>(type: "TEXT", nullable: true),
+                    PolicyOverrides = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Tenants", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AspNetRoleClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
+                        column: x => x.RoleId,
+                        principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Scopes = table.Column<string>(type: "TEXT", nullable: false),
+                    KnowledgeBaseIds = table.Column<string>(type: "TEXT", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Groups = table.Column<string>(type: "TEXT", nullable: true),
+                    AllowedOrigins = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApiKeys_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,6 +121,30 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                     table.PrimaryKey("PK_AspNetUsers", x => x.Id);
                     table.ForeignKey(
                         name: "FK_AspNetUsers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditRecords",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditRecords", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AuditRecords_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -153,25 +230,32 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "KnowledgeBaseShares",
+                name: "KnowledgeBases",
                 columns: table => new
                 {
-                    KnowledgeBaseId = table.Column<string>(type: "TEXT", nullable: false),
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
                     TenantId = table.Column<string>(type: "TEXT", nullable: false),
-                    GrantedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    GrantedBy = table.Column<string>(type: "TEXT", nullable: false)
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Vertical = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Strict = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EmbeddingModel = table.Column<string>(type: "TEXT", nullable: false),
+                    EmbeddingDimension = table.Column<int>(type: "INTEGER", nullable: false),
+                    PolicyOverrides = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Chunking_MaxTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    Chunking_OverlapTokens = table.Column<int>(type: "INTEGER", nullable: false),
+                    Retrieval_DenseWeight = table.Column<double>(type: "REAL", nullable: true),
+                    Retrieval_Fusion = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Retrieval_KeywordWeight = table.Column<double>(type: "REAL", nullable: true),
+                    Retrieval_Neighbours = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Retrieval_RrfK = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_KnowledgeBaseShares", x => new { x.KnowledgeBaseId, x.TenantId });
+                    table.PrimaryKey("PK_KnowledgeBases", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_KnowledgeBaseShares_KnowledgeBases_KnowledgeBaseId",
-                        column: x => x.KnowledgeBaseId,
-                        principalTable: "KnowledgeBases",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_KnowledgeBaseShares_Tenants_TenantId",
+                        name: "FK_KnowledgeBases_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -239,27 +323,6 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         name: "FK_WidgetSettings_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "AspNetRoleClaims",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AspNetRoleClaims", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
-                        column: x => x.RoleId,
-                        principalTable: "AspNetRoles",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -349,6 +412,184 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Conversations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    KnowledgeBaseId = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Conversations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Conversations_KnowledgeBases_KnowledgeBaseId",
+                        column: x => x.KnowledgeBaseId,
+                        principalTable: "KnowledgeBases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Documents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    KnowledgeBaseId = table.Column<string>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", nullable: false),
+                    Format = table.Column<string>(type: "TEXT", nullable: false),
+                    SizeBytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    ContentHash = table.Column<string>(type: "TEXT", nullable: false),
+                    StorageKey = table.Column<string>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", nullable: false),
+                    EffectiveDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Groups = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    IndexedVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Step = table.Column<string>(type: "TEXT", nullable: true),
+                    ProgressPercent = table.Column<int>(type: "INTEGER", nullable: false),
+                    ChunkCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Documents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Documents_KnowledgeBases_KnowledgeBaseId",
+                        column: x => x.KnowledgeBaseId,
+                        principalTable: "KnowledgeBases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "KnowledgeBaseShares",
+                columns: table => new
+                {
+                    KnowledgeBaseId = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    GrantedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    GrantedBy = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnowledgeBaseShares", x => new { x.KnowledgeBaseId, x.TenantId });
+                    table.ForeignKey(
+                        name: "FK_KnowledgeBaseShares_KnowledgeBases_KnowledgeBaseId",
+                        column: x => x.KnowledgeBaseId,
+                        principalTable: "KnowledgeBases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_KnowledgeBaseShares_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ConversationTurns",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    ConversationId = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false),
+                    Question = table.Column<string>(type: "TEXT", nullable: false),
+                    StandaloneQuestion = table.Column<string>(type: "TEXT", nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConversationTurns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConversationTurns_Conversations_ConversationId",
+                        column: x => x.ConversationId,
+                        principalTable: "Conversations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Chunks",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    KnowledgeBaseId = table.Column<string>(type: "TEXT", nullable: false),
+                    DocumentId = table.Column<string>(type: "TEXT", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Ordinal = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", nullable: false),
+                    HeadingPath = table.Column<string>(type: "TEXT", nullable: false),
+                    Page = table.Column<int>(type: "INTEGER", nullable: true),
+                    Line = table.Column<int>(type: "INTEGER", nullable: true),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TokenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    Embedding = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Disabled = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Chunks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Chunks_Documents_DocumentId",
+                        column: x => x.DocumentId,
+                        principalTable: "Documents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IngestionJobs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", nullable: false),
+                    DocumentId = table.Column<string>(type: "TEXT", nullable: false),
+                    DocumentVersion = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CompletedStep = table.Column<string>(type: "TEXT", nullable: true),
+                    LeasedBy = table.Column<string>(type: "TEXT", nullable: true),
+                    LeaseExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IngestionJobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IngestionJobs_Documents_DocumentId",
+                        column: x => x.DocumentId,
+                        principalTable: "Documents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Hash",
+                table: "ApiKeys",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_TenantId",
+                table: "ApiKeys",
+                column: "TenantId");
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
                 table: "AspNetRoleClaims",
@@ -392,6 +633,47 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditRecords_TenantId_At",
+                table: "AuditRecords",
+                columns: new[] { "TenantId", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chunks_DocumentId_Ordinal",
+                table: "Chunks",
+                columns: new[] { "DocumentId", "Ordinal" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Chunks_TenantId_KnowledgeBaseId",
+                table: "Chunks",
+                columns: new[] { "TenantId", "KnowledgeBaseId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_KnowledgeBaseId",
+                table: "Conversations",
+                column: "KnowledgeBaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Conversations_TenantId_UpdatedAt",
+                table: "Conversations",
+                columns: new[] { "TenantId", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConversationTurns_ConversationId_Ordinal",
+                table: "ConversationTurns",
+                columns: new[] { "ConversationId", "Ordinal" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Documents_KnowledgeBaseId",
+                table: "Documents",
+                column: "KnowledgeBaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Documents_TenantId_KnowledgeBaseId_Status",
+                table: "Documents",
+                columns: new[] { "TenantId", "KnowledgeBaseId", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Feedback_TenantId_CreatedAt",
                 table: "Feedback",
                 columns: new[] { "TenantId", "CreatedAt" });
@@ -413,6 +695,22 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_IngestionJobs_DocumentId",
+                table: "IngestionJobs",
+                column: "DocumentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IngestionJobs_Status_NotBefore",
+                table: "IngestionJobs",
+                columns: new[] { "Status", "NotBefore" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeBases_TenantId_Name",
+                table: "KnowledgeBases",
+                columns: new[] { "TenantId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_KnowledgeBaseShares_TenantId",
                 table: "KnowledgeBaseShares",
                 column: "TenantId");
@@ -427,6 +725,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "ApiKeys");
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -443,6 +744,15 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditRecords");
+
+            migrationBuilder.DropTable(
+                name: "Chunks");
+
+            migrationBuilder.DropTable(
+                name: "ConversationTurns");
+
+            migrationBuilder.DropTable(
                 name: "Feedback");
 
             migrationBuilder.DropTable(
@@ -450,6 +760,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "IdempotencyRecords");
+
+            migrationBuilder.DropTable(
+                name: "IngestionJobs");
 
             migrationBuilder.DropTable(
                 name: "KnowledgeBaseShares");
@@ -469,13 +782,17 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
 
-            migrationBuilder.DropColumn(
-                name: "Groups",
-                table: "Documents");
+            migrationBuilder.DropTable(
+                name: "Conversations");
 
-            migrationBuilder.DropColumn(
-                name: "Groups",
-                table: "ApiKeys");
+            migrationBuilder.DropTable(
+                name: "Documents");
+
+            migrationBuilder.DropTable(
+                name: "KnowledgeBases");
+
+            migrationBuilder.DropTable(
+                name: "Tenants");
         }
     }
 }

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKnowledgeDbContext))]
-    [Migration("20261130030759_Session2")]
-    partial class Session2
+    [Migration("20261204164712_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -169,6 +169,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
+
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("DocumentId")
                         .IsRequired()
@@ -547,6 +550,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PolicyOverrides")
+                        .HasColumnType("text");
 
                     b.Property<bool>("Strict")
                         .HasColumnType("boolean");
