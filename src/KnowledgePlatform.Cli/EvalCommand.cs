@@ -13,6 +13,14 @@ namespace KnowledgePlatform.Cli;
 
 public sealed class EvalSettings : CommandSettings
 {
+    internal static Vertical? ParseVertical(string value) => value.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant() switch
+    {
+        "medical" => Core.Domain.Vertical.Medical,
+        "customerservice" => Core.Domain.Vertical.CustomerService,
+        "general" => Core.Domain.Vertical.General,
+        _ => null,
+    };
+
     [CommandArgument(0, "<dataset-dir>")]
     [Description("A folder in BEIR layout: corpus.jsonl, queries.jsonl, qrels.tsv.")]
     public string Dataset { get; init; } = "";
@@ -39,6 +47,9 @@ public sealed class EvalSettings : CommandSettings
 
     [CommandOption("--no-cache")]
     public bool NoCache { get; init; }
+
+    internal string? CacheFolder => NoCache ? null : Cache ?? Path.Combine(
+        Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "kp", "embeddings");
 
     [CommandOption("--fusion <rrf|convex>")]
     [Description("Fusion of the hybrid row; default: Retrieval:Fusion.")]
@@ -78,9 +89,27 @@ public sealed class EvalSettings : CommandSettings
     [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
     public bool WithCandidates { get; init; }
 
+    [CommandOption("--answers")]
+    [Description("Measure answers, not rankings: every question through the real answer path, with answering everything and a naive gate beside it.")]
+    public bool Answers { get; init; }
+
+    [CommandOption("--unanswerable <FRACTION>")]
+    [Description("With --answers: leave this seeded random share of the documents out, so the questions they answer become unanswerable. Default: 0.3.")]
+    public double Unanswerable { get; init; } = 0.3;
+
+    [CommandOption("--seed <N>")]
+    [Description("With --answers: the seed of the documents left out. Default: 7.")]
+    public int Seed { get; init; } = 7;
+
+    [CommandOption("--vertical <VERTICAL>")]
+    [Description("With --answers: the answer and security policy of this vertical: medical, customer_service or general. Default: general.")]
+    public string Vertical { get; init; } = "general";
+
     public override ValidationResult Validate() =>
         !Directory.Exists(Dataset) ? ValidationResult.Error($"'{Dataset}' is not a folder.")
         : Depth is < 10 or > 1000 ? ValidationResult.Error("--depth must be between 10 and 1000.")
+        : Unanswerable is < 0 or >= 1 ? ValidationResult.Error("--unanswerable is a fraction from 0 up to (not including) 1.")
+        : ParseVertical(Vertical) is null ? ValidationResult.Error("--vertical is medical, customer_service or general.")
         : ValidationResult.Success();
 }
 
@@ -92,11 +121,10 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
     public override Task<int> ExecuteAsync(CommandContext context, EvalSettings settings, CancellationToken cancellationToken) => Clients.RunAsync(async () =>
     {
         var dataset = await BeirDataset.LoadAsync(settings.Dataset, cancellationToken);
+        if (settings.Answers) return await AnswerEvalCommand.RunAsync(dataset, settings, cancellationToken);
         var queries = dataset.Queries.Take(settings.Limit ?? int.MaxValue).ToList();
         if (queries.Count == 0) throw new CliException("No judged queries: queries.jsonl ids must appear in qrels.tsv.");
-        var cache = settings.NoCache ? null : settings.Cache ?? Path.Combine(
-            Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "kp", "embeddings");
-        using var run = EvaluationRun.Open(settings.Depth, cache, new Bm25Parameters(settings.K1, settings.B));
+        using var run = EvaluationRun.Open(settings.Depth, settings.CacheFolder, new Bm25Parameters(settings.K1, settings.B));
         var methods = (settings.Methods ?? (run.RerankerConfigured ? "bm25,dense,hybrid,hybrid+rerank" : "bm25,dense,hybrid"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (methods.FirstOrDefault(m => m is not ("bm25" or "dense" or "hybrid" or "hybrid+rerank")) is { } unknown)
@@ -167,9 +195,9 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         AnsiConsole.Write(table);
     }
 
-    private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+    internal static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
-    private static async Task Status(string what, Func<Action<int, int>, Task> body)
+    internal static async Task Status(string what, Func<Action<int, int>, Task> body)
     {
         var last = DateTime.MinValue;
         await body((done, total) =>

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Orchestration;

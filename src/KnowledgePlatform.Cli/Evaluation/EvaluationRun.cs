@@ -44,6 +44,7 @@ internal sealed class EvaluationRun : IDisposable
     private readonly EmbeddingCache _cache;
     private readonly List<(string ChunkId, float[] Vector)> _vectors = [];
     private readonly List<string> _texts = [];
+    private readonly List<ChunkPayload> _chunks = [];
 
     private readonly int _configuredCandidates;
 
@@ -51,17 +52,22 @@ internal sealed class EvaluationRun : IDisposable
         (_host, _folder, _index, _cache, _configuredCandidates) = (host, folder, index, cache, configuredCandidates);
 
     public EmbeddingModelCard Model => _host.Services.GetRequiredService<EmbeddingModelCard>();
+    public IServiceProvider Services => _host.Services;
     public RetrievalOptions Options => _host.Services.GetRequiredService<IOptions<RetrievalOptions>>().Value;
     public int ChunkCount => _vectors.Count;
+
+    /// <summary>The chunks indexed from the data set (not the synthesised ones).</summary>
+    public IReadOnlyList<ChunkPayload> Chunks => _chunks;
     public int CacheHits => _cache.Hits;
 
-    public static EvaluationRun Open(int depth, string? cacheFolder, Bm25Parameters bm25)
+    /// <param name="depth">Candidates per signal for this run; null keeps the configured (production) depth.</param>
+    public static EvaluationRun Open(int? depth, string? cacheFolder, Bm25Parameters bm25)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         var configured = builder.Configuration.GetSection(RetrievalOptions.Section).Get<RetrievalOptions>() ?? new RetrievalOptions();
         builder.Configuration.AddInMemoryCollection([
             new("Logging:LogLevel:Default", "Warning"),
-            new($"{RetrievalOptions.Section}:Candidates", depth.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new($"{RetrievalOptions.Section}:Candidates", (depth ?? configured.Candidates).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ]);
         builder.AddEmbeddings().AddRag();
         var folder = Path.Combine(Path.GetTempPath(), "kp-eval-" + Guid.NewGuid().ToString("N"));
@@ -91,6 +97,7 @@ internal sealed class EvaluationRun : IDisposable
                 vectors[next + i])).ToList();
             _vectors.AddRange(indexed.Select(c => (c.Payload.ChunkId, vectors[next++])));
             _texts.AddRange(chunks.Select(c => c.Text));
+            _chunks.AddRange(indexed.Select(c => c.Payload));
             await _index.ReplaceDocumentAsync(reference, indexed, cancellationToken);
         }
         _index.Flush();

@@ -115,6 +115,8 @@ public sealed class KnowledgeBase
     /// topics, a disclaimer, citations required, a shorter answer. Retention stays the tenant's.
     /// </summary>
     public Policies.PolicyOverrides? PolicyOverrides { get; set; }
+    /// <summary>The knowledge base's own evidence gate, fitted from its content (null until it has enough: the vertical's default applies).</summary>
+    public EvidenceGateCalibration? EvidenceGate { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 
     /// <summary>The policy in force for this knowledge base: the tenant's, tightened by its own overrides.</summary>

@@ -112,6 +112,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
             e.ComplexProperty(k => k.Chunking);
             e.ComplexProperty(k => k.Retrieval);
             e.Property(k => k.PolicyOverrides).HasConversion(Json<PolicyOverrides?>());
+            e.Property(k => k.EvidenceGate).HasConversion(Json<EvidenceGateCalibration?>());
         });
 
         modelBuilder.Entity<Document>(e =>

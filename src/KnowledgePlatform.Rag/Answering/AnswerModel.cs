@@ -24,7 +24,10 @@ public sealed record AnswerPolicy(Vertical Vertical, bool Strict)
     /// <summary>Sampling settings that override the configured ones (the clinical API asks for temperature 0 and a fixed seed).</summary>
     public GenerationSettings? Generation { get; init; }
 
-    public static AnswerPolicy For(KnowledgeBase kb) => new(kb.Vertical, kb.Strict) { KnowledgeBaseName = kb.Name };
+    /// <summary>The knowledge base's evidence gate; null: the vertical's default gate.</summary>
+    public EvidenceGateCalibration? Gate { get; init; }
+
+    public static AnswerPolicy For(KnowledgeBase kb) => new(kb.Vertical, kb.Strict) { KnowledgeBaseName = kb.Name, Gate = kb.EvidenceGate };
 }
 
 /// <summary>Sampling settings of a generative model; with temperature 0 and a seed, the same evidence gives the same answer.</summary>
@@ -65,6 +68,9 @@ public sealed record AnswerCompleted(AnswerStatus Status, string Model) : Answer
 
     /// <summary>The conversation the turn was stored in, when it was.</summary>
     public string? ConversationId { get; init; }
+
+    /// <summary>The evidence gate's confidence (0 to 1) that the evidence answers the question; null when no gate ran.</summary>
+    public double? EvidenceConfidence { get; init; }
 }
 
 /// <summary>

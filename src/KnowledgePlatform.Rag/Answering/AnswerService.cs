@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,17 +62,22 @@ public sealed class AnswerService(
         }
 
         var turnKernel = kernel.Clone();
-        var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request), KnowledgeSearchPlugin.PluginName);
+        // The evidence gate, not the relevance floor, decides whether the evidence answers.
+        var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request with { ApplyFloor = false }), KnowledgeSearchPlugin.PluginName);
         var standalone = await rewriter.RewriteAsync(request.Query, history.Select(t => new HistoryTurn(t.Question, t.Answer)).ToList(), cancellationToken);
         var evidence = await turnKernel.InvokeAsync<RetrievalResult>(
             plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = standalone }, cancellationToken)
             ?? throw new InvalidOperationException("The knowledge search returned nothing.");
+        // No answer is written, and no model called, when the gate finds the evidence does not answer the question.
+        var assessment = EvidenceGate.Assess(standalone, evidence.Candidates, policy.Gate ?? EvidenceGateDefaults.For(policy.Vertical));
+        IReadOnlyList<RetrievedChunk> hits = assessment.Answers ? evidence.Hits : [];
 
         var answer = new StringBuilder();
         using var activity = PlatformTelemetry.Source.StartActivity("generate answer");
         var started = Stopwatch.GetTimestamp();
-        await foreach (var e in generator.GenerateAsync(new AnswerRequest(standalone, evidence.Hits) { Policy = policy }, cancellationToken))
+        await foreach (var generated in generator.GenerateAsync(new AnswerRequest(standalone, hits) { Policy = policy }, cancellationToken))
         {
+            var e = generated is AnswerCompleted c ? c with { EvidenceConfidence = assessment.Confidence } : generated;
             if (e is AnswerDelta d)
             {
                 if (answer.Length == 0) PlatformTelemetry.GenerationTimeToFirstText.Record(PlatformTelemetry.SecondsSince(started));

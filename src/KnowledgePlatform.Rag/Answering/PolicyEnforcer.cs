@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Core.Policies;
 
 namespace KnowledgePlatform.Rag.Answering;

@@ -9,7 +9,8 @@ public sealed record BeirQuery(string Id, string Text);
 /// <summary>
 /// A retrieval test set in BEIR layout: corpus.jsonl ({"_id" or "id", "title", "text"} per line),
 /// queries.jsonl ({"_id" or "id", "text"}) and qrels.tsv (query id, document id, relevance grade; an
-/// optional header line). Relevance grades above 0 count as relevant; only judged queries are kept.
+/// optional header line). Relevance grades above 0 count as relevant; only judged queries are kept. An optional
+/// answers.jsonl ({"query_id", "answer"}) gives gold answers.
 /// </summary>
 public sealed record BeirDataset(
     string Name,
@@ -17,6 +18,9 @@ public sealed record BeirDataset(
     IReadOnlyList<BeirQuery> Queries,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Qrels)
 {
+    /// <summary>Gold answers by query id (empty when the set has no answers.jsonl).</summary>
+    public IReadOnlyDictionary<string, string> Answers { get; init; } = new Dictionary<string, string>();
+
     public static async Task<BeirDataset> LoadAsync(string folder, CancellationToken cancellationToken)
     {
         string File(string name) =>
@@ -46,11 +50,23 @@ public sealed record BeirDataset(
             if (qrels.ContainsKey(id)) queries.Add(new BeirQuery(id, Field(json, "text")));
         }
         var judgedQueries = queries.Select(q => q.Id).ToHashSet();
+        var answers = new Dictionary<string, string>();
+        if (System.IO.File.Exists(Path.Combine(folder, "answers.jsonl")))
+        {
+            await foreach (var json in JsonLines(Path.Combine(folder, "answers.jsonl"), cancellationToken))
+            {
+                var id = json.TryGetProperty("query_id", out var q) ? q.GetString() : null;
+                if (id is not null && judgedQueries.Contains(id) && Field(json, "answer") is { Length: > 0 } answer) answers[id] = answer;
+            }
+        }
         return new BeirDataset(
             Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))),
             corpus,
             queries,
-            qrels.Where(q => judgedQueries.Contains(q.Key)).ToDictionary(q => q.Key, q => (IReadOnlyDictionary<string, int>)q.Value));
+            qrels.Where(q => judgedQueries.Contains(q.Key)).ToDictionary(q => q.Key, q => (IReadOnlyDictionary<string, int>)q.Value))
+        {
+            Answers = answers,
+        };
     }
 
     private static async IAsyncEnumerable<JsonElement> JsonLines(string path, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

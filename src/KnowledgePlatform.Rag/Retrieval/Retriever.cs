@@ -69,6 +69,9 @@ public sealed record RetrievalResult(IReadOnlyList<RetrievedChunk> Hits, IReadOn
     public string Query { get; init; } = "";
 
     public TimeSpan RerankTime { get; init; }
+
+    /// <summary>Every fused candidate, best first, before the floor and the cut to the top: what the evidence gate reads.</summary>
+    public IReadOnlyList<RetrievedChunk> Candidates { get; init; } = [];
 }
 
 /// <summary>
@@ -125,7 +128,7 @@ public sealed class Retriever(
             ? ApplyFloor(fused, query, o.MinSimilarity, o.MinKeywordCoverage)
             : (fused.ToList(), []);
         var hits = await ExpandAsync(kept.Take(request.Top ?? o.Top).ToList(), filter, settings.Neighbours!.Value, cancellationToken);
-        return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime };
+        return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime, Candidates = fused };
     }
 
     /// <summary>

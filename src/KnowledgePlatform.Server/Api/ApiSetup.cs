@@ -32,6 +32,7 @@ public static class ApiSetup
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<Answering.GovernedAnswers>();
         builder.AddPackages();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());

@@ -100,4 +100,8 @@ public sealed record AskResponse(
     string Model,
     IReadOnlyList<Citation> Citations,
     [property: Description("Every statement is backed by a cited, retrieved passage.")] bool Grounded,
-    [property: Description("Pass it back as conversationId to ask a follow-up.")] string? ConversationId);
+    [property: Description("Pass it back as conversationId to ask a follow-up.")] string? ConversationId)
+{
+    [Description("How the answer was made, for people reading it in a tool: set when no generative model is configured and the answer quotes passages.")]
+    public string? Notice { get; init; }
+}

@@ -8,6 +8,7 @@ using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Retrieval;
+using KnowledgePlatform.Server.Answering;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -99,93 +100,27 @@ public static class QuestionEndpoints
         ApiProblems.Problem(StatusCodes.Status409Conflict, "embedding_model_unavailable", ex.Message);
 
     private static async Task<Results<Ok<AskResponse>, ServerSentEventsResult<object>, ProblemHttpResult>> Ask(
-        string kb, AskRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, IConversationStore conversations, AnswerService answers,
-        PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas, CancellationToken ct)
+        string kb, AskRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, GovernedAnswers governed, CancellationToken ct)
     {
         if (Invalid(request.Question, "question") is { } problem) return problem;
         if (request.Top is < 1 or > 20) return ApiProblems.Validation("invalid_top", "top must be between 1 and 20.");
         var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
-        var tenant = user.TenantId();
-        if (request.ConversationId is { } conversationId && await conversations.FindAsync(tenant, found.Id, conversationId, ct) is null)
-            return ApiProblems.NotFound("conversation", conversationId);
-        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
 
-        // The asking tenant's policy, tightened by each knowledge base asked (also a shared one), identically for every channel that asks.
         var kbs = await WithSharedAsync(db, user, found, request.IncludeShared, ct);
-        var policy = await db.PolicyOfAsync(tenant, kbs, ct);
-        var actions = new PolicyActions();
-        var question = new ConversationQuestion(ForKnowledgeBases(user, kbs, request.Question, request.Filter) with { Top = request.Top }, AnswerPolicy.For(found))
+        var (answer, refused) = await governed.AskAsync(http, new GovernedQuestion(request.Question, kbs, "ask")
         {
-            ConversationId = request.ConversationId,
-        };
-        var events = Governed(policy, request.Question, () => answers.AskAsync(question, ct), "ask", found.Id, user, enforcer, audit, quotas, actions, ct);
-        if (request.Stream) return TypedResults.ServerSentEvents(Stream(events, ct));
+            Top = request.Top, Filter = request.Filter, Remember = true, ConversationId = request.ConversationId,
+        }, ct);
+        if (answer is null) return refused!;
+        if (request.Stream) return TypedResults.ServerSentEvents(Stream(answer.Events, ct));
 
-        var (text, citations, done) = await CollectAsync(events, ct);
+        var (text, citations, done) = await CollectedAnswer.CollectAsync(answer.Events, ct);
         return TypedResults.Ok(new AskResponse(
-            text, done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId));
-    }
-
-    /// <summary>
-    /// An answer under the tenant's policy (a blocked topic is refused before anything is retrieved), recorded
-    /// in the audit log and counted against the token quotas once complete: the same for every channel that asks.
-    /// </summary>
-    internal static IAsyncEnumerable<AnswerEvent> Governed(
-        SecurityPolicy policy, string question, Func<IAsyncEnumerable<AnswerEvent>> answer, string action, string knowledgeBaseId,
-        ClaimsPrincipal user, PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas, PolicyActions actions, CancellationToken ct)
-    {
-        var events = PolicyEnforcer.BlockedTopic(policy, question) is { } topic
-            ? PolicyEnforcer.Refuse(policy, topic, actions)
-            : enforcer.EnforceAsync(policy, answer(), actions, ct);
-        return Audited(events, async e =>
+            text, done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId)
         {
-            await audit.RecordAsync(user, action, knowledgeBaseId, new
-            {
-                question = enforcer.Redact(policy, question, actions),
-                status = e.Done?.Status,
-                conversationId = e.Done?.ConversationId,
-                cited = e.Citations.Select(c => c.ChunkId),
-                policy = actions,
-            }, CancellationToken.None);
-            await quotas.RecordTokensAsync(user, quotas.CountAsk(question, e.Answer, e.Citations.Select(c => c.Quote)), CancellationToken.None);
+            Notice = AnswerNotice.Of(done),
         });
-    }
-
-    /// <summary>A whole answer: its text, citations and how it ended (null when the stream stopped early).</summary>
-    internal static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted? Done)> CollectAsync(IAsyncEnumerable<AnswerEvent> events, CancellationToken ct)
-    {
-        var text = new StringBuilder();
-        IReadOnlyList<Citation> citations = [];
-        AnswerCompleted? done = null;
-        await foreach (var e in events.WithCancellation(ct))
-        {
-            switch (e)
-            {
-                case AnswerDelta d: text.Append(d.Text); break;
-                case AnswerCitations c: citations = c.Citations; break;
-                case AnswerCompleted c: done = c; break;
-            }
-        }
-        return (text.ToString(), citations, done);
-    }
-
-    private sealed record AnswerSummary(AnswerCompleted? Done, IReadOnlyList<Citation> Citations, string Answer);
-
-    /// <summary>Passes the answer through and records it in the audit log once it is complete.</summary>
-    private static async IAsyncEnumerable<AnswerEvent> Audited(IAsyncEnumerable<AnswerEvent> events, Func<AnswerSummary, Task> record)
-    {
-        AnswerCompleted? done = null;
-        IReadOnlyList<Citation> citations = [];
-        var answer = new StringBuilder();
-        await foreach (var e in events)
-        {
-            if (e is AnswerCompleted c) done = c;
-            if (e is AnswerCitations cs) citations = cs.Citations;
-            if (e is AnswerDelta d) answer.Append(d.Text);
-            yield return e;
-        }
-        await record(new AnswerSummary(done, citations, answer.ToString()));
     }
 
     /// <summary>delta events carry text, then one citations event, then done; a failure ends with an error event.</summary>
@@ -203,7 +138,7 @@ public static class QuestionEndpoints
                 {
                     AnswerDelta d => new SseItem<object>(new { text = d.Text }, "delta"),
                     AnswerCitations c => new SseItem<object>(new { citations = c.Citations }, "citations"),
-                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId }, "done"),
+                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId, notice = AnswerNotice.Of(c) }, "done"),
                     _ => throw new InvalidOperationException($"Unknown answer event {e.Current.GetType().Name}"),
                 };
             }

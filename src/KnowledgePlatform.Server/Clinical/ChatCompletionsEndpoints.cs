@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Server.Answering;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
@@ -65,27 +66,23 @@ public static class ChatCompletionsEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<ChatCompletionResponse>, PushStreamHttpResult, ProblemHttpResult>> Complete(
-        ChatCompletionRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, PolicyEnforcer enforcer,
-        AuditLog audit, QuotaService quotas, TimeProvider clock, CancellationToken ct)
+        ChatCompletionRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, GovernedAnswers governed, TimeProvider clock, CancellationToken ct)
     {
         var question = request.Messages?.LastOrDefault(m => m.Role == "user") is { } last ? TextOf(last.Content) : null;
         if (question is null) return ApiProblems.Validation("question_missing", "messages needs a user message with text content.");
         if (QuestionEndpoints.Invalid(question, "question") is { } invalid) return invalid;
         var (found, problem) = await ClinicalEndpoints.ResolveKnowledgeBaseAsync(db, user, request.Kb, ct);
         if (found is not { } kb) return problem!;
-        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
-
-        var policy = await db.PolicyOfAsync(user.TenantId(), [kb], ct);
-        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, [kb], question, null);
-        var events = QuestionEndpoints.Governed(policy, question, () => answers.AskAsync(retrieval, AnswerPolicy.For(kb), ct), "chat.completion", kb.Id,
-            user, enforcer, audit, quotas, new PolicyActions(), ct);
+        var (answer, refused) = await governed.AskAsync(http, new GovernedQuestion(question, [kb], "chat.completion"), ct);
+        if (answer is null) return refused!;
+        var events = answer.Events;
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
 
         if (request.Stream)
             return TypedResults.Stream(body => StreamAsync(body, events, id, created, request.Model, ct), "text/event-stream");
 
-        var (text, citations, done) = await QuestionEndpoints.CollectAsync(events, ct);
+        var (text, citations, done) = await CollectedAnswer.CollectAsync(events, ct);
         var model = done?.Model ?? request.Model ?? "";
         var promptTokens = Words(question);
         var completionTokens = Words(text);

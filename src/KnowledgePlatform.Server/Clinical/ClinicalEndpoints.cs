@@ -7,6 +7,7 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
+using KnowledgePlatform.Server.Answering;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
@@ -71,25 +72,24 @@ public static class ClinicalEndpoints
     }
 
     private static async Task<Results<Ok<ClinicalAnswerResponse>, ProblemHttpResult>> Answer(
-        ClinicalAnswerRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, AnswerService answers, PolicyEnforcer enforcer,
-        AuditLog audit, QuotaService quotas, CancellationToken ct)
+        ClinicalAnswerRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, GovernedAnswers governed, CancellationToken ct)
     {
         if (Validate(request.Question, request.Top, request.Patient) is { } invalid) return invalid;
         var kb = await ResolveKnowledgeBaseAsync(db, user, request.KnowledgeBase, ct);
         if (kb.Problem is { } problem) return problem;
         var found = kb.Found!;
-        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return overQuota;
-        var policy = await db.PolicyOfAsync(user.TenantId(), [found], ct);
-        var actions = new PolicyActions();
         var generation = GenerationSettings.Deterministic;
-        // Strict whatever the knowledge base says: this contract promises cited sentences or a status saying why not.
-        var answerPolicy = AnswerPolicy.For(found) with { Strict = true, Generation = generation };
-        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, [found], Query(request.Question, request.Patient), request.Filter) with { Top = request.Top };
         try
         {
-            var events = QuestionEndpoints.Governed(policy, request.Question, () => answers.AskAsync(retrieval, answerPolicy, ct), "answer", found.Id,
-                user, enforcer, audit, quotas, actions, ct);
-            var (text, citations, done) = await QuestionEndpoints.CollectAsync(events, ct);
+            // Strict whatever the knowledge base says: this contract promises cited sentences or a status saying why not.
+            var (governedAnswer, refused) = await governed.AskAsync(http, new GovernedQuestion(request.Question, [found], "answer")
+            {
+                SearchQuery = Query(request.Question, request.Patient), Top = request.Top, Filter = request.Filter,
+                Terms = p => p with { Strict = true, Generation = generation },
+            }, ct);
+            if (governedAnswer is null) return refused!;
+            var (policy, actions, events) = (governedAnswer.Policy, governedAnswer.Actions, governedAnswer.Events);
+            var (text, citations, done) = await CollectedAnswer.CollectAsync(events, ct);
             if (actions.DisclaimerAdded && policy.Disclaimer is { } disclaimer && text.EndsWith(disclaimer, StringComparison.Ordinal))
                 text = text[..^disclaimer.Length].TrimEnd();
 

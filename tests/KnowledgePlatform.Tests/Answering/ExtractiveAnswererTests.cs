@@ -1,3 +1,4 @@
+using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Answering;
@@ -42,7 +43,9 @@ public sealed class ExtractiveAnswererTests
         Assert.Equal(1, citation.Number);
         Assert.Contains("maximum daily dose of paracetamol for adults is 4 g", citation.Quote, StringComparison.Ordinal);
         Assert.Equal(2, citation.Page);
-        Assert.Contains(ExtractiveAnswerer.Notice, text, StringComparison.Ordinal);
+        // That no model wrote it is the answer's model, for each channel to say (or not): never in the text.
+        Assert.Equal(ExtractiveAnswerer.ModelName, done.Model);
+        Assert.DoesNotContain(ExtractiveAnswerer.Notice, text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,5 +97,63 @@ public sealed class ExtractiveAnswererTests
 
         Assert.Single(citations);
         Assert.DoesNotContain("[2]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_naming_one_drug_is_answered_with_that_drugs_row_not_a_neighbouring_one()
+    {
+        var table = "| Drug | Indication | Usual adult dose |\n| --- | --- | --- |\n" +
+            "| Gliclazide | Type 2 diabetes | 40-80 mg daily, up to 320 mg in divided doses |\n" +
+            "| Metformin | Type 2 diabetes | 500 mg daily, increased to 2 g daily in divided doses |\n" +
+            "| Ramipril | Hypertension | 2.5-10 mg once daily |";
+        var (text, citations, done) = await Answer("What is the recommended dose of metformin in type 2 diabetes?", Evidence("t", table, ChunkKind.Table, "drug-dosing.csv"));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("Drug: Metformin;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Gliclazide", text, StringComparison.Ordinal);
+        Assert.Contains("| Metformin |", Assert.Single(citations).Quote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_about_children_is_not_answered_with_an_adult_dose()
+    {
+        var table = "| Drug | Group | Dose |\n| --- | --- | --- |\n| Paracetamol | Adults | 500 mg to 1 g every 4 to 6 hours, at most 4 g in 24 hours |\n" +
+            "| Paracetamol | Children 6 to 12 years | 250 to 500 mg every 4 to 6 hours, at most 4 doses in 24 hours |";
+        var (text, _, _) = await Answer("What paracetamol dose is safe for children?", Evidence("t", table, ChunkKind.Table, "drug-dosing.csv"));
+
+        Assert.StartsWith("Drug: Paracetamol; Group: Children 6 to 12 years;", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Adults", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_item_comes_with_its_lead_in()
+    {
+        var (text, _, _) = await Answer("What should I do if my blood sugar is below 4 mmol/L?",
+            Evidence("l", "If your blood sugar is below 4 mmol/L:\n- Take 15 to 20 g of fast-acting sugar, such as glucose tablets.\n- Recheck after 10 to 15 minutes.\nSee your nurse about your plan."));
+
+        Assert.StartsWith("If your blood sugar is below 4 mmol/L: [1]\n- Take 15 to 20 g of fast-acting sugar", text, StringComparison.Ordinal);
+        Assert.Contains("- Recheck after 10 to 15 minutes. [1]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_chunk_retrieval_ranked_first_wins_when_two_chunks_cover_the_question_alike()
+    {
+        RetrievedChunk Ranked(string id, string text, double score) => Evidence(id, text) with { Score = score };
+        var (_, citations, _) = await Answer("How long does delivery take?",
+            Ranked("first", "Standard delivery takes 3 to 5 working days.", 0.9),
+            Ranked("second", "Delivery of large items takes longer.", 0.3));
+
+        Assert.Equal("first", citations[0].ChunkId);
+    }
+
+    [Fact]
+    public async Task Nothing_is_answered_when_the_best_passage_holds_less_than_half_of_the_question()
+    {
+        var (text, citations, done) = await Answer("How is acute appendicitis diagnosed in children?",
+            Evidence("a", "HbA1c is not used to diagnose diabetes in children."));
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(ExtractiveAnswerer.NotFound, text);
+        Assert.Empty(citations);
     }
 }

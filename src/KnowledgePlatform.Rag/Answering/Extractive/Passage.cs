@@ -1,0 +1,91 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Text;
+using KnowledgePlatform.Rag.Retrieval;
+
+namespace KnowledgePlatform.Rag.Answering.Extractive;
+
+/// <summary>
+/// A coherent piece of one retrieved chunk that can answer on its own: a sentence with the sentence it leads into or
+/// continues, a list item with its lead-in, a table row with its header, a FAQ entry's whole answer.
+/// </summary>
+/// <param name="Display">What the answer shows.</param>
+/// <param name="Quote">The exact words of the chunk the citation quotes.</param>
+/// <param name="Core">The words the passage is judged on (a row without its header, a sentence without its neighbours).</param>
+/// <param name="Extended">The words of the whole passage (with its header, lead-in or neighbours).</param>
+public sealed record Passage(string Display, string Quote, string Core, string Extended, RetrievedChunk Evidence, int Rank);
+
+/// <summary>Cuts a retrieved chunk into its passages.</summary>
+public static class Passages
+{
+    /// <summary>A sentence this short rarely answers alone: its neighbour comes with it.</summary>
+    private const int ShortSentenceWords = 8;
+
+    /// <summary>List items shown after a lead-in that ends with a colon.</summary>
+    private const int ItemsAfterLeadIn = 5;
+
+    public static IEnumerable<Passage> Of(RetrievedChunk evidence, int rank)
+    {
+        var chunk = evidence.Chunk;
+        switch (chunk.Kind)
+        {
+            case ChunkKind.QuestionAnswer:
+                // "Q: …\nA: …": the answer is shown whole; the question says what it answers.
+                var answerAt = chunk.Text.IndexOf("\nA: ", StringComparison.Ordinal);
+                var answer = answerAt >= 0 ? chunk.Text[(answerAt + 4)..].Trim() : chunk.Text;
+                yield return new Passage(answer, chunk.Text.Replace("\n", " ", StringComparison.Ordinal), chunk.Text, chunk.Text, evidence, rank);
+                yield break;
+            case ChunkKind.Table when TableRows(chunk.Text) is { Count: > 0 } rows:
+                var header = rows[0];
+                var names = Cells(header);
+                foreach (var row in rows.Skip(1))
+                {
+                    var display = string.Join("; ", names.Zip(Cells(row)).Where(p => p.Second.Length > 0).Select(p => $"{p.First}: {p.Second}"));
+                    // Judged on the row alone: header words are in every row and would make all rows look alike.
+                    yield return new Passage(display.TrimEnd('.') + ".", header + "\n" + row, row, header + "\n" + row, evidence, rank);
+                }
+                yield break;
+        }
+
+        var sentences = Sentences.Split(chunk.Text).ToList();
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            var (first, last) = Span(sentences, i);
+            var text = string.Join(IsListItem(sentences[Math.Min(first + 1, last)]) ? "\n" : " ", sentences[first..(last + 1)]);
+            yield return new Passage(text, text, sentences[i], text, evidence, rank);
+        }
+    }
+
+    /// <summary>The sentences that make a coherent passage around sentence <paramref name="i"/>.</summary>
+    private static (int First, int Last) Span(List<string> sentences, int i)
+    {
+        var first = i;
+        var last = i;
+        // A list item comes with its lead-in (the closest line before the list that ends with a colon).
+        if (IsListItem(sentences[i]))
+        {
+            var lead = i - 1;
+            while (lead >= 0 && IsListItem(sentences[lead]) && i - lead <= ItemsAfterLeadIn) lead--;
+            if (lead >= 0 && sentences[lead].TrimEnd().EndsWith(':')) first = lead;
+        }
+        // A lead-in comes with its items; a short sentence with the next one.
+        if (sentences[i].TrimEnd().EndsWith(':'))
+            while (last + 1 < sentences.Count && IsListItem(sentences[last + 1]) && last - i < ItemsAfterLeadIn) last++;
+        else if (Words(sentences[i]) < ShortSentenceWords && i + 1 < sentences.Count)
+            last = i + 1;
+        return (first, last);
+    }
+
+    private static bool IsListItem(string sentence) =>
+        sentence.StartsWith("- ", StringComparison.Ordinal) || sentence.StartsWith("* ", StringComparison.Ordinal) || sentence.StartsWith("• ", StringComparison.Ordinal)
+        || (sentence.Length > 2 && char.IsDigit(sentence[0]) && (sentence[1] is '.' or ')' || (char.IsDigit(sentence[1]) && sentence.Length > 3 && sentence[2] is '.' or ')')));
+
+    private static int Words(string sentence) => sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+
+    private static List<string> TableRows(string text)
+    {
+        var lines = text.Split('\n').Where(l => l.StartsWith('|')).ToList();
+        return lines.Count < 3 ? [] : [lines[0], .. lines.Skip(2)];
+    }
+
+    private static string[] Cells(string row) => row.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+}

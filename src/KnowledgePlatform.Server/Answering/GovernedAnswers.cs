@@ -1,0 +1,72 @@
+using System.Security.Claims;
+using System.Text;
+using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Server.Api;
+using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KnowledgePlatform.Server.Answering;
+
+/// <summary>
+/// The one answer path of every channel (REST ask, widget, clinical answers, chat completions, CDS Hooks): the question is
+/// checked, the conversation found, the token quota checked, the asking tenant's policy (tightened by every knowledge base
+/// asked) applied — a blocked topic refused before anything is retrieved — the answer produced by the answer service
+/// (retrieval, evidence gate, answerer), then audited and counted against the quota once complete. Channels only find
+/// their knowledge bases and shape the result.
+/// </summary>
+public sealed class GovernedAnswers(
+    KnowledgeDbContext db, IConversationStore conversations, AnswerService answers, PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas)
+{
+    /// <summary>The answer under way, or the problem that stopped it before anything was retrieved.</summary>
+    public async Task<(GovernedAnswer? Answer, ProblemHttpResult? Problem)> AskAsync(HttpContext http, GovernedQuestion question, CancellationToken ct)
+    {
+        if (QuestionEndpoints.Invalid(question.Question, "question") is { } invalid) return (null, invalid);
+        var user = http.User;
+        var tenant = user.TenantId();
+        var first = question.KnowledgeBases[0];
+        if (question.ConversationId is { } id && await conversations.FindAsync(tenant, first.Id, id, ct) is null)
+            return (null, ApiProblems.NotFound("conversation", id));
+        if (await quotas.CheckTokensAsync(http, ct) is { } overQuota) return (null, overQuota);
+
+        var policy = await db.PolicyOfAsync(tenant, question.KnowledgeBases, ct);
+        var actions = new PolicyActions();
+        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, question.KnowledgeBases, question.SearchQuery ?? question.Question, question.Filter) with { Top = question.Top };
+        var answerPolicy = question.Terms is { } terms ? terms(AnswerPolicy.For(first)) : AnswerPolicy.For(first);
+        var events = PolicyEnforcer.BlockedTopic(policy, question.Question) is { } topic
+            ? PolicyEnforcer.Refuse(policy, topic, actions)
+            : enforcer.EnforceAsync(policy, question.Remember
+                ? answers.AskAsync(new ConversationQuestion(retrieval, answerPolicy) { ConversationId = question.ConversationId }, ct)
+                : answers.AskAsync(retrieval, answerPolicy, ct), actions, ct);
+        return (new GovernedAnswer(Audited(events, user, question, first.Id, policy, actions), policy, actions), null);
+    }
+
+    /// <summary>Passes the answer through and, once it is complete, records it in the audit log and counts its tokens.</summary>
+    private async IAsyncEnumerable<AnswerEvent> Audited(
+        IAsyncEnumerable<AnswerEvent> events, ClaimsPrincipal user, GovernedQuestion question, string knowledgeBaseId, SecurityPolicy policy, PolicyActions actions)
+    {
+        AnswerCompleted? done = null;
+        IReadOnlyList<Citation> citations = [];
+        var answer = new StringBuilder();
+        await foreach (var e in events)
+        {
+            if (e is AnswerCompleted c) done = c;
+            if (e is AnswerCitations cs) citations = cs.Citations;
+            if (e is AnswerDelta d) answer.Append(d.Text);
+            yield return e;
+        }
+        await audit.RecordAsync(user, question.AuditAction, knowledgeBaseId, new
+        {
+            question = enforcer.Redact(policy, question.Question, actions),
+            status = done?.Status,
+            conversationId = done?.ConversationId,
+            evidenceConfidence = done?.EvidenceConfidence,
+            cited = citations.Select(c => c.ChunkId),
+            policy = actions,
+        }, CancellationToken.None);
+        await quotas.RecordTokensAsync(user, quotas.CountAsk(question.Question, answer.ToString(), citations.Select(c => c.Quote)), CancellationToken.None);
+    }
+}
