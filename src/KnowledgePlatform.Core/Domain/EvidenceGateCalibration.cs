@@ -23,6 +23,9 @@ public sealed record EvidenceGateCalibration(IReadOnlyList<double> Weights, doub
     /// <summary>The knowledge base's chunk count when it was fitted: a refit is due when the content has changed enough.</summary>
     public int ChunkCount { get; init; }
 
+    /// <summary>How closely a question must match a FAQ entry's question to get that entry's answer directly (null: the default).</summary>
+    public double? FaqThreshold { get; init; }
+
     public const string SourceDefault = "default";
     public const string SourcePseudoQuestions = "pseudo-questions";
     public const string SourceGoldQuestions = "gold-questions";

@@ -29,6 +29,7 @@ public sealed class ConversationNotFoundException(string id) : Exception($"No co
 public sealed class AnswerService(
     Retriever retriever,
     IAnswerGenerator generator,
+    Extractive.ExtractiveAnswerer extractive,
     QueryRewriter rewriter,
     Kernel kernel,
     IServiceScopeFactory scopes,
@@ -64,20 +65,25 @@ public sealed class AnswerService(
         var turnKernel = kernel.Clone();
         // The evidence gate, not the relevance floor, decides whether the evidence answers.
         var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request with { ApplyFloor = false }), KnowledgeSearchPlugin.PluginName);
-        var standalone = await rewriter.RewriteAsync(request.Query, history.Select(t => new HistoryTurn(t.Question, t.Answer)).ToList(), cancellationToken);
+        var standalone = await rewriter.RewriteAsync(request.Query, history.Select(t => new HistoryTurn(t.Question, t.Answer) { Standalone = t.StandaloneQuestion }).ToList(), cancellationToken);
         var evidence = await turnKernel.InvokeAsync<RetrievalResult>(
             plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = standalone }, cancellationToken)
             ?? throw new InvalidOperationException("The knowledge search returned nothing.");
         // No answer is written, and no model called, when the gate finds the evidence does not answer the question.
-        var assessment = EvidenceGate.Assess(standalone, evidence.Candidates, policy.Gate ?? EvidenceGateDefaults.For(policy.Vertical));
+        var gate = policy.Gate ?? EvidenceGateDefaults.For(policy.Vertical);
+        var assessment = EvidenceGate.Assess(standalone, evidence.Candidates, gate);
         IReadOnlyList<RetrievedChunk> hits = assessment.Answers ? evidence.Hits : [];
+        // A FAQ entry whose question matches is the answer, whole, whatever the answer mode: no model is asked.
+        var faq = assessment.Answers ? FaqMatch.Find(standalone, hits, gate.FaqThreshold ?? FaqMatch.DefaultThreshold) : null;
+        var answerer = faq is null ? generator : extractive;
+        if (faq is not null) hits = [faq];
 
         var answer = new StringBuilder();
         using var activity = PlatformTelemetry.Source.StartActivity("generate answer");
         var started = Stopwatch.GetTimestamp();
-        await foreach (var generated in generator.GenerateAsync(new AnswerRequest(standalone, hits) { Policy = policy }, cancellationToken))
+        await foreach (var generated in answerer.GenerateAsync(new AnswerRequest(standalone, hits) { Policy = policy }, cancellationToken))
         {
-            var e = generated is AnswerCompleted c ? c with { EvidenceConfidence = assessment.Confidence } : generated;
+            var e = generated is AnswerCompleted c ? c with { EvidenceConfidence = assessment.Confidence, Model = faq is null ? c.Model : FaqMatch.ModelName } : generated;
             if (e is AnswerDelta d)
             {
                 if (answer.Length == 0) PlatformTelemetry.GenerationTimeToFirstText.Record(PlatformTelemetry.SecondsSince(started));

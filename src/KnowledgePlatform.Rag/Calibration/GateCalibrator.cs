@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
+using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.AI;
@@ -15,8 +16,8 @@ public sealed record GateExample(PseudoQuestion Question, double[] Answerable, d
 /// Fits a knowledge base's evidence gate without hand-labelled questions (decision 0100): each pseudo-question is asked
 /// through the real retrieval; its candidate pool with the question's own words masked out of its source chunks (dense
 /// similarity recomputed for them) is an answerable example, the pool without its document an unanswerable one. A
-/// logistic model over <see cref="EvidenceFeatures"/> is fitted to them, and the threshold set where the vertical's
-/// costs of answering wrongly and of abstaining wrongly balance.
+/// logistic model over <see cref="EvidenceFeatures"/> is fitted to them, and the threshold set to let the vertical's
+/// share of the unanswerable ones through.
 /// </summary>
 public sealed class GateCalibrator(EmbeddingModel model)
 {
@@ -73,7 +74,7 @@ public sealed class GateCalibrator(EmbeddingModel model)
     /// <summary>
     /// The gate calibrated on the examples, or null when there are too few of them: the fixed score of
     /// <see cref="EvidenceFeatures"/> mapped to a confidence by a logistic fitted to the examples (its slope kept
-    /// positive: a higher score never means less confidence), and the threshold where the vertical's costs balance.
+    /// positive: a higher score never means less confidence), and the threshold at the vertical's operating point.
     /// </summary>
     public static EvidenceGateCalibration? Fit(IReadOnlyList<GateExample> examples, Vertical vertical, int chunkCount, DateTimeOffset now)
     {
@@ -88,6 +89,7 @@ public sealed class GateCalibrator(EmbeddingModel model)
             Source = EvidenceGateCalibration.SourcePseudoQuestions,
             FittedAt = now,
             Questions = examples.Count,
+            FaqThreshold = FaqMatch.Threshold(examples.Where(e => e.Question.Kind == PseudoQuestionKind.Faq).Select(e => e.Question.Question).ToList()),
             Auc = Evaluation.AnswerMetrics.Auc(scores.Select((s, i) => new Evaluation.AnswerOutcome(y[i] == 1, false, false) { Confidence = s }).ToList(), o => o.Confidence),
             ChunkCount = chunkCount,
         };
@@ -96,21 +98,14 @@ public sealed class GateCalibrator(EmbeddingModel model)
     /// <summary>The least slope a calibration keeps, so the score still orders the confidences.</summary>
     private const double MinSlope = 0.25;
 
-    /// <summary>The threshold with the least cost on the examples, a wrong answer costing the operating point's times a wrong abstention.</summary>
-    public static double Threshold(IReadOnlyList<double> scores, IReadOnlyList<int> labels, GateOperatingPoint point)
+    /// <summary>The threshold that lets the operating point's share of the unanswerable examples through (their upper quantile).</summary>
+    public static double Threshold(IReadOnlyList<double> confidences, IReadOnlyList<int> labels, GateOperatingPoint point)
     {
-        var best = (Cost: double.MaxValue, Threshold: 0.5);
-        foreach (var t in scores.Distinct().Order().Append(1.0))
-        {
-            var cost = 0.0;
-            for (var i = 0; i < scores.Count; i++)
-            {
-                if (labels[i] == 0 && scores[i] >= t) cost += point.WrongAnswerCost;
-                if (labels[i] == 1 && scores[i] < t) cost += 1;
-            }
-            if (cost < best.Cost) best = (cost, t);
-        }
-        return best.Threshold;
+        var unanswerable = confidences.Where((_, i) => labels[i] == 0).Order().ToList();
+        if (unanswerable.Count == 0) return 0.5;
+        var at = (1 - point.FalseAcceptRate) * (unanswerable.Count - 1);
+        var (lower, upper) = ((int)Math.Floor(at), (int)Math.Ceiling(at));
+        return unanswerable[lower] + (unanswerable[upper] - unanswerable[lower]) * (at - lower);
     }
 
     private static (List<double[]> X, List<int> Y) Labelled(IReadOnlyList<GateExample> examples) =>

@@ -3,16 +3,17 @@ using KnowledgePlatform.Core.Domain;
 namespace KnowledgePlatform.Rag.Calibration;
 
 /// <summary>
-/// Where a vertical sets its evidence gate: how many wrong abstentions one wrong answer is worth. Medical leans to
-/// abstaining (a wrong clinical answer costs most); customer service leans to answering (a visitor who gets no answer is
-/// offered a person).
+/// Where a vertical sets its evidence gate: the share of unanswerable pseudo-questions it lets through. Medical leans to
+/// abstaining (a wrong clinical answer costs most); customer service leans to answering (a visitor who gets no answer
+/// is offered a person). Set from the unanswerable side only: answerable pseudo-questions have their own words masked
+/// out of their sources, so they score lower than real questions do and would pull the threshold up.
 /// </summary>
-public sealed record GateOperatingPoint(double WrongAnswerCost)
+public sealed record GateOperatingPoint(double FalseAcceptRate)
 {
     public static GateOperatingPoint For(Vertical vertical) => vertical switch
     {
-        Vertical.Medical => new(3.0),
-        Vertical.CustomerService => new(1.0),
-        _ => new(2.0),
+        Vertical.Medical => new(0.10),
+        Vertical.CustomerService => new(0.30),
+        _ => new(0.20),
     };
 }

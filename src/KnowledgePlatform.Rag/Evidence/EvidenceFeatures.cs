@@ -18,11 +18,10 @@ public sealed record EvidenceFeatures(double[] Values)
     [
         "dense_top",     // the best dense similarity
         "dense_margin",  // how far the best dense candidate leads the second
-        "agreement",     // 1 / (1 + the lexical rank of the best dense candidate)
-        "lexical_ratio", // the best dense candidate's lexical score against the best one
-        "dense_gap",     // the best lexical candidate's dense similarity minus the best (≤ 0)
+        "agreement",     // 1 / (1 + the lexical rank of the best dense candidate's document)
+        "lexical_ratio", // that document's best lexical score against the best one
+        "dense_gap",     // the best lexical document's dense similarity minus the best (≤ 0)
         "coverage_best", // the largest share of the question's weighted words that one candidate holds
-        "missing",       // the weighted share of the question's words that no candidate at all holds
     ];
 
     /// <summary>
@@ -32,10 +31,10 @@ public sealed record EvidenceFeatures(double[] Values)
     /// questions well on every development set (fitted weights did not carry from one set to another); each knowledge
     /// base calibrates how the score maps to a confidence and where its threshold lies (decision 0100).
     /// </summary>
-    public static readonly double[] ScoreWeights = [1, 0, 2, 0, 1, 1, 0];
+    public static readonly double[] ScoreWeights = [1, 0, 2, 0, 1, 1];
 
-    internal static readonly double[] Means = [0.715, 0.047, 0.558, 0.661, -0.127, 0.656, 0.118];
-    internal static readonly double[] Spreads = [0.079, 0.056, 0.384, 0.379, 0.233, 0.282, 0.219];
+    internal static readonly double[] Means = [0.715, 0.047, 0.558, 0.661, -0.127, 0.656];
+    internal static readonly double[] Spreads = [0.079, 0.056, 0.384, 0.379, 0.233, 0.282];
 
     /// <summary>The gate's score of these features: higher, more likely the evidence answers.</summary>
     public double Score => Values.Select((v, j) => ScoreWeights[j] * (v - Means[j]) / Spreads[j]).Sum();
@@ -53,7 +52,7 @@ public sealed record EvidenceFeatures(double[] Values)
     private const double K1 = 0.9;
     private const double B = 0.4;
 
-    /// <param name="candidates">All the candidates of the question, best first; the first <see cref="Top"/> are compared.</param>
+    /// <param name="candidates">The candidates of the question, best first; the first <see cref="Top"/> are compared.</param>
     public static EvidenceFeatures Of(string question, IReadOnlyList<RetrievedChunk> candidates)
     {
         var terms = Terms.Of(question).Distinct().ToList();
@@ -66,24 +65,26 @@ public sealed record EvidenceFeatures(double[] Values)
         var lexical = Bm25(terms, words, df);
         var dense = top.Select(c => c.DenseScore ?? 0).ToList();
         var denseSorted = dense.OrderDescending().ToList();
-        var bestDense = dense.IndexOf(denseSorted[0]);
-        var bestLexical = lexical.IndexOf(lexical.Max());
-        var lexicalRank = lexical.Count(s => s > lexical[bestDense]);
 
-        // Word weights for coverage: inverse frequency among the compared candidates; absent from all of them weighs most.
+        // The signals are compared by document: two chunks of one document (a policy page, a manual) agree with each other.
+        var documents = Enumerable.Range(0, top.Count).GroupBy(i => top[i].Chunk.DocumentId)
+            .Select(g => (Dense: g.Max(i => dense[i]), Lexical: g.Max(i => lexical[i]))).ToList();
+        var bestDense = documents.MaxBy(d => d.Dense);
+        var bestLexical = documents.MaxBy(d => d.Lexical);
+        var lexicalRank = documents.Count(d => d.Lexical > bestDense.Lexical);
+
+        // Word weights for coverage: inverse frequency among the compared candidates.
         var idf = terms.ToDictionary(t => t, t => Math.Log(1 + (top.Count + 1) / (df[t] + 0.5)));
         var total = idf.Values.Sum();
-        var everywhere = candidates.Select(c => Terms.Of($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}")).SelectMany(w => w).ToHashSet();
 
         return new EvidenceFeatures(
         [
             denseSorted[0],
             denseSorted.Count > 1 ? denseSorted[0] - denseSorted[1] : denseSorted[0],
             1.0 / (1 + lexicalRank),
-            lexical.Max() > 0 ? lexical[bestDense] / lexical.Max() : 0,
-            dense[bestLexical] - denseSorted[0],
-            sets.Max(s => terms.Where(s.Contains).Sum(t => idf[t])) / total,
-            terms.Where(t => !everywhere.Contains(t)).Sum(t => idf[t]) / total,
+            bestLexical.Lexical > 0 ? bestDense.Lexical / bestLexical.Lexical : 0,
+            bestLexical.Dense - bestDense.Dense,
+            sets.Max(w => terms.Where(w.Contains).Sum(t => idf[t])) / total,
         ]);
     }
 

@@ -6,14 +6,19 @@ using Microsoft.SemanticKernel;
 namespace KnowledgePlatform.Rag.Retrieval;
 
 /// <summary>An earlier exchange of a conversation, given so a follow-up question can be understood.</summary>
-public sealed record HistoryTurn(string Question, string Answer);
+public sealed record HistoryTurn(string Question, string Answer)
+{
+    /// <summary>What the earlier question was searched as, when it was itself a follow-up.</summary>
+    public string? Standalone { get; init; }
+}
 
 /// <summary>
 /// Turns a follow-up ("and for children?") into a question that stands on its own, from the conversation so
 /// far, so retrieval searches for what is meant. The one rewriter of the platform: the search API (history
 /// given by the caller) and the answer service (history from the stored conversation) both use it, with the
-/// editable rewrite prompt. Without a generative model, without history, or when the model fails or rambles,
-/// the question is kept as asked.
+/// editable rewrite prompt. Without a generative model a follow-up that leans on the earlier turn is searched
+/// with that turn's question (<see cref="FollowUpQuestion"/>); without history, or when the model fails or
+/// rambles, the question is kept as asked.
 /// </summary>
 public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILogger<QueryRewriter> logger)
 {
@@ -26,7 +31,8 @@ public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILog
 
     public async Task<string> RewriteAsync(string question, IReadOnlyList<HistoryTurn>? history, CancellationToken cancellationToken)
     {
-        if (chat is null || history is not { Count: > 0 }) return question;
+        if (history is not { Count: > 0 }) return question;
+        if (chat is null) return FollowUpQuestion.Standalone(question, history[^1]);
         var transcript = string.Join("\n", history.TakeLast(MaxTurns).Select(t =>
             $"User: {t.Question}\nAssistant: {(t.Answer.Length > MaxAnswerChars ? t.Answer[..MaxAnswerChars] + "…" : t.Answer)}"));
         try

@@ -86,7 +86,7 @@ public static class ApiSetup
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
-        api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
+        api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
             .MapUsers().MapCuration().MapClinical().MapWidgetChannel();
         app.MapChatCompletions();
         return app;

@@ -26,9 +26,15 @@ public sealed record KnowledgeBaseDto(
 
     public bool ReadOnly => Shared;
 
+    /// <summary>How the knowledge base decides whether its evidence answers a question (decision 0100).</summary>
+    public EvidenceGateDto EvidenceGate { get; init; } = null!;
+
     public static KnowledgeBaseDto From(KnowledgeBase kb, int documentCount) =>
         new(kb.Id, kb.Name, kb.Description, kb.Vertical, kb.EmbeddingModel, kb.EmbeddingDimension,
-            new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict);
+            new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict)
+        {
+            EvidenceGate = EvidenceGateDto.Of(kb),
+        };
 }
 
 public sealed record DocumentDto(

@@ -119,6 +119,27 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
     }
 
     [Fact]
+    public async Task A_follow_up_without_a_generative_model_is_answered_from_the_page_the_conversation_is_about()
+    {
+        var page = await OpenAsync(platform.Site.Origin + "/index.html");
+
+        await AskAsync(page, "How many days do I have to return a product?");
+        await Answers(page).Nth(0).WaitForAsync(new() { Timeout = 60_000 });
+        await AskAsync(page, "and for holiday purchases?");
+        await Answers(page).Nth(1).WaitForAsync(new() { Timeout = 60_000 });
+
+        var first = await Answers(page).Nth(0).InnerTextAsync();
+        var followUp = await Answers(page).Nth(1).InnerTextAsync();
+        Assert.Equal("answered", await Answers(page).Nth(1).GetAttributeAsync("data-status"));
+        Assert.Contains("30 days", first, StringComparison.Ordinal);
+        Assert.Contains("31 January", followUp, StringComparison.Ordinal);
+        Assert.Equal(1, await Answers(page).Nth(1).Locator(".sources").CountAsync());
+        // A visitor gets the answer and its sources, not a note about how the platform is configured.
+        Assert.DoesNotContain("generative model", first + followUp, StringComparison.OrdinalIgnoreCase);
+        await Chromium.ScreenshotAsync(page, "widget-follow-up-without-a-model");
+    }
+
+    [Fact]
     public async Task The_widget_on_a_site_the_key_does_not_allow_is_refused()
     {
         var page = await OpenAsync(platform.Elsewhere.Origin + "/index.html");

@@ -147,7 +147,7 @@ public sealed class ExtractiveAnswererTests
     }
 
     [Fact]
-    public async Task Nothing_is_answered_when_the_best_passage_holds_less_than_half_of_the_question()
+    public async Task Nothing_is_answered_when_the_best_passage_holds_too_little_of_the_question()
     {
         var (text, citations, done) = await Answer("How is acute appendicitis diagnosed in children?",
             Evidence("a", "HbA1c is not used to diagnose diabetes in children."));

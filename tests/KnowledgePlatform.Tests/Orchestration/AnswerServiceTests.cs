@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.AI;
@@ -32,7 +33,7 @@ public sealed class AnswerServiceTests
             new QueryRewriter(null, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Retriever>.Instance);
         var services = new ServiceCollection().AddSingleton<IConversationStore>(_conversations).BuildServiceProvider();
-        return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new QueryRewriter(chat, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance), new Kernel(),
+        return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new ExtractiveAnswerer(), new QueryRewriter(chat, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance), new Kernel(),
             services.GetRequiredService<IServiceScopeFactory>(), options);
     }
 

@@ -1,0 +1,86 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Rag.Calibration;
+using KnowledgePlatform.Rag.Evidence;
+using KnowledgePlatform.Rag.Retrieval;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Evidence;
+
+/// <summary>The evidence gate's features, score and calibration.</summary>
+public sealed class EvidenceGateTests
+{
+    private static RetrievedChunk Candidate(string id, string text, double? dense, string document = "") =>
+        new(new ChunkPayload(id, "t", "kb", document.Length > 0 ? document : "doc-" + id, "", "f.md", 0, text, "", null, null, ChunkKind.Text), 0, dense, null, null, null);
+
+    [Fact]
+    public void Both_signals_agreeing_on_one_chunk_scores_higher_than_the_dense_signal_alone()
+    {
+        const string question = "How much does metformin cost per month?";
+        RetrievedChunk[] agreeing = [Candidate("a", "Metformin costs about 5 dollars per month.", 0.80), Candidate("b", "Insulin prices vary.", 0.70)];
+        RetrievedChunk[] disagreeing = [Candidate("a", "Insulin prices vary by brand.", 0.80), Candidate("b", "Metformin costs about 5 dollars per month.", 0.70)];
+
+        var agree = EvidenceFeatures.Of(question, agreeing);
+        var disagree = EvidenceFeatures.Of(question, disagreeing);
+
+        Assert.Equal(1.0, agree.Values[Array.IndexOf(EvidenceFeatures.Names, "agreement")]);
+        Assert.Equal(0.5, disagree.Values[Array.IndexOf(EvidenceFeatures.Names, "agreement")]);
+        Assert.True(agree.Score > disagree.Score);
+    }
+
+    [Fact]
+    public void The_calibrated_confidence_is_the_logistic_of_the_score_and_no_evidence_never_answers()
+    {
+        var calibration = EvidenceFeatures.Calibration(slope: 1.5, intercept: -0.2, threshold: 0.5);
+        var pool = new[] { Candidate("a", "Metformin costs about 5 dollars per month.", 0.8) };
+        var features = EvidenceFeatures.Of("metformin cost", pool);
+
+        var assessment = EvidenceGate.Assess("metformin cost", pool, calibration);
+
+        Assert.Equal(1 / (1 + Math.Exp(-(1.5 * features.Score - 0.2))), assessment.Confidence, 9);
+        Assert.Equal(assessment.Confidence >= 0.5, assessment.Answers);
+        var empty = EvidenceGate.Assess("metformin cost", [], calibration);
+        Assert.Equal((0.0, false), (empty.Confidence, empty.Answers));
+    }
+
+    [Fact]
+    public void A_masked_chunk_takes_its_originals_place_and_unmasked_source_chunks_leave_the_pool()
+    {
+        RetrievedChunk[] pool = [Candidate("x", "other", 0.9), Candidate("s1", "source one", 0.8), Candidate("s2", "source two", 0.7), Candidate("y", "other two", 0.6)];
+        var masked = Candidate("s1", "masked one", 0.5);
+
+        var result = GateCalibrator.WithMasked(pool, new HashSet<string> { "s1", "s2" }, [masked]);
+
+        Assert.Equal(["x", "s1", "y"], result.Select(c => c.Chunk.ChunkId));
+        Assert.Equal("masked one", result[1].Chunk.Text);
+        // A masked chunk retrieval had not found goes where its dense similarity puts it.
+        var placed = GateCalibrator.WithMasked([Candidate("x", "other", 0.9), Candidate("y", "other two", 0.6)], new HashSet<string> { "s1" }, [masked with { DenseScore = 0.7 }]);
+        Assert.Equal(["x", "s1", "y"], placed.Select(c => c.Chunk.ChunkId));
+    }
+
+    [Fact]
+    public void The_threshold_lets_the_verticals_share_of_unanswerable_questions_through()
+    {
+        // Unanswerable examples at 0.1 … 1.0 (ten of them), answerable ones anywhere.
+        var scores = Enumerable.Range(1, 10).Select(i => i / 10.0).Concat([0.55, 0.95]).ToList();
+        var labels = Enumerable.Repeat(0, 10).Concat([1, 1]).ToList();
+
+        // Medical lets 10 % through: the 90th percentile of 0.1 … 1.0 (linear interpolation) is 0.91.
+        Assert.Equal(0.91, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.Medical)), 9);
+        // Customer service lets 30 % through: the 70th percentile is 0.73.
+        Assert.Equal(0.73, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.CustomerService)), 9);
+    }
+
+    [Fact]
+    public void Logistic_regression_finds_the_direction_that_separates_the_labels()
+    {
+        var x = Enumerable.Range(0, 40).Select(i => new[] { i / 40.0, (i * 7 % 11) / 11.0 }).ToList();
+        var y = x.Select(r => r[0] > 0.5 ? 1 : 0).ToList();
+
+        var (weights, bias) = LogisticModel.Fit(x, y);
+
+        Assert.True(weights[0] > 5 * Math.Abs(weights[1]), $"weights {weights[0]} {weights[1]}");
+        Assert.True(LogisticModel.Sigmoid(weights[0] * 0.9 + weights[1] * 0.5 + bias) > 0.8);
+        Assert.True(LogisticModel.Sigmoid(weights[0] * 0.1 + weights[1] * 0.5 + bias) < 0.2);
+    }
+}
