@@ -11,7 +11,8 @@ namespace KnowledgePlatform.Rag.Orchestration;
 
 /// <summary>
 /// Answers with a generative model, grounded in the retrieved evidence: the vertical's prompt template
-/// (from files) numbers the evidence, the model's answer is streamed, its citation markers are mapped back
+/// (from files) fences the evidence as numbered data (instruction-like sentences neutralised when the
+/// policy says so), the model's answer is streamed, its citation markers are mapped back
 /// to the exact chunks, and an answer that cites nothing, cites what was not retrieved, or (medical)
 /// leaves a claim uncited is caught: a strict knowledge base refuses it with "not found in the knowledge
 /// base", others deliver it with the status <see cref="AnswerStatus.Ungrounded"/>.
@@ -29,7 +30,7 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
         var arguments = new KernelArguments
         {
             ["question"] = request.Question,
-            ["sources"] = Grounding.Sources(request.Evidence),
+            ["sources"] = Grounding.Sources(request.Evidence, policy.NeutraliseEmbeddedInstructions),
             ["knowledge_base"] = policy.KnowledgeBaseName,
         };
         var model = chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat";

@@ -102,7 +102,8 @@ public static partial class Grounding
 
     /// <summary>
     /// One citation per cited source, numbered as the model cited it. The quote is the sentence (or table
-    /// line) of the chunk that shares the most words with the sentences citing it: an exact span of the chunk.
+    /// line) of the chunk that shares the most words with the sentences citing it: an exact span of the chunk,
+    /// never one that reads as an instruction.
     /// </summary>
     public static IReadOnlyList<Citation> Cite(string answer, IReadOnlyList<int> cited, IReadOnlyList<RetrievedChunk> evidence)
     {
@@ -112,7 +113,8 @@ public static partial class Grounding
             var e = evidence[n - 1];
             var c = e.Chunk;
             var claimTerms = claims.Where(s => Markers(s).Contains(n)).SelectMany(s => Terms.Of(WithoutMarkers(s))).ToHashSet();
-            var spans = Sentences.Split(c.Text).ToList();
+            // Never a planted instruction: the neutralised text's sentences are still exact spans of the chunk.
+            var spans = Sentences.Split(EmbeddedInstructions.Neutralise(c.Text)).Where(s => !s.Contains(EmbeddedInstructions.Marker, StringComparison.Ordinal)).ToList();
             var quote = spans.Count == 0 ? c.Text
                 : spans.Select((s, i) => (s, i, Score: Terms.Of(s).Distinct().Count(claimTerms.Contains)))
                     .OrderByDescending(x => x.Score).ThenBy(x => x.i).First().s;
@@ -120,11 +122,15 @@ public static partial class Grounding
         }).ToList();
     }
 
-    /// <summary>The evidence as the prompt shows it: numbered, with where each chunk comes from.</summary>
-    public static string Sources(IReadOnlyList<RetrievedChunk> evidence) => string.Join("\n\n", evidence.Select((e, i) =>
+    /// <summary>
+    /// The evidence as the prompt shows it: each chunk fenced as data with its number, title and location
+    /// (<see cref="SourceFence"/>); with <paramref name="neutralise"/>, sentences that read as instructions
+    /// to an assistant replaced by a marker first (<see cref="EmbeddedInstructions"/>).
+    /// </summary>
+    public static string Sources(IReadOnlyList<RetrievedChunk> evidence, bool neutralise = true) => string.Join("\n\n", evidence.Select((e, i) =>
     {
         var c = e.Chunk;
         var where = string.IsNullOrEmpty(c.Location) ? c.FileName : $"{c.FileName}, {c.Location}";
-        return $"[{i + 1}] {c.DocumentTitle} ({where})\n{c.Text.Trim()}";
+        return SourceFence.Source(i + 1, c.DocumentTitle, where, neutralise ? EmbeddedInstructions.Neutralise(c.Text) : c.Text);
     }));
 }

@@ -31,7 +31,7 @@ public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILog
             $"User: {t.Question}\nAssistant: {(t.Answer.Length > MaxAnswerChars ? t.Answer[..MaxAnswerChars] + "…" : t.Answer)}"));
         try
         {
-            var messages = await prompts.Rewrite.MessagesAsync(new Kernel(), new KernelArguments { ["history"] = transcript, ["question"] = question }, cancellationToken);
+            var messages = await prompts.Rewrite.MessagesAsync(new Kernel(), new KernelArguments { ["history"] = SourceFence.Body(transcript), ["question"] = question }, cancellationToken);
             var response = await chat.GetResponseAsync(messages, new ChatOptions { MaxOutputTokens = 128, Temperature = 0 }, cancellationToken);
             // An empty or rambling answer is worse than the original question.
             return Clean(response.Text) is { Length: > 0 and <= 500 } rewritten ? rewritten : question;
