@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Rag.Answering;
@@ -12,7 +11,7 @@ namespace KnowledgePlatform.Rag.Orchestration;
 /// <summary>
 /// Answers with a generative model, grounded in the retrieved evidence: the vertical's prompt template
 /// (from files) fences the evidence as numbered data (instruction-like sentences neutralised when the
-/// policy says so), the model's answer is streamed, its citation markers are mapped back
+/// policy says so), the model's answer is streamed without its reasoning (<see cref="ReasoningFilter"/>), its citation markers are mapped back
 /// to the exact chunks, and an answer that cites nothing, cites what was not retrieved, or (medical)
 /// leaves a claim uncited is caught: a strict knowledge base refuses it with "not found in the knowledge
 /// base", others deliver it with the status <see cref="AnswerStatus.Ungrounded"/>.
@@ -44,14 +43,16 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
         }
 
         var messages = await template.MessagesAsync(kernel, arguments, cancellationToken);
-        var text = new StringBuilder();
+        var reasoning = new ReasoningFilter();
         var shown = 0;
+        // Only the model's text: reasoning a provider separates (TextReasoningContent) is not part of Update.Text.
         await foreach (var update in chat.GetStreamingResponseAsync(messages, Options(policy.Generation), cancellationToken))
         {
             model = update.ModelId ?? model;
-            text.Append(update.Text);
+            // A closing </think> without its opening tag: what came before was reasoning (what was shown stays shown).
+            if (reasoning.Push(update.Text).Withdrawn) shown = 0;
             if (policy.Strict) continue;
-            var sofar = text.ToString();
+            var sofar = reasoning.Text;
             if (shown == 0 && Grounding.MightBeNotFound(sofar)) continue;
             if (sofar.Length > shown)
             {
@@ -60,7 +61,8 @@ public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Ke
             }
         }
 
-        var answer = text.ToString();
+        reasoning.Flush();
+        var answer = reasoning.Text;
         var verdict = Grounding.Check(answer, request.Evidence.Count, everyClaimCited: policy.Vertical == Vertical.Medical);
         if (verdict.NotFound || (policy.Strict && !verdict.Grounded))
         {

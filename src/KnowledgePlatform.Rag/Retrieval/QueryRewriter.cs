@@ -43,10 +43,10 @@ public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILog
         }
     }
 
-    /// <summary>The first line of the reply, without a label or quotes a model may add.</summary>
+    /// <summary>The first line of the reply's answer (never of its reasoning), without a label or quotes a model may add.</summary>
     internal static string Clean(string reply)
     {
-        var line = reply.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var line = ReasoningFilter.Strip(reply).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         foreach (var label in new[] { "Standalone question:", "Rewritten question:", "Standalone query:", "Question:", "Query:" })
         {
             if (line.StartsWith(label, StringComparison.OrdinalIgnoreCase)) line = line[label.Length..].Trim();
