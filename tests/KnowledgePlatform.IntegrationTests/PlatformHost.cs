@@ -7,6 +7,7 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,10 +25,13 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string> _settings;
     private readonly ILoggerProvider? _logs;
+    private readonly Action<IServiceCollection>? _services;
 
-    public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null)
+    /// <param name="services">Registrations that replace the server's own (a scripted chat model).</param>
+    public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
     {
         _logs = logs;
+        _services = services;
         DataPath = dataPath;
         _settings = new Dictionary<string, string>
         {
@@ -55,6 +59,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     /// <summary>Creates a tenant with a key and a knowledge base directly in the database; returns the key.</summary>

@@ -100,8 +100,9 @@ public sealed class KnowledgeBase
     public string? Description { get; set; }
     public Vertical Vertical { get; set; } = Vertical.General;
     /// <summary>
-    /// A strict knowledge base refuses a model answer that cites nothing or cites what was not retrieved
-    /// ("not found in the knowledge base"); others deliver it marked ungrounded. Medical ones are strict by default.
+    /// A strict knowledge base checks a model's whole answer before showing it and refuses it ("not found in the
+    /// knowledge base") when any sentence is uncited or unsupported by what it cites; others stream the cited,
+    /// supported sentences and drop the rest. Medical ones are strict by default.
     /// </summary>
     public bool Strict { get; set; }
     /// <summary>The embedding model the chunks of this knowledge base were embedded with.</summary>

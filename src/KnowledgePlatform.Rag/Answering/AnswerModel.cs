@@ -24,6 +24,9 @@ public sealed record AnswerPolicy(Vertical Vertical, bool Strict)
     /// <summary>Sampling settings that override the configured ones (the clinical API asks for temperature 0 and a fixed seed).</summary>
     public GenerationSettings? Generation { get; init; }
 
+    /// <summary>Sentences of the evidence that read as instructions to an assistant are removed from the prompt (the tenant's <c>SecurityPolicy.NeutraliseEmbeddedInstructions</c>).</summary>
+    public bool NeutraliseEmbeddedInstructions { get; init; } = true;
+
     /// <summary>The knowledge base's evidence gate; null: the vertical's default gate.</summary>
     public EvidenceGateCalibration? Gate { get; init; }
 

@@ -1,78 +1,76 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using KnowledgePlatform.Rag.Answering.Extractive;
-using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Rag.Answering;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Rag.Orchestration;
 
 /// <summary>
 /// Answers with a generative model, grounded in the retrieved evidence: the vertical's prompt template
-/// (from files) numbers the evidence, the model's answer is streamed, its citation markers are mapped back
-/// to the exact chunks, and an answer that cites nothing, cites what was not retrieved, or (medical)
-/// leaves a claim uncited is caught: a strict knowledge base refuses it with "not found in the knowledge
-/// base", others deliver it with the status <see cref="AnswerStatus.Ungrounded"/>.
+/// (from files) fences the evidence as numbered data (instruction-like sentences neutralised when the
+/// policy says so), the model's reasoning is removed from its output (<see cref="ReasoningFilter"/>), and
+/// every sentence of the answer must cite retrieved chunks that support what it states
+/// (<see cref="ClaimStream"/>). Citations are mapped back to the exact chunks.
 /// </summary>
 /// <remarks>
-/// A strict knowledge base's answer is checked before any of it is shown (an answer cannot be taken back
-/// once streamed), so it arrives all at once after generation; others stream as the model writes.
+/// A strict knowledge base's answer is checked whole before any of it is shown (an answer cannot be taken
+/// back once streamed): one uncited or unsupported claim and it is refused with "not found in the knowledge
+/// base". Others stream claim by claim, dropping the claims that fail; nothing left is "not found" too.
 /// </remarks>
 public sealed class GroundedAnswerer(IChatClient chat, PromptLibrary prompts, Kernel kernel) : IAnswerGenerator
 {
     public async IAsyncEnumerable<AnswerEvent> GenerateAsync(AnswerRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var policy = request.Policy;
+        var evidence = request.Evidence;
         var template = prompts.Answer(policy.Vertical);
         var arguments = new KernelArguments
         {
             ["question"] = request.Question,
-            ["sources"] = Grounding.Sources(request.Evidence),
+            ["sources"] = Grounding.Sources(evidence, policy.NeutraliseEmbeddedInstructions),
             ["knowledge_base"] = policy.KnowledgeBaseName,
         };
         var model = chat.GetService<ChatClientMetadata>()?.DefaultModelId ?? "chat";
         var notFound = await template.RenderAsync("not_found", kernel, arguments, cancellationToken);
 
-        // Nothing above the relevance floor: refuse without asking the model to improvise.
-        if (request.Evidence.Count == 0)
+        // Nothing the evidence gate let through: refuse without asking the model to improvise.
+        if (evidence.Count == 0)
         {
             foreach (var e in Refusal(notFound, model)) yield return e;
             yield break;
         }
 
         var messages = await template.MessagesAsync(kernel, arguments, cancellationToken);
-        var text = new StringBuilder();
-        var shown = 0;
+        var reasoning = new ReasoningFilter();
+        var claims = new ClaimStream(evidence, request.Question);
+        // Only the model's text: reasoning a provider separates (TextReasoningContent) is not part of Update.Text.
         await foreach (var update in chat.GetStreamingResponseAsync(messages, Options(policy.Generation), cancellationToken))
         {
             model = update.ModelId ?? model;
-            text.Append(update.Text);
-            if (policy.Strict) continue;
-            var sofar = text.ToString();
-            if (shown == 0 && Grounding.MightBeNotFound(sofar)) continue;
-            if (sofar.Length > shown)
-            {
-                yield return new AnswerDelta(sofar[shown..]);
-                shown = sofar.Length;
-            }
+            // A closing </think> without its opening tag: what came before was reasoning (what was released stays released).
+            if (reasoning.Push(update.Text).Withdrawn) claims = new ClaimStream(evidence, request.Question);
+            if (policy.Strict || Grounding.MightBeNotFound(reasoning.Text)) continue;
+            if (claims.Advance(reasoning.Text, final: false) is { Length: > 0 } released) yield return new AnswerDelta(released);
         }
+        reasoning.Flush();
 
-        var answer = text.ToString();
-        var verdict = Grounding.Check(answer, request.Evidence.Count, everyClaimCited: policy.Vertical == Vertical.Medical);
-        if (verdict.NotFound || (policy.Strict && !verdict.Grounded))
+        var answer = reasoning.Text;
+        if (!policy.Strict && !Grounding.IsNotFound(answer) && claims.Advance(answer, final: true) is { Length: > 0 } rest)
+            yield return new AnswerDelta(rest);
+        var verdict = policy.Strict || Grounding.IsNotFound(answer) ? Grounding.Check(answer, evidence, request.Question) : claims.Verdict;
+        if (verdict.NotFound || !verdict.Claims.Any(c => c.Kept) || (policy.Strict && !verdict.Grounded))
         {
             foreach (var e in Refusal(notFound, model)) yield return e;
             yield break;
         }
 
-        if (shown < answer.Length)
+        if (policy.Strict)
         {
-            foreach (var piece in ExtractiveAnswerer.Words(answer[shown..])) yield return new AnswerDelta(piece);
+            foreach (var piece in ExtractiveAnswerer.Words(verdict.Text)) yield return new AnswerDelta(piece);
         }
-        yield return new AnswerCitations(Grounding.Cite(answer, verdict.Cited, request.Evidence));
-        yield return new AnswerCompleted(verdict.Grounded ? AnswerStatus.Answered : AnswerStatus.Ungrounded, model) { Grounded = verdict.Grounded };
+        yield return new AnswerCitations(Grounding.Cite(verdict.Text, verdict.Cited, evidence));
+        yield return new AnswerCompleted(AnswerStatus.Answered, model) { Grounded = true };
     }
 
     /// <summary>Unset fields take the configured defaults (Chat:Temperature, Chat:Seed).</summary>

@@ -5,33 +5,60 @@ using KnowledgePlatform.Rag.Retrieval;
 
 namespace KnowledgePlatform.Rag.Orchestration;
 
-/// <summary>What the grounding check found in a model's answer.</summary>
-/// <param name="Cited">Source numbers cited that exist in the evidence, in order of first use.</param>
-/// <param name="Invalid">Numbers cited that do not match any retrieved chunk.</param>
-/// <param name="Uncited">Sentences stating something without a citation (only counted when every claim must be cited).</param>
-/// <param name="NotFound">The model said the sources do not answer the question.</param>
-public sealed record GroundingVerdict(IReadOnlyList<int> Cited, IReadOnlyList<int> Invalid, IReadOnlyList<string> Uncited, bool NotFound)
+/// <summary>Why a sentence of a model's answer was not kept.</summary>
+public enum ClaimProblem
 {
-    /// <summary>Cites at least one retrieved chunk, nothing else, and leaves no claim uncited.</summary>
-    public bool Grounded => !NotFound && Cited.Count > 0 && Invalid.Count == 0 && Uncited.Count == 0;
+    None,
+    /// <summary>No marker closes it.</summary>
+    Uncited,
+    /// <summary>It cites a number that matches no retrieved chunk.</summary>
+    CitesUnretrieved,
+    /// <summary>What it states is not in what it cites: a number missing, or too few of its words (<see cref="ClaimSupport"/>).</summary>
+    Unsupported,
+}
+
+/// <summary>One sentence of a model's answer that states something, the sources it cites and whether they support it.</summary>
+public sealed record ClaimVerdict(string Text, IReadOnlyList<int> Citations, ClaimProblem Problem, SupportScore? Support)
+{
+    public bool Kept => Problem == ClaimProblem.None;
+}
+
+/// <summary>What the grounding check found in a model's answer.</summary>
+/// <param name="Claims">Every sentence that states something, in order, with its verdict.</param>
+/// <param name="Text">The answer as it may be shown: the kept claims (with their markers) and the connecting text around them.</param>
+/// <param name="NotFound">The model said the sources do not answer the question.</param>
+public sealed record GroundingVerdict(IReadOnlyList<ClaimVerdict> Claims, string Text, bool NotFound)
+{
+    /// <summary>Source numbers the kept claims cite, in order of first use.</summary>
+    public IReadOnlyList<int> Cited => Claims.Where(c => c.Kept).SelectMany(c => c.Citations).Distinct().ToList();
+
+    public IReadOnlyList<ClaimVerdict> Dropped => Claims.Where(c => !c.Kept).ToList();
+
+    /// <summary>States something, and every claim is cited and supported by what it cites.</summary>
+    public bool Grounded => !NotFound && Claims.Count > 0 && Dropped.Count == 0;
 }
 
 /// <summary>One sentence of an answer and the numbers of the citations that support it.</summary>
 public sealed record CitedSentence(string Text, IReadOnlyList<int> Citations);
 
 /// <summary>
-/// Reads citation markers ([1], [2][3], [1, 2]) in a model's answer, checks them against the evidence that
-/// was retrieved, and maps them back to the exact chunks: document, location and the quoted span.
+/// Reads citation markers ([1], [2][3], [1, 2]) in a model's answer, checks claim by claim that each is cited
+/// and supported by what it cites (<see cref="ClaimStream"/>, <see cref="ClaimSupport"/>), and maps the
+/// markers back to the exact chunks: document, location and the quoted span.
 /// </summary>
 public static partial class Grounding
 {
     public const string NotFoundSentinel = "NOT_FOUND";
 
-    [GeneratedRegex(@"\[\s*(?:source\s*|S)?(\d{1,4}(?:\s*[,;]\s*(?:source\s*|S)?\d{1,4})*)\s*\]", RegexOptions.IgnoreCase)]
+    /// <summary>A citation marker: [1], [1, 2], [source 3], [S4].</summary>
+    private const string Marker = @"\[\s*(?:source\s*|S)?(\d{1,4}(?:\s*[,;]\s*(?:source\s*|S)?\d{1,4})*)\s*\]";
+
+    [GeneratedRegex(Marker, RegexOptions.IgnoreCase)]
     private static partial Regex MarkerPattern();
 
-    [GeneratedRegex(@"^(?:\s*\[[^\]]*\]\s*)+[.;,]?$")]
-    private static partial Regex OnlyMarkers();
+    /// <summary>Markers opening a sentence: they close the one before it.</summary>
+    [GeneratedRegex(@"^(?:\s*" + Marker + @")+[.;,]?", RegexOptions.IgnoreCase)]
+    private static partial Regex LeadingMarkers();
 
     /// <summary>The space a removed mid-sentence marker leaves before punctuation ("a day [1]." → "a day .").</summary>
     [GeneratedRegex(@"\s+([.,;:!?])")]
@@ -52,23 +79,30 @@ public static partial class Grounding
 
     public static bool IsNotFound(string text) => text.TrimStart().StartsWith(NotFoundSentinel, StringComparison.OrdinalIgnoreCase);
 
-    public static GroundingVerdict Check(string answer, int evidenceCount, bool everyClaimCited)
+    /// <summary>The whole answer checked claim by claim against <paramref name="evidence"/> (numbered from 1).</summary>
+    public static GroundingVerdict Check(string answer, IReadOnlyList<RetrievedChunk> evidence, string question = "")
     {
-        if (IsNotFound(answer) || answer.Trim().Length == 0) return new GroundingVerdict([], [], [], NotFound: true);
-        var markers = Markers(answer).ToList();
-        var cited = markers.Where(n => n >= 1 && n <= evidenceCount).Distinct().ToList();
-        var invalid = markers.Where(n => n < 1 || n > evidenceCount).Distinct().ToList();
-        var uncited = everyClaimCited ? Claims(answer).Where(c => !MarkerPattern().IsMatch(c) && Terms.Of(c).Count() >= 3).ToList() : [];
-        return new GroundingVerdict(cited, invalid, uncited, NotFound: false);
+        if (IsNotFound(answer) || answer.Trim().Length == 0) return new GroundingVerdict([], "", NotFound: true);
+        var claims = new ClaimStream(evidence, question);
+        claims.Advance(answer, final: true);
+        return claims.Verdict;
     }
 
-    /// <summary>The answer's sentences, with a marker written after the full stop kept with its sentence.</summary>
+    /// <summary>
+    /// The answer's sentences, with the markers written after a full stop ("4 g. [1]", "4 g. [1] Take…")
+    /// kept with the sentence they follow.
+    /// </summary>
     public static List<string> Claims(string answer)
     {
         var claims = new List<string>();
         foreach (var sentence in Sentences.Split(answer))
         {
-            if (claims.Count > 0 && OnlyMarkers().IsMatch(sentence)) claims[^1] += " " + sentence;
+            var lead = LeadingMarkers().Match(sentence);
+            if (claims.Count > 0 && lead.Success)
+            {
+                claims[^1] += " " + lead.Value.Trim();
+                if (sentence[lead.Length..].Trim() is { Length: > 0 } rest) claims.Add(rest);
+            }
             else claims.Add(sentence);
         }
         return claims;
@@ -102,7 +136,8 @@ public static partial class Grounding
 
     /// <summary>
     /// One citation per cited source, numbered as the model cited it. The quote is the sentence (or table
-    /// line) of the chunk that shares the most words with the sentences citing it: an exact span of the chunk.
+    /// line) of the chunk that shares the most words with the sentences citing it: an exact span of the chunk,
+    /// never one that reads as an instruction.
     /// </summary>
     public static IReadOnlyList<Citation> Cite(string answer, IReadOnlyList<int> cited, IReadOnlyList<RetrievedChunk> evidence)
     {
@@ -112,7 +147,8 @@ public static partial class Grounding
             var e = evidence[n - 1];
             var c = e.Chunk;
             var claimTerms = claims.Where(s => Markers(s).Contains(n)).SelectMany(s => Terms.Of(WithoutMarkers(s))).ToHashSet();
-            var spans = Sentences.Split(c.Text).ToList();
+            // Never a planted instruction: the neutralised text's sentences are still exact spans of the chunk.
+            var spans = Sentences.Split(EmbeddedInstructions.Neutralise(c.Text)).Where(s => !s.Contains(EmbeddedInstructions.Marker, StringComparison.Ordinal)).ToList();
             var quote = spans.Count == 0 ? c.Text
                 : spans.Select((s, i) => (s, i, Score: Terms.Of(s).Distinct().Count(claimTerms.Contains)))
                     .OrderByDescending(x => x.Score).ThenBy(x => x.i).First().s;
@@ -120,11 +156,15 @@ public static partial class Grounding
         }).ToList();
     }
 
-    /// <summary>The evidence as the prompt shows it: numbered, with where each chunk comes from.</summary>
-    public static string Sources(IReadOnlyList<RetrievedChunk> evidence) => string.Join("\n\n", evidence.Select((e, i) =>
+    /// <summary>
+    /// The evidence as the prompt shows it: each chunk fenced as data with its number, title and location
+    /// (<see cref="SourceFence"/>); with <paramref name="neutralise"/>, sentences that read as instructions
+    /// to an assistant replaced by a marker first (<see cref="EmbeddedInstructions"/>).
+    /// </summary>
+    public static string Sources(IReadOnlyList<RetrievedChunk> evidence, bool neutralise = true) => string.Join("\n\n", evidence.Select((e, i) =>
     {
         var c = e.Chunk;
         var where = string.IsNullOrEmpty(c.Location) ? c.FileName : $"{c.FileName}, {c.Location}";
-        return $"[{i + 1}] {c.DocumentTitle} ({where})\n{c.Text.Trim()}";
+        return SourceFence.Source(i + 1, c.DocumentTitle, where, neutralise ? EmbeddedInstructions.Neutralise(c.Text) : c.Text);
     }));
 }

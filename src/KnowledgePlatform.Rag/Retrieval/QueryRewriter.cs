@@ -37,7 +37,7 @@ public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILog
             $"User: {t.Question}\nAssistant: {(t.Answer.Length > MaxAnswerChars ? t.Answer[..MaxAnswerChars] + "…" : t.Answer)}"));
         try
         {
-            var messages = await prompts.Rewrite.MessagesAsync(new Kernel(), new KernelArguments { ["history"] = transcript, ["question"] = question }, cancellationToken);
+            var messages = await prompts.Rewrite.MessagesAsync(new Kernel(), new KernelArguments { ["history"] = SourceFence.Body(transcript), ["question"] = question }, cancellationToken);
             var response = await chat.GetResponseAsync(messages, new ChatOptions { MaxOutputTokens = 128, Temperature = 0 }, cancellationToken);
             // An empty or rambling answer is worse than the original question.
             return Clean(response.Text) is { Length: > 0 and <= 500 } rewritten ? rewritten : question;
@@ -49,10 +49,10 @@ public sealed class QueryRewriter(IChatClient? chat, PromptLibrary prompts, ILog
         }
     }
 
-    /// <summary>The first line of the reply, without a label or quotes a model may add.</summary>
+    /// <summary>The first line of the reply's answer (never of its reasoning), without a label or quotes a model may add.</summary>
     internal static string Clean(string reply)
     {
-        var line = reply.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var line = ReasoningFilter.Strip(reply).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
         foreach (var label in new[] { "Standalone question:", "Rewritten question:", "Standalone query:", "Question:", "Query:" })
         {
             if (line.StartsWith(label, StringComparison.OrdinalIgnoreCase)) line = line[label.Length..].Trim();

@@ -56,8 +56,8 @@ public sealed class GenerativeAskTests
         Assert.Equal(["citations", "done"], types.Where(t => t != "delta"));
         var done = events[^1].Data;
         Assert.Equal(model, done.GetProperty("model").GetString());
-        // Random weights cite nothing: a general knowledge base delivers that as ungrounded, never as answered.
-        Assert.Equal("ungrounded", done.GetProperty("status").GetString());
+        // Random weights cite nothing, so no sentence is kept: the answer is "not found", never answered.
+        Assert.Equal("insufficient_evidence", done.GetProperty("status").GetString());
         Assert.False(done.GetProperty("grounded").GetBoolean());
     }
 
@@ -123,7 +123,7 @@ public sealed class GenerativeAskTests
             await process.WaitForExitAsync(_ct);
 
             Assert.True(process.ExitCode == 0, await stderr + await stdout);
-            Assert.Contains($"{TinyModel.Id}: ungrounded", await stdout, StringComparison.Ordinal);
+            Assert.Contains($"{TinyModel.Id}: InsufficientEvidence", await stdout, StringComparison.Ordinal);
         }
         finally
         {

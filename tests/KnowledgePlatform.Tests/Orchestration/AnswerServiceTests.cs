@@ -95,6 +95,22 @@ public sealed class AnswerServiceTests
         Assert.Equal(("How long is the Sweep S2 warranty?", "The Sweep S2 has a 2-year warranty [1].", "Answered"), (turn.Question, turn.Answer, turn.Status));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reasoning_is_never_stored_in_the_conversation_turn(bool strict)
+    {
+        _index.Hits = [Hit("c1", Warranty, similarity: 0.9)];
+        var chat = new ScriptedChatClient("<think>Maybe it is 5 years for members.</think>The Sweep S2 has a 2-year warranty [1].");
+
+        var question = Question("How long is the Sweep S2 warranty?");
+        var events = await Collect(Service(chat).AskAsync(question with { Policy = question.Policy with { Strict = strict } }, TestContext.Current.CancellationToken));
+
+        var done = Assert.IsType<AnswerCompleted>(events[^1]);
+        Assert.Equal("The Sweep S2 has a 2-year warranty [1].", Assert.Single(_conversations.Turns[done.ConversationId!]).Answer);
+        Assert.Equal("The Sweep S2 has a 2-year warranty [1].", string.Concat(events.OfType<AnswerDelta>().Select(d => d.Text)));
+    }
+
     [Fact]
     public async Task Evidence_below_the_relevance_floor_is_refused_without_asking_the_model()
     {
