@@ -5,7 +5,7 @@ public static class Sentences
 {
     private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
     {
-        "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "no", "fig", "approx", "max", "min", "mg", "st",
+        "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "no", "fig", "approx", "max", "min", "mg", "st", "a.m", "p.m",
     };
 
     public static IEnumerable<string> Split(string text)

@@ -23,7 +23,8 @@ public static class Passages
     /// <summary>List items shown after a lead-in that ends with a colon.</summary>
     private const int ItemsAfterLeadIn = 5;
 
-    public static IEnumerable<Passage> Of(RetrievedChunk evidence, int rank)
+    /// <param name="procedure">The question asks how to do something: a list item comes with the items after it (the steps).</param>
+    public static IEnumerable<Passage> Of(RetrievedChunk evidence, int rank, bool procedure = false)
     {
         var chunk = evidence.Chunk;
         switch (chunk.Kind)
@@ -46,17 +47,22 @@ public static class Passages
                 yield break;
         }
 
-        var sentences = Sentences.Split(chunk.Text).ToList();
+        var sentences = Units(chunk.Text);
         for (var i = 0; i < sentences.Count; i++)
         {
-            var (first, last) = Span(sentences, i);
+            var (first, last) = Span(sentences, i, procedure);
             var text = string.Join(IsListItem(sentences[Math.Min(first + 1, last)]) ? "\n" : " ", sentences[first..(last + 1)]);
             yield return new Passage(text, text, sentences[i], text, evidence, rank);
         }
     }
 
+    /// <summary>A chunk's text as units: a list item is one unit (a step is read whole), other lines are cut into sentences.</summary>
+    private static List<string> Units(string text) =>
+        text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)
+            .SelectMany(l => IsListItem(l) ? [l] : Sentences.Split(l)).ToList();
+
     /// <summary>The sentences that make a coherent passage around sentence <paramref name="i"/>.</summary>
-    private static (int First, int Last) Span(List<string> sentences, int i)
+    private static (int First, int Last) Span(List<string> sentences, int i, bool procedure)
     {
         var first = i;
         var last = i;
@@ -67,8 +73,8 @@ public static class Passages
             while (lead >= 0 && IsListItem(sentences[lead]) && i - lead <= ItemsAfterLeadIn) lead--;
             if (lead >= 0 && sentences[lead].TrimEnd().EndsWith(':')) first = lead;
         }
-        // A lead-in comes with its items; a short sentence with the next one.
-        if (sentences[i].TrimEnd().EndsWith(':'))
+        // A lead-in comes with its items, and a step of a numbered procedure with the steps after it; a short sentence with the next one.
+        if (sentences[i].TrimEnd().EndsWith(':') || IsNumberedStep(sentences[i]) || (procedure && IsListItem(sentences[i])))
             while (last + 1 < sentences.Count && IsListItem(sentences[last + 1]) && last - i < ItemsAfterLeadIn) last++;
         else if (Words(sentences[i]) < ShortSentenceWords && i + 1 < sentences.Count)
             last = i + 1;
@@ -78,6 +84,17 @@ public static class Passages
     private static bool IsListItem(string sentence) =>
         sentence.StartsWith("- ", StringComparison.Ordinal) || sentence.StartsWith("* ", StringComparison.Ordinal) || sentence.StartsWith("• ", StringComparison.Ordinal)
         || (sentence.Length > 2 && char.IsDigit(sentence[0]) && (sentence[1] is '.' or ')' || (char.IsDigit(sentence[1]) && sentence.Length > 3 && sentence[2] is '.' or ')')));
+
+    /// <summary>"How do I…", "how to…", "what should I do…": the answer is a procedure.</summary>
+    public static bool AsksForProcedure(string question)
+    {
+        var q = question.Trim().ToLowerInvariant();
+        return q.StartsWith("how do ", StringComparison.Ordinal) || q.StartsWith("how can ", StringComparison.Ordinal) || q.StartsWith("how should ", StringComparison.Ordinal)
+            || q.StartsWith("how to ", StringComparison.Ordinal) || q.Contains("what should i do", StringComparison.Ordinal) || q.Contains("what do i do", StringComparison.Ordinal)
+            || q.Contains("steps", StringComparison.Ordinal);
+    }
+
+    private static bool IsNumberedStep(string sentence) => IsListItem(sentence) && char.IsDigit(sentence[0]);
 
     private static int Words(string sentence) => sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 

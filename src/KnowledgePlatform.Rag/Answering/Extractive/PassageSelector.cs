@@ -19,6 +19,9 @@ public static class PassageSelector
     /// <summary>How much retrieval's ranking counts against word coverage when choosing the chunk (measured on the development sets: docs/benchmarks/answers.md).</summary>
     private const double RankWeight = 2.0;
 
+    /// <summary>A word this long may be a focus word even when it is not a name.</summary>
+    private const int FocusWordLength = 7;
+
     /// <summary>Score kept by a chunk or passage for each focus word it lacks.</summary>
     private const double MissingFocusFactor = 0.35;
 
@@ -31,9 +34,8 @@ public static class PassageSelector
     /// <summary>…and taken when it holds this share of what was left.</summary>
     private const double SecondPartShare = 0.5;
 
-    /// <summary>Evidence chunks looked at, best first; the second part of a question is looked for in the first few.</summary>
+    /// <summary>Evidence chunks looked at, best first.</summary>
     private const int MaxChunks = 6;
-    private const int SecondPartChunks = 3;
 
     /// <param name="minCoverage">The share of the question the passages must hold; 0 answers whatever the evidence (answering everything, for evaluation).</param>
     public static IReadOnlyList<Passage> Select(string question, IReadOnlyList<RetrievedChunk> evidence, double minCoverage = MinCoverage)
@@ -41,7 +43,8 @@ public static class PassageSelector
         var terms = Terms.Of(question).Distinct().ToList();
         if (terms.Count == 0 || evidence.Count == 0) return [];
         var chunks = evidence.Take(MaxChunks).ToList();
-        var passages = chunks.SelectMany(Passages.Of).ToList();
+        var procedure = Passages.AsksForProcedure(question);
+        var passages = chunks.SelectMany((c, rank) => Passages.Of(c, rank, procedure)).ToList();
         if (passages.Count == 0) return [];
 
         var core = passages.Select(p => Terms.Of(p.Core).ToHashSet()).ToList();
@@ -50,7 +53,10 @@ public static class PassageSelector
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
         var weight = terms.ToDictionary(t => t, t => Math.Log(1 + (double)passages.Count / (1 + df[t])));
         var whole = terms.Sum(t => weight[t]);
-        var focus = terms.Where(t => df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5)).OrderByDescending(t => weight[t]).Take(2).ToList();
+        // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
+        var named = NamedTerms.Of(question).ToHashSet();
+        var focus = terms.Where(t => (named.Contains(t) || t.Length >= FocusWordLength) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
+            .OrderByDescending(t => weight[t]).Take(2).ToList();
         double Share(IEnumerable<string> words, IReadOnlyCollection<string> of) => of.Sum(t => weight[t]) is var all and > 0 ? of.Where(words.Contains).Sum(t => weight[t]) / all : 0;
         double Penalty(HashSet<string> words) => Math.Pow(MissingFocusFactor, focus.Count(t => !words.Contains(t)));
 
@@ -62,7 +68,7 @@ public static class PassageSelector
         var chunkWords = chunks.ToDictionary(c => c.Chunk.ChunkId,
             c => passages.Select((p, i) => (p, i)).Where(x => x.p.Evidence == c).SelectMany(x => extended[x.i]).ToHashSet());
         var bestChunk = chunks.Where(c => chunkWords[c.Chunk.ChunkId].Count > 0)
-            .Select((c, rank) => (Chunk: c, Rank: rank, Score: Share(chunkWords[c.Chunk.ChunkId], terms) * Penalty(chunkWords[c.Chunk.ChunkId]) + RankWeight * Prior(c)))
+            .Select((c, rank) => (Chunk: c, Rank: rank, Score: (Share(chunkWords[c.Chunk.ChunkId], terms) + RankWeight * Prior(c)) * Penalty(chunkWords[c.Chunk.ChunkId])))
             .OrderByDescending(x => x.Score).ThenBy(x => x.Rank).First().Chunk;
 
         // The passage within it.
@@ -75,8 +81,7 @@ public static class PassageSelector
         var left = terms.Where(t => !extended[first].Contains(t) && df[t] > 0).ToList();
         if (left.Sum(t => weight[t]) / whole >= UnansweredShare)
         {
-            var near = chunks.Take(SecondPartChunks).ToHashSet();
-            var second = indexes.Where(i => i != first && near.Contains(passages[i].Evidence) && !Overlaps(passages[i], passages[first]))
+            var second = indexes.Where(i => i != first && !Overlaps(passages[i], passages[first]))
                 .OrderByDescending(i => Share(core[i], left)).ThenBy(i => i).FirstOrDefault(-1);
             if (second >= 0 && Share(extended[second], left) >= SecondPartShare) chosen.Add(second);
         }

@@ -5,7 +5,7 @@ using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Retrieval;
 using Xunit;
 
-namespace KnowledgePlatform.Tests.Evidence;
+namespace KnowledgePlatform.Tests.Gate;
 
 /// <summary>The evidence gate's features, score and calibration.</summary>
 public sealed class EvidenceGateTests

@@ -3,7 +3,7 @@ using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Calibration;
 using Xunit;
 
-namespace KnowledgePlatform.Tests.Evidence;
+namespace KnowledgePlatform.Tests.Gate;
 
 /// <summary>Pseudo-questions are cut from a knowledge base's own content and never left in the text they are scored against.</summary>
 public sealed class PseudoQuestionTests

@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Channels;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Answers;
+
+/// <summary>
+/// The demo knowledge bases, built from samples/ as a new user gets them and calibrated from their own content, with no
+/// generative model: every question of samples/questions.md is answered and says its first key fact, and every question
+/// listed there as one the knowledge bases cannot answer gets "not found".
+/// </summary>
+public sealed class SampleQuestionTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> Keys = new() { ["medical"] = "kp_demo_clinic_key", ["customer-service"] = "kp_demo_support_key" };
+
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string>
+    {
+        ["Demo:Enabled"] = "true",
+        ["Demo:SamplesPath"] = SampleFiles.Folder,
+        ["Calibration:Enabled"] = "false",
+        ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
+    });
+
+    public async ValueTask InitializeAsync()
+    {
+        using var http = _host.Client();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while ((await http.GetAsync("/health/ready", _ct)).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The demo knowledge bases were not ready within 3 minutes.");
+            await Task.Delay(500, _ct);
+        }
+        // Calibrated as the background scheduler would once ingestion is quiet, here at once.
+        foreach (var (kb, key) in Keys)
+        {
+            using var api = _host.Client(key);
+            using var calibrated = await api.PostAsync($"/api/v1/knowledge-bases/{kb}/evidence-gate/calibrate", null, _ct);
+            calibrated.EnsureSuccessStatusCode();
+            Assert.Equal("pseudo-questions", (await calibrated.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("source").GetString());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_host.DataPath, recursive: true);
+    }
+
+    /// <summary>The rows of samples/questions.md: (knowledge base, question, what the answer must say, or null for a question it cannot answer).</summary>
+    private static IEnumerable<(string Kb, string Question, string? MustSay)> Questions()
+    {
+        string? kb = null;
+        var cannot = false;
+        foreach (var line in File.ReadLines(Path.Combine(SampleFiles.Folder, "questions.md")))
+        {
+            if (line.StartsWith("## Medical", StringComparison.Ordinal)) kb = "medical";
+            if (line.StartsWith("## Customer service", StringComparison.Ordinal)) kb = "customer-service";
+            if (line.StartsWith("## Questions the knowledge bases cannot answer", StringComparison.Ordinal)) cannot = true;
+            if (!line.StartsWith("| ", StringComparison.Ordinal) || line.StartsWith("| #", StringComparison.Ordinal) || line.StartsWith("| Knowledge base", StringComparison.Ordinal)) continue;
+            var cells = line.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray();
+            if (cannot) yield return (cells[0], cells[1], null);
+            else yield return (kb!, cells[1], cells[^1]);
+        }
+    }
+
+    [Fact]
+    public async Task Every_sample_question_is_answered_with_its_first_key_fact_and_every_unanswerable_one_is_not_found()
+    {
+        var questions = Questions().ToList();
+        Assert.Equal(20, questions.Count(q => q.MustSay is not null));
+        Assert.True(questions.Count(q => q.MustSay is null) >= 10);
+        var problems = new List<string>();
+        foreach (var (kb, question, mustSay) in questions)
+        {
+            using var api = _host.Client(Keys[kb]);
+            using var response = await api.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question }, _ct);
+            response.EnsureSuccessStatusCode();
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var status = answer.GetProperty("status").GetString();
+            var text = answer.GetProperty("answer").GetString()!;
+            if (mustSay is null && status != "insufficient_evidence")
+                problems.Add($"{kb}: \"{question}\" should be not found, got {status}: {text}");
+            if (mustSay is not null && (status != "answered" || !text.Contains(mustSay, StringComparison.OrdinalIgnoreCase)))
+                problems.Add($"{kb}: \"{question}\" should say \"{mustSay}\", got {status}: {text}");
+        }
+        Assert.True(problems.Count == 0, $"{problems.Count} of {questions.Count} sample questions:\n" + string.Join("\n", problems));
+    }
+}
