@@ -22,6 +22,9 @@ public static class Terms
         return (double)queryTerms.Count(found.Contains) / queryTerms.Count;
     }
 
+    /// <summary>The content words reduced to their Porter stems, so "putting" meets "put" and "protected" meets "protection".</summary>
+    public static IEnumerable<string> Stems(string text) => Of(text).Select(PorterStemmer.Stem);
+
     public static IEnumerable<string> Of(string text)
     {
         var word = new StringBuilder();

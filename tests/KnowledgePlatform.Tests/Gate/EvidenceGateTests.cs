@@ -65,10 +65,10 @@ public sealed class EvidenceGateTests
         var scores = Enumerable.Range(1, 10).Select(i => i / 10.0).Concat([0.55, 0.95]).ToList();
         var labels = Enumerable.Repeat(0, 10).Concat([1, 1]).ToList();
 
-        // Medical lets 10 % through: the 90th percentile of 0.1 … 1.0 (linear interpolation) is 0.91.
-        Assert.Equal(0.91, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.Medical)), 9);
-        // Customer service lets 30 % through: the 70th percentile is 0.73.
-        Assert.Equal(0.73, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.CustomerService)), 9);
+        // Medical lets 15 % through: the 85th percentile of 0.1 … 1.0 (linear interpolation) is 0.865.
+        Assert.Equal(0.865, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.Medical)), 9);
+        // Customer service lets half through: the median is 0.55.
+        Assert.Equal(0.55, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.CustomerService)), 9);
     }
 
     [Fact]

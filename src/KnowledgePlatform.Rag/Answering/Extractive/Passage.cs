@@ -12,7 +12,11 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// <param name="Quote">The exact words of the chunk the citation quotes.</param>
 /// <param name="Core">The words the passage is judged on (a row without its header, a sentence without its neighbours).</param>
 /// <param name="Extended">The words of the whole passage (with its header, lead-in or neighbours).</param>
-public sealed record Passage(string Display, string Quote, string Core, string Extended, RetrievedChunk Evidence, int Rank);
+public sealed record Passage(string Display, string Quote, string Core, string Extended, RetrievedChunk Evidence, int Rank)
+{
+    /// <summary>A table row's key (its first cell): what the row is about.</summary>
+    public string? Key { get; init; }
+}
 
 /// <summary>Cuts a retrieved chunk into its passages.</summary>
 public static class Passages
@@ -42,7 +46,7 @@ public static class Passages
                 {
                     var display = string.Join("; ", names.Zip(Cells(row)).Where(p => p.Second.Length > 0).Select(p => $"{p.First}: {p.Second}"));
                     // Judged on the row alone: header words are in every row and would make all rows look alike.
-                    yield return new Passage(display.TrimEnd('.') + ".", header + "\n" + row, row, header + "\n" + row, evidence, rank);
+                    yield return new Passage(display.TrimEnd('.') + ".", header + "\n" + row, row, header + "\n" + row, evidence, rank) { Key = Cells(row)[0] };
                 }
                 yield break;
         }

@@ -4,20 +4,28 @@ using KnowledgePlatform.Rag.Retrieval;
 namespace KnowledgePlatform.Rag.Answering.Extractive;
 
 /// <summary>
-/// Chooses the passages that answer the question asked (decision 0005). First the chunk: how much of the question's
-/// weighted words it holds (with its title and headings) plus how highly retrieval ranked it (fused score and dense
-/// similarity, each against the best chunk). Then the passage within it that holds the most of the question. A passage
-/// or chunk that lacks one of the question's focus words (its rarest words that the evidence does hold: the drug, the
+/// Chooses the passages that answer the question asked (decision 0005): each passage is scored on how much of the
+/// question's weighted words it holds (its own words most, its chunk's title and headings some) plus how highly
+/// retrieval ranked its chunk (fused score and dense similarity, each against the best chunk). A table row whose key
+/// names something the question does not is pushed down, and so is a passage that lacks one of the question's focus
+/// words (its rarest words that the evidence does hold: the drug, the
 /// product, the error code, the patient group) is pushed far down, so a question naming metformin is not answered with
 /// a gliclazide row, nor a question about children with an adult dose. A question in two parts ("how much, and by
 /// when?") gets a second passage when the first leaves a part unanswered and another passage holds it. The passages
-/// must hold at least 30 % of the question's weight (a word no passage holds weighing as much as the rarest one), or
+/// must hold at least 20 % of the question's weight (a word no passage holds weighing as much as the rarest one), or
 /// nothing is answered.
 /// </summary>
 public static class PassageSelector
 {
     /// <summary>How much retrieval's ranking counts against word coverage when choosing the chunk (measured on the development sets: docs/benchmarks/answers.md).</summary>
-    private const double RankWeight = 2.0;
+    private const double RankWeight = 1.0;
+
+    /// <summary>Words of a patient group (Porter stems): a question naming one is answered only by a passage that does too.</summary>
+    private static readonly HashSet<string> Populations = new[]
+    {
+        "child", "children", "kid", "infant", "baby", "babies", "newborn", "toddler", "adolescent", "teenager", "pregnant", "pregnancy",
+        "breastfeeding", "elderly", "neonate",
+    }.Select(PorterStemmer.Stem).ToHashSet();
 
     /// <summary>A word this long may be a focus word even when it is not a name.</summary>
     private const int FocusWordLength = 7;
@@ -26,13 +34,10 @@ public static class PassageSelector
     private const double MissingFocusFactor = 0.35;
 
     /// <summary>The passages must hold this share of the question's weighted words.</summary>
-    public const double MinCoverage = 0.3;
+    public const double MinCoverage = 0.2;
 
-    /// <summary>A second passage is looked for when the first leaves this share of the question's weight unanswered…</summary>
-    private const double UnansweredShare = 0.3;
-
-    /// <summary>…and taken when it holds this share of what was left.</summary>
-    private const double SecondPartShare = 0.5;
+    /// <summary>What a passage that holds words of the kind the question asks for (a price, a duration…) gains.</summary>
+    private const double AnswerTypeBonus = 1.5;
 
     /// <summary>Evidence chunks looked at, best first.</summary>
     private const int MaxChunks = 6;
@@ -40,56 +45,76 @@ public static class PassageSelector
     /// <param name="minCoverage">The share of the question the passages must hold; 0 answers whatever the evidence (answering everything, for evaluation).</param>
     public static IReadOnlyList<Passage> Select(string question, IReadOnlyList<RetrievedChunk> evidence, double minCoverage = MinCoverage)
     {
-        var terms = Terms.Of(question).Distinct().ToList();
+        var terms = Terms.Stems(question).Distinct().ToList();
         if (terms.Count == 0 || evidence.Count == 0) return [];
         var chunks = evidence.Take(MaxChunks).ToList();
         var procedure = Passages.AsksForProcedure(question);
         var passages = chunks.SelectMany((c, rank) => Passages.Of(c, rank, procedure)).ToList();
         if (passages.Count == 0) return [];
 
-        var core = passages.Select(p => Terms.Of(p.Core).ToHashSet()).ToList();
-        var extended = passages.Select(p => Terms.Of($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}").ToHashSet()).ToList();
+        var core = passages.Select(p => Terms.Stems(p.Core).ToHashSet()).ToList();
+        var extended = passages.Select(p => Terms.Stems($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}").ToHashSet()).ToList();
         // Weights: inverse frequency among the passages; a word no passage holds weighs as much as the rarest one.
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
         var weight = terms.ToDictionary(t => t, t => Math.Log(1 + (double)passages.Count / (1 + df[t])));
         var whole = terms.Sum(t => weight[t]);
         // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
-        var named = NamedTerms.Of(question).ToHashSet();
-        var focus = terms.Where(t => (named.Contains(t) || t.Length >= FocusWordLength) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
+        var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).ToHashSet();
+        List<string> Focus(IReadOnlyList<string> of) => of
+            .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || Populations.Contains(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
             .OrderByDescending(t => weight[t]).Take(2).ToList();
         double Share(IEnumerable<string> words, IReadOnlyCollection<string> of) => of.Sum(t => weight[t]) is var all and > 0 ? of.Where(words.Contains).Sum(t => weight[t]) / all : 0;
-        double Penalty(HashSet<string> words) => Math.Pow(MissingFocusFactor, focus.Count(t => !words.Contains(t)));
+        double Penalty(HashSet<string> words, IReadOnlyList<string> focus) => Math.Pow(MissingFocusFactor, focus.Count(t => !words.Contains(t)));
 
-        // The chunk: its words (passages, title, headings) and retrieval's ranking.
+        // Retrieval's view of each chunk: its fused score and its dense similarity, each against the best of the evidence.
         var topScore = Math.Max(chunks.Max(c => c.Score), 1e-9);
         var (denseMax, denseMin) = (chunks.Max(c => c.DenseScore ?? 0), chunks.Min(c => c.DenseScore ?? 0));
         double Prior(RetrievedChunk c) => 0.5 * Math.Clamp(c.Score / topScore, 0, 1)
             + 0.5 * (denseMax > denseMin ? ((c.DenseScore ?? denseMin) - denseMin) / (denseMax - denseMin) : 1);
-        var chunkWords = chunks.ToDictionary(c => c.Chunk.ChunkId,
-            c => passages.Select((p, i) => (p, i)).Where(x => x.p.Evidence == c).SelectMany(x => extended[x.i]).ToHashSet());
-        var bestChunk = chunks.Where(c => chunkWords[c.Chunk.ChunkId].Count > 0)
-            .Select((c, rank) => (Chunk: c, Rank: rank, Score: (Share(chunkWords[c.Chunk.ChunkId], terms) + RankWeight * Prior(c)) * Penalty(chunkWords[c.Chunk.ChunkId])))
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Rank).First().Chunk;
-
-        // The passage within it.
         var indexes = Enumerable.Range(0, passages.Count).ToList();
-        var first = indexes.Where(i => passages[i].Evidence == bestChunk)
-            .OrderByDescending(i => (0.6 * Share(core[i], terms) + 0.4 * Share(extended[i], terms)) * Penalty(extended[i])).ThenBy(i => i).First();
-        var chosen = new List<int> { first };
 
-        // A second part of the question that the first passage leaves unanswered.
-        var left = terms.Where(t => !extended[first].Contains(t) && df[t] > 0).ToList();
-        if (left.Sum(t => weight[t]) / whole >= UnansweredShare)
+        // The passage that best answers one part of the question (or the whole of it): how much of the part it holds (its
+        // own words most), with its chunk's rank, and pushed down when it lacks a focus word or is a row about another thing.
+        int Best(IReadOnlyList<string> part, Func<string, bool>? kind)
         {
-            var second = indexes.Where(i => i != first && !Overlaps(passages[i], passages[first]))
-                .OrderByDescending(i => Share(core[i], left)).ThenBy(i => i).FirstOrDefault(-1);
-            if (second >= 0 && Share(extended[second], left) >= SecondPartShare) chosen.Add(second);
+            var focus = Focus(part);
+            return indexes
+                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part) + RankWeight * Prior(passages[i].Evidence))
+                    * Penalty(extended[i], focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Index).First().Index;
         }
+
+        // A question that asks two things gets a passage for each.
+        var texts = QuestionParts.Of(question);
+        var parts = texts.Select(p => (Terms: Terms.Stems(p).Distinct().Where(weight.ContainsKey).ToList(), Kind: AnswerType.Of(p))).Where(p => p.Terms.Count > 0).ToList();
+        var chosen = new List<int>();
+        foreach (var (part, kind) in parts.Count > 1 ? parts : [(terms, AnswerType.Of(question))])
+        {
+            var passage = Best(part, kind);
+            // A question about a patient group (children, pregnancy) is never answered with a passage about another one.
+            if (part.Any(t => Populations.Contains(t) && !extended[passage].Contains(t))) continue;
+            if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
+        }
+        if (chosen.Count == 0) return [];
 
         var covered = chosen.SelectMany(i => extended[i]).ToHashSet();
         return minCoverage > 0 && Share(covered, terms) < minCoverage
             ? []
             : chosen.Select(i => passages[i]).ToList();
+    }
+
+    /// <summary>
+    /// A table row is about its key (its first cell): a row whose key the question names gains up to half again, a row
+    /// whose key the question does not name at all (the dustbin, for a question about the battery) keeps half its score.
+    /// </summary>
+    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part)
+    {
+        if (passage.Key is null) return 1;
+        var key = Terms.Stems(passage.Key).Distinct().ToList();
+        if (key.Count == 0) return 1;
+        var named = key.Count(part.Contains);
+        // The row the question names (error E08, the battery) counts more; a row about something else less.
+        return named == 0 ? 0.5 : 1 + 0.5 * named / key.Count;
     }
 
     private static bool Overlaps(Passage a, Passage b) =>
