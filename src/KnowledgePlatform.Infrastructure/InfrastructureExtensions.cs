@@ -42,6 +42,7 @@ public static class InfrastructureExtensions
             : sp.GetRequiredService<SqliteKnowledgeDbContext>());
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddScoped<IIngestionStore, EfIngestionStore>();
+        builder.Services.AddScoped<ISourceStore, EfSourceStore>();
         builder.Services.AddOptions<ConversationOptions>()
             .Bind(builder.Configuration.GetSection(ConversationOptions.Section))
             .ValidateDataAnnotations()

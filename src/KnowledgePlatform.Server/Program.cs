@@ -1,4 +1,5 @@
 using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Models;
@@ -16,6 +17,7 @@ builder.AddOutboundHttp();
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);
+builder.AddSources(runWorkers: true);
 builder.AddChat();
 builder.AddRag();
 builder.AddApiKeyAuthentication();

@@ -11,6 +11,9 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
         db.Documents.AsNoTracking().FirstOrDefaultAsync(
             d => d.TenantId == tenantId && d.KnowledgeBaseId == knowledgeBaseId && d.FileName == fileName, cancellationToken);
 
+    public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) =>
+        db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.TenantId == tenantId && d.Id == documentId, cancellationToken);
+
     public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) =>
         InTransactionAsync(async ct =>
         {
@@ -136,6 +139,10 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             return true;
         }, cancellationToken);
 
+    public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) =>
+        db.Documents.Where(d => d.Id == documentId && d.Version == version)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Recognition, recognition), cancellationToken);
+
     public async Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) =>
         await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
 
@@ -185,19 +192,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             // An interrupted attempt is not a failed one.
             .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
-    /// <summary>
-    /// Runs the work in one transaction inside the provider's execution strategy, which retries the
-    /// whole unit on a transient failure (PostgreSQL); a retrying strategy refuses bare transactions.
-    /// </summary>
-    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var result = await work(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            return result;
-        }, cancellationToken);
+    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) => db.InTransactionAsync(work, cancellationToken);
 }
 
 /// <summary>The PostgreSQL claim statement, with table and column names taken from the EF model.</summary>

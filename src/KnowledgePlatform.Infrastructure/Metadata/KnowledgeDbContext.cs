@@ -37,6 +37,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
     public DbSet<WidgetSettings> WidgetSettings => Set<WidgetSettings>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    // Sources and their sync runs: see SourceModel.
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<SourceItem> SourceItems => Set<SourceItem>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncEntry> SyncEntries => Set<SyncEntry>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -152,6 +158,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
 
         ConfigureIssue7(modelBuilder);
         ConfigureChannels(modelBuilder);
+        SourceModel.Configure(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
