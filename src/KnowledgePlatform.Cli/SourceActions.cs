@@ -86,27 +86,21 @@ public sealed class SourceSyncCommand : AsyncCommand<SourceSyncSettings>
     });
 }
 
-public sealed class SourcePauseCommand : AsyncCommand<SourceIdSettings>
+/// <summary>Pauses or resumes a source.</summary>
+public abstract class SourceStateCommand(string action, string done) : AsyncCommand<SourceIdSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, SourceIdSettings settings, CancellationToken cancellationToken) => Clients.RunAsync(async () =>
     {
         using var api = SourceApi.Open(settings);
-        await api.SendAsync(HttpMethod.Post, $"api/v1/sources/{SourceApi.Id(settings.Source)}/pause", null, cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"[green]Paused {settings.Source}.[/]");
+        await api.SendAsync(HttpMethod.Post, $"api/v1/sources/{SourceApi.Id(settings.Source)}/{action}", null, cancellationToken);
+        AnsiConsole.MarkupLineInterpolated($"[green]{done} {settings.Source}.[/]");
         return 0;
     });
 }
 
-public sealed class SourceResumeCommand : AsyncCommand<SourceIdSettings>
-{
-    public override Task<int> ExecuteAsync(CommandContext context, SourceIdSettings settings, CancellationToken cancellationToken) => Clients.RunAsync(async () =>
-    {
-        using var api = SourceApi.Open(settings);
-        await api.SendAsync(HttpMethod.Post, $"api/v1/sources/{SourceApi.Id(settings.Source)}/resume", null, cancellationToken);
-        AnsiConsole.MarkupLineInterpolated($"[green]Resumed {settings.Source}.[/]");
-        return 0;
-    });
-}
+public sealed class SourcePauseCommand() : SourceStateCommand("pause", "Paused");
+
+public sealed class SourceResumeCommand() : SourceStateCommand("resume", "Resumed");
 
 public sealed class SourceHistoryCommand : AsyncCommand<SourceHistorySettings>
 {

@@ -72,8 +72,8 @@ public enum SyncHeartbeat
     Lost,
 }
 
-/// <summary>A run's items read (added, updated, unchanged), failed (with the first reason), and the source's items.</summary>
-public sealed record SyncTally(int Discovered, int Read, int Failed, string? FirstFailure, int SourceItems);
+/// <summary>A run's items found and read (added, updated, unchanged), the first reason one was not read (failures first), and the source's items.</summary>
+public sealed record SyncTally(int Discovered, int Read, string? FirstFailure, int SourceItems);
 
 /// <summary>A key to read in this run, <paramref name="Depth"/> links from the start.</summary>
 public sealed record FrontierEntry(string Key, int Depth);

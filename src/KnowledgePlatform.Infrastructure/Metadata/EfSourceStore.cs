@@ -161,10 +161,11 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
     {
         var entries = db.SyncEntries.AsNoTracking().Where(e => e.RunId == run.Id);
         var byOutcome = await entries.GroupBy(e => e.Outcome).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var firstFailure = await entries.Where(e => e.Outcome == SyncOutcome.Failed).OrderBy(e => e.Id).Select(e => e.Reason).FirstOrDefaultAsync(cancellationToken);
+        var firstFailure = await entries.Where(e => e.Outcome == SyncOutcome.Failed || e.Outcome == SyncOutcome.Gone || e.Outcome == SyncOutcome.Skipped)
+            .OrderBy(e => e.Outcome == SyncOutcome.Failed ? 0 : 1).ThenBy(e => e.Id).Select(e => e.Key + ": " + e.Reason).FirstOrDefaultAsync(cancellationToken);
         var items = await db.SourceItems.CountAsync(i => i.SourceId == run.SourceId, cancellationToken);
         return new SyncTally(byOutcome.Values.Sum(), byOutcome.GetValueOrDefault(SyncOutcome.Added) + byOutcome.GetValueOrDefault(SyncOutcome.Updated) + byOutcome.GetValueOrDefault(SyncOutcome.Unchanged),
-            byOutcome.GetValueOrDefault(SyncOutcome.Failed), firstFailure, items);
+            firstFailure, items);
     }
 
     public async Task<IReadOnlyList<SourceItem>> MarkVanishedAsync(SyncRun run, string reason, DateTimeOffset now, CancellationToken cancellationToken)

@@ -59,10 +59,10 @@ public sealed class SyncRunner(
 
             await ReadPendingAsync(sync, session, cancellationToken);
             var tally = await store.TallyAsync(run, cancellationToken);
-            // A source that could not be read at all (a site that is down, an empty mount point) removes nothing.
-            if (tally.Read == 0 && tally.Failed > 0)
+            // A source that could not be read at all (a site that is down, a wrong start URL, an empty mount point) removes nothing.
+            if (tally.Read == 0 && tally.Discovered > 0)
             {
-                await sync.FinishAsync(SyncRunStatus.Failed, $"None of the {tally.Failed} items could be read; nothing was removed. The first reason: {tally.FirstFailure}");
+                await sync.FinishAsync(SyncRunStatus.Failed, $"None of the {tally.Discovered} items could be read; nothing was removed. {tally.FirstFailure}");
                 return;
             }
 

@@ -23,33 +23,10 @@ public sealed class SyncWorker(
     public const string SignalKey = "sources";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Workers)
-            .Select(i => LoopAsync($"{Environment.MachineName}:{Environment.ProcessId}:sync{i}", stoppingToken))
-            .Append(ScheduleAsync(stoppingToken)));
-
-    private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                bool worked;
-                await using (var scope = scopes.CreateAsyncScope())
-                    worked = await scope.ServiceProvider.GetRequiredService<SyncRunner>().RunNextAsync(workerId, stoppingToken);
-                if (!worked) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                logger.LogError(ex, "Sync worker {Worker} could not claim work; retrying", workerId);
-                await Task.Delay(options.Value.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+        Task.WhenAll(
+            WorkLoop.RunAsync(options.Value.Workers, "sync", scopes, (services, workerId, ct) => services.GetRequiredService<SyncRunner>().RunNextAsync(workerId, ct),
+                signal, options.Value.PollInterval, logger, stoppingToken),
+            ScheduleAsync(stoppingToken));
 
     private async Task ScheduleAsync(CancellationToken stoppingToken)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
@@ -35,34 +34,12 @@ public sealed class SourceSyncCrashTests : IAsyncLifetime
     private KnowledgeDbContext Db() =>
         new SqliteKnowledgeDbContext(new DbContextOptionsBuilder<SqliteKnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False").Options);
 
-    private Process StartWorker()
+    private Process StartWorker() => WorkerProcess.Start(_data, new Dictionary<string, string>
     {
-        var assembly = typeof(SourceSyncCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerAssembly").Value!;
-        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(assembly)])
-        {
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["Storage__DataPath"] = _data,
-                ["Ingestion__Lease"] = "00:00:03",
-                ["Ingestion__PollInterval"] = "00:00:00.200",
-                ["Sources__Lease"] = "00:00:03",
-                ["Sources__PollInterval"] = "00:00:00.200",
-                ["Sources__AllowPrivateNetworks"] = "true",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_ENVIRONMENT"] = "Production",
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            },
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        ["Sources__Lease"] = "00:00:03",
+        ["Sources__PollInterval"] = "00:00:00.200",
+        ["Sources__AllowPrivateNetworks"] = "true",
+    });
 
     private async Task WaitUntilAsync(Func<KnowledgeDbContext, Task<bool>> condition, Process worker, TimeSpan timeout, string what)
     {

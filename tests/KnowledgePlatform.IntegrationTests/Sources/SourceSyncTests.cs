@@ -170,6 +170,12 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         using var tooOften = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources",
             new { name = "fast", kind = "web", interval = "00:00:10", web = new { startUrl = _site.Url("/") } }, PlatformHost.Json, _ct);
         Assert.Equal("invalid_schedule", (await tooOften.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
+
+        // A start page that does not exist: the sync fails and says why.
+        var missing = await _sources.CreateWebAsync(_site.Url("/nothing/here"), TimeSpan.Zero, _ct);
+        var run = (await _sources.WaitAsync(missing.GetProperty("lastRun").GetProperty("id").GetString()!, _ct)).GetProperty("run");
+        Assert.Equal("failed", run.GetProperty("status").GetString());
+        Assert.Contains("/nothing/here: The site answered 404", run.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
