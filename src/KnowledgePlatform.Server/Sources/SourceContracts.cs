@@ -44,9 +44,12 @@ public sealed record SyncRunDto(
     /// <summary>The source's knowledge base (for listeners of pushed progress).</summary>
     public string KnowledgeBaseId { get; init; } = "";
 
+    /// <summary>The page limit stopped discovery: pages beyond it were not read (and are not taken for vanished).</summary>
+    public bool LimitReached { get; init; }
+
     public static SyncRunDto From(SyncRun r) =>
         new(r.Id, r.SourceId, r.Trigger, r.Status, r.Phase, r.Discovered, r.Processed, r.Added, r.Updated, r.Unchanged, r.Removed, r.Failed, r.Skipped,
-            r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.UpdatedAt, $"/api/v1/sync-runs/{r.Id}") { KnowledgeBaseId = r.KnowledgeBaseId };
+            r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt, r.UpdatedAt, $"/api/v1/sync-runs/{r.Id}") { KnowledgeBaseId = r.KnowledgeBaseId, LimitReached = r.LimitReached };
 }
 
 public sealed record SourceDto(

@@ -171,13 +171,20 @@ public static class SourceEndpoints
     }
 
     private static async Task<Results<Ok<SyncRunDetailDto>, ProblemHttpResult>> Run(
-        string id, SyncOutcome? outcome, int? take, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+        string id, string? outcome, int? take, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
+        SyncOutcome? only = null;
+        if (outcome is not null)
+        {
+            if (!Enum.TryParse<SyncOutcome>(outcome, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return ApiProblems.Validation("invalid_outcome", $"outcome is one of {string.Join(", ", Enum.GetNames<SyncOutcome>().Select(n => n.ToLowerInvariant()))}.");
+            only = parsed;
+        }
         var tenant = user.TenantId();
         var run = await db.SyncRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.TenantId == tenant, ct);
         if (run is null || !user.CanReach(run.KnowledgeBaseId)) return ApiProblems.NotFound("sync", id);
         var entries = db.SyncEntries.AsNoTracking().Where(e => e.RunId == run.Id && e.TenantId == tenant);
-        entries = outcome is { } only ? entries.Where(e => e.Outcome == only) : entries.Where(e => e.Outcome != SyncOutcome.Pending && e.Outcome != SyncOutcome.Unchanged);
+        entries = only is { } wanted ? entries.Where(e => e.Outcome == wanted) : entries.Where(e => e.Outcome != SyncOutcome.Pending && e.Outcome != SyncOutcome.Unchanged);
         var changes = await entries.OrderBy(e => e.Id).Take(Math.Clamp(take ?? 500, 1, 5000))
             .Select(e => new SyncChangeDto(e.Key, e.Outcome, e.Reason, e.DocumentId, e.UpdatedAt)).ToListAsync(ct);
         return TypedResults.Ok(new SyncRunDetailDto(SyncRunDto.From(run), changes));

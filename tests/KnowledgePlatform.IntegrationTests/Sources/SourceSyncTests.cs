@@ -86,6 +86,8 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         // Within the grace period the vanished page still answers questions; the history says why it is going.
         Assert.True(documents.ContainsKey(_site.Url("/help/vanishing")));
         Assert.Equal("gone", SourceClient.Changes(second)[_site.Url("/help/vanishing")]);
+        var gone = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sync-runs/{second.GetProperty("run").GetProperty("id").GetString()}?outcome=gone", PlatformHost.Json, _ct);
+        Assert.Equal([_site.Url("/help/vanishing")], SourceClient.Changes(gone).Keys);
         // Unchanged pages with validators cost a 304, not a download.
         Assert.Equal((2, 1), _site.Count("/help/start"));
         Assert.Equal((2, 1), _site.Count("/help/deep"));
@@ -154,6 +156,23 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         var failed = await _sources.WaitAsync((await WaitForRunAsync(id, r => r.GetProperty("status").GetString() is "failed", TimeSpan.FromSeconds(60))).GetProperty("id").GetString()!, _ct);
         Assert.Contains("does not exist or is not mounted", failed.GetProperty("run").GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, (await _sources.DocumentsAsync(_ct)).Count);
+    }
+
+    [Fact]
+    public async Task The_page_limit_stops_discovery_and_pages_past_it_are_not_taken_for_vanished()
+    {
+        for (var i = 0; i < 8; i++) _site.Set($"/big/p{i}", LoopbackSite.Html($"Page {i}", $"Fact number {i}."));
+        _site.SetSitemap("/big/sitemap.xml", Enumerable.Range(0, 8).Select(i => $"/big/p{i}"));
+        var source = await _sources.CreateAsync(new { name = "big", kind = "web", removalGrace = "00:00:00", web = new { startUrl = _site.Url("/big/sitemap.xml"), maxPages = 5, requestInterval = "00:00:00" } }, _ct);
+        var first = await _sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, _ct);
+        Assert.True(first.GetProperty("run").GetProperty("limitReached").GetBoolean());
+        Assert.Equal(5, (await _sources.DocumentsAsync(_ct)).Count);
+
+        // The sitemap now lists the pages the other way round: p0 to p2 fall past the limit, yet they stay.
+        _site.SetSitemap("/big/sitemap.xml", Enumerable.Range(0, 8).Reverse().Select(i => $"/big/p{i}"));
+        var second = await _sources.SyncAndWaitAsync(source.GetProperty("id").GetString()!, _ct);
+        Assert.Equal((3, 2, 0), (SourceClient.Count(second, "added"), SourceClient.Count(second, "unchanged"), SourceClient.Count(second, "removed")));
+        Assert.Equal(8, (await _sources.DocumentsAsync(_ct)).Count);
     }
 
     [Fact]
