@@ -95,7 +95,7 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
     public async Task<SyncHeartbeat> HeartbeatAsync(string runId, string workerId, TimeSpan lease, string phase, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var counts = await CountAsync(runId, cancellationToken);
+        var counts = await SyncRunCounts.CountAsync(db, runId, cancellationToken);
         var held = await db.SyncRuns.Where(r => r.Id == runId && r.LeasedBy == workerId && r.Status == SyncRunStatus.Running)
             .ExecuteUpdateAsync(s =>
             {
@@ -159,13 +159,12 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
 
     public async Task<SyncTally> TallyAsync(SyncRun run, CancellationToken cancellationToken)
     {
-        var entries = db.SyncEntries.AsNoTracking().Where(e => e.RunId == run.Id);
-        var byOutcome = await entries.GroupBy(e => e.Outcome).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var firstFailure = await entries.Where(e => e.Outcome == SyncOutcome.Failed || e.Outcome == SyncOutcome.Gone || e.Outcome == SyncOutcome.Skipped)
+        var counts = await SyncRunCounts.CountAsync(db, run.Id, cancellationToken);
+        var firstFailure = await db.SyncEntries.AsNoTracking()
+            .Where(e => e.RunId == run.Id && (e.Outcome == SyncOutcome.Failed || e.Outcome == SyncOutcome.Gone || e.Outcome == SyncOutcome.Skipped))
             .OrderBy(e => e.Outcome == SyncOutcome.Failed ? 0 : 1).ThenBy(e => e.Id).Select(e => e.Key + ": " + e.Reason).FirstOrDefaultAsync(cancellationToken);
         var items = await db.SourceItems.CountAsync(i => i.SourceId == run.SourceId, cancellationToken);
-        return new SyncTally(byOutcome.Values.Sum(), byOutcome.GetValueOrDefault(SyncOutcome.Added) + byOutcome.GetValueOrDefault(SyncOutcome.Updated) + byOutcome.GetValueOrDefault(SyncOutcome.Unchanged),
-            firstFailure, items);
+        return new SyncTally(counts.Total, counts.Read, firstFailure, items);
     }
 
     public async Task<IReadOnlyList<SourceItem>> MarkVanishedAsync(SyncRun run, string reason, DateTimeOffset now, CancellationToken cancellationToken)
@@ -212,7 +211,7 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
         db.InTransactionAsync(async ct =>
         {
             var now = clock.GetUtcNow();
-            var counts = await CountAsync(runId, ct);
+            var counts = await SyncRunCounts.CountAsync(db, runId, ct);
             var held = await db.SyncRuns.Where(r => r.Id == runId && r.LeasedBy == workerId && r.Status == SyncRunStatus.Running)
                 .ExecuteUpdateAsync(s =>
                 {
@@ -276,31 +275,5 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
         foreach (var entry in fresh.Take(Math.Max(0, room)))
             db.SyncEntries.Add(new SyncEntry { RunId = runId, TenantId = tenantId, Key = entry.Key, Depth = entry.Depth, UpdatedAt = now });
         if (fresh.Count > room) await db.SyncRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(s => s.SetProperty(r => r.LimitReached, true), ct);
-    }
-
-    private async Task<RunCounts> CountAsync(string runId, CancellationToken ct)
-    {
-        var byOutcome = await db.SyncEntries.Where(e => e.RunId == runId).GroupBy(e => e.Outcome)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        return new RunCounts(byOutcome);
-    }
-
-    /// <summary>A run's counts, always derived from its entries, so a resumed run counts every item once.</summary>
-    private sealed class RunCounts(Dictionary<SyncOutcome, int> byOutcome)
-    {
-        private int Of(SyncOutcome outcome) => byOutcome.GetValueOrDefault(outcome);
-
-        public void Apply(Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<SyncRun> s)
-        {
-            var total = byOutcome.Values.Sum();
-            s.SetProperty(r => r.Discovered, total)
-                .SetProperty(r => r.Processed, total - Of(SyncOutcome.Pending))
-                .SetProperty(r => r.Added, Of(SyncOutcome.Added))
-                .SetProperty(r => r.Updated, Of(SyncOutcome.Updated))
-                .SetProperty(r => r.Unchanged, Of(SyncOutcome.Unchanged))
-                .SetProperty(r => r.Removed, Of(SyncOutcome.Removed))
-                .SetProperty(r => r.Failed, Of(SyncOutcome.Failed))
-                .SetProperty(r => r.Skipped, Of(SyncOutcome.Skipped) + Of(SyncOutcome.Gone));
-        }
     }
 }
