@@ -20,6 +20,7 @@ builder.AddIngestion(runWorkers: true);
 builder.AddSources(runWorkers: true);
 builder.AddChat();
 builder.AddRag();
+builder.AddSharedDataProtection();
 builder.AddApiKeyAuthentication();
 builder.AddPortalIdentity();
 builder.AddPortal();

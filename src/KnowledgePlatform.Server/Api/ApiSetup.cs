@@ -88,7 +88,7 @@ public static class ApiSetup
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources();
+            .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
         app.MapChatCompletions();
         return app;
     }
