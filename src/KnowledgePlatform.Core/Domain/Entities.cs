@@ -118,6 +118,11 @@ public sealed class KnowledgeBase
     /// <summary>Tesseract language packs for scanned pages, joined by '+' ("eng+deu"); null: the server's default (Ocr:Languages).</summary>
     public string? OcrLanguages { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// Counts the changes to what is searchable (a document version made live, a document deleted, a chunk edited, disabled,
+    /// enabled or removed, metadata changed, embeddings replaced); part of the knowledge base's content version (decision 0093).
+    /// </summary>
+    public long ContentRevision { get; set; }
 
     /// <summary>The policy in force for this knowledge base: the tenant's, tightened by its own overrides.</summary>
     public Policies.SecurityPolicy Policy(Policies.SecurityPolicy tenantPolicy) =>

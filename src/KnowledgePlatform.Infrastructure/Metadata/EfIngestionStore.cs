@@ -156,6 +156,8 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                 .SetProperty(j => j.Error, (string?)null), ct);
             var exists = await db.Documents.Where(d => d.Id == documentId)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version).SetProperty(d => d.UpdatedAt, now), ct) == 1;
+            // A new version answers from now on: the knowledge base's content version changes with it (decision 0093).
+            await KnowledgeBaseVersion.BumpForDocumentAsync(db, documentId, ct);
             // Ready only if no newer version arrived while this one was ingested.
             await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DocumentStatus.Ready)

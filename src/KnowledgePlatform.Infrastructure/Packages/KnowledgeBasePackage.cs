@@ -366,6 +366,7 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
         await db.SaveChangesAsync(ct);
         foreach (var document in documents.Values)
             await index.ReplaceDocumentAsync(new DocumentRef(kb.TenantId, kb.Id, document.Id), IndexedChunk.Of(chunks[document.Id], document), ct);
+        await KnowledgeBaseVersion.BumpAsync(db, kb.Id, ct);
         return chunks.Values.Sum(c => c.Count);
     }
 

@@ -108,6 +108,7 @@ public static class CurationEndpoints
     {
         var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion).OrderBy(c => c.Ordinal).ToListAsync(ct);
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
+        await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
     }
 
     private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> Edit(
