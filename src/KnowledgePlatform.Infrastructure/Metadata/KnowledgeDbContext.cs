@@ -166,8 +166,10 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         ConfigureIssue7(modelBuilder);
         ConfigureChannels(modelBuilder);
         SourceModel.Configure(modelBuilder);
-        // State replicas share (decisions 0090-0093): rate-limit windows, the webhook outbox.
+        // State replicas share (decisions 0090-0094): rate-limit windows, the webhook outbox, Qdrant's live generations.
         modelBuilder.ApplyConfiguration(new RateLimiting.RateLimitWindowConfiguration());
+        modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexTransition>(new Indexing.Qdrant.IndexTransitionConfiguration());
+        modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
         ConfigureWebhooks(modelBuilder);
     }
 

@@ -1076,6 +1076,53 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.ToTable("WidgetSettings");
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexEpoch", b =>
+                {
+                    b.Property<string>("KnowledgeBaseId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KnowledgeBaseId");
+
+                    b.ToTable("IndexEpoch");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexTransition", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HiddenGenerations")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("KnowledgeBaseId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiveGeneration")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("KnowledgeBaseId");
+
+                    b.ToTable("IndexTransition");
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Infrastructure.Metadata.PortalUser", b =>
                 {
                     b.Property<string>("Id")

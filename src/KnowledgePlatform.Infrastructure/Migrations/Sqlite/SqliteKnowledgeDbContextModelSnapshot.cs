@@ -1069,6 +1069,53 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                     b.ToTable("WidgetSettings");
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexEpoch", b =>
+                {
+                    b.Property<string>("KnowledgeBaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KnowledgeBaseId");
+
+                    b.ToTable("IndexEpoch");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexTransition", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HiddenGenerations")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KnowledgeBaseId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LiveGeneration")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("KnowledgeBaseId");
+
+                    b.ToTable("IndexTransition");
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Infrastructure.Metadata.PortalUser", b =>
                 {
                     b.Property<string>("Id")
