@@ -26,6 +26,7 @@ app.Configure(config =>
     });
     config.AddDbCommands();
     config.AddSourceCommands();
+    config.AddMaintenanceCommands();
     config.AddBranch("kb", kb =>
     {
         kb.SetDescription("Knowledge-base packages: export and import through a running server.");
