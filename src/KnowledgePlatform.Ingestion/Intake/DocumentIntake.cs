@@ -20,6 +20,9 @@ public enum IntakeProblem
     StorageUnavailable,
 }
 
+/// <summary>Searchable metadata a document is submitted with (a package import's), written with it before its job is queued.</summary>
+public sealed record DocumentDescription(IReadOnlyList<string> Tags, DateOnly? EffectiveDate);
+
 /// <summary>The accepted document; <paramref name="Duplicate"/> when its latest version already had exactly these bytes.</summary>
 public sealed record IntakeResult(Document Document, bool Duplicate);
 
@@ -44,11 +47,16 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         SubmitAsync(knowledgeBase, fileName, content, groups: null, cancellationToken);
 
     /// <param name="groups">The document's access groups (decision 0040); null keeps an existing document's groups (a new one has none).</param>
-    public Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken)
+    public Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken) =>
+        SubmitAsync(knowledgeBase, fileName, content, groups, description: null, cancellationToken);
+
+    /// <param name="description">Tags and effective date, set before the job is queued so the pipeline indexes them (null: keep or none).</param>
+    public Task<IntakeResult> SubmitAsync(
+        KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, DocumentDescription? description, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(fileName);
         return SubmitAsync(knowledgeBase, name, fileName, () => store.FindBySourceAsync(knowledgeBase.TenantId, knowledgeBase.Id, name, cancellationToken),
-            Ids.New("doc"), sourceId: null, groups, content, cancellationToken);
+            Ids.New("doc"), sourceId: null, groups, description, content, cancellationToken);
     }
 
     /// <summary>
@@ -58,11 +66,11 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
     /// </summary>
     public Task<IntakeResult> SubmitItemAsync(KnowledgeBase knowledgeBase, SourceDocument item, Stream content, CancellationToken cancellationToken) =>
         SubmitAsync(knowledgeBase, item.Name, "item" + FormatDetector.ExtensionOf(item.Format), () => store.FindAsync(knowledgeBase.TenantId, item.DocumentId, cancellationToken),
-            item.DocumentId, item.SourceId, item.Groups, content, cancellationToken);
+            item.DocumentId, item.SourceId, item.Groups, description: null, content, cancellationToken);
 
     private async Task<IntakeResult> SubmitAsync(
         KnowledgeBase knowledgeBase, string name, string detectAs, Func<Task<Document?>> findExisting, string newId, string? sourceId,
-        IReadOnlyList<string>? groups, Stream content, CancellationToken cancellationToken)
+        IReadOnlyList<string>? groups, DocumentDescription? description, Stream content, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         var temp = Path.GetTempFileName();
@@ -99,6 +107,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             };
             document.Version++;
             if (groups is not null) document.Groups = [.. groups];
+            if (description is not null) (document.Tags, document.EffectiveDate) = ([.. description.Tags], description.EffectiveDate);
             document.Format = format.ToString();
             document.SizeBytes = size;
             document.ContentHash = hash;
