@@ -22,8 +22,8 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
     private PlatformHost _host = null!;
-    private HttpClient _alpha = null!;
-    private HttpClient _beta = null!;
+    private HttpClient _source = null!;
+    private HttpClient _target = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -33,18 +33,18 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=True;Default Timeout=1",
         });
-        _alpha = _host.Client(await _host.CreateTenantAsync("alpha", "handbook", _ct));
-        _beta = _host.Client(await _host.CreateTenantAsync("beta", "own", _ct));
-        var kettle = await PlatformHost.IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.", _ct);
-        await PlatformHost.IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
-        using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{kettle.GetProperty("id").GetString()}/metadata", new { tags = new[] { "appliances" } }, _ct);
+        _source = _host.Client(await _host.CreateTenantAsync("alpha", "handbook", _ct));
+        _target = _host.Client(await _host.CreateTenantAsync("beta", "own", _ct));
+        var kettle = await PlatformHost.IngestAsync(_source, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.", _ct);
+        await PlatformHost.IngestAsync(_source, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
+        using var tag = await _source.PatchAsJsonAsync($"/api/v1/documents/{kettle.GetProperty("id").GetString()}/metadata", new { tags = new[] { "appliances" } }, _ct);
         tag.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _alpha.Dispose();
-        _beta.Dispose();
+        _source.Dispose();
+        _target.Dispose();
         await _host.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_data, recursive: true);
@@ -53,7 +53,7 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
     /// <summary>The handbook as a package of another embedding model: importing it runs the documents through the pipeline.</summary>
     private async Task<byte[]> PackageOfAnotherModelAsync()
     {
-        var package = await (await _alpha.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct)).Content.ReadAsByteArrayAsync(_ct);
+        var package = await (await _source.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct)).Content.ReadAsByteArrayAsync(_ct);
         using var buffer = new MemoryStream();
         buffer.Write(package);
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
@@ -74,7 +74,7 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
         var file = new ByteArrayContent(package);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         form.Add(file, "package", "handbook.kp.zip");
-        return await _beta.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
+        return await _target.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
     }
 
     /// <summary>Holds SQLite's write lock on the metadata database for <paramref name="duration"/>, as a stalled writer would.</summary>
@@ -101,12 +101,12 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
 
         Assert.NotEqual(HttpStatusCode.InternalServerError, imported.StatusCode);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        var documents = (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", _ct)).EnumerateArray().ToList();
+        var documents = (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", _ct)).EnumerateArray().ToList();
         Assert.Equal(2, documents.Count);
         foreach (var document in documents)
-            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_beta, document.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_target, document.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
         // The tags travelled with the documents into the pipeline: the index has them.
-        using var tagged = await _beta.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/search", new { query = "warranty", filter = new { tags = new[] { "appliances" } } }, _ct);
+        using var tagged = await _target.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/search", new { query = "warranty", filter = new { tags = new[] { "appliances" } } }, _ct);
         Assert.Contains("two year warranty", (await tagged.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
@@ -124,7 +124,7 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
         Assert.Equal("storage_busy", (await refused.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await stall;
-        Assert.DoesNotContain("handbook", (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+        Assert.DoesNotContain("handbook", (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString()));
         using var again = await ImportAsync(package);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
     }

@@ -139,19 +139,8 @@ public static class EmbeddedBackup
     private static async Task<BackupEntry> AddFileAsync(ZipArchive zip, string name, string path, CancellationToken ct)
     {
         await using var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
-        await using var target = await entry.OpenAsync(ct);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, ct)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), ct);
-            total += read;
-        }
-        return new BackupEntry(name, Convert.ToHexStringLower(sha.GetHashAndReset()), total);
+        var (sha256, bytes) = await Files.HashedZipEntry.WriteAsync(zip, name, source, ct);
+        return new BackupEntry(name, sha256, bytes);
     }
 
     private static async Task<BackupManifest> DescribeAsync(string snapshot, List<BackupEntry> entries, List<string> leftOut, CancellationToken ct)

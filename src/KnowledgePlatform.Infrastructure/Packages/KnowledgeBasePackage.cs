@@ -152,19 +152,8 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
 
     private static async Task<PackageFile> WriteEntryAsync(ZipArchive zip, string path, Stream content, CancellationToken ct)
     {
-        var entry = zip.CreateEntry(path, CompressionLevel.Fastest);
-        await using var target = await entry.OpenAsync(ct);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, ct)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), ct);
-            total += read;
-        }
-        return new PackageFile(path, Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant(), total);
+        var (sha256, bytes) = await Files.HashedZipEntry.WriteAsync(zip, path, content, ct);
+        return new PackageFile(path, sha256, bytes);
     }
 
     /// <summary>

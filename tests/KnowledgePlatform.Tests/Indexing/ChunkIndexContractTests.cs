@@ -202,6 +202,7 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
     [Fact]
     public async Task Searches_during_a_new_version_see_the_old_chunks_or_the_new_ones_never_both_never_neither()
     {
+        const int Editions = 25;
         var index = OpenTracked();
         var doc = new DocumentRef("t", "kb", "d");
         static IndexedChunk Version(DocumentRef doc, int version, int ordinal) =>
@@ -213,7 +214,7 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
 
         using var stop = new CancellationTokenSource();
         var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var searches = Task.Run(async () =>
+        async Task SearchAsync()
         {
             while (!stop.IsCancellationRequested)
             {
@@ -225,15 +226,16 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
                 var count = await index.CountAsync(filter, Ct);
                 seen.Enqueue(count is 3 or 4 ? "one edition, whole" : $"count {count}");
             }
-        }, Ct);
-        for (var version = 2; version <= 9; version++) await index.ReplaceDocumentAsync(doc, Edition(doc, version), Ct);
+        }
+        var searches = Task.WhenAll(Task.Run(SearchAsync, Ct), Task.Run(SearchAsync, Ct));
+        for (var version = 2; version <= Editions; version++) await index.ReplaceDocumentAsync(doc, Edition(doc, version), Ct);
         await Task.Delay(50, Ct);
         await stop.CancelAsync();
         await searches;
 
         Assert.NotEmpty(seen);
         Assert.All(seen, s => Assert.Equal("one edition, whole", s));
-        Assert.All(await index.SearchKeywordAsync(filter, "warranty clause", 20, Ct), h => Assert.Equal(9, h.Chunk.DocumentVersion));
+        Assert.All(await index.SearchKeywordAsync(filter, "warranty clause", 20, Ct), h => Assert.Equal(Editions, h.Chunk.DocumentVersion));
     }
 
     [Fact]
