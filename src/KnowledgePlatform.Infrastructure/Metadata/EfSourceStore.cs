@@ -195,6 +195,8 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
         db.InTransactionAsync(async ct =>
         {
             var now = clock.GetUtcNow();
+            // The knowledge base answers without the document from now on (decision 0093).
+            await KnowledgeBaseVersion.BumpForDocumentAsync(db, item.DocumentId, ct);
             await db.Documents.Where(d => d.Id == item.DocumentId && d.TenantId == item.TenantId).ExecuteDeleteAsync(ct);
             await db.SourceItems.Where(i => i.SourceId == item.SourceId && i.Key == item.Key).ExecuteDeleteAsync(ct);
             var recorded = await db.SyncEntries.Where(e => e.RunId == runId && e.Key == item.Key).ExecuteUpdateAsync(s => s

@@ -154,7 +154,11 @@ public static class SourceEndpoints
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.SourceId, (string?)null), ct);
         foreach (var document in documents)
             await index.DeleteDocumentAsync(new DocumentRef(tenant, source.KnowledgeBaseId, document), ct);
-        if (documents.Count > 0) await db.Documents.Where(d => d.TenantId == tenant && documents.Contains(d.Id)).ExecuteDeleteAsync(ct);
+        if (documents.Count > 0)
+        {
+            await db.Documents.Where(d => d.TenantId == tenant && documents.Contains(d.Id)).ExecuteDeleteAsync(ct);
+            await KnowledgeBaseVersion.BumpAsync(db, source.KnowledgeBaseId, ct);
+        }
         foreach (var document in documents)
             await files.DeleteFolderAsync(FileKeys.Document(tenant, source.KnowledgeBaseId, document), ct);
         await audit.RecordAsync(user, "source.delete", source.Id, new { source.Name, documents = documents.Count }, ct);
