@@ -8,7 +8,7 @@ RUN dotnet publish src/KnowledgePlatform.Server -c Release -o /app \
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # curl serves the container health check.
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl tesseract-ocr tesseract-ocr-eng poppler-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 COPY --from=build /cli /cli

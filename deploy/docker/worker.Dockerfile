@@ -7,7 +7,7 @@ COPY . .
 RUN dotnet publish src/KnowledgePlatform.Worker -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl tesseract-ocr tesseract-ocr-eng poppler-utils && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 # Health (/health/live, /health/ready) and /metrics on 5081.

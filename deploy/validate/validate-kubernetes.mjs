@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 
 let failures = 0;
 let checked = 0;
+const objects = [];
 for (const file of process.argv.slice(2)) {
   const text = readFileSync(file === "-" ? 0 : file, "utf8");
   for (const doc of parseAllDocuments(text)) {
@@ -29,9 +30,35 @@ for (const file of process.argv.slice(2)) {
     try {
       new Model(obj).validate();
       checked++;
+      objects.push(obj);
       console.log(`ok      ${name}`);
     } catch (error) {
       console.error(`invalid ${name}: ${error.message}`);
+      failures++;
+    }
+  }
+}
+// What the platform needs beyond the schemas: probes on the health endpoints, and servers and workers that
+// survive voluntary disruptions (a PodDisruptionBudget) and scale (a HorizontalPodAutoscaler).
+const named = (kind) => objects.filter((o) => o.kind === kind);
+for (const deployment of named("Deployment")) {
+  for (const container of deployment.spec.template.spec.containers) {
+    for (const [probe, path] of [["livenessProbe", "/health/live"], ["readinessProbe", "/health/ready"]]) {
+      if (container[probe]?.httpGet?.path !== path) {
+        console.error(`policy  Deployment/${deployment.metadata.name}: container ${container.name} needs a ${probe} on ${path}`);
+        failures++;
+      }
+    }
+  }
+}
+for (const name of ["kp-server", "kp-worker"]) {
+  if (named("Deployment").some((d) => d.metadata.name === name)) {
+    if (!named("PodDisruptionBudget").some((p) => p.spec.selector?.matchLabels?.["app.kubernetes.io/name"] === name)) {
+      console.error(`policy  Deployment/${name} has no PodDisruptionBudget`);
+      failures++;
+    }
+    if (!named("HorizontalPodAutoscaler").some((h) => h.spec.scaleTargetRef?.name === name)) {
+      console.error(`policy  Deployment/${name} has no HorizontalPodAutoscaler`);
       failures++;
     }
   }

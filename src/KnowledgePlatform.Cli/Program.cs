@@ -25,6 +25,8 @@ app.Configure(config =>
             .WithExample("bench", "load", "--duration", "60", "--visitors", "50", "--documents", "50");
     });
     config.AddDbCommands();
+    config.AddSourceCommands();
+    config.AddMaintenanceCommands();
     config.AddBranch("kb", kb =>
     {
         kb.SetDescription("Knowledge-base packages: export and import through a running server.");

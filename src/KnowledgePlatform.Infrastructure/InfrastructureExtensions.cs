@@ -42,6 +42,7 @@ public static class InfrastructureExtensions
             : sp.GetRequiredService<SqliteKnowledgeDbContext>());
         builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddScoped<IIngestionStore, EfIngestionStore>();
+        builder.Services.AddScoped<ISourceStore, EfSourceStore>();
         builder.Services.AddOptions<ConversationOptions>()
             .Bind(builder.Configuration.GetSection(ConversationOptions.Section))
             .ValidateDataAnnotations()
@@ -52,6 +53,7 @@ public static class InfrastructureExtensions
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();
         builder.Services.AddScoped<ChunkIndexRebuilder>();
         builder.Services.AddScoped<Reembedder>();
+        builder.Services.AddScoped<Maintenance.StorageDoctor>();
         builder.AddQdrant();
         builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant
             ? sp.GetRequiredService<QdrantChunkIndex>()

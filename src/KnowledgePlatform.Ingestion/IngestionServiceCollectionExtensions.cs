@@ -1,5 +1,6 @@
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Ocr;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Core.Policies;
@@ -22,7 +23,12 @@ public static class IngestionServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddSingleton(_ => new ExtractorRegistry(ExtractorRegistry.CreateDefault()));
+        builder.Services.AddOptions<OcrOptions>()
+            .Bind(builder.Configuration.GetSection(OcrOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<ITextRecognizer, TesseractRecognizer>();
+        builder.Services.AddSingleton(sp => new ExtractorRegistry(ExtractorRegistry.CreateDefault(sp.GetRequiredService<ITextRecognizer>())));
         builder.Services.AddSingleton<Chunker>();
         builder.Services.AddSingleton<IngestionSignal>();
 

@@ -59,6 +59,7 @@ public static class ModelHostApp
             sp.GetRequiredService<IOptions<ModelHostOptions>>().Value.ModelId is { Length: > 0 } id ? id : sp.GetRequiredService<LlamaModel>().ModelId,
             DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         builder.Services.AddSingleton<RequestQueue>();
+        builder.Services.AddSingleton<ModelReadiness>();
         builder.Services.AddHostedService<ModelLoader>();
         return builder;
     }
@@ -70,14 +71,27 @@ public static class ModelHostApp
 }
 
 /// <summary>Loads the model and the embedding model before the host listens: a bad file stops the start with its reason.</summary>
-internal sealed class ModelLoader(IServiceProvider services) : IHostedService
+internal sealed class ModelLoader(IServiceProvider services, ModelReadiness readiness) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
         services.GetRequiredService<LlamaModel>();
         services.GetRequiredService<ServedModel>();
         services.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>();
+        readiness.Loaded = true;
     }, cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Whether the models are loaded: what /health/ready answers (the Kubernetes readiness probe).</summary>
+public sealed class ModelReadiness
+{
+    private volatile bool _loaded;
+
+    public bool Loaded
+    {
+        get => _loaded;
+        set => _loaded = value;
+    }
 }

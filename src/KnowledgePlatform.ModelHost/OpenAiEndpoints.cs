@@ -23,6 +23,9 @@ public static class OpenAiEndpoints
         v1.MapPost("/chat/completions", ChatCompletions);
         v1.MapPost("/embeddings", Embeddings);
         app.MapGet("/health", (RequestQueue queue) => Results.Json(new { status = "ok", in_flight = queue.InFlight, capacity = queue.Capacity }, Json));
+        // For orchestrators: the process answers; the model is loaded (ModelLoader runs before the host listens).
+        app.MapGet("/health/live", () => Results.Ok());
+        app.MapGet("/health/ready", (ModelReadiness readiness) => readiness.Loaded ? Results.Ok() : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
         return app;
     }
 

@@ -1,4 +1,5 @@
 using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Models;
@@ -17,8 +18,10 @@ builder.AddOutboundHttp();
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);
+builder.AddSources(runWorkers: true);
 builder.AddChat();
 builder.AddRag();
+builder.AddSharedDataProtection();
 builder.AddCalibration();
 builder.AddApiKeyAuthentication();
 builder.AddPortalIdentity();

@@ -2,6 +2,7 @@ using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Telemetry;
 using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Ingestion.Sources;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 
@@ -12,6 +13,7 @@ builder.AddOutboundHttp();
 builder.AddEmbeddings();
 builder.AddStorage();
 builder.AddIngestion(runWorkers: true);
+builder.AddSources(runWorkers: true);
 builder.AddTelemetry("knowledgeplatform-worker", metrics => metrics.AddPrometheusExporter());
 
 var app = builder.Build();

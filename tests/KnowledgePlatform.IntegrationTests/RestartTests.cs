@@ -155,6 +155,8 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
         public Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken) =>
             inner.FindBySourceAsync(tenantId, knowledgeBaseId, fileName, cancellationToken);
 
+        public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.FindAsync(tenantId, documentId, cancellationToken);
+
         public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => inner.EnqueueAsync(document, job, cancellationToken);
 
         public Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
@@ -167,6 +169,9 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
 
         public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) =>
             inner.SaveChunksAsync(documentId, version, title, chunks, cancellationToken);
+
+        public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) =>
+            inner.RecordRecognitionAsync(documentId, version, recognition, cancellationToken);
 
         public Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) =>
             inner.LoadChunksAsync(documentId, version, cancellationToken);

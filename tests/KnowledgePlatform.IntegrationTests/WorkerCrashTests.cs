@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Indexing;
@@ -37,31 +36,7 @@ public sealed class WorkerCrashTests : IDisposable
         return await db.Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
     }
 
-    private Process StartWorker()
-    {
-        var assembly = typeof(WorkerCrashTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "WorkerAssembly").Value!;
-        var start = new ProcessStartInfo("dotnet", [Path.GetFullPath(assembly)])
-        {
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(assembly))!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["Storage__DataPath"] = _data,
-                ["Ingestion__Lease"] = "00:00:03",
-                ["Ingestion__PollInterval"] = "00:00:00.200",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["DOTNET_ENVIRONMENT"] = "Production",
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-            },
-        };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private Process StartWorker() => Support.WorkerProcess.Start(_data);
 
     private async Task WaitUntilAsync(Func<int, bool> condition, Process worker, TimeSpan timeout)
     {

@@ -118,7 +118,15 @@ public sealed class KnowledgeBase
     public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     /// <summary>The knowledge base's own evidence gate, fitted from its content (null until it has enough: the vertical's default applies).</summary>
     public EvidenceGateCalibration? EvidenceGate { get; set; }
+
+    /// <summary>Tesseract language packs for scanned pages, joined by '+' ("eng+deu"); null: the server's default (Ocr:Languages).</summary>
+    public string? OcrLanguages { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+    /// <summary>
+    /// Counts the changes to what is searchable (a document version made live, a document deleted, a chunk edited, disabled,
+    /// enabled or removed, metadata changed, embeddings replaced); part of the knowledge base's content version (decision 0093).
+    /// </summary>
+    public long ContentRevision { get; set; }
 
     /// <summary>The policy in force for this knowledge base: the tenant's, tightened by its own overrides.</summary>
     public Policies.SecurityPolicy Policy(Policies.SecurityPolicy tenantPolicy) =>
@@ -230,9 +238,16 @@ public sealed class Document
     public int ChunkCount { get; set; }
     /// <summary>Why ingestion failed, in words a curator understands.</summary>
     public string? Error { get; set; }
+    /// <summary>The source the document is kept in sync with (decision 0080); null for uploads.</summary>
+    public string? SourceId { get; set; }
+    /// <summary>Set when pages of the latest version were read by OCR: how many, and how sure the recogniser was.</summary>
+    public TextRecognition? Recognition { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
+
+/// <summary>Pages read by optical character recognition (decision 0081), with the mean word confidence (0-100).</summary>
+public sealed record TextRecognition(string Engine, string Languages, int Pages, double Confidence);
 
 /// <summary>A retrievable piece of a document: the unit that is embedded, indexed and cited.</summary>
 public sealed class Chunk

@@ -11,6 +11,9 @@ public interface IIngestionStore
     /// <summary>The tenant's document with this source name in the knowledge base, if any.</summary>
     Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken);
 
+    /// <summary>The tenant's document with this id, if any.</summary>
+    Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Writes the document (new, or its next version) and its ingestion job in one transaction.
     /// Jobs still queued for older versions of the document are superseded.
@@ -34,6 +37,9 @@ public interface IIngestionStore
     /// equals a disabled chunk of an older version of the document is saved disabled (its <see cref="Chunk.Disabled"/> is set).
     /// </summary>
     Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken);
+
+    /// <summary>Records whether (and how well) OCR read pages of this version; null: it read none.</summary>
+    Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken);
 

@@ -52,7 +52,8 @@ public sealed class Reembedder(KnowledgeDbContext db, EmbeddingModelRegistry mod
         // Disabled chunks were re-embedded too (enabling one needs no embedding) but stay out of the index.
         await db.KnowledgeBases.Where(k => k.Id == kb.Id && k.TenantId == tenantId).ExecuteUpdateAsync(s => s
             .SetProperty(k => k.EmbeddingModel, card.Name)
-            .SetProperty(k => k.EmbeddingDimension, card.Dimension), cancellationToken);
+            .SetProperty(k => k.EmbeddingDimension, card.Dimension)
+            .SetProperty(k => k.ContentRevision, k => k.ContentRevision + 1), cancellationToken);
         await index.DeleteKnowledgeBaseAsync(tenantId, kb.Id, cancellationToken);
         foreach (var document in documents)
         {

@@ -22,6 +22,11 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private readonly string _connectionString;
     private readonly Bm25Index _bm25;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    /// <summary>
+    /// A search reads vectors from memory and rows from SQLite in separate steps: it holds this shared while it reads,
+    /// and a swap (new vectors in, commit, old vectors out) holds it alone, so no search sees half a swap.
+    /// </summary>
+    private readonly ReaderWriterLockSlim _visibility = new();
     private volatile bool _disposed;
     private readonly ConcurrentDictionary<string, VectorIndex> _vectors = new();
     private readonly Timer _flushTimer;
@@ -79,9 +84,12 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             foreach (var chunk in chunks)
                 newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
             var vectors = dimension > 0 ? Vectors(document.KnowledgeBaseId, dimension) : null;
-            vectors?.Add(newKeys);
-            tx.Commit();
-            vectors?.Remove(oldKeys);
+            Swap(() =>
+            {
+                vectors?.Add(newKeys);
+                tx.Commit();
+                vectors?.Remove(oldKeys);
+            });
         }
         finally
         {
@@ -98,8 +106,11 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             var keys = DeleteRows(connection, tx, document);
-            tx.Commit();
-            if (HasVectors(document.KnowledgeBaseId)) Vectors(document.KnowledgeBaseId).Remove(keys);
+            Swap(() =>
+            {
+                tx.Commit();
+                if (HasVectors(document.KnowledgeBaseId)) Vectors(document.KnowledgeBaseId).Remove(keys);
+            });
         }
         finally
         {
@@ -117,9 +128,12 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var tx = connection.BeginTransaction();
             Bm25Index.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
             Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb", tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
-            tx.Commit();
-            if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
-            File.Delete(VectorPath(knowledgeBaseId));
+            Swap(() =>
+            {
+                tx.Commit();
+                if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
+                File.Delete(VectorPath(knowledgeBaseId));
+            });
         }
         finally
         {
@@ -127,10 +141,13 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
         }
     }
 
-    public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
+        Task.FromResult(Visible(() => SearchDense(filter, vector, top)));
+
+    private IReadOnlyList<ChunkHit> SearchDense(ChunkFilter filter, ReadOnlyMemory<float> vector, int top)
     {
         var kbs = filter.Scopes.Select(s => s.KnowledgeBaseId).Distinct().Where(HasVectors).ToList();
-        if (kbs.Count == 0) return Task.FromResult<IReadOnlyList<ChunkHit>>([]);
+        if (kbs.Count == 0) return [];
         if (kbs.FirstOrDefault(kb => Vectors(kb).Dimension != vector.Length) is { } other)
             throw new ArgumentException(
                 $"The query vector has {vector.Length} dimensions but knowledge base {other} was embedded with {Vectors(other).Dimension}: it needs its own embedding model.", nameof(vector));
@@ -147,11 +164,14 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 .Select(c => new ChunkHit(payloads[c.Key], c.Similarity))
                 .ToList();
             if (hits.Count >= top || kbs.All(kb => Vectors(kb).Count <= fetch))
-                return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+                return hits;
         }
     }
 
-    public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
+        Task.FromResult(Visible(() => SearchKeyword(filter, query, top)));
+
+    private IReadOnlyList<ChunkHit> SearchKeyword(ChunkFilter filter, string query, int top)
     {
         using var connection = Open();
         var scored = _bm25.Search(connection, filter, query);
@@ -163,7 +183,35 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             var payloads = LoadPayloads(connection, filter, slice.Select(s => s.Key));
             hits.AddRange(slice.Where(s => payloads.ContainsKey(s.Key)).Select(s => new ChunkHit(payloads[s.Key], s.Score)).Take(top - hits.Count));
         }
-        return Task.FromResult<IReadOnlyList<ChunkHit>>(hits);
+        return hits;
+    }
+
+    /// <summary>Runs a read while no swap is in progress (see <see cref="_visibility"/>).</summary>
+    private T Visible<T>(Func<T> read)
+    {
+        _visibility.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _visibility.ExitReadLock();
+        }
+    }
+
+    /// <summary>Makes a change visible to searches at one instant: vectors and committed rows move together.</summary>
+    private void Swap(Action change)
+    {
+        _visibility.EnterWriteLock();
+        try
+        {
+            change();
+        }
+        finally
+        {
+            _visibility.ExitWriteLock();
+        }
     }
 
     public Task<IReadOnlyList<ChunkPayload>> GetDocumentChunksAsync(ChunkFilter filter, string documentId, int fromOrdinal, int toOrdinal, CancellationToken cancellationToken)
@@ -226,9 +274,12 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var connection = Open();
             Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
-            Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
-            if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
-            File.Delete(VectorPath(knowledgeBaseId));
+            Swap(() =>
+            {
+                Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
+                if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
+                File.Delete(VectorPath(knowledgeBaseId));
+            });
         }
         finally
         {
@@ -264,8 +315,11 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using (var stopped = new ManualResetEvent(false))
                 if (_flushTimer.Dispose(stopped)) stopped.WaitOne();
             Flush();
-            foreach (var vectors in _vectors.Values) vectors.Dispose();
-            _vectors.Clear();
+            Swap(() =>
+            {
+                foreach (var vectors in _vectors.Values) vectors.Dispose();
+                _vectors.Clear();
+            });
         }
         finally
         {

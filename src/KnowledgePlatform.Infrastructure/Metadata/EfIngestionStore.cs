@@ -11,6 +11,9 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
         db.Documents.AsNoTracking().FirstOrDefaultAsync(
             d => d.TenantId == tenantId && d.KnowledgeBaseId == knowledgeBaseId && d.FileName == fileName, cancellationToken);
 
+    public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) =>
+        db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.TenantId == tenantId && d.Id == documentId, cancellationToken);
+
     public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) =>
         InTransactionAsync(async ct =>
         {
@@ -136,6 +139,10 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             return true;
         }, cancellationToken);
 
+    public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) =>
+        db.Documents.Where(d => d.Id == documentId && d.Version == version)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Recognition, recognition), cancellationToken);
+
     public async Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) =>
         await db.Chunks.AsNoTracking().Where(c => c.DocumentId == documentId && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(cancellationToken);
 
@@ -149,6 +156,8 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                 .SetProperty(j => j.Error, (string?)null), ct);
             var exists = await db.Documents.Where(d => d.Id == documentId)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version).SetProperty(d => d.UpdatedAt, now), ct) == 1;
+            // A new version answers from now on: the knowledge base's content version changes with it (decision 0093).
+            await KnowledgeBaseVersion.BumpForDocumentAsync(db, documentId, ct);
             // Ready only if no newer version arrived while this one was ingested.
             await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DocumentStatus.Ready)
@@ -185,19 +194,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             // An interrupted attempt is not a failed one.
             .SetProperty(j => j.Attempts, j => j.Attempts - 1), cancellationToken);
 
-    /// <summary>
-    /// Runs the work in one transaction inside the provider's execution strategy, which retries the
-    /// whole unit on a transient failure (PostgreSQL); a retrying strategy refuses bare transactions.
-    /// </summary>
-    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var result = await work(ct);
-            await tx.CommitAsync(ct);
-            db.ChangeTracker.Clear();
-            return result;
-        }, cancellationToken);
+    private Task<T> InTransactionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) => db.InTransactionAsync(work, cancellationToken);
 }
 
 /// <summary>The PostgreSQL claim statement, with table and column names taken from the EF model.</summary>

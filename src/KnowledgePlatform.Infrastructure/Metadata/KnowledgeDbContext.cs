@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using System.Text.Json;
 using KnowledgePlatform.Core.Policies;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -10,9 +11,10 @@ namespace KnowledgePlatform.Infrastructure.Metadata;
 
 /// <summary>
 /// Metadata of every tenant: the same model on SQLite (embedded) and PostgreSQL (production). Each
-/// provider has its own subclass so that each keeps its own migrations (decision 0020).
+/// provider has its own subclass so that each keeps its own migrations (decision 0020). It also holds the
+/// ASP.NET Core Data Protection key ring, so every replica reads the cookies and tokens the others issue.
 /// </summary>
-public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
+public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataProtectionKeyContext
 {
     protected KnowledgeDbContext(DbContextOptions options) : base(options)
     {
@@ -36,6 +38,17 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
     public DbSet<Handoff> Handoffs => Set<Handoff>();
     public DbSet<WidgetSettings> WidgetSettings => Set<WidgetSettings>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<WebhookMessage> WebhookMessages => Set<WebhookMessage>();
+    public DbSet<WebhookSigningSecret> WebhookSigningSecrets => Set<WebhookSigningSecret>();
+
+    /// <summary>The Data Protection key ring shared by every replica (decision 0090).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    // Sources and their sync runs: see SourceModel.
+    public DbSet<Source> Sources => Set<Source>();
+    public DbSet<SourceItem> SourceItems => Set<SourceItem>();
+    public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
+    public DbSet<SyncEntry> SyncEntries => Set<SyncEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -153,6 +166,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
 
         ConfigureIssue7(modelBuilder);
         ConfigureChannels(modelBuilder);
+        SourceModel.Configure(modelBuilder);
+        // State replicas share (decisions 0090-0094): rate-limit windows, the webhook outbox, Qdrant's live generations.
+        modelBuilder.ApplyConfiguration(new RateLimiting.RateLimitWindowConfiguration());
+        modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexTransition>(new Indexing.Qdrant.IndexTransitionConfiguration());
+        modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
+        ConfigureWebhooks(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
@@ -215,6 +234,26 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>
             e.HasIndex(r => new { r.TenantId, r.Key }).IsUnique();
             e.HasIndex(r => r.ExpiresAt);
             e.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId);
+        });
+    }
+
+    /// <summary>The webhook outbox (decision 0092) and each tenant's signing secret.</summary>
+    private static void ConfigureWebhooks(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WebhookMessage>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Event).HasMaxLength(64);
+            e.Property(m => m.Url).HasMaxLength(2000);
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            e.HasIndex(m => new { m.TenantId, m.CreatedAt });
+            e.HasIndex(m => m.SubjectId);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<WebhookSigningSecret>(e =>
+        {
+            e.HasKey(s => s.TenantId);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

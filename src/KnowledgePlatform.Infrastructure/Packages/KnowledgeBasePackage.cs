@@ -73,14 +73,20 @@ public sealed class PackageException(string code, string message) : Exception(me
 
 public sealed record PackageImportResult(KnowledgeBase KnowledgeBase, int Documents, int Chunks, bool Reembedded, PackagePolicy SourcePolicy);
 
-/// <summary>Submits an original file to the normal ingestion pipeline (used when embeddings cannot be reused).</summary>
-public delegate Task<Document> ResubmitDocument(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string> groups, CancellationToken cancellationToken);
+/// <summary>
+/// Submits an original file to the normal ingestion pipeline (used when embeddings cannot be reused), with its groups,
+/// tags and effective date written before its job is queued.
+/// </summary>
+public delegate Task<Document> ResubmitDocument(
+    KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string> groups, IReadOnlyList<string> tags, DateOnly? effectiveDate,
+    CancellationToken cancellationToken);
 
 /// <summary>
 /// Export and import of a knowledge base as a portable zip: manifest.json, the documents' original files
 /// (documents/N) and chunks.jsonl with text, locations and embeddings. Import creates a new knowledge
 /// base in the caller's tenant with new ids, never extracts to disk by entry name, bounds what it
-/// decompresses and checks every entry's SHA-256 before it writes anything.
+/// decompresses and checks every entry's SHA-256 before it writes anything. An import is all or nothing:
+/// when it fails after the knowledge base was created, the knowledge base is removed again, so it can be retried.
 /// </summary>
 public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files, IChunkIndex index, EmbeddingModelRegistry models, PackageOptions options)
 {
@@ -146,19 +152,8 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
 
     private static async Task<PackageFile> WriteEntryAsync(ZipArchive zip, string path, Stream content, CancellationToken ct)
     {
-        var entry = zip.CreateEntry(path, CompressionLevel.Fastest);
-        await using var target = await entry.OpenAsync(ct);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await content.ReadAsync(buffer, ct)) > 0)
-        {
-            sha.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), ct);
-            total += read;
-        }
-        return new PackageFile(path, Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant(), total);
+        var (sha256, bytes) = await Files.HashedZipEntry.WriteAsync(zip, path, content, ct);
+        return new PackageFile(path, sha256, bytes);
     }
 
     /// <summary>
@@ -197,13 +192,62 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
             kb.Strict = m.Strict;
             kb.Chunking = m.Chunking;
             kb.Retrieval = m.Retrieval;
+            db.ChangeTracker.Clear();
             db.KnowledgeBases.Add(kb);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex)
+            {
+                // Another request created a knowledge base of this name between the check and the insert.
+                if (!StorageFailures.IsTransient(ex) && await NameTakenAsync(tenantId, name, ct))
+                    throw new PackageException("name_taken", $"A knowledge base named '{name}' already exists; import it under another name.");
+                db.ChangeTracker.Clear();
+                throw;
+            }
 
-            var chunkCount = reuse
-                ? await ImportIndexedAsync(zip, manifest, kb, ct)
-                : await ResubmitAsync(zip, manifest, kb, resubmit, ct);
-            return new PackageImportResult(kb, manifest.Documents.Count, chunkCount, !reuse, manifest.Policy);
+            try
+            {
+                var chunkCount = reuse
+                    ? await ImportIndexedAsync(zip, manifest, kb, ct)
+                    : await ResubmitAsync(zip, manifest, kb, resubmit, ct);
+                return new PackageImportResult(kb, manifest.Documents.Count, chunkCount, !reuse, manifest.Policy);
+            }
+            catch
+            {
+                await DiscardAsync(kb, CancellationToken.None);
+                throw;
+            }
+        }
+    }
+
+    private async Task<bool> NameTakenAsync(string tenantId, string name, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.KnowledgeBases.AnyAsync(k => k.TenantId == tenantId && k.Name == name, ct);
+    }
+
+    /// <summary>
+    /// Removes an imported knowledge base again (its documents, jobs and chunks cascade, its index entries and files go
+    /// too): what an import that failed half way leaves behind. Retried while the database is busy.
+    /// </summary>
+    public async Task DiscardAsync(KnowledgeBase kb, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                db.ChangeTracker.Clear();
+                await index.DeleteKnowledgeBaseAsync(kb.TenantId, kb.Id, ct);
+                await db.KnowledgeBases.Where(k => k.Id == kb.Id && k.TenantId == kb.TenantId).ExecuteDeleteAsync(ct);
+                await files.DeleteFolderAsync(FileKeys.KnowledgeBase(kb.TenantId, kb.Id), ct);
+                return;
+            }
+            catch (Exception ex) when (attempt < 10 && (StorageFailures.IsTransient(ex) || ex is IndexUnavailableException))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), ct);
+            }
         }
     }
 
@@ -366,6 +410,7 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
         await db.SaveChangesAsync(ct);
         foreach (var document in documents.Values)
             await index.ReplaceDocumentAsync(new DocumentRef(kb.TenantId, kb.Id, document.Id), IndexedChunk.Of(chunks[document.Id], document), ct);
+        await KnowledgeBaseVersion.BumpAsync(db, kb.Id, ct);
         return chunks.Values.Sum(c => c.Count);
     }
 
@@ -374,19 +419,13 @@ public sealed class KnowledgeBasePackage(KnowledgeDbContext db, IFileStore files
     {
         foreach (var p in manifest.Documents)
         {
-            Document document;
-            await using (var content = await zip.GetEntry(p.File.Path)!.OpenAsync(ct))
-            {
-                // The intake wants to look inside the file more than once: give it a seekable copy.
-                using var copy = new MemoryStream();
-                await content.CopyToAsync(copy, ct);
-                copy.Position = 0;
-                document = await resubmit(kb, Path.GetFileName(p.FileName), copy, p.Groups ?? [], ct);
-            }
-            var tracked = await db.Documents.SingleAsync(d => d.Id == document.Id && d.TenantId == kb.TenantId, ct);
-            tracked.Tags = [.. p.Tags ?? []];
-            tracked.EffectiveDate = p.EffectiveDate;
-            await db.SaveChangesAsync(ct);
+            await using var content = await zip.GetEntry(p.File.Path)!.OpenAsync(ct);
+            // The intake wants to look inside the file more than once: give it a seekable copy.
+            using var copy = new MemoryStream();
+            await content.CopyToAsync(copy, ct);
+            copy.Position = 0;
+            // Tags and date go in with the document: the worker may index it before this request writes anything else.
+            await resubmit(kb, Path.GetFileName(p.FileName), copy, p.Groups ?? [], p.Tags ?? [], p.EffectiveDate, ct);
         }
         return 0;
     }

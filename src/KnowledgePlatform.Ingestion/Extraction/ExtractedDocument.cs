@@ -4,7 +4,11 @@ namespace KnowledgePlatform.Ingestion.Extraction;
 /// A document as structure rather than a flat string: blocks in reading order, each knowing the
 /// headings above it and where it came from (page or line).
 /// </summary>
-public sealed record ExtractedDocument(string? Title, IReadOnlyList<Block> Blocks);
+public sealed record ExtractedDocument(string? Title, IReadOnlyList<Block> Blocks)
+{
+    /// <summary>Set when pages were read by OCR (decision 0081): how many, in which languages, how confidently.</summary>
+    public Core.Domain.TextRecognition? Recognition { get; init; }
+}
 
 /// <summary>Where a block sits in its source: a 1-based page (PDF) or line (text formats), when known.</summary>
 public sealed record SourceSpan(int? Page = null, int? Line = null);

@@ -22,10 +22,10 @@ public sealed class ExtractorRegistry(IEnumerable<IDocumentExtractor> extractors
             ? extractor
             : throw new ExtractionException("unsupported_type", $"Files of type '{format}' cannot be read.");
 
-    /// <summary>One extractor per supported format.</summary>
-    public static IReadOnlyList<IDocumentExtractor> CreateDefault() =>
+    /// <summary>One extractor per supported format; scanned PDF pages are read with <paramref name="ocr"/> when given (decision 0081).</summary>
+    public static IReadOnlyList<IDocumentExtractor> CreateDefault(Ocr.ITextRecognizer? ocr = null) =>
     [
-        new PdfExtractor(),
+        new PdfExtractor(ocr),
         new DocxExtractor(),
         new HtmlExtractor(),
         new MarkdownExtractor(),
@@ -33,12 +33,13 @@ public sealed class ExtractorRegistry(IEnumerable<IDocumentExtractor> extractors
         new CsvExtractor(),
         new XlsxExtractor(),
         new JsonLinesExtractor(),
+        new PptxExtractor(),
     ];
 
     /// <summary>
     /// A quick look inside an upload so an obviously bad file is refused at once, not in a failed job:
-    /// a PDF must open, not be password-protected and have a page; a DOCX or XLSX must be a sane zip (no zip
-    /// bomb) holding word/document.xml or xl/workbook.xml; text formats must hold a non-blank character. Reads only what it needs
+    /// a PDF must open, not be password-protected and have a page; a DOCX, XLSX or PPTX must be a sane zip (no zip
+    /// bomb) holding word/document.xml, xl/workbook.xml or ppt/presentation.xml; text formats must hold a non-blank character. Reads only what it needs
     /// (a non-seekable stream is spooled to a temporary file, never to memory). A seekable stream is put
     /// back where it was. Throws <see cref="ExtractionException"/> with the same codes as the extractors.
     /// </summary>
@@ -69,10 +70,10 @@ public sealed class ExtractorRegistry(IEnumerable<IDocumentExtractor> extractors
                     }
 
                     break;
-                case FileFormat.Xlsx:
+                case FileFormat.Xlsx or FileFormat.Pptx:
                     await using (var seekable = await SeekableContent.OpenAsync(content, cancellationToken))
                     {
-                        OpenXmlArchive.Excel.Check(seekable.Stream);
+                        (format == FileFormat.Xlsx ? OpenXmlArchive.Excel : OpenXmlArchive.PowerPoint).Check(seekable.Stream);
                     }
 
                     break;

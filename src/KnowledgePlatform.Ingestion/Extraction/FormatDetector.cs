@@ -17,6 +17,7 @@ public static class FormatDetector
         [".txt"] = FileFormat.PlainText,
         [".csv"] = FileFormat.Csv,
         [".xlsx"] = FileFormat.Xlsx,
+        [".pptx"] = FileFormat.Pptx,
         [".jsonl"] = FileFormat.JsonLines,
         [".ndjson"] = FileFormat.JsonLines,
     };
@@ -47,7 +48,7 @@ public static class FormatDetector
         var ok = format switch
         {
             FileFormat.Pdf => IsPdf(head),
-            FileFormat.Docx or FileFormat.Xlsx => IsZip(head),
+            FileFormat.Docx or FileFormat.Xlsx or FileFormat.Pptx => IsZip(head),
             _ => IsText(head),
         };
         return ok
@@ -67,7 +68,24 @@ public static class FormatDetector
         FileFormat.Csv => "text/csv",
         FileFormat.Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         FileFormat.JsonLines => "application/x-ndjson",
+        FileFormat.Pptx => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         _ => "application/octet-stream",
+    };
+
+    /// <summary>The usual extension of a format (".pdf"), for content whose name does not say (a web page, a download).</summary>
+    public static string ExtensionOf(FileFormat format) =>
+        ByExtension.First(p => p.Value == format).Key;
+
+    /// <summary>The format served with a MIME type (a web server's Content-Type), or <see cref="FileFormat.Unknown"/>.</summary>
+    public static FileFormat FromContentType(string? mediaType) => mediaType?.ToLowerInvariant() switch
+    {
+        "text/html" or "application/xhtml+xml" => FileFormat.Html,
+        "text/markdown" or "text/x-markdown" => FileFormat.Markdown,
+        "text/plain" => FileFormat.PlainText,
+        "text/csv" => FileFormat.Csv,
+        "application/x-ndjson" or "application/jsonl" => FileFormat.JsonLines,
+        null => FileFormat.Unknown,
+        var type => Enum.GetValues<FileFormat>().FirstOrDefault(f => f != FileFormat.Unknown && ContentTypeOf(f) == type),
     };
 
     private static string Describe(FileFormat format) => format switch
@@ -75,6 +93,7 @@ public static class FormatDetector
         FileFormat.Pdf => "a PDF",
         FileFormat.Docx => "a Word document",
         FileFormat.Xlsx => "an Excel workbook",
+        FileFormat.Pptx => "a PowerPoint presentation",
         FileFormat.Html => "HTML",
         FileFormat.Markdown => "Markdown text",
         FileFormat.Csv => "CSV text",

@@ -10,7 +10,14 @@ public interface IDocumentExtractor
     /// understands when the content is corrupt, encrypted, empty or not what it claims to be.
     /// </summary>
     Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken);
+
+    /// <summary>Extracts the document with the knowledge base's settings (OCR languages) and a way to report progress.</summary>
+    Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, ExtractionSettings settings, CancellationToken cancellationToken) =>
+        ExtractAsync(content, fileName, cancellationToken);
 }
+
+/// <summary>What an extraction may need beyond the file: the knowledge base's OCR languages, a progress report (also a heartbeat).</summary>
+public sealed record ExtractionSettings(string? OcrLanguages = null, Func<int, CancellationToken, Task>? ReportPercent = null);
 
 public enum FileFormat
 {
@@ -23,6 +30,7 @@ public enum FileFormat
     Csv,
     Xlsx,
     JsonLines,
+    Pptx,
 }
 
 /// <summary>The file cannot be ingested; <see cref="Code"/> is stable for API clients.</summary>

@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Packaging;
 namespace KnowledgePlatform.Ingestion.Extraction;
 
 /// <summary>
-/// The zip checks both Open XML formats (.docx, .xlsx) share, run before the SDK opens the package:
+/// The zip checks the Open XML formats (.docx, .xlsx, .pptx) share, run before the SDK opens the package:
 /// the required main part is there, at most <see cref="MaxUncompressedBytes"/> unpacked, at most
 /// <see cref="MaxEntries"/> entries and no large entry compressed more than <see cref="MaxCompressionRatio"/>:1.
 /// Errors carry the format's own codes ("docx_zip_bomb", "xlsx_corrupt", ...).
@@ -27,6 +27,8 @@ internal sealed record OpenXmlArchive(string CodePrefix, string Noun, string Ext
     public static OpenXmlArchive Word { get; } = new("docx", "Word file", ".docx", "word/document.xml");
 
     public static OpenXmlArchive Excel { get; } = new("xlsx", "Excel workbook", ".xlsx", "xl/workbook.xml");
+
+    public static OpenXmlArchive PowerPoint { get; } = new("pptx", "PowerPoint presentation", ".pptx", "ppt/presentation.xml");
 
     public ExtractionException Corrupt(Exception? inner = null) =>
         new($"{CodePrefix}_corrupt", $"The {Noun} is damaged or not a {Extension} document; save it again as {Extension} and upload it.", inner);

@@ -9,31 +9,46 @@ namespace KnowledgePlatform.Ingestion.Extraction;
 /// <summary>
 /// PDF via PdfPig: text in reading order with page numbers; lines in a noticeably larger font (or bold
 /// short lines) become headings; runs of lines whose words line up in columns become tables with
-/// their first row as header. Encrypted, corrupt and scanned (text-less) PDFs are refused.
+/// their first row as header. Pages without a text layer but with an image (scans, faxes) are read by OCR
+/// when a recogniser is given (decision 0081), keeping their page numbers. Encrypted and corrupt PDFs are refused.
 /// </summary>
-public sealed partial class PdfExtractor : IDocumentExtractor
+public sealed partial class PdfExtractor(Ocr.ITextRecognizer? ocr = null) : IDocumentExtractor
 {
     public FileFormat Format => FileFormat.Pdf;
 
-    public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken)
+    public Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, CancellationToken cancellationToken) =>
+        ExtractAsync(content, fileName, new ExtractionSettings(), cancellationToken);
+
+    public async Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, ExtractionSettings settings, CancellationToken cancellationToken)
     {
         await using var seekable = await SeekableContent.OpenAsync(content, cancellationToken);
         using var pdf = Open(seekable.Stream);
+        await using var scans = new Ocr.ScannedPages(ocr, seekable.Stream, settings);
         var reader = new Reader();
         for (var number = 1; number <= pdf.NumberOfPages; number++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            reader.ReadPage(GetPage(pdf, number));
+            var page = GetPage(pdf, number);
+            if (page.Letters.Any(l => !string.IsNullOrWhiteSpace(l.Value)) || !page.GetImages().Any())
+            {
+                reader.ReadPage(page);
+            }
+            else if (await scans.RecognizeAsync(number, pdf.NumberOfPages, cancellationToken) is { } recognized)
+            {
+                reader.AddRecognized(recognized);
+            }
         }
 
-        if (reader.Letters == 0)
+        if (reader.Blocks.Count == 0)
         {
-            throw new ExtractionException("no_text",
-                "The PDF looks scanned; no text could be extracted (OCR is not supported yet).");
+            throw scans.NoText();
         }
 
         var title = Text.Normalize(SafeTitle(pdf));
-        return new ExtractedDocument(title.Length > 0 ? title : reader.FirstHeading, reader.Blocks.Blocks);
+        return new ExtractedDocument(title.Length > 0 ? title : reader.FirstHeading, reader.Blocks.Blocks)
+        {
+            Recognition = await scans.SummaryAsync(cancellationToken),
+        };
     }
 
     /// <summary>Opens a PDF, mapping PdfPig's failures to <see cref="ExtractionException"/>s.</summary>
@@ -102,6 +117,24 @@ public sealed partial class PdfExtractor : IDocumentExtractor
         private double BodySize => sizes.Count == 0 ? 0 : sizes.MaxBy(p => (p.Value, -p.Key)).Key;
 
         private bool BodyBold => boldLetters > Letters / 2;
+
+        /// <summary>A page read by OCR: its headings join the heading path like those of text pages (ranked by size).</summary>
+        public void AddRecognized(Ocr.RecognizedPage page)
+        {
+            openTable = null;
+            foreach (var paragraph in page.Paragraphs)
+            {
+                if (paragraph.Heading)
+                {
+                    FirstHeading ??= paragraph.Text;
+                    headings.Push(paragraph.Size, paragraph.Text);
+                }
+                else
+                {
+                    Blocks.AddParagraph(paragraph.Text, headings.Path, new SourceSpan(Page: page.Page));
+                }
+            }
+        }
 
         public void ReadPage(Page page)
         {

@@ -20,8 +20,14 @@ public enum IntakeProblem
     StorageUnavailable,
 }
 
+/// <summary>Searchable metadata a document is submitted with (a package import's), written with it before its job is queued.</summary>
+public sealed record DocumentDescription(IReadOnlyList<string> Tags, DateOnly? EffectiveDate);
+
 /// <summary>The accepted document; <paramref name="Duplicate"/> when its latest version already had exactly these bytes.</summary>
 public sealed record IntakeResult(Document Document, bool Duplicate);
+
+/// <summary>An item of a source as a document: its stable id, its name (URL or path), the format read and its access groups.</summary>
+public sealed record SourceDocument(string DocumentId, string SourceId, string Name, FileFormat Format, IReadOnlyList<string> Groups);
 
 public sealed class IntakeException(IntakeProblem problem, string code, string message) : Exception(message)
 {
@@ -41,7 +47,30 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         SubmitAsync(knowledgeBase, fileName, content, groups: null, cancellationToken);
 
     /// <param name="groups">The document's access groups (decision 0040); null keeps an existing document's groups (a new one has none).</param>
-    public async Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken)
+    public Task<IntakeResult> SubmitAsync(KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, CancellationToken cancellationToken) =>
+        SubmitAsync(knowledgeBase, fileName, content, groups, description: null, cancellationToken);
+
+    /// <param name="description">Tags and effective date, set before the job is queued so the pipeline indexes them (null: keep or none).</param>
+    public Task<IntakeResult> SubmitAsync(
+        KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string>? groups, DocumentDescription? description, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(fileName);
+        return SubmitAsync(knowledgeBase, name, fileName, () => store.FindBySourceAsync(knowledgeBase.TenantId, knowledgeBase.Id, name, cancellationToken),
+            Ids.New("doc"), sourceId: null, groups, description, content, cancellationToken);
+    }
+
+    /// <summary>
+    /// Submits an item of a source (decision 0080): the document has the item's stable id and the item's name
+    /// (its URL or path), the format is the one the source read (a web server's Content-Type), and everything
+    /// else (checks, versions, identical bytes) is as for an upload.
+    /// </summary>
+    public Task<IntakeResult> SubmitItemAsync(KnowledgeBase knowledgeBase, SourceDocument item, Stream content, CancellationToken cancellationToken) =>
+        SubmitAsync(knowledgeBase, item.Name, "item" + FormatDetector.ExtensionOf(item.Format), () => store.FindAsync(knowledgeBase.TenantId, item.DocumentId, cancellationToken),
+            item.DocumentId, item.SourceId, item.Groups, description: null, content, cancellationToken);
+
+    private async Task<IntakeResult> SubmitAsync(
+        KnowledgeBase knowledgeBase, string name, string detectAs, Func<Task<Document?>> findExisting, string newId, string? sourceId,
+        IReadOnlyList<string>? groups, DocumentDescription? description, Stream content, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         var temp = Path.GetTempFileName();
@@ -54,19 +83,18 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             var head = new byte[Math.Min(size, 8192)];
             buffer.Position = 0;
             await buffer.ReadExactlyAsync(head, cancellationToken);
-            var format = Detect(fileName, head);
+            var format = Detect(detectAs, head);
             buffer.Position = 0;
             await Validate(format, buffer, cancellationToken);
 
-            var name = Path.GetFileName(fileName);
-            var existing = await store.FindBySourceAsync(knowledgeBase.TenantId, knowledgeBase.Id, name, cancellationToken);
+            var existing = await findExisting();
             // Same source, same bytes: nothing to do (a failed one may be retried, though).
             if (existing is not null && existing.ContentHash == hash && existing.Status != DocumentStatus.Failed && (groups is null || groups.SequenceEqual(existing.Groups)))
                 return new IntakeResult(existing, Duplicate: true);
 
             var document = existing ?? new Document
             {
-                Id = Ids.New("doc"),
+                Id = newId,
                 TenantId = knowledgeBase.TenantId,
                 KnowledgeBaseId = knowledgeBase.Id,
                 FileName = name,
@@ -75,9 +103,11 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
                 ContentHash = "",
                 StorageKey = "",
                 Version = 0,
+                SourceId = sourceId,
             };
             document.Version++;
             if (groups is not null) document.Groups = [.. groups];
+            if (description is not null) (document.Tags, document.EffectiveDate) = ([.. description.Tags], description.EffectiveDate);
             document.Format = format.ToString();
             document.SizeBytes = size;
             document.ContentHash = hash;
@@ -132,7 +162,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
         }
         return format == FileFormat.Unknown
             ? throw new IntakeException(IntakeProblem.UnsupportedType, "unsupported_type",
-                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, HTML, Markdown, plain text, CSV, XLSX or JSON Lines.")
+                $"'{Path.GetExtension(fileName)}' files are not supported. Upload PDF, DOCX, PPTX, HTML, Markdown, plain text, CSV, XLSX or JSON Lines.")
             : format;
     }
 

@@ -25,32 +25,6 @@ public sealed class IngestionWorker(
     ILogger<IngestionWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(i => LoopAsync($"{Environment.MachineName}:{Environment.ProcessId}:{i}", stoppingToken)));
-
-    private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                bool worked;
-                await using (var scope = scopes.CreateAsyncScope())
-                {
-                    worked = await scope.ServiceProvider.GetRequiredService<IngestionRunner>().RunNextAsync(workerId, stoppingToken);
-                }
-                if (!worked) await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The store itself failed (database down): back off, never crash the host.
-                logger.LogError(ex, "Ingestion worker {Worker} could not claim work; retrying", workerId);
-                await Task.Delay(options.Value.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+        WorkLoop.RunAsync(options.Value.Workers, "", scopes, (services, workerId, ct) => services.GetRequiredService<IngestionRunner>().RunNextAsync(workerId, ct),
+            signal, options.Value.PollInterval, logger, stoppingToken);
 }

@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
+using KnowledgePlatform.Server.Sources;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,6 +34,7 @@ public static class ApiSetup
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<Answering.GovernedAnswers>();
+        builder.Services.AddScoped<Sources.SourceRequests>();
         builder.AddPackages();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
@@ -87,7 +89,7 @@ public static class ApiSetup
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapCuration().MapClinical().MapWidgetChannel();
+            .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
         app.MapChatCompletions();
         return app;
     }

@@ -29,11 +29,15 @@ public sealed record KnowledgeBaseDto(
     /// <summary>How the knowledge base decides whether its evidence answers a question (decision 0100).</summary>
     public EvidenceGateDto EvidenceGate { get; init; } = null!;
 
+    /// <summary>Tesseract language packs for scanned pages; null: the server's default (decision 0081).</summary>
+    public string? OcrLanguages { get; init; }
+
     public static KnowledgeBaseDto From(KnowledgeBase kb, int documentCount) =>
         new(kb.Id, kb.Name, kb.Description, kb.Vertical, kb.EmbeddingModel, kb.EmbeddingDimension,
             new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict)
         {
             EvidenceGate = EvidenceGateDto.Of(kb),
+            OcrLanguages = kb.OcrLanguages,
         };
 }
 
@@ -49,9 +53,16 @@ public sealed record DocumentDto(
     public IReadOnlyList<string> Tags { get; init; } = [];
     public DateOnly? EffectiveDate { get; init; }
 
+    /// <summary>The source the document is kept in sync with; null for uploads (decision 0080).</summary>
+    public string? SourceId { get; init; }
+
+    /// <summary>Set when pages were read by OCR: the engine, languages, pages and mean word confidence (decision 0081).</summary>
+    public TextRecognition? Recognition { get; init; }
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
-            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}") { Groups = d.Groups, Tags = d.Tags, EffectiveDate = d.EffectiveDate };
+            d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}")
+        { Groups = d.Groups, Tags = d.Tags, EffectiveDate = d.EffectiveDate, SourceId = d.SourceId, Recognition = d.Recognition };
 }
 
 public sealed record SearchRequest(

@@ -5,6 +5,8 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Ocr;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
@@ -23,7 +25,11 @@ public sealed record ChunkEnabledRequest(bool Enabled);
 public sealed record QuestionAnswerRequest(string Question, string Answer);
 
 /// <summary>A null field is left as it is. New chunking applies to documents ingested from now on.</summary>
-public sealed record UpdateKnowledgeBaseRequest(string? Description = null, Vertical? Vertical = null, bool? Strict = null, ChunkingDto? Chunking = null);
+public sealed record UpdateKnowledgeBaseRequest(string? Description = null, Vertical? Vertical = null, bool? Strict = null, ChunkingDto? Chunking = null)
+{
+    /// <summary>Tesseract language packs for scanned PDF pages, joined by '+' ("eng+deu"); "" goes back to the server's default (decision 0081).</summary>
+    public string? OcrLanguages { get; init; }
+}
 
 public sealed record DayActivity(DateOnly Day, int Answered, int NotFound);
 
@@ -102,6 +108,7 @@ public static class CurationEndpoints
     {
         var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == document.IndexedVersion).OrderBy(c => c.Ordinal).ToListAsync(ct);
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
+        await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
     }
 
     private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> Edit(
@@ -190,8 +197,14 @@ public static class CurationEndpoints
         if (request.Description is { } description) tracked.Description = description.Trim().Length == 0 ? null : description.Trim();
         if (request.Vertical is { } vertical) tracked.Vertical = vertical;
         if (request.Strict is { } strict) tracked.Strict = strict;
+        if (request.OcrLanguages is { } languages)
+        {
+            languages = languages.Trim();
+            if (languages.Length > 0 && OcrOptions.LanguagesProblem(languages) is { } problem) return ApiProblems.Validation("invalid_ocr_languages", problem);
+            tracked.OcrLanguages = languages.Length == 0 ? null : languages;
+        }
         await db.SaveChangesAsync(ct);
-        await audit.RecordAsync(user, "knowledge_base.updated", tracked.Id, new { request.Vertical, request.Strict, request.Chunking }, ct);
+        await audit.RecordAsync(user, "knowledge_base.updated", tracked.Id, new { request.Vertical, request.Strict, request.Chunking, request.OcrLanguages }, ct);
         var count = await db.Documents.CountAsync(d => d.KnowledgeBaseId == tracked.Id, ct);
         return TypedResults.Ok(KnowledgeBaseDto.From(tracked, count));
     }
@@ -209,7 +222,10 @@ public static class CurationEndpoints
         {
             // The same bytes through the normal intake: a failed document with identical content is queued again.
             await using var content = await files.OpenReadAsync(document.StorageKey, ct);
-            var (queued, _) = await intake.SubmitAsync(kb, document.FileName, content, ct);
+            // A source's document keeps its stable id and name (a URL or a path is no file name to look up by).
+            var (queued, _) = document.SourceId is { } sourceId
+                ? await intake.SubmitItemAsync(kb, new SourceDocument(document.Id, sourceId, document.FileName, Enum.Parse<FileFormat>(document.Format), document.Groups), content, ct)
+                : await intake.SubmitAsync(kb, document.FileName, content, ct);
             var dto = DocumentDto.From(queued);
             return TypedResults.Accepted(dto.StatusUrl, dto);
         }

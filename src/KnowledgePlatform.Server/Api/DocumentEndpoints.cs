@@ -98,6 +98,7 @@ public static class DocumentEndpoints
         if (document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document)) return ApiProblems.NotFound("document", id);
         await index.DeleteDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), ct);
         await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
+        await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
         await files.DeleteFolderAsync(FileKeys.Document(tenant, document.KnowledgeBaseId, document.Id), ct);
         return TypedResults.NoContent();
     }

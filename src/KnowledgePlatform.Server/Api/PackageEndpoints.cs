@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Polly;
+using Polly.Retry;
 
 namespace KnowledgePlatform.Server.Api;
 
@@ -18,6 +20,21 @@ public sealed record PackageImportResponse(KnowledgeBaseDto KnowledgeBase, int D
 /// <summary>Knowledge bases as portable packages (decision 0043): export as a zip, import as a new knowledge base of the caller's tenant.</summary>
 public static class PackageEndpoints
 {
+    /// <summary>
+    /// An import the database could not take (its writer lock busy past the timeout: the ingestion worker the import woke
+    /// was writing too, on a loaded machine) is all undone and tried again, twice, a second and then two apart.
+    /// </summary>
+    private static readonly ResiliencePipeline BusyStorage = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(StorageFailures.IsTransient),
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromSeconds(1),
+        })
+        .Build();
+
     public static IHostApplicationBuilder AddPackages(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<PackageOptions>().Bind(builder.Configuration.GetSection(PackageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -57,7 +74,7 @@ public static class PackageEndpoints
     }
 
     private static async Task<Results<Created<PackageImportResponse>, ProblemHttpResult>> Import(
-        HttpContext http, ClaimsPrincipal user, KnowledgeBasePackage packages, DocumentIntake intake,
+        HttpContext http, ClaimsPrincipal user, KnowledgeBasePackage packages, DocumentIntake intake, KnowledgeDbContext db,
         IOptions<PackageOptions> options, AuditLog audit, QuotaService quotas, CancellationToken ct)
     {
         var limit = options.Value.MaxPackageBytes;
@@ -99,10 +116,27 @@ public static class PackageEndpoints
 
         try
         {
-            // The tenant is the caller's: nothing in the package names it.
-            var result = await packages.ImportAsync(package, user.TenantId(), name,
-                async (kb, fileName, content, groups, token) => (await intake.SubmitAsync(kb, fileName, content, groups, token)).Document, ct);
-            await audit.RecordAsync(user, "kb.import", result.KnowledgeBase.Id, new { result.Documents, result.Chunks, result.Reembedded }, ct);
+            // The tenant is the caller's: nothing in the package names it. A failed attempt leaves nothing behind.
+            var result = await BusyStorage.ExecuteAsync(async token =>
+            {
+                package.Position = 0;
+                return await packages.ImportAsync(package, user.TenantId(), name, async (kb, fileName, content, groups, tags, effective, t) =>
+                    (await intake.SubmitAsync(kb, fileName, content, groups, new DocumentDescription(tags, effective), t)).Document, token);
+            }, ct);
+            try
+            {
+                await BusyStorage.ExecuteAsync(async token =>
+                {
+                    db.ChangeTracker.Clear();
+                    await audit.RecordAsync(user, "kb.import", result.KnowledgeBase.Id, new { result.Documents, result.Chunks, result.Reembedded }, token);
+                }, ct);
+            }
+            catch (Exception ex) when (StorageFailures.IsTransient(ex))
+            {
+                // Not audited, not kept: the caller retries the whole import.
+                await packages.DiscardAsync(result.KnowledgeBase, CancellationToken.None);
+                throw;
+            }
             var dto = KnowledgeBaseDto.From(result.KnowledgeBase, result.Documents);
             return TypedResults.Created($"/api/v1/knowledge-bases/{result.KnowledgeBase.Id}",
                 new PackageImportResponse(dto, result.Documents, result.Chunks, result.Reembedded, result.SourcePolicy));
@@ -120,6 +154,12 @@ public static class PackageEndpoints
         catch (IntakeException ex)
         {
             return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, ex.Code, $"A document of the package was refused: {ex.Message}");
+        }
+        catch (Exception ex) when (StorageFailures.IsTransient(ex))
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, "storage_busy",
+                "The database stayed busy and the import was undone; nothing was created. Try again in a few seconds.");
         }
     }
 }

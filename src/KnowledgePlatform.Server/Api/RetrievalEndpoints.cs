@@ -103,6 +103,7 @@ public static class RetrievalEndpoints
         {
             var chunks = await db.Chunks.AsNoTracking().Where(c => c.DocumentId == document.Id && c.Version == version).OrderBy(c => c.Ordinal).ToListAsync(ct);
             await index.ReplaceDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
+            await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
         }
         return TypedResults.Ok(new DocumentMetadataDto(document.Id, document.Tags, document.EffectiveDate) { Groups = document.Groups });
     }

@@ -46,6 +46,8 @@ public sealed class RetentionSweeper(IServiceScopeFactory scopes, TimeProvider c
             visitors += await db.Handoffs.Where(h => h.TenantId == tenant.Id && h.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
             usage += await db.TokenUsage.Where(u => u.TenantId == tenant.Id && u.Day < usageBefore).ExecuteDeleteAsync(ct);
         }
+        // Rate-limit windows shared by replicas are only read while they last (a minute).
+        await KnowledgePlatform.Infrastructure.RateLimiting.DatabaseWindowCounter.DeleteEndedAsync(db, now.AddHours(-1), ct);
         if (audit + conversations + visitors + usage > 0)
             logger.LogInformation("Retention: deleted {Audit} audit records, {Conversations} conversations, {Visitors} feedback and handoff records and {Usage} token usage rows",
                 audit, conversations, visitors, usage);

@@ -1,15 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Threading.Channels;
+using System.Text.Json;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Server.Channels;
 
-/// <summary>Configuration section "Channels:Handoff".</summary>
+/// <summary>Configuration section "Channels:Handoff": how handoff webhooks are delivered (decision 0092).</summary>
 public sealed class HandoffOptions
 {
     public const string Section = "Channels:Handoff";
@@ -17,65 +13,53 @@ public sealed class HandoffOptions
     /// <summary>How long one webhook call may take.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Quick retries inside one round (Polly: exponential backoff with jitter, from one second).</summary>
+    [Range(0, 5)]
+    public int RetriesPerRound { get; set; } = 2;
+
+    /// <summary>Rounds of attempts before a message is given up as failed.</summary>
+    [Range(1, 50)]
+    public int Rounds { get; set; } = 10;
+
+    /// <summary>The wait before the second round; each later round waits twice as long (with jitter), up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How often each server looks for due messages that other servers queued (its own are sent at once).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>What a handoff webhook receives (POST, JSON).</summary>
 public sealed record HandoffNotification(
     string Event, string HandoffId, string TenantId, string? KnowledgeBaseId, string? ConversationId, string? Contact, string? Message,
-    System.Text.Json.JsonElement Transcript, DateTimeOffset CreatedAt);
+    JsonElement Transcript, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Delivers handoffs to the tenant's (or widget key's) webhook in the background, one attempt with a
-/// timeout, and records the outcome on the handoff: the visitor never waits for the tenant's systems.
+/// Handoffs reach the tenant's (or widget key's) webhook through the outbox: the message is written with the handoff,
+/// in the same transaction, and <see cref="WebhookDispatcher"/> delivers it, signed, retried until it arrives.
 /// </summary>
-public sealed class HandoffWebhooks(
-    IServiceScopeFactory scopes, IHttpClientFactory http, IOptions<HandoffOptions> options, ILogger<HandoffWebhooks> logger) : BackgroundService
+public static class HandoffWebhooks
 {
-    public const string ClientName = "handoff-webhooks";
+    public const string Event = "handoff.requested";
 
-    private readonly Channel<(string HandoffId, string Url)> _queue = Channel.CreateBounded<(string, string)>(
-        new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Queues the delivery; false when the queue is full (the handoff stays recorded, marked failed).</summary>
-    public bool Enqueue(string handoffId, string url) => _queue.Writer.TryWrite((handoffId, url));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Adds the handoff's webhook message to the context, to be saved together with the handoff.</summary>
+    public static WebhookMessage Queue(KnowledgeDbContext db, Handoff handoff, string url)
     {
-        await foreach (var (id, url) in _queue.Reader.ReadAllAsync(stoppingToken))
-        {
-            try
-            {
-                await DeliverAsync(id, url, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(ex, "Handoff {Handoff}: recording the webhook outcome failed", id);
-            }
-        }
-    }
-
-    private async Task DeliverAsync(string id, string url, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        var handoff = await db.Handoffs.SingleAsync(h => h.Id == id, ct);
-        using var transcript = System.Text.Json.JsonDocument.Parse(handoff.Transcript);
-        var notification = new HandoffNotification("handoff.requested", handoff.Id, handoff.TenantId, handoff.KnowledgeBaseId, handoff.ConversationId,
+        using var transcript = JsonDocument.Parse(handoff.Transcript);
+        var notification = new HandoffNotification(Event, handoff.Id, handoff.TenantId, handoff.KnowledgeBaseId, handoff.ConversationId,
             handoff.Contact, handoff.Message, transcript.RootElement.Clone(), handoff.CreatedAt);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(options.Value.WebhookTimeout);
-        try
+        var message = new WebhookMessage
         {
-            using var response = await http.CreateClient(ClientName).PostAsJsonAsync(url, notification, timeout.Token);
-            handoff.Webhook = response.IsSuccessStatusCode ? WebhookDelivery.Delivered : WebhookDelivery.Failed;
-            handoff.WebhookResult = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            handoff.Webhook = WebhookDelivery.Failed;
-            handoff.WebhookResult = ex is OperationCanceledException ? "timeout" : "unreachable";
-            logger.LogWarning("Handoff {Handoff}: the webhook could not be reached ({Reason})", id, handoff.WebhookResult);
-        }
-        await db.SaveChangesAsync(ct);
+            Id = Ids.New("msg"), TenantId = handoff.TenantId, Event = Event, SubjectId = handoff.Id, Url = url,
+            Payload = JsonSerializer.Serialize(notification, JsonSerializerOptions.Web),
+            Status = WebhookMessageStatus.Pending, NextAttemptAt = handoff.CreatedAt, CreatedAt = handoff.CreatedAt,
+        };
+        db.WebhookMessages.Add(message);
+        return message;
     }
 }

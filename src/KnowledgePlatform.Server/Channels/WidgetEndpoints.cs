@@ -53,7 +53,7 @@ public sealed record WidgetSettingsRequest(
     [property: Description("A CSS colour: #rgb, #rrggbb or #rrggbbaa.")] string? PrimaryColor = null,
     [property: Description("bottom-right or bottom-left.")] string? Position = null,
     [property: Description("en, de, fr, nl or es.")] string? Language = null,
-    [property: Description("https URL that receives each handoff as a JSON POST (5 s timeout, one attempt).")] string? HandoffWebhookUrl = null);
+    [property: Description("https URL that receives each handoff as a signed JSON POST, retried until it answers 2xx (docs/security.md#webhook-signatures).")] string? HandoffWebhookUrl = null);
 
 public sealed record WidgetSettingsDto(string Id, string? ApiKeyId, string? Title, string? Greeting, string? PrimaryColor, string? Position, string? Language, string? HandoffWebhookUrl)
 {
@@ -143,7 +143,7 @@ public static partial class WidgetEndpoints
     }
 
     private static async Task<Results<Accepted<HandoffDto>, ProblemHttpResult>> PostHandoff(
-        HandoffRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, HandoffWebhooks webhooks,
+        HandoffRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, WebhookDispatcher webhooks,
         TimeProvider clock, CancellationToken ct)
     {
         if (request.Contact is { Length: > 200 } || request.Message is { Length: > 2000 })
@@ -169,14 +169,11 @@ public static partial class WidgetEndpoints
             Webhook = webhook is null ? WebhookDelivery.NotConfigured : WebhookDelivery.Pending,
         };
         db.Handoffs.Add(handoff);
+        // The webhook's message goes into the outbox in the same transaction: recorded handoffs are always delivered.
+        if (webhook is not null) HandoffWebhooks.Queue(db, handoff, webhook);
         await db.SaveChangesAsync(ct);
+        if (webhook is not null) webhooks.Notify();
         await audit.RecordAsync(user, "handoff", handoff.ConversationId, new { handoff.Id, turns = turns.Count, webhook = handoff.Webhook }, ct);
-        if (webhook is not null && !webhooks.Enqueue(handoff.Id, webhook))
-        {
-            handoff.Webhook = WebhookDelivery.Failed;
-            handoff.WebhookResult = "queue full";
-            await db.SaveChangesAsync(ct);
-        }
         return TypedResults.Accepted("/api/v1/handoffs", HandoffDto.From(handoff));
     }
 

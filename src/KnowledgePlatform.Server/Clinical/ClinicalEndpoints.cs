@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
@@ -156,13 +154,7 @@ public static class ClinicalEndpoints
         };
     }
 
-    /// <summary>The knowledge base and its content version: a fingerprint of which version of which document is indexed.</summary>
-    internal static async Task<KnowledgeBaseRef> ReferenceAsync(KnowledgeDbContext db, KnowledgeBase kb, CancellationToken ct)
-    {
-        var indexed = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == kb.Id && d.TenantId == kb.TenantId && d.IndexedVersion != null)
-            .Select(d => new { d.Id, d.IndexedVersion }).ToListAsync(ct);
-        var canonical = string.Join("\n", indexed.OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => $"{d.Id}:{d.IndexedVersion}"));
-        var version = "kbv_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
-        return new KnowledgeBaseRef(kb.Id, kb.Name, version);
-    }
+    /// <summary>The knowledge base and its content version (decision 0093): it changes with every change that can change an answer.</summary>
+    internal static async Task<KnowledgeBaseRef> ReferenceAsync(KnowledgeDbContext db, KnowledgeBase kb, CancellationToken ct) =>
+        new(kb.Id, kb.Name, await KnowledgeBaseVersion.OfAsync(db, kb, ct));
 }

@@ -59,7 +59,7 @@ public sealed class IngestionHub : Hub
 }
 
 /// <summary>
-/// Relays document changes from the database to the hub. Reading the database (rather than events
+/// Relays document changes (and source syncs' progress) from the database to the hub. Reading the database (rather than events
 /// inside this process) means progress from separate worker processes reaches listeners the same way.
 /// </summary>
 public sealed class IngestionProgressRelay(IServiceScopeFactory scopes, IHubContext<IngestionHub> hub, TimeProvider clock, ILogger<IngestionProgressRelay> logger)
@@ -70,17 +70,20 @@ public sealed class IngestionProgressRelay(IServiceScopeFactory scopes, IHubCont
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var watermark = clock.GetUtcNow();
+        var syncWatermark = watermark;
         using var timer = new PeriodicTimer(Interval, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             if (!IngestionHub.HasListeners)
             {
-                watermark = clock.GetUtcNow();
+                watermark = syncWatermark = clock.GetUtcNow();
                 continue;
             }
             try
             {
                 watermark = await RelayChangesSinceAsync(watermark, stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                syncWatermark = await Sources.SyncProgress.RelayAsync(scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>(), hub, syncWatermark, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -14,6 +14,13 @@ public interface IIngestionFeed : IAsyncDisposable
     /// <summary>The subscription came back after a drop: pushes sent meanwhile were missed.</summary>
     event Func<Task>? Reconnected;
 
+    /// <summary>Pushed progress of the tenant's source syncs (decision 0080).</summary>
+    event Func<Sources.SyncRunDto, Task>? Sync
+    {
+        add { }
+        remove { }
+    }
+
     Task StartAsync(CancellationToken ct);
 }
 
@@ -29,6 +36,8 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
 
     public event Func<Task>? Reconnected;
 
+    public event Func<Sources.SyncRunDto, Task>? Sync;
+
     public async Task StartAsync(CancellationToken ct)
     {
         if (_connection is not null) return;
@@ -41,6 +50,10 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
         _connection.On<DocumentProgress>("progress", async p =>
         {
             if (Progress is { } handler) await handler(p);
+        });
+        _connection.On<Sources.SyncRunDto>(Sources.SyncProgress.Method, async run =>
+        {
+            if (Sync is { } handler) await handler(run);
         });
         _connection.Reconnected += async _ =>
         {

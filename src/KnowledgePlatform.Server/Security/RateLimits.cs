@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
+using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.RateLimiting;
 using KnowledgePlatform.Server.Api;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -19,9 +21,31 @@ public sealed class RateLimitOptions
     /// <summary>Requests all of a tenant's keys together may make per minute.</summary>
     [Range(1, int.MaxValue)]
     public int TenantRequestsPerMinute { get; set; } = 3000;
+
+    /// <summary>
+    /// Where the counts live (decision 0091): "memory" (this process), "database" (the metadata database), "redis"
+    /// (Redis:Configuration) or "auto": Redis when configured, else the database when it is PostgreSQL, else memory.
+    /// </summary>
+    [RegularExpression("^(auto|memory|database|redis)$", ErrorMessage = "Security:RateLimits:Store must be auto, memory, database or redis.")]
+    public string Store { get; set; } = "auto";
+
+    /// <summary>The store in force for this deployment.</summary>
+    public string EffectiveStore(StorageOptions storage, RedisOptions redis) => Store switch
+    {
+        "auto" when redis.Enabled => "redis",
+        "auto" when storage.IsPostgres => "database",
+        "auto" => "memory",
+        _ => Store,
+    };
 }
 
-/// <summary>Per-key and per-tenant request limits on the API, answered with 429, Retry-After and Problem Details.</summary>
+/// <summary>The rate-limit store in force: its name, and the shared counter (null: counted in this process).</summary>
+public sealed record RateLimitStore(string Name, IWindowCounter? Shared);
+
+/// <summary>
+/// Per-key and per-tenant request limits on the API, answered with 429, Retry-After and Problem Details. Counted in this
+/// process, or in a store every replica shares (<see cref="RateLimitOptions.Store"/>).
+/// </summary>
 public static class RateLimits
 {
     public const string Api = "api";
@@ -29,7 +53,23 @@ public static class RateLimits
     public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
         builder.AddQuotas();
-        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.AddRedis();
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations()
+            .Validate<IOptions<RedisOptions>>((o, redis) => o.Store != "redis" || redis.Value.Enabled, "Security:RateLimits:Store is redis, so Redis:Configuration is required.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DatabaseWindowCounter>();
+        builder.Services.AddSingleton<RedisWindowCounter>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.EffectiveStore(
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<RedisOptions>>().Value);
+            return new RateLimitStore(store, store switch
+            {
+                "redis" => sp.GetRequiredService<RedisWindowCounter>(),
+                "database" => sp.GetRequiredService<DatabaseWindowCounter>(),
+                _ => null,
+            });
+        });
         builder.Services.AddRateLimiter(o =>
         {
             o.AddPolicy(Api, context =>
@@ -37,14 +77,14 @@ public static class RateLimits
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 var key = context.User.FindFirst(ApiKeyAuthenticationHandler.KeyClaim)?.Value;
                 // Unauthenticated requests are refused by authorization anyway; they share one small bucket.
-                return RateLimitPartition.GetFixedWindowLimiter(key ?? "anonymous", _ => Window(limits.KeyRequestsPerMinute));
+                return Partition(context, "key:" + (key ?? "anonymous"), limits.KeyRequestsPerMinute);
             });
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var tenant = context.User.FindFirst(ApiKeyAuthenticationHandler.TenantClaim)?.Value;
                 if (tenant is null) return RateLimitPartition.GetNoLimiter("none");
                 var limits = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter("tenant:" + tenant, _ => Window(limits.TenantRequestsPerMinute));
+                return Partition(context, "tenant:" + tenant, limits.TenantRequestsPerMinute);
             });
             o.OnRejected = async (rejected, ct) =>
             {
@@ -55,6 +95,16 @@ public static class RateLimits
             };
         });
         return builder;
+    }
+
+    /// <summary>A one-minute window for the key: in this process, or in the shared store when one is configured.</summary>
+    private static RateLimitPartition<string> Partition(HttpContext context, string key, int permits)
+    {
+        var counter = context.RequestServices.GetRequiredService<RateLimitStore>().Shared;
+        return counter is null
+            ? RateLimitPartition.GetFixedWindowLimiter(key, _ => Window(permits))
+            : RateLimitPartition.Get(key, k => new SharedWindowLimiter(k, permits, TimeSpan.FromMinutes(1), counter,
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<SharedWindowLimiter>()));
     }
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()

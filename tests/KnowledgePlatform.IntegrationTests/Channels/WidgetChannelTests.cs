@@ -20,7 +20,14 @@ public sealed class WidgetChannelTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data, new Dictionary<string, string> { ["Channels:Handoff:WebhookTimeout"] = "00:00:01" });
+        _host = new PlatformHost(_data, new Dictionary<string, string>
+        {
+            // Two rounds of two one-second attempts, a second apart: the hanging receiver is given up on within seconds.
+            ["Channels:Handoff:WebhookTimeout"] = "00:00:01",
+            ["Channels:Handoff:RetriesPerRound"] = "1",
+            ["Channels:Handoff:Rounds"] = "2",
+            ["Channels:Handoff:FirstRetryDelay"] = "00:00:01",
+        });
         _acme = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
         _globex = _host.Client(await _host.CreateTenantAsync("globex", "support", _ct));
         await PlatformHost.IngestAsync(_acme, "support", "returns-policy.md", Encoding.UTF8.GetBytes(ApiJourneyTests.ReturnsPolicy), _ct);
@@ -49,7 +56,7 @@ public sealed class WidgetChannelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_handoff_is_answered_at_once_even_when_the_webhook_hangs_and_the_timeout_is_recorded()
+    public async Task A_handoff_is_answered_at_once_even_when_the_webhook_hangs_and_every_timed_out_attempt_is_recorded()
     {
         await PutSettingsAsync(new { handoffWebhookUrl = _receiver.Origin + "/hooks/slow" });
         var conversation = await ConversationAsync();
@@ -64,7 +71,7 @@ public sealed class WidgetChannelTests : IAsyncLifetime
         Assert.Equal("pending", created.GetProperty("webhook").GetString());
         Assert.Equal("How many days do I have to return a product?", created.GetProperty("transcript")[0].GetProperty("question").GetString());
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         JsonElement recorded;
         do
         {
@@ -75,6 +82,9 @@ public sealed class WidgetChannelTests : IAsyncLifetime
         while (recorded.GetProperty("webhook").GetString() == "pending" && DateTime.UtcNow < deadline);
         Assert.Equal("failed", recorded.GetProperty("webhook").GetString());
         Assert.Equal("timeout", recorded.GetProperty("webhookResult").GetString());
+        var message = Assert.Single((await _acme.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/messages", _ct)).EnumerateArray());
+        Assert.Equal(created.GetProperty("id").GetString(), message.GetProperty("subjectId").GetString());
+        Assert.Equal(("failed", 2, 4), (message.GetProperty("status").GetString(), message.GetProperty("rounds").GetInt32(), message.GetProperty("attempts").GetInt32()));
     }
 
     [Fact]

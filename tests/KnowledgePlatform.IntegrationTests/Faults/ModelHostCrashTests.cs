@@ -23,7 +23,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
     private readonly string _modelFolder = Directory.CreateTempSubdirectory("kp-crash-moe-").FullName;
-    private readonly int _port = FreePort();
+    private readonly int _port = LoopbackPort.Free();
     private Process? _modelHost;
 
     public ValueTask InitializeAsync()
@@ -192,10 +192,4 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         _modelHost = null;
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -58,6 +58,18 @@ public sealed class ModelHostTests
     }
 
     [Fact]
+    public async Task The_host_answers_the_orchestrators_probes_once_the_model_is_loaded()
+    {
+        await using var host = await ModelHostFixture.StartAsync();
+        using var http = host.Client();
+
+        using var live = await http.GetAsync("/health/live", _ct);
+        using var ready = await http.GetAsync("/health/ready", _ct);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, ready.StatusCode));
+    }
+
+    [Fact]
     public async Task A_streamed_completion_sends_chunks_then_the_finish_reason_usage_and_done()
     {
         await using var host = await ModelHostFixture.StartAsync();

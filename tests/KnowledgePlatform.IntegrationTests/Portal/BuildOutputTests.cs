@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Portal;
@@ -36,7 +37,7 @@ public sealed partial class BuildOutputTests : IAsyncDisposable
         var ct = TestContext.Current.CancellationToken;
         var assembly = Path.GetFullPath(typeof(BuildOutputTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ServerAssembly").Value!);
         Directory.CreateDirectory(_folder);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             WorkingDirectory = _folder,
@@ -86,12 +87,5 @@ public sealed partial class BuildOutputTests : IAsyncDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.True((await response.Content.ReadAsByteArrayAsync(ct)).Length > 1000, $"{asset} came back empty");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -75,8 +75,8 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         var problems = new List<string>();
         string[] pages =
         [
-            "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", $"/portal/documents/{_documentId}/chunks",
-            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/users", "/portal/audit",
+            "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", "/portal/knowledge-bases/handbook/sources", $"/portal/documents/{_documentId}/chunks",
+            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/handoffs", "/portal/users", "/portal/audit",
         ];
         foreach (var path in pages)
         {

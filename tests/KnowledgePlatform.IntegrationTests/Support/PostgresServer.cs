@@ -81,7 +81,7 @@ public sealed class PostgresServer : IAsyncLifetime
         _asPostgresUser = Environment.UserName == "root";
         if (_asPostgresUser) await RunAsync("chown", "postgres", _folder);
 
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         var data = Path.Combine(_folder, "data");
         await RunPostgresToolAsync("initdb", "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync");
         await StartServerAsync();
@@ -171,10 +171,4 @@ public sealed class PostgresServer : IAsyncLifetime
             .FirstOrDefault();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -17,6 +17,21 @@ internal static class ExtractionTestFiles
 {
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The repository's samples/ folder, found above the test assembly.</summary>
+    public static string SamplesFolder { get; } = FindSamples();
+
+    public static string SamplePath(string relative) => Path.Combine(SamplesFolder, relative);
+
+    private static string FindSamples()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples");
+            if (Directory.Exists(Path.Combine(candidate, "medical"))) return candidate;
+        }
+        throw new InvalidOperationException($"No samples/ folder above {AppContext.BaseDirectory}.");
+    }
+
     public static Task<ExtractedDocument> Extract(IDocumentExtractor extractor, byte[] content, string fileName = "file") =>
         extractor.ExtractAsync(new MemoryStream(content), fileName, Ct);
 
@@ -138,6 +153,15 @@ internal static class ExtractionTestFiles
     }
 
     /// <summary>A page with a drawing but no text, like a scan.</summary>
+    /// <summary>One page holding only an image (a 1×1 PNG), no text: what a scan looks like to a text extractor.</summary>
+    public static byte[] ImageOnlyPdf()
+    {
+        var builder = new PdfDocumentBuilder();
+        var page = builder.AddPage(595, 842);
+        page.AddPng(Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="), new PdfRectangle(50, 50, 545, 792));
+        return builder.Build();
+    }
+
     public static byte[] TextlessPdf()
     {
         var builder = new PdfDocumentBuilder();

@@ -146,12 +146,36 @@ public sealed class PdfExtractorTests
     }
 
     [Fact]
-    public async Task Pdf_without_text_is_refused_as_scanned()
+    public async Task Pdf_without_text_or_images_is_refused_as_empty()
     {
         var error = await Refused(new PdfExtractor(), TextlessPdf());
 
         Assert.Equal("no_text", error.Code);
-        Assert.Contains("OCR is not supported yet", error.Message, StringComparison.Ordinal);
+        Assert.Equal("No text could be extracted from the PDF.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_scanned_pdf_without_ocr_says_which_pages_and_exactly_what_to_install()
+    {
+        var error = await Refused(new PdfExtractor(), ImageOnlyPdf());
+
+        Assert.Equal("ocr_unavailable", error.Code);
+        Assert.Contains("page 1 has no text layer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install tesseract-ocr poppler-utils", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_scanned_pdf_on_a_server_without_tesseract_names_what_to_install()
+    {
+        var recognizer = new KnowledgePlatform.Ingestion.Extraction.Ocr.TesseractRecognizer(
+            Microsoft.Extensions.Options.Options.Create(new KnowledgePlatform.Ingestion.Extraction.Ocr.OcrOptions { TesseractPath = "/nonexistent/tesseract" }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KnowledgePlatform.Ingestion.Extraction.Ocr.TesseractRecognizer>.Instance);
+
+        var error = await Refused(new PdfExtractor(recognizer), ImageOnlyPdf());
+
+        Assert.Equal("ocr_unavailable", error.Code);
+        Assert.Contains("Tesseract OCR is not installed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("apt-get install tesseract-ocr poppler-utils", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

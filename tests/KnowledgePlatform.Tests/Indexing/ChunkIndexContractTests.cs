@@ -200,6 +200,45 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Searches_during_a_new_version_see_the_old_chunks_or_the_new_ones_never_both_never_neither()
+    {
+        const int Editions = 25;
+        var index = OpenTracked();
+        var doc = new DocumentRef("t", "kb", "d");
+        static IndexedChunk Version(DocumentRef doc, int version, int ordinal) =>
+            new(new ChunkPayload($"d-v{version}-{ordinal}", doc.TenantId, doc.KnowledgeBaseId, doc.DocumentId, "Title", "file.md", ordinal,
+                $"warranty clause {ordinal} of edition {version}", "", null, null, ChunkKind.Text) { DocumentVersion = version }, Axis(ordinal, 0.1f * version));
+        static List<IndexedChunk> Edition(DocumentRef doc, int version) => [.. Enumerable.Range(0, version % 2 == 0 ? 4 : 3).Select(i => Version(doc, version, i))];
+        await index.ReplaceDocumentAsync(doc, Edition(doc, 1), Ct);
+        var filter = new ChunkFilter("t", ["kb"]);
+
+        using var stop = new CancellationTokenSource();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        async Task SearchAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var hits in new[] { await index.SearchDenseAsync(filter, Axis(0), 20, Ct), await index.SearchKeywordAsync(filter, "warranty clause", 20, Ct) })
+                {
+                    var versions = hits.Select(h => h.Chunk.DocumentVersion).Distinct().ToList();
+                    seen.Enqueue(versions.Count == 1 && hits.Count == Edition(doc, versions[0]).Count ? "one edition, whole" : $"versions {string.Join(",", versions)} in {hits.Count} hits");
+                }
+                var count = await index.CountAsync(filter, Ct);
+                seen.Enqueue(count is 3 or 4 ? "one edition, whole" : $"count {count}");
+            }
+        }
+        var searches = Task.WhenAll(Task.Run(SearchAsync, Ct), Task.Run(SearchAsync, Ct));
+        for (var version = 2; version <= Editions; version++) await index.ReplaceDocumentAsync(doc, Edition(doc, version), Ct);
+        await Task.Delay(50, Ct);
+        await stop.CancelAsync();
+        await searches;
+
+        Assert.NotEmpty(seen);
+        Assert.All(seen, s => Assert.Equal("one edition, whole", s));
+        Assert.All(await index.SearchKeywordAsync(filter, "warranty clause", 20, Ct), h => Assert.Equal(Editions, h.Chunk.DocumentVersion));
+    }
+
+    [Fact]
     public async Task A_vector_of_the_wrong_dimension_is_refused()
     {
         var index = OpenTracked();
@@ -239,6 +278,7 @@ public sealed class QdrantChunkIndexContractTests : ChunkIndexContractTests
         ApiKey = Environment.GetEnvironmentVariable("KP_QDRANT_API_KEY"),
         CollectionPrefix = "kptest" + Guid.NewGuid().ToString("N")[..8],
     };
+    private readonly InMemoryLiveGenerations _generations = new();
     private QdrantClient? _client;
 
     public override ValueTask InitializeAsync()
@@ -249,7 +289,7 @@ public sealed class QdrantChunkIndexContractTests : ChunkIndexContractTests
     }
 
     protected override IChunkIndex Open() =>
-        new QdrantChunkIndex(_client!, new QdrantSchema(new EmbeddingModelCard("contract-test", Dimension, 512, ""), _options), _options, NullLogger<QdrantChunkIndex>.Instance);
+        new QdrantChunkIndex(_client!, new QdrantSchema(new EmbeddingModelCard("contract-test", Dimension, 512, ""), _options), _options, _generations, NullLogger<QdrantChunkIndex>.Instance);
 
     public override async ValueTask DisposeAsync()
     {

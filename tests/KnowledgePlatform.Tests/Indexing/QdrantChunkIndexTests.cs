@@ -18,12 +18,13 @@ public sealed class QdrantChunkIndexTests
     private static readonly EmbeddingModelCard Model = new("test-model", 4, 512, "");
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly RecordingInvoker _qdrant = new();
+    private readonly InMemoryLiveGenerations _generations = new();
 
     private QdrantChunkIndex Index(QdrantOptions? options = null)
     {
         options ??= new QdrantOptions();
         var client = new QdrantClient(new QdrantGrpcClient(_qdrant));
-        return new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, NullLogger<QdrantChunkIndex>.Instance);
+        return new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, _generations, NullLogger<QdrantChunkIndex>.Instance);
     }
 
     private static IndexedChunk Chunk(DocumentRef doc, int ordinal) =>
@@ -38,7 +39,7 @@ public sealed class QdrantChunkIndexTests
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
 
-        Assert.Equal(["CollectionExists", "Create", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "CreateFieldIndex", "Count", "Count"], _qdrant.Methods);
+        Assert.Equal(["CollectionExists", "Create", .. Enumerable.Repeat("CreateFieldIndex", QdrantSchema.PayloadIndexes().Count), "Count", "Count"], _qdrant.Methods);
         var create = _qdrant.Requests<CreateCollection>().Single();
         Assert.Equal(Modifier.Idf, create.SparseVectorsConfig.Map[QdrantSchema.SparseVector].Modifier);
         var tenantIndex = _qdrant.Requests<CreateFieldIndexCollection>().Single(r => r.FieldName == QdrantSchema.Fields.Tenant);
@@ -55,26 +56,51 @@ public sealed class QdrantChunkIndexTests
         await index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct);
 
         Assert.DoesNotContain("Create", _qdrant.Methods);
-        Assert.Equal(4, _qdrant.Requests<CreateFieldIndexCollection>().Count());
+        Assert.Equal(QdrantSchema.PayloadIndexes().Count, _qdrant.Requests<CreateFieldIndexCollection>().Count());
     }
 
     [Fact]
-    public async Task Replacing_a_document_upserts_in_batches_then_deletes_only_its_stale_points()
+    public async Task Replacing_a_document_writes_a_hidden_generation_publishes_it_then_deletes_the_other_generations()
     {
         _qdrant.CollectionExists = true;
         using var index = Index(new QdrantOptions { UpsertBatchSize = 2 });
         var doc = new DocumentRef("acme", "kb", "doc");
+        var steps = new List<string>();
+        _generations.Changed = _ => steps.Add(string.Join("+", _qdrant.Methods.Where(m => m is "Upsert" or "Delete").Distinct()));
 
         await index.ReplaceDocumentAsync(doc, Enumerable.Range(0, 5).Select(i => Chunk(doc, i)).ToList(), _ct);
 
+        // Begun before any write, published after every upsert, ended after the delete.
+        Assert.Equal(["", "Upsert", "Upsert+Delete"], steps);
         var upserts = _qdrant.Requests<UpsertPoints>().ToList();
         Assert.Equal([2, 2, 1], upserts.Select(u => u.Points.Count));
         Assert.All(upserts, u => Assert.True(u.Wait));
+        var generation = upserts[0].Points[0].Payload[QdrantSchema.Fields.Generation].StringValue;
+        Assert.All(upserts.SelectMany(u => u.Points), p => Assert.Equal(generation, p.Payload[QdrantSchema.Fields.Generation].StringValue));
         var delete = _qdrant.Requests<DeletePoints>().Single();
-        Assert.Equal("Delete", _qdrant.Methods.Last());
         Assert.Equal(["acme", "kb", "doc"], delete.Points.Filter.Must.Select(c => c.Field.Match.Keyword));
-        var kept = delete.Points.Filter.MustNot.Single().HasId.HasId.Select(id => id.Uuid);
-        Assert.Equal(upserts.SelectMany(u => u.Points).Select(p => p.Id.Uuid), kept);
+        Assert.Equal((QdrantSchema.Fields.Generation, generation), (delete.Points.Filter.MustNot.Single().Field.Key, delete.Points.Filter.MustNot.Single().Field.Match.Keyword));
+        Assert.Empty((await _generations.ReadAsync(["kb"], _ct)).Transitions);
+    }
+
+    [Fact]
+    public async Task A_search_that_a_publish_overtook_is_made_again_with_the_new_state()
+    {
+        _qdrant.CollectionExists = true;
+        using var index = Index();
+        var doc = new DocumentRef("acme", "kb", "doc");
+        await _generations.BeginAsync(doc, "g-new", _ct);
+        // While the first query runs, the new generation is published.
+        _qdrant.OnQuery = () => _generations.PublishAsync(doc, "g-new", _ct).GetAwaiter().GetResult();
+
+        await index.SearchDenseAsync(new ChunkFilter("acme", ["kb"]), new float[4], 5, _ct);
+
+        var queries = _qdrant.Requests<QueryPoints>().ToList();
+        Assert.Equal(2, queries.Count);
+        var hidden = queries[0].Filter.MustNot.Single().Filter;
+        Assert.Equal(("doc", "g-new"), (hidden.Must[0].Field.Match.Keyword, hidden.Must[1].Field.Match.Keywords.Strings.Single()));
+        var live = queries[1].Filter.MustNot.Single().Filter;
+        Assert.Equal(("doc", "g-new"), (live.Must.Single().Field.Match.Keyword, live.MustNot.Single().Field.Match.Keyword));
     }
 
     [Fact]
@@ -83,7 +109,7 @@ public sealed class QdrantChunkIndexTests
         _qdrant.CollectionExists = true;
         using var index = Index();
         var doc = new DocumentRef("acme", "kb", "doc");
-        var point = new QdrantSchema(Model, new QdrantOptions()).ToPoint(Chunk(doc, 3));
+        var point = new QdrantSchema(Model, new QdrantOptions()).ToPoint(Chunk(doc, 3), "g1");
         _qdrant.QueryResult = [new ScoredPoint { Id = point.Id, Score = 2.5f, Payload = { point.Payload } }];
 
         var hits = await index.SearchKeywordAsync(new ChunkFilter("acme", ["kb"]), "text warranty", 5, _ct);
@@ -140,6 +166,9 @@ public sealed class QdrantChunkIndexTests
 
         public RpcException? Failure { get; set; }
 
+        /// <summary>Runs while a query is answered: what happens elsewhere during a search.</summary>
+        public Action? OnQuery { get; set; }
+
         public List<string> Methods => _calls.Select(c => c.Method).ToList();
 
         public IEnumerable<T> Requests<T>() => _calls.Select(c => c.Request).OfType<T>();
@@ -147,6 +176,11 @@ public sealed class QdrantChunkIndexTests
         public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
         {
             _calls.Add((method.Name, request));
+            if (request is QueryPoints && OnQuery is { } during)
+            {
+                OnQuery = null;
+                during();
+            }
             var response = Failure is { } failure ? Task.FromException<TResponse>(failure) : Task.FromResult((TResponse)Answer(request));
             return new AsyncUnaryCall<TResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
         }

@@ -50,7 +50,7 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
-    public void Point_ids_are_stable_rfc_uuids_of_the_chunk_id()
+    public void Point_ids_are_stable_rfc_uuids_of_the_chunk_id_and_the_generation_that_wrote_it()
     {
         var id = QdrantSchema.PointId("doc_1-v1-00007");
 
@@ -59,13 +59,16 @@ public sealed class QdrantSchemaTests
         Assert.Equal(8, id.Version);
         Assert.Equal('8', id.ToString()[14]);
         Assert.Contains(id.ToString()[19], "89ab");
-        Assert.Equal(id.ToString(), Schema.ToPoint(Chunk()).Id.Uuid);
+        var point = Schema.ToPoint(Chunk(), "g1");
+        Assert.Equal(QdrantSchema.PointId($"{Chunk().Payload.ChunkId}@g1").ToString(), point.Id.Uuid);
+        Assert.NotEqual(point.Id.Uuid, Schema.ToPoint(Chunk(), "g2").Id.Uuid);
+        Assert.Equal("g1", point.Payload[QdrantSchema.Fields.Generation].StringValue);
     }
 
     [Fact]
     public void A_point_carries_both_vectors_and_the_whole_payload()
     {
-        var point = Schema.ToPoint(Chunk());
+        var point = Schema.ToPoint(Chunk(), "g1");
 
         var vectors = point.Vectors.Vectors_.Vectors;
         Assert.Equal([0.1f, 0.2f, 0.3f, 0.4f], vectors[QdrantSchema.DenseVector].Dense.Data);
@@ -85,7 +88,7 @@ public sealed class QdrantSchemaTests
     {
         var chunk = Chunk(page, line);
 
-        var payload = Schema.ToPoint(chunk).Payload;
+        var payload = Schema.ToPoint(chunk, "g1").Payload;
 
         Assert.Equal(page is null, !payload.ContainsKey(QdrantSchema.Fields.Page));
         Assert.Equal(chunk.Payload, QdrantSchema.FromPayload(payload));
@@ -96,7 +99,7 @@ public sealed class QdrantSchemaTests
     {
         var chunk = Chunk() with { Vector = new float[3] };
 
-        Assert.Throws<ArgumentException>(() => Schema.ToPoint(chunk));
+        Assert.Throws<ArgumentException>(() => Schema.ToPoint(chunk, "g1"));
     }
 
     [Fact]
@@ -117,11 +120,11 @@ public sealed class QdrantSchemaTests
     {
         var chunk = Chunk() with { Payload = Chunk().Payload with { Groups = ["oncology", "pharmacy"] } };
 
-        var payload = Schema.ToPoint(chunk).Payload;
+        var payload = Schema.ToPoint(chunk, "g1").Payload;
 
         Assert.Equal(["oncology", "pharmacy"], payload[QdrantSchema.Fields.Groups].ListValue.Values.Select(v => v.StringValue));
         Assert.Equal(["oncology", "pharmacy"], QdrantSchema.FromPayload(payload).Groups);
-        Assert.False(Schema.ToPoint(Chunk()).Payload.ContainsKey(QdrantSchema.Fields.Groups));
+        Assert.False(Schema.ToPoint(Chunk(), "g1").Payload.ContainsKey(QdrantSchema.Fields.Groups));
         Assert.Contains(QdrantSchema.PayloadIndexes(), i => i.Field == QdrantSchema.Fields.Groups);
     }
 
@@ -205,15 +208,14 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
-    public void Replacing_a_document_deletes_its_points_except_the_new_ones()
+    public void Replacing_a_document_deletes_its_points_of_every_other_generation()
     {
-        var keep = QdrantSchema.PointId("doc_1-v2-00000");
-
-        var filter = QdrantSchema.StaleChunksFilter(new DocumentRef("acme", "kb_1", "doc_1"), [keep]);
+        var filter = QdrantSchema.OtherGenerationsFilter(new DocumentRef("acme", "kb_1", "doc_1"), "g2");
 
         Assert.Equal([QdrantSchema.Fields.Tenant, QdrantSchema.Fields.KnowledgeBase, QdrantSchema.Fields.Document], filter.Must.Select(c => c.Field.Key));
         Assert.Equal("doc_1", filter.Must[2].Field.Match.Keyword);
-        Assert.Equal(keep.ToString(), Assert.Single(Assert.Single(filter.MustNot).HasId.HasId).Uuid);
+        var keep = Assert.Single(filter.MustNot);
+        Assert.Equal((QdrantSchema.Fields.Generation, "g2"), (keep.Field.Key, keep.Field.Match.Keyword));
     }
 
     [Fact]
@@ -285,7 +287,7 @@ public sealed class QdrantSchemaTests
     {
         var options = new QdrantOptions { Url = "http://127.0.0.1:1", Attempts = 2, Timeout = TimeSpan.FromSeconds(5) };
         using var client = new QdrantClient(new Uri(options.Url), grpcTimeout: options.Timeout);
-        using var index = new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, NullLogger<QdrantChunkIndex>.Instance);
+        using var index = new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, new InMemoryLiveGenerations(), NullLogger<QdrantChunkIndex>.Instance);
 
         var error = await Assert.ThrowsAsync<IndexUnavailableException>(() =>
             index.SearchDenseAsync(new ChunkFilter("acme", ["kb_1"]), new float[4], 5, TestContext.Current.CancellationToken));

@@ -259,17 +259,7 @@ public sealed class SampleFormatTests(ArcticModelFixture fixture) : IClassFixtur
     private static string SourceLine(string relative, int? line) =>
         File.ReadLines(SamplePath(relative)).ElementAt((line ?? throw new InvalidOperationException("no line")) - 1).Trim();
 
-    private static string SamplePath(string relative) => Path.Combine(SamplesFolder, relative);
+    private static string SamplePath(string relative) => Extraction.ExtractionTestFiles.SamplePath(relative);
 
-    private static string SamplesFolder { get; } = FindSamples();
-
-    private static string FindSamples()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "samples");
-            if (Directory.Exists(Path.Combine(candidate, "medical"))) return candidate;
-        }
-        throw new InvalidOperationException($"No samples/ folder above {AppContext.BaseDirectory}.");
-    }
+    private static string SamplesFolder => Extraction.ExtractionTestFiles.SamplesFolder;
 }

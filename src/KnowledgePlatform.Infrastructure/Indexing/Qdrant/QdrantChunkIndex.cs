@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using KnowledgePlatform.Core.Ports;
 using Microsoft.Extensions.Logging;
@@ -11,10 +12,18 @@ namespace KnowledgePlatform.Infrastructure.Indexing.Qdrant;
 /// dense vector and a BM25 sparse vector, tenant isolation by an indexed tenant payload key on every
 /// request (and optionally custom shard keys). Requests are built by <see cref="QdrantSchema"/>. An
 /// unreachable Qdrant is retried briefly, then reported as <see cref="IndexUnavailableException"/>.
+/// A replace is atomic for searches (decision 0094): the new points are written under a new generation, hidden until
+/// <see cref="ILiveGenerations"/> publishes it, and every search resolves which generation of each document in
+/// transition it may see, checking afterwards that nothing was published while it ran.
 /// </summary>
-public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, QdrantOptions options, ILogger<QdrantChunkIndex> logger) : IChunkIndex, IDisposable
+public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, QdrantOptions options, ILiveGenerations generations, ILogger<QdrantChunkIndex> logger)
+    : IChunkIndex, IDisposable
 {
+    /// <summary>Searches that saw a publish happen while they ran are made again, at most this often.</summary>
+    private const int ConsistentAttempts = 4;
+
     private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _replacing = new();
     private volatile bool _initialized;
 
     public string Collection => schema.Collection;
@@ -61,57 +70,130 @@ public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, Q
         }
     }
 
-    public Task ReplaceDocumentAsync(DocumentRef document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the chunks as a new generation of the document's points, hidden; publishes it (searches switch from the old
+    /// points to the new ones at that instant); then deletes the other generations. Replaces of one document wait for
+    /// each other: in this process with a lock, across processes with the transition's lease.
+    /// </summary>
+    public async Task ReplaceDocumentAsync(DocumentRef document, IReadOnlyList<IndexedChunk> chunks, CancellationToken cancellationToken)
     {
         foreach (var chunk in chunks)
         {
             if (chunk.Payload.TenantId != document.TenantId || chunk.Payload.KnowledgeBaseId != document.KnowledgeBaseId || chunk.Payload.DocumentId != document.DocumentId)
                 throw new ArgumentException($"Chunk {chunk.Payload.ChunkId} does not belong to {document}.", nameof(chunks));
         }
-        var points = chunks.Select(schema.ToPoint).ToList();
+        var generation = Guid.CreateVersion7().ToString("N");
+        var points = chunks.Select(c => schema.ToPoint(c, generation)).ToList();
         var shard = schema.ShardKeyFor(document.TenantId);
-        // Upsert first, then remove what the new version no longer has: the document is never half gone.
-        return CallAsync("index the document", async ct =>
+        var gate = _replacing.GetOrAdd(document.DocumentId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
         {
-            foreach (var batch in points.Chunk(options.UpsertBatchSize))
-                await client.UpsertAsync(schema.Collection, batch, wait: true, shardKeySelector: shard, cancellationToken: ct);
-            await client.DeleteAsync(schema.Collection, QdrantSchema.StaleChunksFilter(document, points.Select(p => Guid.Parse(p.Id.Uuid))),
-                wait: true, shardKeySelector: shard, cancellationToken: ct);
-            return true;
-        }, cancellationToken);
+            await generations.BeginAsync(document, generation, cancellationToken);
+            try
+            {
+                await CallAsync("index the document", async ct =>
+                {
+                    foreach (var batch in points.Chunk(options.UpsertBatchSize))
+                        await client.UpsertAsync(schema.Collection, batch, wait: true, shardKeySelector: shard, cancellationToken: ct);
+                    return true;
+                }, cancellationToken);
+                await generations.PublishAsync(document, generation, cancellationToken);
+            }
+            catch
+            {
+                await generations.ReleaseAsync(document, CancellationToken.None);
+                throw;
+            }
+            await RemoveOtherGenerationsAsync(document, generation, shard, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
-    public Task DeleteDocumentAsync(DocumentRef document, CancellationToken cancellationToken) =>
-        CallAsync("delete the document's chunks", ct => client.DeleteAsync(schema.Collection, QdrantSchema.DocumentFilter(document),
-            wait: true, shardKeySelector: schema.ShardKeyFor(document.TenantId), cancellationToken: ct), cancellationToken);
+    /// <summary>
+    /// After the publish the old points are invisible already; deleting them and ending the transition only tidies up. If
+    /// Qdrant fails now, the replace has still succeeded: the transition stays published and the next replace of the
+    /// document (or `kp doctor --repair`) removes them.
+    /// </summary>
+    private async Task RemoveOtherGenerationsAsync(DocumentRef document, string generation, ShardKeySelector? shard, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync("delete the document's earlier points", ct => client.DeleteAsync(schema.Collection, QdrantSchema.OtherGenerationsFilter(document, generation),
+                wait: true, shardKeySelector: shard, cancellationToken: ct), cancellationToken);
+            await generations.EndAsync(document, cancellationToken);
+        }
+        catch (IndexUnavailableException ex)
+        {
+            logger.LogWarning("Document {Document} is replaced, but its earlier points stay (hidden) until the next replace: {Reason}", document.DocumentId, ex.Message);
+        }
+    }
 
-    public Task DeleteKnowledgeBaseAsync(string tenantId, string knowledgeBaseId, CancellationToken cancellationToken) =>
-        CallAsync("delete the knowledge base's chunks", ct => client.DeleteAsync(schema.Collection, QdrantSchema.KnowledgeBaseFilter(tenantId, knowledgeBaseId),
+    public async Task DeleteDocumentAsync(DocumentRef document, CancellationToken cancellationToken)
+    {
+        await CallAsync("delete the document's chunks", ct => client.DeleteAsync(schema.Collection, QdrantSchema.DocumentFilter(document),
+            wait: true, shardKeySelector: schema.ShardKeyFor(document.TenantId), cancellationToken: ct), cancellationToken);
+        await generations.ForgetAsync(document.TenantId, document.KnowledgeBaseId, document.DocumentId, cancellationToken);
+    }
+
+    public async Task DeleteKnowledgeBaseAsync(string tenantId, string knowledgeBaseId, CancellationToken cancellationToken)
+    {
+        await CallAsync("delete the knowledge base's chunks", ct => client.DeleteAsync(schema.Collection, QdrantSchema.KnowledgeBaseFilter(tenantId, knowledgeBaseId),
             wait: true, shardKeySelector: schema.ShardKeyFor(tenantId), cancellationToken: ct), cancellationToken);
+        await generations.ForgetAsync(tenantId, knowledgeBaseId, null, cancellationToken);
+    }
 
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
-        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.DenseQuery(filter, vector, top), cancellationToken);
+        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(filter, () => schema.DenseQuery(filter, vector, top), cancellationToken);
 
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
         filter.Scopes.Count == 0 || schema.KeywordQuery(filter, query, top) is not { } request
             ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
-            : QueryAsync(request, cancellationToken);
+            : QueryAsync(filter, request.Clone, cancellationToken);
 
     /// <summary>Dense and BM25 fused by Qdrant (RRF) in one request; Score is the fused score.</summary>
     public Task<IReadOnlyList<ChunkHit>> SearchHybridAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, string query, int top, int candidates, int rrfK, CancellationToken cancellationToken) =>
-        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(schema.HybridQuery(filter, vector, query, top, candidates, rrfK), cancellationToken);
+        filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([])
+            : QueryAsync(filter, () => schema.HybridQuery(filter, vector, query, top, candidates, rrfK), cancellationToken);
 
     public async Task<long> CountAsync(ChunkFilter filter, CancellationToken cancellationToken) =>
-        filter.Scopes.Count == 0 ? 0 : (long)await CallAsync("count chunks", ct => client.CountAsync(schema.Collection, QdrantSchema.ToFilter(filter),
-            exact: true, shardKeySelector: schema.ShardKeyFor(filter.Scopes.Select(s => s.TenantId).Append(filter.TenantId)), cancellationToken: ct), cancellationToken);
-
-    private Task<IReadOnlyList<ChunkHit>> QueryAsync(QueryPoints q, CancellationToken cancellationToken) =>
-        CallAsync("search", async ct =>
+        filter.Scopes.Count == 0 ? 0 : await ConsistentAsync(filter, transitions =>
         {
-            var points = await client.QueryAsync(q.CollectionName, q.Query, q.Prefetch, q.HasUsing ? q.Using : null, q.Filter,
-                limit: q.Limit, payloadSelector: q.WithPayload, shardKeySelector: q.ShardKeySelector, cancellationToken: ct);
-            return (IReadOnlyList<ChunkHit>)points.Select(p => new ChunkHit(QdrantSchema.FromPayload(p.Payload), p.Score)).ToList();
+            var qdrantFilter = QdrantSchema.ToFilter(filter);
+            LiveGenerationFilter.Apply(qdrantFilter, transitions);
+            return CallAsync("count chunks", async ct => (long)await client.CountAsync(schema.Collection, qdrantFilter,
+                exact: true, shardKeySelector: schema.ShardKeyFor(filter.Scopes.Select(s => s.TenantId).Append(filter.TenantId)), cancellationToken: ct), cancellationToken);
         }, cancellationToken);
+
+    private Task<IReadOnlyList<ChunkHit>> QueryAsync(ChunkFilter filter, Func<QueryPoints> build, CancellationToken cancellationToken) =>
+        ConsistentAsync(filter, transitions =>
+        {
+            var q = LiveGenerationFilter.Apply(build(), transitions);
+            return CallAsync("search", async ct =>
+            {
+                var points = await client.QueryAsync(q.CollectionName, q.Query, q.Prefetch, q.HasUsing ? q.Using : null, q.Filter,
+                    limit: q.Limit, payloadSelector: q.WithPayload, shardKeySelector: q.ShardKeySelector, cancellationToken: ct);
+                return (IReadOnlyList<ChunkHit>)points.Select(p => new ChunkHit(QdrantSchema.FromPayload(p.Payload), p.Score)).ToList();
+            }, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs a read with the transitions of its knowledge bases hidden as they stand, and again when one was published,
+    /// begun or ended while it ran (the epochs moved): a result is the index at one instant, old or new, never both.
+    /// </summary>
+    private async Task<T> ConsistentAsync<T>(ChunkFilter filter, Func<IReadOnlyList<IndexTransition>, Task<T>> read, CancellationToken cancellationToken)
+    {
+        var knowledgeBases = filter.Scopes.Select(s => s.KnowledgeBaseId).Distinct().ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var view = await generations.ReadAsync(knowledgeBases, cancellationToken);
+            var result = await read(view.Transitions);
+            if (view.SameEpochs(await generations.EpochsAsync(knowledgeBases, cancellationToken)) || attempt == ConsistentAttempts) return result;
+        }
+    }
 
     /// <summary>
     /// Runs a call, first making sure the collection exists; retries while Qdrant is unreachable, then
@@ -154,5 +236,9 @@ public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, Q
         }
     }
 
-    public void Dispose() => _initLock.Dispose();
+    public void Dispose()
+    {
+        _initLock.Dispose();
+        foreach (var gate in _replacing.Values) gate.Dispose();
+    }
 }

@@ -21,8 +21,9 @@ internal static class QdrantRegistration
             return new QdrantClient(new Uri(o.Url), o.ApiKey, o.Timeout, sp.GetRequiredService<ILoggerFactory>());
         });
         builder.Services.AddSingleton(sp => new QdrantSchema(sp.GetRequiredService<EmbeddingModelCard>(), Options(sp)));
-        builder.Services.AddSingleton(sp => new QdrantChunkIndex(
-            sp.GetRequiredService<QdrantClient>(), sp.GetRequiredService<QdrantSchema>(), Options(sp), sp.GetRequiredService<ILogger<QdrantChunkIndex>>()));
+        builder.Services.AddSingleton<ILiveGenerations, DatabaseLiveGenerations>();
+        builder.Services.AddSingleton(sp => new QdrantChunkIndex(sp.GetRequiredService<QdrantClient>(), sp.GetRequiredService<QdrantSchema>(), Options(sp),
+            sp.GetRequiredService<ILiveGenerations>(), sp.GetRequiredService<ILogger<QdrantChunkIndex>>()));
     }
 
     private static QdrantOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<QdrantOptions>>().Value;

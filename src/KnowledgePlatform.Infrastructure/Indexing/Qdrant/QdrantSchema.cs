@@ -36,6 +36,10 @@ public sealed class QdrantSchema
         public const string Kind = "kind";
         /// <summary>The document's access groups (keyword array; absent or empty: ungrouped, decision 0040).</summary>
         public const string Groups = "groups";
+        /// <summary>The replace that wrote the point (decision 0094); points of earlier releases have none.</summary>
+        public const string Generation = "generation";
+        /// <summary>The document version the chunk was cut from.</summary>
+        public const string Version = "version";
     }
 
     private static readonly Guid PointNamespace = new("6f1c1b0e-3a52-4c55-9d55-6b7c2f4e8a10");
@@ -105,6 +109,7 @@ public sealed class QdrantSchema
         (Fields.KnowledgeBase, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
         (Fields.Document, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
         (Fields.Groups, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        (Fields.Generation, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
     ];
 
     /// <summary>Shard keys to create: the shared one and one per dedicated tenant (only with custom sharding).</summary>
@@ -123,7 +128,11 @@ public sealed class QdrantSchema
         return selector;
     }
 
-    public PointStruct ToPoint(IndexedChunk chunk)
+    /// <summary>
+    /// The point of a chunk written by the replace <paramref name="generation"/>: its id is derived from both, so a new
+    /// replace never overwrites a point searches may still be reading (decision 0094).
+    /// </summary>
+    public PointStruct ToPoint(IndexedChunk chunk, string generation)
     {
         var p = chunk.Payload;
         if (chunk.Vector.Length != Dimension)
@@ -131,7 +140,7 @@ public sealed class QdrantSchema
         var sparse = Encoder.EncodeDocument(p.DocumentTitle, p.HeadingPath, p.Text);
         var point = new PointStruct
         {
-            Id = PointId(p.ChunkId),
+            Id = PointId($"{p.ChunkId}@{generation}"),
             Vectors = new Dictionary<string, Vector>
             {
                 [DenseVector] = chunk.Vector.ToArray(),
@@ -149,6 +158,8 @@ public sealed class QdrantSchema
                 [Fields.Text] = p.Text,
                 [Fields.Heading] = p.HeadingPath,
                 [Fields.Kind] = p.Kind.ToString(),
+                [Fields.Generation] = generation,
+                [Fields.Version] = p.DocumentVersion,
             },
         };
         if (p.Groups.Count > 0) point.Payload[Fields.Groups] = p.Groups.ToArray();
@@ -164,7 +175,7 @@ public sealed class QdrantSchema
         var chunk = new ChunkPayload(
             S(Fields.ChunkId), S(Fields.Tenant), S(Fields.KnowledgeBase), S(Fields.Document), S(Fields.Title), S(Fields.FileName),
             I(Fields.Ordinal) ?? 0, S(Fields.Text), S(Fields.Heading), I(Fields.Page), I(Fields.Line),
-            Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text);
+            Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text) { DocumentVersion = I(Fields.Version) ?? 1 };
         return payload.TryGetValue(Fields.Groups, out var g) && g.KindCase == Value.KindOneofCase.ListValue
             ? chunk with { Groups = g.ListValue.Values.Select(v => v.StringValue).ToList() }
             : chunk;
@@ -232,12 +243,11 @@ public sealed class QdrantSchema
         },
     };
 
-    /// <summary>The document's points other than <paramref name="keep"/>: what a replace leaves behind.</summary>
-    public static Filter StaleChunksFilter(DocumentRef document, IEnumerable<Guid> keep)
+    /// <summary>The document's points of every generation but <paramref name="generation"/>: what a replace leaves behind.</summary>
+    public static Filter OtherGenerationsFilter(DocumentRef document, string generation)
     {
         var filter = DocumentFilter(document);
-        var ids = keep.ToList();
-        if (ids.Count > 0) filter.MustNot.Add(HasId(ids));
+        filter.MustNot.Add(MatchKeyword(Fields.Generation, generation));
         return filter;
     }
 

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresKnowledgeDbContext))]
-    [Migration("20261204180928_AddEvidenceGate")]
-    partial class AddEvidenceGate
+    [Migration("20261204190338_AddQdrantLiveGenerations")]
+    partial class AddQdrantLiveGenerations
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -340,8 +340,15 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<int>("ProgressPercent")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Recognition")
+                        .HasColumnType("text");
+
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -375,6 +382,8 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("KnowledgeBaseId");
+
+                    b.HasIndex("SourceId");
 
                     b.HasIndex("TenantId", "KnowledgeBaseId", "Status");
 
@@ -533,6 +542,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<long>("ContentRevision")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -546,13 +558,14 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
-                    b.Property<string>("EvidenceGate")
-                        .HasColumnType("text");
-
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("OcrLanguages")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<string>("PolicyOverrides")
                         .HasColumnType("text");
@@ -632,6 +645,253 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.ToTable("KnowledgeBaseShares");
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.Source", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Folder")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Groups")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<TimeSpan?>("Interval")
+                        .HasColumnType("interval");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("KnowledgeBaseId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("NextSyncAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("boolean");
+
+                    b.Property<TimeSpan>("RemovalGrace")
+                        .HasColumnType("interval");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Web")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KnowledgeBaseId");
+
+                    b.HasIndex("Paused", "NextSyncAt");
+
+                    b.HasIndex("TenantId", "KnowledgeBaseId");
+
+                    b.ToTable("Sources");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SourceItem", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ContentHash")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DocumentId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ETag")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LastModified")
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Links")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset?>("MissingSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SourceId", "Key");
+
+                    b.ToTable("SourceItems");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SyncEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "Key")
+                        .IsUnique();
+
+                    b.HasIndex("RunId", "Outcome", "Id");
+
+                    b.ToTable("SyncEntries");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SyncRun", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Added")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Discovered")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KnowledgeBaseId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeasedBy")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("LimitReached")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Phase")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Processed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Removed")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("Seeded")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Skipped")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SourceId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Unchanged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SourceId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_SyncRuns_ActivePerSource")
+                        .HasFilter("\"Status\" IN ('Queued', 'Running')");
+
+                    b.HasIndex("SourceId", "CreatedAt");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("SyncRuns");
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.Tenant", b =>
                 {
                     b.Property<string>("Id")
@@ -695,6 +955,92 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.ToTable("TokenUsage");
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.WebhookMessage", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastResult")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeasedBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Rounds")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SubjectId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubjectId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("WebhookMessages");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.WebhookSigningSecret", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("WebhookSigningSecrets");
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.WidgetSettings", b =>
                 {
                     b.Property<string>("Id")
@@ -731,6 +1077,53 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("WidgetSettings");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexEpoch", b =>
+                {
+                    b.Property<string>("KnowledgeBaseId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Epoch")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("KnowledgeBaseId");
+
+                    b.ToTable("IndexEpoch");
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.Indexing.Qdrant.IndexTransition", b =>
+                {
+                    b.Property<string>("DocumentId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HiddenGenerations")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("KnowledgeBaseId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiveGeneration")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("DocumentId");
+
+                    b.HasIndex("KnowledgeBaseId");
+
+                    b.ToTable("IndexTransition");
                 });
 
             modelBuilder.Entity("KnowledgePlatform.Infrastructure.Metadata.PortalUser", b =>
@@ -817,6 +1210,44 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.HasIndex("TenantId");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Infrastructure.RateLimiting.RateLimitWindow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Key", "WindowStart");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("RateLimitWindow");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1065,6 +1496,42 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.Source", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.KnowledgeBase", null)
+                        .WithMany()
+                        .HasForeignKey("KnowledgeBaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SourceItem", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SyncEntry", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.SyncRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.SyncRun", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Source", null)
+                        .WithMany()
+                        .HasForeignKey("SourceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.TenantQuota", b =>
                 {
                     b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
@@ -1075,6 +1542,24 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                 });
 
             modelBuilder.Entity("KnowledgePlatform.Core.Domain.TokenUsage", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.WebhookMessage", b =>
+                {
+                    b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("KnowledgePlatform.Core.Domain.WebhookSigningSecret", b =>
                 {
                     b.HasOne("KnowledgePlatform.Core.Domain.Tenant", null)
                         .WithMany()

@@ -1,0 +1,94 @@
+using KnowledgePlatform.Core.Domain;
+
+namespace KnowledgePlatform.Core.Ports;
+
+/// <summary>
+/// The durable state of source syncs (decision 0080): queued and running syncs, each one's frontier of entries,
+/// and what each source last held. A sync is run by the worker that holds its lease; every write of that worker
+/// checks it still does, so a worker that lost its run to another (after a crash or a stall) stops instead of
+/// writing beside it.
+/// </summary>
+public interface ISourceStore
+{
+    /// <summary>Queues a sync of every unpaused source whose schedule is due and that has none queued or running; returns how many.</summary>
+    Task<int> QueueDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Queues a sync of the source unless one is queued or running already; returns the active sync and whether it
+    /// was queued by this call, or null when there is no such source or it is paused.
+    /// </summary>
+    Task<(SyncRun Run, bool Queued)?> QueueAsync(string sourceId, SyncTrigger trigger, CancellationToken cancellationToken);
+
+    /// <summary>Claims the next queued sync, or a running one whose worker's lease lapsed, for <paramref name="workerId"/>.</summary>
+    Task<SyncWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease, records the phase and refreshes the counts (from the entries); says whether to go on.</summary>
+    Task<SyncHeartbeat> HeartbeatAsync(string runId, string workerId, TimeSpan lease, string phase, CancellationToken cancellationToken);
+
+    /// <summary>Adds the first entries (at most <paramref name="limit"/> in all) and marks the frontier seeded, in one transaction.</summary>
+    Task<bool> SeedAsync(string runId, string workerId, IReadOnlyList<FrontierEntry> entries, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The next entries still pending, in the order they were discovered, with what the source last held at each key.</summary>
+    Task<IReadOnlyList<PendingItem>> NextPendingAsync(SyncRun run, int take, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records what happened to one entry, in one transaction: its outcome, the item as read now, and the entries it
+    /// led to (unknown keys only, up to the limit). False when the worker no longer holds the run: nothing was written.
+    /// </summary>
+    Task<bool> RecordAsync(ItemOutcome outcome, CancellationToken cancellationToken);
+
+    /// <summary>What the run's entries came to so far, and how many items the source held before it.</summary>
+    Task<SyncTally> TallyAsync(SyncRun run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The source's items this run did not keep (gone, skipped, or not reached; not reached does not count when the
+    /// page limit stopped discovery). Each without an entry yet gets one (gone, with <paramref name="reason"/>), and
+    /// each not missed before is missing from <paramref name="now"/> on.
+    /// </summary>
+    Task<IReadOnlyList<SourceItem>> MarkVanishedAsync(SyncRun run, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the item's document row and the item, and records the entry as removed, in one transaction.</summary>
+    Task RemoveItemAsync(string runId, SourceItem item, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Ends the run: final counts from its entries, pending and unchanged entries dropped, old runs of the source pruned.</summary>
+    Task FinishAsync(string runId, string workerId, SyncRunStatus status, string? error, CancellationToken cancellationToken);
+
+    /// <summary>Gives the run back unfinished (shutdown): it is due again at once and resumes from its entries.</summary>
+    Task ReleaseAsync(string runId, string workerId, CancellationToken cancellationToken);
+
+    /// <summary>Unpaused folder sources that ask to be watched, of every tenant.</summary>
+    Task<IReadOnlyList<Source>> WatchedFoldersAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A claimed sync with its source and knowledge base.</summary>
+public sealed record SyncWork(SyncRun Run, Source Source, KnowledgeBase KnowledgeBase);
+
+public enum SyncHeartbeat
+{
+    Continue,
+    /// <summary>The source was paused: stop and end the run as cancelled.</summary>
+    Paused,
+    /// <summary>The run is gone (source removed) or another worker holds it: stop without writing.</summary>
+    Lost,
+}
+
+/// <summary>A run's items found and read (added, updated, unchanged), the first reason one was not read (failures first), and the source's items.</summary>
+public sealed record SyncTally(int Discovered, int Read, string? FirstFailure, int SourceItems);
+
+/// <summary>A key to read in this run, <paramref name="Depth"/> links from the start.</summary>
+public sealed record FrontierEntry(string Key, int Depth);
+
+/// <summary>A pending entry, what the source last held at its key, and whether that item's document still exists.</summary>
+public sealed record PendingItem(SyncEntry Entry, SourceItem? Item, bool DocumentExists);
+
+/// <summary>What reading one entry came to.</summary>
+public sealed record ItemOutcome(string RunId, string TenantId, string WorkerId, TimeSpan Lease, long EntryId, SyncOutcome Outcome, string? Reason)
+{
+    /// <summary>The item as read now (validators, hash, links); null leaves what the source last held as it was.</summary>
+    public SourceItem? Item { get; init; }
+    public string? DocumentId { get; init; }
+    /// <summary>Keys the item led to (a page's links); unknown ones become pending entries.</summary>
+    public IReadOnlyList<FrontierEntry> Discovered { get; init; } = [];
+    /// <summary>The most entries the run may hold.</summary>
+    public int Limit { get; init; } = int.MaxValue;
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Sources;
+
+/// <summary>A sync of 1,000 unchanged pages costs conditional requests only: nothing is submitted or embedded again (decision 80).</summary>
+public sealed class SourceSyncScaleTests : IAsyncLifetime
+{
+    private const int Pages = 1000;
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly string _data = PlatformHost.NewDataPath();
+    private PlatformHost _host = null!;
+    private LoopbackSite _site = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _site = await LoopbackSite.StartAsync();
+        for (var i = 0; i < Pages; i++)
+            _site.Set($"/faq/q{i:D4}", LoopbackSite.Html($"Question {i}", $"Order {i} ships from warehouse {i % 9} within {i % 5 + 1} days."));
+        _site.SetSitemap("/faq/sitemap.xml", Enumerable.Range(0, Pages).Select(i => $"/faq/q{i:D4}"));
+        _host = new PlatformHost(_data, SourceClient.Settings());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _site.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task Syncing_1000_unchanged_pages_embeds_nothing_and_takes_under_30_seconds()
+    {
+        using var client = _host.Client(await _host.CreateTenantAsync("acme", "faq", _ct));
+        var sources = new SourceClient(client, "faq");
+        var source = await sources.CreateWebAsync(_site.Url("/faq/sitemap.xml"), TimeSpan.FromDays(1), _ct, maxPages: 2 * Pages);
+        var first = await sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, _ct, TimeSpan.FromMinutes(15));
+        Assert.Equal(Pages, SourceClient.Count(first, "added"));
+        var (jobs, chunks) = await CountAsync();
+        Assert.Equal(Pages, jobs);
+
+        var clock = Stopwatch.StartNew();
+        var run = await sources.SyncAsync(source.GetProperty("id").GetString()!, _ct);
+        var second = await sources.WaitAsync(run.GetProperty("id").GetString()!, _ct);
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal("succeeded", second.GetProperty("run").GetProperty("status").GetString());
+        Assert.Equal((Pages, 0, 0, 0), (SourceClient.Count(second, "unchanged"), SourceClient.Count(second, "added"), SourceClient.Count(second, "updated"), SourceClient.Count(second, "removed")));
+        Assert.Equal((jobs, chunks), await CountAsync());
+        Assert.All(await sources.DocumentsAsync(_ct), d => Assert.Equal(1, d.GetProperty("version").GetInt32()));
+        Assert.Equal(2 * Pages, _site.Requests.Count(r => r.Path.StartsWith("/faq/q", StringComparison.Ordinal)));
+        Assert.Equal(Pages, _site.Requests.Count(r => r.Path.StartsWith("/faq/q", StringComparison.Ordinal) && r.Status == 304));
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"re-syncing {Pages} unchanged pages took {elapsed.TotalSeconds:0.0} s");
+        TestSummary.Report($"first sync of {Pages} pages (fetch + submit) {Duration(first):0.0} s; unchanged re-sync {Duration(second):0.0} s in the worker, {elapsed.TotalSeconds:0.0} s from request to done; 0 jobs, 0 embeddings");
+    }
+
+    private static double Duration(JsonElement detail)
+    {
+        var run = detail.GetProperty("run");
+        return (run.GetProperty("finishedAt").GetDateTimeOffset() - run.GetProperty("startedAt").GetDateTimeOffset()).TotalSeconds;
+    }
+
+    private async Task<(int Jobs, int Chunks)> CountAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        return (await db.IngestionJobs.CountAsync(_ct), await db.Chunks.CountAsync(_ct));
+    }
+}
