@@ -7,6 +7,7 @@ using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
@@ -33,7 +34,8 @@ public sealed class AnswerService(
     QueryRewriter rewriter,
     Kernel kernel,
     IServiceScopeFactory scopes,
-    IOptions<AnsweringOptions> options)
+    IOptions<AnsweringOptions> options,
+    ILogger<AnswerService> logger)
 {
     /// <summary>A single question with the general policy; nothing is stored.</summary>
     public IAsyncEnumerable<AnswerEvent> AskAsync(RetrievalRequest request, CancellationToken cancellationToken) =>
@@ -72,6 +74,8 @@ public sealed class AnswerService(
         // No answer is written, and no model called, when the gate finds the evidence does not answer the question.
         var gate = policy.Gate ?? EvidenceGateDefaults.For(policy.Vertical);
         var assessment = EvidenceGate.Assess(standalone, evidence.Candidates, gate);
+        logger.LogDebug("Evidence gate: confidence {Confidence:F3} against {Threshold:F3} ({Features})", assessment.Confidence, gate.Threshold,
+            string.Join(", ", EvidenceFeatures.Names.Zip(assessment.Features.Values, (n, v) => $"{n} {v:F3}")));
         IReadOnlyList<RetrievedChunk> hits = assessment.Answers ? evidence.Hits : [];
         // A FAQ entry whose question matches is the answer, whole, whatever the answer mode: no model is asked.
         var faq = assessment.Answers ? FaqMatch.Find(standalone, hits, gate.FaqThreshold ?? FaqMatch.DefaultThreshold) : null;

@@ -98,14 +98,27 @@ public sealed class GateCalibrator(EmbeddingModel model)
     /// <summary>The least slope a calibration keeps, so the score still orders the confidences.</summary>
     private const double MinSlope = 0.25;
 
-    /// <summary>The threshold that lets the operating point's share of the unanswerable examples through (their upper quantile).</summary>
+    /// <summary>
+    /// The threshold that lets the operating point's share of the unanswerable examples through (their upper quantile),
+    /// but never one that turns away more than the operating point allows of the answerable examples: where content
+    /// repeats itself (a heading's section also summarised in an FAQ), a masked pseudo-question is still answered and
+    /// would push the threshold above questions the knowledge base does answer.
+    /// </summary>
     public static double Threshold(IReadOnlyList<double> confidences, IReadOnlyList<int> labels, GateOperatingPoint point)
     {
         var unanswerable = confidences.Where((_, i) => labels[i] == 0).Order().ToList();
         if (unanswerable.Count == 0) return 0.5;
-        var at = (1 - point.FalseAcceptRate) * (unanswerable.Count - 1);
+        var threshold = Quantile(unanswerable, 1 - point.FalseAcceptRate);
+        var answerable = confidences.Where((_, i) => labels[i] == 1).Order().ToList();
+        return answerable.Count == 0 ? threshold : Math.Min(threshold, Quantile(answerable, 1 - point.AnswerableKept));
+    }
+
+    /// <summary>The q-quantile of sorted values, linearly interpolated.</summary>
+    private static double Quantile(List<double> sorted, double q)
+    {
+        var at = q * (sorted.Count - 1);
         var (lower, upper) = ((int)Math.Floor(at), (int)Math.Ceiling(at));
-        return unanswerable[lower] + (unanswerable[upper] - unanswerable[lower]) * (at - lower);
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (at - lower);
     }
 
     private static (List<double[]> X, List<int> Y) Labelled(IReadOnlyList<GateExample> examples) =>

@@ -18,7 +18,7 @@ public sealed record EvidenceFeatures(double[] Values)
     [
         "dense_top",     // the best dense similarity
         "dense_margin",  // how far the best dense candidate leads the second
-        "agreement",     // 1 / (1 + the lexical rank of the best dense candidate's document)
+        "agreement",     // 1 / (1 + how many documents lead the best dense candidate's document clearly on lexical score)
         "lexical_ratio", // that document's best lexical score against the best one
         "dense_gap",     // the best lexical document's dense similarity minus the best (≤ 0)
         "coverage_best", // the largest share of the question's weighted words that one candidate holds
@@ -49,17 +49,21 @@ public sealed record EvidenceFeatures(double[] Values)
     /// <summary>The best candidates (in retrieval order) that the features compare.</summary>
     public const int Top = 10;
 
+    /// <summary>How close to the best lexical document the dense choice must be to count as the same choice.</summary>
+    public const double NearTie = 0.8;
+
     private const double K1 = 0.9;
     private const double B = 0.4;
 
     /// <param name="candidates">The candidates of the question, best first; the first <see cref="Top"/> are compared.</param>
     public static EvidenceFeatures Of(string question, IReadOnlyList<RetrievedChunk> candidates)
     {
-        var terms = Terms.Of(question).Distinct().ToList();
+        // Words as the keyword index reads them: Porter stems, so "vaccination" meets "vaccine" and "protected" "protection".
+        var terms = Terms.Stems(question).Distinct().ToList();
         var top = candidates.Take(Top).ToList();
         if (top.Count == 0 || terms.Count == 0) return new EvidenceFeatures(new double[Names.Length]);
 
-        var words = top.Select(c => Terms.Of($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}").ToList()).ToList();
+        var words = top.Select(c => Terms.Stems($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}").ToList()).ToList();
         var sets = words.Select(w => w.ToHashSet()).ToList();
         var df = terms.ToDictionary(t => t, t => sets.Count(s => s.Contains(t)));
         var lexical = Bm25(terms, words, df);
@@ -71,7 +75,8 @@ public sealed record EvidenceFeatures(double[] Values)
             .Select(g => (Dense: g.Max(i => dense[i]), Lexical: g.Max(i => lexical[i]))).ToList();
         var bestDense = documents.MaxBy(d => d.Dense);
         var bestLexical = documents.MaxBy(d => d.Lexical);
-        var lexicalRank = documents.Count(d => d.Lexical > bestDense.Lexical);
+        // A document counts as ahead lexically only when it leads clearly: a near tie (two documents that both answer) is agreement.
+        var lexicalRank = documents.Count(d => d.Lexical * NearTie > bestDense.Lexical);
 
         // Word weights for coverage: inverse frequency among the compared candidates.
         var idf = terms.ToDictionary(t => t, t => Math.Log(1 + (top.Count + 1) / (df[t] + 0.5)));

@@ -25,7 +25,7 @@ public static class EvidenceGate
     {
         var features = EvidenceFeatures.Of(question, pool);
         // A question that asks two things is answered when the evidence answers either part.
-        var parts = QuestionParts.Of(question);
+        var parts = QuestionParts.Standalone(question);
         var best = parts.Count < 2 ? Confidence(features.Values, calibration)
             : parts.Select(p => EvidenceFeatures.Of(p, pool).Values).Append(features.Values).Max(v => Confidence(v, calibration));
         var confidence = pool.Count == 0 ? 0 : best * Math.Pow(MissingNameFactor, MissingNames(question, pool));

@@ -156,4 +156,30 @@ public sealed class ExtractiveAnswererTests
         Assert.Equal(ExtractiveAnswerer.NotFound, text);
         Assert.Empty(citations);
     }
+
+    [Fact]
+    public async Task A_question_about_a_patient_group_is_answered_by_the_passage_about_that_group_even_when_another_ranks_higher()
+    {
+        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
+        var table = "| Infection | First choice | Duration |\n| --- | --- | --- |\n| Lower UTI, non-pregnant women | Nitrofurantoin 100 mg twice daily | 3 days |\n| Lower UTI, men | Trimethoprim 200 mg twice daily | 7 days |";
+        var (text, _, done) = await Answer("What is the first-choice antibiotic for uncomplicated cystitis in non-pregnant women?",
+            Ranked(Evidence("leaflet", "Cystitis is common in women. A pharmacist can give first-choice advice about antibiotic treatment for uncomplicated cystitis."), 0.9, 0.8),
+            Ranked(Evidence("table", table, ChunkKind.Table, "antibiotics.md"), 0.5, 0.6));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("Nitrofurantoin", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_table_row_keyed_by_what_the_question_names_wins_over_a_higher_ranked_sentence_about_the_same_topic()
+    {
+        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
+        var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
+        var (text, _, _) = await Answer("How much does Next Day shipping cost?",
+            Ranked(Evidence("alaska", "Standard shipping to Alaska takes 7 to 10 business days and costs an additional $15 per order."), 0.9, 0.63),
+            Ranked(Evidence("table", table, ChunkKind.Table, "shipping.html"), 0.6, 0.56));
+
+        Assert.StartsWith("Method: Next Day;", text, StringComparison.Ordinal);
+        Assert.Contains("$24.99", text, StringComparison.Ordinal);
+    }
 }

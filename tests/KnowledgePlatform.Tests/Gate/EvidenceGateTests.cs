@@ -29,6 +29,27 @@ public sealed class EvidenceGateTests
     }
 
     [Fact]
+    public void A_document_that_leads_the_dense_choice_only_by_a_near_tie_on_lexical_score_does_not_count_as_disagreement()
+    {
+        const string question = "What is the first-choice antibiotic for uncomplicated cystitis?";
+        // Two documents both answer: the dense choice holds nearly all the words the lexical leader holds.
+        RetrievedChunk[] nearTie =
+        [
+            Candidate("table", "Uncomplicated cystitis: first-choice antibiotic nitrofurantoin.", 0.80),
+            Candidate("leaflet", "Uncomplicated cystitis first-choice antibiotic: nitrofurantoin, the first choice antibiotic.", 0.70),
+            Candidate("other", "Asthma inhalers.", 0.60),
+        ];
+        RetrievedChunk[] clearLead = [Candidate("a", "Insulin prices vary by brand.", 0.80), Candidate("b", "Uncomplicated cystitis: first-choice antibiotic nitrofurantoin.", 0.70)];
+
+        var agreement = Array.IndexOf(EvidenceFeatures.Names, "agreement");
+        var ratio = EvidenceFeatures.Of(question, nearTie).Values[Array.IndexOf(EvidenceFeatures.Names, "lexical_ratio")];
+
+        Assert.InRange(ratio, EvidenceFeatures.NearTie, 0.999);
+        Assert.Equal(1.0, EvidenceFeatures.Of(question, nearTie).Values[agreement]);
+        Assert.Equal(0.5, EvidenceFeatures.Of(question, clearLead).Values[agreement]);
+    }
+
+    [Fact]
     public void The_calibrated_confidence_is_the_logistic_of_the_score_and_no_evidence_never_answers()
     {
         var calibration = EvidenceFeatures.Calibration(slope: 1.5, intercept: -0.2, threshold: 0.5);
@@ -62,13 +83,24 @@ public sealed class EvidenceGateTests
     public void The_threshold_lets_the_verticals_share_of_unanswerable_questions_through()
     {
         // Unanswerable examples at 0.1 … 1.0 (ten of them), answerable ones anywhere.
-        var scores = Enumerable.Range(1, 10).Select(i => i / 10.0).Concat([0.55, 0.95]).ToList();
-        var labels = Enumerable.Repeat(0, 10).Concat([1, 1]).ToList();
+        var scores = Enumerable.Range(1, 10).Select(i => i / 10.0).Concat([0.9, 0.95, 0.99]).ToList();
+        var labels = Enumerable.Repeat(0, 10).Concat([1, 1, 1]).ToList();
 
         // Medical lets 15 % through: the 85th percentile of 0.1 … 1.0 (linear interpolation) is 0.865.
         Assert.Equal(0.865, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.Medical)), 9);
         // Customer service lets half through: the median is 0.55.
         Assert.Equal(0.55, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.CustomerService)), 9);
+    }
+
+    [Fact]
+    public void The_threshold_never_turns_away_more_answerable_examples_than_the_operating_point_allows()
+    {
+        // Unanswerable examples that score as high as answerable ones (content that repeats itself): the 85th percentile
+        // of the unanswerable ones (0.865) would turn away most answerable ones; the 30th percentile of those caps it.
+        var scores = Enumerable.Range(1, 10).Select(i => i / 10.0).Concat(Enumerable.Range(0, 11).Select(i => 0.5 + i / 20.0)).ToList();
+        var labels = Enumerable.Repeat(0, 10).Concat(Enumerable.Repeat(1, 11)).ToList();
+
+        Assert.Equal(0.65, GateCalibrator.Threshold(scores, labels, GateOperatingPoint.For(Vertical.Medical)), 9);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class AnswerServiceTests
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Retriever>.Instance);
         var services = new ServiceCollection().AddSingleton<IConversationStore>(_conversations).BuildServiceProvider();
         return new AnswerService(retriever, new GroundedAnswerer(chat, prompts, new Kernel()), new ExtractiveAnswerer(), new QueryRewriter(chat, prompts, Microsoft.Extensions.Logging.Abstractions.NullLogger<QueryRewriter>.Instance), new Kernel(),
-            services.GetRequiredService<IServiceScopeFactory>(), options);
+            services.GetRequiredService<IServiceScopeFactory>(), options, Microsoft.Extensions.Logging.Abstractions.NullLogger<AnswerService>.Instance);
     }
 
     private static async Task<List<AnswerEvent>> Collect(IAsyncEnumerable<AnswerEvent> events)

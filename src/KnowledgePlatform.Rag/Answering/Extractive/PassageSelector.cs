@@ -78,10 +78,12 @@ public static class PassageSelector
         int Best(IReadOnlyList<string> part, Func<string, bool>? kind)
         {
             var focus = Focus(part);
-            return indexes
+            // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
+            var groups = part.Where(Populations.Contains).ToList();
+            return indexes.Where(i => groups.All(extended[i].Contains))
                 .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part) + RankWeight * Prior(passages[i].Evidence))
                     * Penalty(extended[i], focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
-                .OrderByDescending(x => x.Score).ThenBy(x => x.Index).First().Index;
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
 
         // A question that asks two things gets a passage for each.
@@ -91,8 +93,7 @@ public static class PassageSelector
         foreach (var (part, kind) in parts.Count > 1 ? parts : [(terms, AnswerType.Of(question))])
         {
             var passage = Best(part, kind);
-            // A question about a patient group (children, pregnancy) is never answered with a passage about another one.
-            if (part.Any(t => Populations.Contains(t) && !extended[passage].Contains(t))) continue;
+            if (passage < 0) continue;
             if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
         }
         if (chosen.Count == 0) return [];
@@ -104,8 +105,9 @@ public static class PassageSelector
     }
 
     /// <summary>
-    /// A table row is about its key (its first cell): a row whose key the question names gains up to half again, a row
-    /// whose key the question does not name at all (the dustbin, for a question about the battery) keeps half its score.
+    /// A table row is about its key (its first cell): a row whose key the question names gains up to double (Next Day, for
+    /// the cost of Next Day shipping, over a sentence about shipping costs elsewhere), a row whose key the question does
+    /// not name at all (the dustbin, for a question about the battery) keeps half its score.
     /// </summary>
     private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part)
     {
@@ -114,7 +116,7 @@ public static class PassageSelector
         if (key.Count == 0) return 1;
         var named = key.Count(part.Contains);
         // The row the question names (error E08, the battery) counts more; a row about something else less.
-        return named == 0 ? 0.5 : 1 + 0.5 * named / key.Count;
+        return named == 0 ? 0.5 : 1 + (double)named / key.Count;
     }
 
     private static bool Overlaps(Passage a, Passage b) =>
