@@ -14,6 +14,8 @@ internal static class AnswerEvalCommand
 
     public static async Task<int> RunAsync(BeirDataset dataset, EvalSettings settings, CancellationToken ct)
     {
+        // Written to a file, the table keeps its columns whole.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
         var vertical = EvalSettings.ParseVertical(settings.Vertical)!.Value;
         var split = AnswerabilitySplit.Of(dataset, settings.Unanswerable, settings.Seed);
         // Production depth: the answer path is measured as it runs, not as the ranking evaluation deepens it.

@@ -38,7 +38,9 @@ public sealed class ExtractiveAnswererTests
             Evidence("b", "Paracetamol is used for pain. The maximum daily dose of paracetamol for adults is 4 g. Take it with water.", page: 2));
 
         Assert.Equal(AnswerStatus.Answered, done.Status);
-        Assert.Contains("The maximum daily dose of paracetamol for adults is 4 g. [1]", text, StringComparison.Ordinal);
+        // The sentence with its neighbours in the paragraph, cited once.
+        Assert.Equal("Paracetamol is used for pain. The maximum daily dose of paracetamol for adults is 4 g. Take it with water. [1]", text);
+        Assert.DoesNotContain("Ibuprofen", text, StringComparison.Ordinal);
         var citation = Assert.Single(citations, c => c.ChunkId == "b");
         Assert.Equal(1, citation.Number);
         Assert.Contains("maximum daily dose of paracetamol for adults is 4 g", citation.Quote, StringComparison.Ordinal);

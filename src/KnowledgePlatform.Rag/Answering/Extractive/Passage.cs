@@ -5,8 +5,8 @@ using KnowledgePlatform.Rag.Retrieval;
 namespace KnowledgePlatform.Rag.Answering.Extractive;
 
 /// <summary>
-/// A coherent piece of one retrieved chunk that can answer on its own: a sentence with the sentence it leads into or
-/// continues, a list item with its lead-in, a table row with its header, a FAQ entry's whole answer.
+/// A coherent piece of one retrieved chunk that can answer on its own: a sentence with its neighbours in the same
+/// paragraph, a list item with its lead-in, a table row with its header, a FAQ entry's whole answer.
 /// </summary>
 /// <param name="Display">What the answer shows.</param>
 /// <param name="Quote">The exact words of the chunk the citation quotes.</param>
@@ -21,9 +21,6 @@ public sealed record Passage(string Display, string Quote, string Core, string E
 /// <summary>Cuts a retrieved chunk into its passages.</summary>
 public static class Passages
 {
-    /// <summary>A sentence this short rarely answers alone: its neighbour comes with it.</summary>
-    private const int ShortSentenceWords = 8;
-
     /// <summary>List items shown after a lead-in that ends with a colon.</summary>
     private const int ItemsAfterLeadIn = 5;
 
@@ -77,11 +74,15 @@ public static class Passages
             while (lead >= 0 && IsListItem(sentences[lead]) && i - lead <= ItemsAfterLeadIn) lead--;
             if (lead >= 0 && sentences[lead].TrimEnd().EndsWith(':')) first = lead;
         }
-        // A lead-in comes with its items, and a step of a numbered procedure with the steps after it; a short sentence with the next one.
+        // A lead-in comes with its items, and a step of a numbered procedure with the steps after it.
         if (sentences[i].TrimEnd().EndsWith(':') || IsNumberedStep(sentences[i]) || (procedure && IsListItem(sentences[i])))
             while (last + 1 < sentences.Count && IsListItem(sentences[last + 1]) && last - i < ItemsAfterLeadIn) last++;
-        else if (Words(sentences[i]) < ShortSentenceWords && i + 1 < sentences.Count)
-            last = i + 1;
+        // A sentence comes with its neighbours, in the same paragraph: what leads into it and what follows from it.
+        else
+        {
+            if (i + 1 < sentences.Count && !IsListItem(sentences[i + 1])) last = i + 1;
+            if (i > 0 && !IsListItem(sentences[i - 1]) && !sentences[i - 1].TrimEnd().EndsWith(':')) first = i - 1;
+        }
         return (first, last);
     }
 
@@ -99,8 +100,6 @@ public static class Passages
     }
 
     private static bool IsNumberedStep(string sentence) => IsListItem(sentence) && char.IsDigit(sentence[0]);
-
-    private static int Words(string sentence) => sentence.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static List<string> TableRows(string text)
     {

@@ -52,8 +52,11 @@ public static class PassageSelector
         var passages = chunks.SelectMany((c, rank) => Passages.Of(c, rank, procedure)).ToList();
         if (passages.Count == 0) return [];
 
-        var core = passages.Select(p => Terms.Stems(p.Core).ToHashSet()).ToList();
-        var extended = passages.Select(p => Terms.Stems($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}").ToHashSet()).ToList();
+        // Each word stemmed once per question: neighbouring passages share most of their sentences.
+        var stems = new Dictionary<string, string>(StringComparer.Ordinal);
+        HashSet<string> StemsOf(string text) => Terms.Of(text).Select(w => stems.TryGetValue(w, out var s) ? s : stems[w] = PorterStemmer.Stem(w)).ToHashSet();
+        var core = passages.Select(p => StemsOf(p.Core)).ToList();
+        var extended = passages.Select(p => StemsOf($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
         // Weights: inverse frequency among the passages; a word no passage holds weighs as much as the rarest one.
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
         var weight = terms.ToDictionary(t => t, t => Math.Log(1 + (double)passages.Count / (1 + df[t])));
