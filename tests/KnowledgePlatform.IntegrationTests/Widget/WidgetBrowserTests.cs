@@ -54,7 +54,7 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         await cdp.SendAsync("Network.enable");
         await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
         {
-            ["offline"] = false, ["latency"] = 20, ["downloadThroughput"] = 3000, ["uploadThroughput"] = 100_000,
+            ["offline"] = false, ["latency"] = 20, ["downloadThroughput"] = 400, ["uploadThroughput"] = 100_000,
         });
         var ask = page.WaitForResponseAsync(r => r.Url.EndsWith("/ask", StringComparison.Ordinal));
         await AskAsync(page, Question);
