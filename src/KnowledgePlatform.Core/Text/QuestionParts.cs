@@ -27,4 +27,18 @@ public static class QuestionParts
         }
         return merged;
     }
+
+    private static readonly HashSet<string> BackReferences = new(StringComparer.OrdinalIgnoreCase) { "it", "its", "they", "them", "their", "this", "these", "those" };
+
+    /// <summary>
+    /// The parts, each readable alone: a later part that refers back ("and can pregnant women have it?") carries the
+    /// first part's content words, so that it is judged on what "it" is.
+    /// </summary>
+    public static IReadOnlyList<string> Standalone(string question)
+    {
+        var parts = Of(question);
+        if (parts.Count < 2) return parts;
+        var subject = string.Join(' ', Terms.Of(parts[0]));
+        return parts.Select((p, i) => i > 0 && p.Split(' ', ',', '?', '.').Any(BackReferences.Contains) ? $"{p} ({subject})" : p).ToList();
+    }
 }
