@@ -95,6 +95,29 @@ public sealed class GateCalibrator(EmbeddingModel model)
         };
     }
 
+    /// <summary>
+    /// The gate fitted on a curator's judged questions (<c>kp eval --answers --fit</c>): the same fixed score and logistic
+    /// as self-calibration, on real questions the knowledge base can and cannot answer, the threshold at the vertical's
+    /// operating point of the unanswerable ones.
+    /// </summary>
+    public static EvidenceGateCalibration? FitJudged(IReadOnlyList<(bool Answerable, double[] Values)> judged, Vertical vertical, int chunkCount, DateTimeOffset now)
+    {
+        var y = judged.Select(j => j.Answerable ? 1 : 0).ToList();
+        if (judged.Count < MinQuestions || y.Distinct().Count() < 2) return null;
+        var scores = judged.Select(j => new EvidenceFeatures(j.Values).Score).ToList();
+        var (w, b) = LogisticModel.Fit(scores.Select(s => new[] { s }).ToList(), y);
+        var slope = Math.Max(w[0], MinSlope);
+        var confidences = scores.Select(s => LogisticModel.Sigmoid(slope * s + b)).ToList();
+        return EvidenceFeatures.Calibration(slope, b, Threshold(confidences, y, GateOperatingPoint.For(vertical))) with
+        {
+            Source = EvidenceGateCalibration.SourceGoldQuestions,
+            FittedAt = now,
+            Questions = judged.Count,
+            Auc = Evaluation.AnswerMetrics.Auc(scores.Select((s, i) => new Evaluation.AnswerOutcome(y[i] == 1, false, false) { Confidence = s }).ToList(), o => o.Confidence),
+            ChunkCount = chunkCount,
+        };
+    }
+
     /// <summary>The least slope a calibration keeps, so the score still orders the confidences.</summary>
     private const double MinSlope = 0.25;
 

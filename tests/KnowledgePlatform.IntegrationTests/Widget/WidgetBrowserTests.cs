@@ -59,10 +59,13 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
                 const response = await original(...args);
                 if (!String(args[0]).endsWith('/ask') || !response.body) return response;
                 const reader = response.body.getReader();
+                const decoder = new TextDecoder();
+                window.__kpStream = '';
                 const slow = new ReadableStream({
                   async pull(controller) {
                     const { done, value } = await reader.read();
                     if (done) { controller.close(); return; }
+                    window.__kpStream += decoder.decode(value, { stream: true });
                     for (let i = 0; i < value.length; i += 48) {
                       controller.enqueue(value.slice(i, i + 48));
                       await new Promise(r => setTimeout(r, 15));
@@ -77,13 +80,14 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         await AskAsync(page, Question);
         var response = await ask;
         Assert.StartsWith("text/event-stream", response.Headers["content-type"], StringComparison.Ordinal);
-        // The server streams: the answer comes as several delta events, not one.
-        Assert.True(System.Text.RegularExpressions.Regex.Count(await response.TextAsync(), "^event: delta", System.Text.RegularExpressions.RegexOptions.Multiline) > 1);
 
         var answer = Answers(page).Last;
         await Assertions.Expect(answer).ToContainTextAsync("31 January", new() { Timeout = 30_000 });
         var final = (await answer.Locator(".text").TextContentAsync())!;
         var texts = await page.EvaluateAsync<string[]>("() => window.__kpTexts");
+        // The server streams too: the answer came as several delta events, not one.
+        var stream = await page.EvaluateAsync<string>("() => window.__kpStream");
+        Assert.True(System.Text.RegularExpressions.Regex.Count(stream, "^event: delta", System.Text.RegularExpressions.RegexOptions.Multiline) > 1, stream);
         Assert.Contains(texts, t => t.Length > 0 && t.Length < final.Length && final.StartsWith(t, StringComparison.Ordinal));
 
         // Sources: collapsed, then expanded.
