@@ -91,11 +91,23 @@ public sealed class PortalTenantIsolationBrowserTests(Chromium chromium) : TwoTe
         await page.GotoAsync(Host.Url("/portal/widget"));
         var preview = page.FrameLocator("[data-testid=widget-preview]");
         // The preview keeps its conversation across page loads: this ask's answer is the one after those already there.
+        // The portal may render the preview's frame again while it loads (a new frame, an empty input): the question is
+        // typed until the frame shows it asked.
         var answers = preview.Locator("kp-chat .msg.bot[data-status]");
-        await preview.Locator("kp-chat #kp-input").WaitForAsync();
-        var before = await answers.CountAsync();
-        await preview.Locator("kp-chat #kp-input").FillAsync(Question);
-        await preview.Locator("kp-chat #kp-input").PressAsync("Enter");
+        var asked = preview.Locator("kp-chat .msg.user");
+        int before;
+        var attempts = 0;
+        do
+        {
+            await preview.Locator("kp-chat #kp-input").WaitForAsync();
+            before = await answers.CountAsync();
+            var questions = await asked.CountAsync();
+            await preview.Locator("kp-chat #kp-input").FillAsync(Question);
+            await preview.Locator("kp-chat #kp-input").PressAsync("Enter");
+            try { await asked.Nth(questions).WaitForAsync(new() { Timeout = 10_000 }); break; }
+            catch (TimeoutException) when (++attempts < 3) { }
+        }
+        while (true);
         var answer = answers.Nth(before);
         await answer.WaitForAsync(new() { Timeout = 60_000 });
         return Judge(tenant, other, "the widget preview", await answer.InnerTextAsync());
