@@ -39,7 +39,12 @@ public static partial class CardIndicators
         if (concern == CardConcern.Renal)
         {
             if (NoAdjustment().IsMatch(text)) return CardIndicator.Info;
-            if (egfr is { } value && Thresholds(text) is { Count: > 0 } limits && !limits.Any(l => value < l)) return CardIndicator.Info;
+            if (egfr is { } value && Thresholds(text) is { Count: > 0 } limits)
+            {
+                if (!limits.Any(l => value < l)) return CardIndicator.Info;
+                // The patient is in a range the passage names: its dose differs from the usual one.
+                return Contraindication().IsMatch(text) ? CardIndicator.Critical : CardIndicator.Warning;
+            }
         }
         if (Contraindication().IsMatch(text)) return CardIndicator.Critical;
         return Caution().IsMatch(text) ? CardIndicator.Warning : CardIndicator.Info;
