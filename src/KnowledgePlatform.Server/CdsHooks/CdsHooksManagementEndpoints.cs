@@ -115,11 +115,19 @@ public static partial class CdsHooksManagementEndpoints
             return ApiProblems.Validation("invalid_jwks_url", "jwksUrl must be an absolute https URL.");
         if (jwks is not null && CdsClientKeys.Problem(jwks) is { } problem) return ApiProblems.Validation("invalid_jwks", problem);
         var clientId = string.IsNullOrWhiteSpace(request.ClientId) ? null : request.ClientId.Trim();
-        if (await db.CdsClients.AnyAsync(c => c.TenantId == tenant && c.Issuer == request.Issuer && c.ClientId == clientId, ct))
+        var issuer = request.Issuer.Trim();
+        if (await db.CdsClients.AnyAsync(c => c.TenantId == tenant && c.Issuer == issuer && c.ClientId == clientId, ct))
             return ApiProblems.Problem(StatusCodes.Status409Conflict, "client_exists", "This issuer (and client id) is already registered.");
+        // Deliberately across tenants: an EHR's token must lead to exactly one tenant, so no tenant may claim an issuer
+        // (and client id) that routes another tenant's EHR calls to itself (decision 0110).
+        if (await db.CdsClients.AnyAsync(c => c.TenantId != tenant && c.Issuer == issuer && (c.ClientId == null || clientId == null || c.ClientId == clientId), ct))
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, "issuer_in_use",
+                clientId is null
+                    ? "This issuer is already trusted on this platform. Register it with the client id your EHR sends as the token's sub, or ask the platform operator."
+                    : "This issuer and client id are already trusted on this platform. Check the client id your EHR sends as sub, or ask the platform operator.");
         var client = new CdsClient
         {
-            Id = Ids.New("ehr"), TenantId = tenant, Name = request.Name.Trim(), Issuer = request.Issuer.Trim(), ClientId = clientId,
+            Id = Ids.New("ehr"), TenantId = tenant, Name = request.Name.Trim(), Issuer = issuer, ClientId = clientId,
             JwksUrl = string.IsNullOrWhiteSpace(request.JwksUrl) ? null : request.JwksUrl.Trim(), Jwks = jwks,
         };
         db.CdsClients.Add(client);

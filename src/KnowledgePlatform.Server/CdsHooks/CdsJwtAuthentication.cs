@@ -69,6 +69,8 @@ public sealed class CdsJwtAuthenticationHandler(
         // The issuer is the lookup key across tenants: a token names its EHR, the registration names the tenant.
         var candidates = await db.CdsClients.AsNoTracking().Where(c => c.Issuer == issuer && c.Enabled).ToListAsync(ct);
         candidates = candidates.Where(c => c.ClientId is null || c.ClientId == subject).ToList();
+        // Registration keeps an issuer (and client id) to one tenant; should two still match, neither gets the call.
+        if (candidates.Select(c => c.TenantId).Distinct().Count() > 1) return (null, $"Several tenants registered issuer '{issuer}'; send the client id registered with this platform as sub.");
         if (candidates.Count > 1) candidates = candidates.Where(c => c.ClientId is not null).ToList();
         if (candidates.Count != 1) return (null, candidates.Count == 0 ? $"No EHR client is registered for issuer '{issuer}'." : $"Several tenants registered issuer '{issuer}'; send the client id registered with this platform as sub.");
         var client = candidates[0];
