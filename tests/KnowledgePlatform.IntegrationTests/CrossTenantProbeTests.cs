@@ -323,12 +323,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal(0, (await _attacker.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).GetArrayLength());
     }
 
-    private string VictimEhrToken(string path) => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-    {
-        Issuer = VictimEhrIssuer, Audience = _host.Url(path).TrimEnd('/'), Expires = DateTime.UtcNow.AddMinutes(5),
-        Claims = new Dictionary<string, object> { ["jti"] = Guid.NewGuid().ToString(), ["sub"] = VictimEhrSubject },
-        SigningCredentials = new(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(_victimEhrKey) { KeyId = "victim-ehr-1" }, Microsoft.IdentityModel.Tokens.SecurityAlgorithms.EcdsaSha384),
-    });
+    private string VictimEhrToken(string path) => CdsHooksHost.Sign(_victimEhrKey, "victim-ehr-1", VictimEhrIssuer, _host.Url(path).TrimEnd('/'), VictimEhrSubject);
 
     /// <summary>Routes that name what they act on in the body: naming the victim's there must not succeed either.</summary>
     private static readonly string[] BodyAddressed = ["/api/v1/cds-hooks/services", "/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions", "/api/v1/feedback", "/api/v1/handoffs", "/api/v1/widget-settings"];

@@ -74,6 +74,15 @@ public sealed class CdsHooksHost : IAsyncLifetime
         }.ToJsonString();
     }
 
+    /// <summary>A token as any registered EHR signs it for one call: short-lived, a fresh jti.</summary>
+    public static string Sign(ECDsa key, string kid, string issuer, string audience, string subject) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer, Audience = audience, Expires = DateTime.UtcNow.AddMinutes(5),
+            Claims = new Dictionary<string, object> { ["jti"] = Guid.NewGuid().ToString(), ["sub"] = subject },
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = kid }, SecurityAlgorithms.EcdsaSha384),
+        });
+
     /// <summary>A token as the EHR signs it for a call to <paramref name="path"/>; each argument spoils one part.</summary>
     public string Token(string path, string? audience = null, DateTime? expires = null, string? jti = null, ECDsa? key = null, string kid = KeyId)
     {
