@@ -25,6 +25,7 @@ builder.AddRag();
 builder.AddSharedDataProtection();
 builder.AddCalibration();
 builder.AddApiKeyAuthentication();
+builder.AddApiTokens();
 builder.AddPortalIdentity();
 builder.AddPortal();
 builder.AddRateLimits();
