@@ -50,6 +50,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<SyncEntry> SyncEntries => Set<SyncEntry>();
 
+    // CDS Hooks (decision 0110): see CdsHooksModel.
+    public DbSet<CdsService> CdsServices => Set<CdsService>();
+    public DbSet<CdsClient> CdsClients => Set<CdsClient>();
+    public DbSet<CdsTokenUse> CdsTokenUses => Set<CdsTokenUse>();
+    public DbSet<CdsInvocation> CdsInvocations => Set<CdsInvocation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -172,6 +178,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexTransition>(new Indexing.Qdrant.IndexTransitionConfiguration());
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
         ConfigureWebhooks(modelBuilder);
+        CdsHooksModel.Configure(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
