@@ -170,7 +170,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
             e.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        ConfigureIssue7(modelBuilder);
+        ConfigureQuotasAndSharing(modelBuilder);
         ConfigureChannels(modelBuilder);
         SourceModel.Configure(modelBuilder);
         // State replicas share (decisions 0090-0094): rate-limit windows, the webhook outbox, Qdrant's live generations.
@@ -182,7 +182,8 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
-    private static void ConfigureIssue7(ModelBuilder modelBuilder)
+    /// <summary>Access groups on keys, tenant quotas and token usage, knowledge bases shared with other tenants.</summary>
+    private static void ConfigureQuotasAndSharing(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ApiKey>().Property(k => k.Groups).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
 
