@@ -12,7 +12,7 @@ namespace KnowledgePlatform.Ingestion.Sources.Folder;
 /// <summary>
 /// Watches the folders of folder sources that ask for it and queues a sync a few seconds after the last change
 /// (a copy of many files makes one sync, not one per file). Shares that do not report changes are still kept in
-/// step by the source's schedule. The set of watched folders is refreshed every few poll intervals.
+/// step by the source's schedule. The set of watched folders is refreshed every poll interval.
 /// </summary>
 public sealed class FolderWatcher(
     IServiceScopeFactory scopes,
@@ -39,7 +39,8 @@ public sealed class FolderWatcher(
                     logger.LogWarning(ex, "The watched folders could not be refreshed; retrying");
                 }
 
-                await Task.Delay(options.Value.PollInterval * 6, stoppingToken);
+                // Every poll interval: a change made before a new source's folder is watched is not seen by the watcher.
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
