@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Cli.Evaluation;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Indexing;
@@ -156,6 +157,18 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
             runs.Add(result!);
         }
 
+        SelfCalibration? self = null;
+        if (methods.Contains("hybrid"))
+        {
+            self = await run.SelfCalibrateAsync(Vertical.General, cancellationToken);
+            var selfSettings = kbSettings with { Fusion = FusionMethod.Convex, DenseWeight = self.Calibration.DenseWeight };
+            await Status($"hybrid (self-calibrated): {queries.Count} queries", async p =>
+            {
+                var done = 0;
+                runs.Add(await run.RunAsync("hybrid (self-calibrated)", RetrievalMode.Hybrid, false, selfSettings, dataset, queries, new SynchronousProgress<int>(n => p(done += n, queries.Count)), cancellationToken));
+            });
+        }
+
         FusionFit? fit = null;
         if (settings.Fit && runs.FirstOrDefault(r => r.Name == "dense") is { } dense && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25)
             fit = FusionFit.Run(dataset, dense, bm25, kbSettings);
@@ -163,6 +176,8 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         var recall = await run.HnswRecallAsync(queries, 10, cancellationToken);
         PrintTable(runs, fit);
         AnsiConsole.MarkupLineInterpolated($"Hybrid fusion: {Describe(kbSettings)}. HNSW recall@10 against exact search (same embeddings): [bold]{recall:0.000}[/]");
+        if (self is not null)
+            AnsiConsole.MarkupLineInterpolated($"Self-calibrated (no gold question used): {self.Describe()}");
         if (fit is not null)
             AnsiConsole.MarkupLineInterpolated($"Fitted on these judgements: {fit.Describe()}");
 
@@ -175,7 +190,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         }
 
         var output = settings.Out ?? $"{dataset.Name}.eval.json";
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(Report(dataset, run, chunking, kbSettings, recall, runs, fit, latency, settings.WithCandidates), Json), cancellationToken);
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(Report(dataset, run, chunking, kbSettings, recall, runs, fit, self, latency, settings.WithCandidates), Json), cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"Per-query results: {output}");
         return 0;
     });
@@ -209,7 +224,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
     }
 
     private static object Report(BeirDataset dataset, EvaluationRun run, ChunkingSettings chunking, RetrievalSettings kb, double recall,
-        IReadOnlyList<MethodRun> runs, FusionFit? fit, LatencyReport? latency, bool withCandidates) => new
+        IReadOnlyList<MethodRun> runs, FusionFit? fit, SelfCalibration? self, LatencyReport? latency, bool withCandidates) => new
     {
         dataset = dataset.Name,
         documents = dataset.Corpus.Count,
@@ -220,6 +235,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         depth = run.Options.Candidates,
         hnswRecallAt10 = recall,
         fit = fit?.ToJson(),
+        selfCalibration = self?.ToJson(),
         latency,
         methods = runs.Select(r => new
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
@@ -47,9 +48,10 @@ internal sealed class EvaluationRun : IDisposable
     private readonly List<ChunkPayload> _chunks = [];
 
     private readonly int _configuredCandidates;
+    private readonly Bm25Parameters _bm25;
 
-    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates) =>
-        (_host, _folder, _index, _cache, _configuredCandidates) = (host, folder, index, cache, configuredCandidates);
+    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates, Bm25Parameters bm25) =>
+        (_host, _folder, _index, _cache, _configuredCandidates, _bm25) = (host, folder, index, cache, configuredCandidates, bm25);
 
     public EmbeddingModelCard Model => _host.Services.GetRequiredService<EmbeddingModelCard>();
     public IServiceProvider Services => _host.Services;
@@ -76,7 +78,7 @@ internal sealed class EvaluationRun : IDisposable
         var host = builder.Build();
         var model = host.Services.GetRequiredService<EmbeddingModelCard>();
         var cache = new EmbeddingCache(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), model.Name, model.Dimension, cacheFolder);
-        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates);
+        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates, bm25);
     }
 
     /// <summary>Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them.</summary>
@@ -138,6 +140,10 @@ internal sealed class EvaluationRun : IDisposable
 
     private static RetrievalRequest Request(string query, RetrievalMode mode, bool rerank, RetrievalSettings settings, int depth) =>
         new(Tenant, [KnowledgeBase], query) { Mode = mode, Rerank = rerank, Settings = settings, Top = depth * 2, ApplyFloor = false };
+
+    /// <summary>The knowledge base's fusion calibrated from its own chunks, as the server would calibrate it.</summary>
+    public Task<SelfCalibration> SelfCalibrateAsync(Vertical vertical, CancellationToken cancellationToken) =>
+        SelfCalibration.RunAsync(_chunks, _host.Services.GetRequiredService<EmbeddingModelRegistry>().Default, _index, _bm25, vertical, cancellationToken);
 
     public bool RerankerConfigured => _host.Services.GetRequiredService<HttpReranker>().Enabled;
 

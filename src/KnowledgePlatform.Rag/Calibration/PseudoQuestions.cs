@@ -15,6 +15,8 @@ public enum PseudoQuestionKind
     Heading,
     /// <summary>A document's title, for the document.</summary>
     Title,
+    /// <summary>A sentence of a chunk, for the rest of the chunk (the inverse cloze task): only <see cref="PseudoQuestions.Sentences"/> cuts these.</summary>
+    Sentence,
 }
 
 /// <summary>
@@ -82,6 +84,26 @@ public static class PseudoQuestions
                 }
                 if (picked.Count >= max) break;
             }
+        }
+        return picked;
+    }
+
+    /// <summary>
+    /// One sentence from each of a seeded sample of chunks, cut out of its chunk (which keeps its title and headings): a
+    /// question worded as the content is worded, for content without FAQ entries, headings or titles to cut from.
+    /// </summary>
+    public static IReadOnlyList<PseudoQuestion> Sentences(IReadOnlyList<ChunkPayload> chunks, int max, int seed = 11)
+    {
+        var random = new Random(seed);
+        var picked = new List<PseudoQuestion>();
+        foreach (var chunk in chunks.Where(c => c.Kind is ChunkKind.Text or ChunkKind.QuestionAnswer).OrderBy(_ => random.Next()))
+        {
+            var sentences = Core.Text.Sentences.Split(chunk.Text).ToList();
+            if (sentences.Count < 2) continue;
+            var sentence = sentences[random.Next(sentences.Count)];
+            if (Terms.Of(sentence).Distinct().Count() < 4 || !Usable(sentence)) continue;
+            picked.Add(Make(PseudoQuestionKind.Sentence, sentence, [chunk], c => c with { Text = c.Text.Replace(sentence, " ", StringComparison.Ordinal) }));
+            if (picked.Count >= max) break;
         }
         return picked;
     }
