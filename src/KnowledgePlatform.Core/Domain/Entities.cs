@@ -118,6 +118,16 @@ public sealed class KnowledgeBase
     public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     /// <summary>The knowledge base's own evidence gate, fitted from its content (null until it has enough: the vertical's default applies).</summary>
     public EvidenceGateCalibration? EvidenceGate { get; set; }
+    /// <summary>The knowledge base's own fusion weight, fitted from its content (null until the first calibration: the vertical's default applies).</summary>
+    public FusionCalibration? Fusion { get; set; }
+
+    /// <summary>
+    /// The retrieval settings searches use: <see cref="Retrieval"/>, with the dense weight of convex fusion taken from the
+    /// knowledge base's own calibration, or its vertical's default, when no curator has set one (decision 0120).
+    /// </summary>
+    public RetrievalSettings SearchSettings => Retrieval.DenseWeight is not null || Retrieval.Fusion == FusionMethod.Rrf
+        ? Retrieval
+        : Retrieval with { DenseWeight = (Fusion ?? FusionCalibration.Default(Vertical)).DenseWeight };
 
     /// <summary>Tesseract language packs for scanned pages, joined by '+' ("eng+deu"); null: the server's default (Ocr:Languages).</summary>
     public string? OcrLanguages { get; set; }

@@ -29,6 +29,9 @@ public sealed record KnowledgeBaseDto(
     /// <summary>How the knowledge base decides whether its evidence answers a question (decision 0100).</summary>
     public EvidenceGateDto EvidenceGate { get; init; } = null!;
 
+    /// <summary>How dense and BM25 results are weighed, and whether the knowledge base calibrated it itself (decision 0120).</summary>
+    public FusionDto Fusion { get; init; } = null!;
+
     /// <summary>Tesseract language packs for scanned pages; null: the server's default (decision 0081).</summary>
     public string? OcrLanguages { get; init; }
 
@@ -37,6 +40,7 @@ public sealed record KnowledgeBaseDto(
             new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict)
         {
             EvidenceGate = EvidenceGateDto.Of(kb),
+            Fusion = FusionDto.Of(kb),
             OcrLanguages = kb.OcrLanguages,
         };
 }
