@@ -79,7 +79,7 @@ public sealed class EvalSettings : CommandSettings
     public double B { get; init; } = Bm25Parameters.Default.B;
 
     [CommandOption("--fit")]
-    [Description("Also fit the knowledge base's fusion weight on these judgements, and report it with 2-fold cross-validation.")]
+    [Description("Also fit the knowledge base's fusion weight on these judgements, and report it with 2-fold cross-validation; with --answers, fit its evidence gate on them (printed for PUT …/evidence-gate).")]
     public bool Fit { get; init; }
 
     [CommandOption("--latency-at <CHUNKS>")]

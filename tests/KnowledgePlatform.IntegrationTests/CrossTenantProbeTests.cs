@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Security.Cryptography;
+using KnowledgePlatform.IntegrationTests.CdsHooks;
 using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
@@ -24,6 +26,9 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     // A platform knowledge base published to the victim only (decision 0042).
     private const string SharedSecret = "ATLAS-4410 saffron protocol handbook";
     private const string PlatformKey = "kp_platform_admin_key_for_probe_tests_0123456789";
+    // The victim's EHR, registered for CDS Hooks; the attacker knows its issuer, its sub and its public keys.
+    private const string VictimEhrIssuer = "https://ehr.victim.example/";
+    private const string VictimEhrSubject = "victim-ehr";
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
@@ -31,6 +36,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     private HttpClient _attacker = null!;
     private HttpClient _victim = null!;
     private readonly Dictionary<string, string> _victimIds = [];
+    private readonly ECDsa _victimEhrKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
     public async ValueTask InitializeAsync()
     {
@@ -73,12 +79,39 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         using var upload3 = await PlatformHost.UploadAsync(platform, "atlas", "atlas.md", $"# Atlas\n\nThe {SharedSecret} lives here.", _ct);
         _victimIds["sharedDoc"] = (await PlatformHost.WaitForIngestionAsync(platform, (await upload3.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct)).GetProperty("id").GetString()!;
         using (var grant = await platform.PutAsync("/api/v1/platform/knowledge-bases/atlas/shares/victim", null, _ct)) grant.EnsureSuccessStatusCode();
+
+        await SetUpVictimCdsHooksAsync();
     }
+
+    /// <summary>The victim offers its knowledge base to its EHR on patient-view, registers the EHR, and the EHR calls once.</summary>
+    private async Task SetUpVictimCdsHooksAsync()
+    {
+        using (var service = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "vault", hook = "patient-view" }, _ct))
+        {
+            var created = await service.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct);
+            _victimIds["cdsService"] = created.GetProperty("id").GetString()!;
+            _victimIds["cdsServiceId"] = created.GetProperty("serviceId").GetString()!;
+        }
+        var jwks = JsonSerializer.Deserialize<JsonElement>(CdsHooksHost.PublicJwks(_victimEhrKey, "victim-ehr-1"));
+        using (var client = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Victim Ward EHR", issuer = VictimEhrIssuer, clientId = VictimEhrSubject, jwks }, _ct))
+            _victimIds["cdsClient"] = (await client.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        _victimIds["hookInstance"] = Guid.NewGuid().ToString();
+        using (var call = await _victim.PostAsJsonAsync($"/cds-services/{_victimIds["cdsServiceId"]}", CdsCall(_victimIds["hookInstance"]), _ct)) call.EnsureSuccessStatusCode();
+        var invocations = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct);
+        _victimIds["cdsInvocation"] = invocations[0].GetProperty("id").GetString()!;
+    }
+
+    private static object CdsCall(string hookInstance) => new
+    {
+        hook = "patient-view", hookInstance, context = new { userId = "Practitioner/example", patientId = "1288992" },
+        prefetch = new { conditions = new { resourceType = "Bundle", type = "searchset", entry = Array.Empty<object>() } },
+    };
 
     public async ValueTask DisposeAsync()
     {
         _attacker.Dispose();
         _victim.Dispose();
+        _victimEhrKey.Dispose();
         await _host.DisposeAsync();
         await database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
@@ -107,6 +140,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Post, "/api/v1/evidence", new { question = $"Where is the {Topic} stored?", knowledgeBase = kb });
             yield return (HttpMethod.Post, "/api/v1/answers", new { question = $"Where is the {Topic} stored?", knowledgeBase = kb });
             yield return (HttpMethod.Post, "/v1/chat/completions", new { kb, messages = new[] { new { role = "user", content = $"Where is the {Topic} stored?" } } });
+            yield return (HttpMethod.Post, "/api/v1/cds-hooks/services", new { knowledgeBase = kb, hook = "order-sign", serviceId = "planted-order-sign" });
         }
         // A knowledge base shared with the victim only: to the attacker it does not exist, and publishing is not its to do.
         foreach (var kb in new[] { _victimIds["sharedKb"], _victimIds["sharedKbName"] }.SelectMany(Spellings))
@@ -162,6 +196,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         yield return (HttpMethod.Get, "/api/v1/users?tenant=victim", null);
         foreach (var key in Spellings(_victimIds["key"]))
             yield return (HttpMethod.Delete, $"/api/v1/api-keys/{key}", null);
+        foreach (var probe in CdsHooksProbes()) yield return probe;
         // Fields and query parameters that try to widen the scope of our own requests.
         var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", widen);
@@ -177,13 +212,38 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, "/api/v1/audit" + filter, null);
     }
 
+    /// <summary>CDS Hooks: the victim's services, its EHR client and its invocations, by id, by service id and through the EHR's own routes.</summary>
+    private IEnumerable<(HttpMethod Method, string Url, object? Body)> CdsHooksProbes()
+    {
+        foreach (var service in Spellings(_victimIds["cdsService"]))
+        {
+            yield return (HttpMethod.Patch, $"/api/v1/cds-hooks/services/{service}", new { enabled = false, title = "Taken over" });
+            yield return (HttpMethod.Delete, $"/api/v1/cds-hooks/services/{service}", null);
+        }
+        foreach (var client in Spellings(_victimIds["cdsClient"]))
+            yield return (HttpMethod.Delete, $"/api/v1/cds-hooks/clients/{client}", null);
+        foreach (var serviceId in Spellings(_victimIds["cdsServiceId"]))
+        {
+            yield return (HttpMethod.Post, $"/cds-services/{serviceId}", CdsCall(Guid.NewGuid().ToString()));
+            yield return (HttpMethod.Post, $"/cds-services/{serviceId}/feedback", new { feedback = new[] { new { card = Guid.NewGuid().ToString(), outcome = "overridden" } } });
+        }
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}", $"?serviceId={_victimIds["cdsServiceId"]}" })
+        {
+            yield return (HttpMethod.Get, "/cds-services" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/cds-hooks/services" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/cds-hooks/clients" + query, null);
+            yield return (HttpMethod.Get, "/api/v1/cds-hooks/invocations" + query, null);
+        }
+    }
+
     [Fact]
     public async Task Every_cross_tenant_probe_answers_not_found_or_own_data_and_leaks_nothing()
     {
         var probes = 0;
         var leaks = new List<string>();
         var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md",
-            "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"], _victimIds["conversation"], _victimIds["user"], "curator@victim.example" };
+            "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"], _victimIds["conversation"], _victimIds["user"], "curator@victim.example",
+            _victimIds["cdsService"], _victimIds["cdsServiceId"], _victimIds["cdsClient"], _victimIds["cdsInvocation"], _victimIds["hookInstance"], "ehr.victim.example", "Victim Ward EHR" };
         foreach (var (method, url, body) in Probes())
         {
             probes++;
@@ -225,6 +285,10 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal(JsonValueKind.Null, vaultPolicy.GetProperty("overrides").ValueKind);
         Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct)).EnumerateArray().Single().GetProperty("role").GetString());
         Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        var cdsServices = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/services", _ct);
+        Assert.True(cdsServices.EnumerateArray().Single().GetProperty("enabled").GetBoolean());
+        Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal(_victimIds["cdsInvocation"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
         TestSummary.Report(summary);
@@ -232,8 +296,37 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.True(leaks.Count == 0, summary + ":\n" + string.Join("\n", leaks));
     }
 
+    [Fact]
+    public async Task Another_tenant_cannot_claim_the_victims_ehr_issuer_and_the_ehrs_calls_stay_with_the_victim()
+    {
+        var serviceId = _victimIds["cdsServiceId"];
+        var jwks = JsonSerializer.Deserialize<JsonElement>(CdsHooksHost.PublicJwks(_victimEhrKey, "victim-ehr-1"));
+        // Same issuer and sub, the EHR's published public keys: were it accepted, the victim's EHR would call into the attacker's tenant.
+        foreach (var clientId in new[] { VictimEhrSubject, null })
+        {
+            using var claim = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId, jwks }, _ct);
+            Assert.Equal(HttpStatusCode.Conflict, claim.StatusCode);
+            Assert.DoesNotContain("victim", (await claim.Content.ReadAsStringAsync(_ct)).Replace(VictimEhrIssuer, "").Replace(VictimEhrSubject, ""), StringComparison.OrdinalIgnoreCase);
+        }
+        // Another client of the same EHR product, with its own client id, is the attacker's to register.
+        using (var own = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId = "attacker-ehr", jwks }, _ct))
+            Assert.Equal(HttpStatusCode.Created, own.StatusCode);
+        using (var same = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "mine", hook = "patient-view", serviceId }, _ct))
+            Assert.Equal(HttpStatusCode.Created, same.StatusCode);
+
+        using var ehr = _host.Client();
+        using var call = new HttpRequestMessage(HttpMethod.Post, $"/cds-services/{serviceId}") { Content = JsonContent.Create(CdsCall(Guid.NewGuid().ToString())) };
+        call.Headers.Authorization = new("Bearer", VictimEhrToken($"/cds-services/{serviceId}"));
+        using var response = await ehr.SendAsync(call, _ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).GetArrayLength());
+        Assert.Equal(0, (await _attacker.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).GetArrayLength());
+    }
+
+    private string VictimEhrToken(string path) => CdsHooksHost.Sign(_victimEhrKey, "victim-ehr-1", VictimEhrIssuer, _host.Url(path).TrimEnd('/'), VictimEhrSubject);
+
     /// <summary>Routes that name what they act on in the body: naming the victim's there must not succeed either.</summary>
-    private static readonly string[] BodyAddressed = ["/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions", "/api/v1/feedback", "/api/v1/handoffs", "/api/v1/widget-settings"];
+    private static readonly string[] BodyAddressed = ["/api/v1/cds-hooks/services", "/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions", "/api/v1/feedback", "/api/v1/handoffs", "/api/v1/widget-settings"];
 
     private bool BodyTargetsVictim(string url, string sent) =>
         sent.Contains(_victimIds["conversation"], StringComparison.OrdinalIgnoreCase)
@@ -245,5 +338,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         && !url.StartsWith("/api/v1/api-keys?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/users?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
-        && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal);
+        && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal)
+        && !(url == "/cds-services" || url.StartsWith("/cds-services?", StringComparison.Ordinal))
+        && !new[] { "services", "clients", "invocations" }.Any(list => url == $"/api/v1/cds-hooks/{list}" || url.StartsWith($"/api/v1/cds-hooks/{list}?", StringComparison.Ordinal));
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Indexing;
+using KnowledgePlatform.Rag.Calibration;
 using KnowledgePlatform.Rag.Evaluation;
 using Spectre.Console;
 
@@ -43,6 +44,11 @@ internal static class AnswerEvalCommand
         Print(result!);
         AnsiConsole.MarkupLineInterpolated($"Feature AUCs on these questions: {string.Join(", ", result!.FeatureAucs.Select(f => $"{f.Key} {(f.Value is { } v ? EvalCommand.F(v) : "–")}"))}");
 
+        // --fit: the gate fitted on these judged questions, to set on the knowledge base they come from (PUT …/evidence-gate).
+        var fitted = settings.Fit ? GateCalibrator.FitJudged(result.Judged, vertical, run.ChunkCount, DateTimeOffset.UtcNow) : null;
+        if (fitted is not null)
+            AnsiConsole.MarkupLineInterpolated($"Gate fitted on these {fitted.Questions} judged questions (in-sample AUC {EvalCommand.F(fitted.Auc ?? 0)}), for PUT /api/v1/knowledge-bases/{{kb}}/evidence-gate:\n{JsonSerializer.Serialize(new { fitted.Weights, fitted.Bias, fitted.Threshold, fitted.Questions, fitted.Auc }, Json)}");
+
         var output = settings.Out ?? $"{dataset.Name}.answers.json";
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
         {
@@ -54,6 +60,7 @@ internal static class AnswerEvalCommand
             vertical = settings.Vertical,
             model = run.Model.Name,
             gate,
+            fittedGate = fitted,
             featureAucs = result.FeatureAucs,
             answers = result!.Platform,
             answerEverything = result.AnswerEverything,

@@ -18,6 +18,9 @@ internal sealed record AnswerEvaluationResult(
 {
     /// <summary>Each gate feature's AUC on the real questions (answerable against unanswerable), for gate studies.</summary>
     public IReadOnlyDictionary<string, double?> FeatureAucs { get; init; } = new Dictionary<string, double?>();
+
+    /// <summary>Each question's gate features with whether it is answerable: what <c>--fit</c> fits a gate on.</summary>
+    public IReadOnlyList<(bool Answerable, double[] Values)> Judged { get; init; } = [];
 }
 
 /// <summary>
@@ -114,6 +117,7 @@ internal sealed class AnswerEvaluation(EvaluationRun run, Vertical vertical, boo
             AnswerMetrics.Summarise(everything), AnswerMetrics.Summarise(naive), AnswerMetrics.Summarise(platform), options.MinSimilarity,
             Timing.Of("search", searchMs), Timing.Of("answer", answerMs), perQuestion)
         {
+            Judged = features,
             FeatureAucs = Rag.Evidence.EvidenceFeatures.Names.Select((name, j) => (name, AnswerMetrics.Auc(
                 features.Select(f => new AnswerOutcome(f.Answerable, false, false) { Confidence = f.Values[j] }).ToList(), o => o.Confidence))).ToDictionary(),
         };

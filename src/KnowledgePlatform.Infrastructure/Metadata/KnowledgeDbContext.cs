@@ -50,6 +50,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     public DbSet<SyncRun> SyncRuns => Set<SyncRun>();
     public DbSet<SyncEntry> SyncEntries => Set<SyncEntry>();
 
+    // CDS Hooks (decision 0110): see CdsHooksModel.
+    public DbSet<CdsService> CdsServices => Set<CdsService>();
+    public DbSet<CdsClient> CdsClients => Set<CdsClient>();
+    public DbSet<CdsTokenUse> CdsTokenUses => Set<CdsTokenUse>();
+    public DbSet<CdsInvocation> CdsInvocations => Set<CdsInvocation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -165,7 +171,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
             e.HasOne<Conversation>().WithMany().HasForeignKey(t => t.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
 
-        ConfigureIssue7(modelBuilder);
+        ConfigureQuotasAndSharing(modelBuilder);
         ConfigureChannels(modelBuilder);
         SourceModel.Configure(modelBuilder);
         // State replicas share (decisions 0090-0094): rate-limit windows, the webhook outbox, Qdrant's live generations.
@@ -173,10 +179,12 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexTransition>(new Indexing.Qdrant.IndexTransitionConfiguration());
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
         ConfigureWebhooks(modelBuilder);
+        CdsHooksModel.Configure(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
-    private static void ConfigureIssue7(ModelBuilder modelBuilder)
+    /// <summary>Access groups on keys, tenant quotas and token usage, knowledge bases shared with other tenants.</summary>
+    private static void ConfigureQuotasAndSharing(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<ApiKey>().Property(k => k.Groups).HasConversion(Json<IReadOnlyList<string>?>(), ListComparer());
 

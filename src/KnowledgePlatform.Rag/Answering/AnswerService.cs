@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using KnowledgePlatform.Core.Telemetry;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Orchestration;
@@ -77,6 +78,23 @@ public sealed class AnswerService(
         logger.LogDebug("Evidence gate: confidence {Confidence:F3} against {Threshold:F3} ({Features})", assessment.Confidence, gate.Threshold,
             string.Join(", ", EvidenceFeatures.Names.Zip(assessment.Features.Values, (n, v) => $"{n} {v:F3}")));
         IReadOnlyList<RetrievedChunk> hits = assessment.Answers ? evidence.Hits : [];
+        // A question that asks two things that no one passage answers together ("how long after the vaccine, and can
+        // pregnant women have it?") is asked part by part: answered when the evidence answers every part.
+        if (!assessment.Answers && QuestionParts.Standalone(standalone) is { Count: > 1 } parts)
+        {
+            var byPart = new List<(EvidenceAssessment Assessment, RetrievalResult Evidence)>();
+            foreach (var part in parts)
+            {
+                var found = await turnKernel.InvokeAsync<RetrievalResult>(
+                    plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = part }, cancellationToken);
+                if (found is not null) byPart.Add((EvidenceGate.Assess(part, found.Candidates, gate), found));
+            }
+            if (byPart.Count == parts.Count && byPart.All(p => p.Assessment.Answers))
+            {
+                assessment = byPart.MinBy(p => p.Assessment.Confidence).Assessment;
+                hits = Interleave(byPart.Select(p => p.Evidence.Hits).ToList());
+            }
+        }
         // A FAQ entry whose question matches is the answer, whole, whatever the answer mode: no model is asked.
         var faq = assessment.Answers ? FaqMatch.Find(standalone, hits, gate.FaqThreshold ?? FaqMatch.DefaultThreshold) : null;
         var answerer = faq is null ? generator : extractive;
@@ -106,5 +124,15 @@ public sealed class AnswerService(
             }
             yield return e;
         }
+    }
+
+    /// <summary>The hits of each part in turn (first of each, then second of each…), each chunk once.</summary>
+    private static List<RetrievedChunk> Interleave(IReadOnlyList<IReadOnlyList<RetrievedChunk>> lists)
+    {
+        var merged = new List<RetrievedChunk>();
+        for (var rank = 0; rank < lists.Max(l => l.Count); rank++)
+            foreach (var list in lists)
+                if (rank < list.Count && merged.All(m => m.Chunk.ChunkId != list[rank].Chunk.ChunkId)) merged.Add(list[rank]);
+        return merged;
     }
 }

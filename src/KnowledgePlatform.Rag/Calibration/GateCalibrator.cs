@@ -80,18 +80,47 @@ public sealed class GateCalibrator(EmbeddingModel model)
     {
         if (examples.Count < MinQuestions) return null;
         var (x, y) = Labelled(examples);
-        var scores = x.Select(v => new EvidenceFeatures(v).Score).ToList();
-        var (w, b) = LogisticModel.Fit(scores.Select(s => new[] { s }).ToList(), y);
-        var slope = Math.Max(w[0], MinSlope);
-        var confidences = scores.Select(s => LogisticModel.Sigmoid(slope * s + b)).ToList();
-        return EvidenceFeatures.Calibration(slope, b, Threshold(confidences, y, GateOperatingPoint.For(vertical))) with
+        return Calibrate(x, y, vertical) with
         {
             Source = EvidenceGateCalibration.SourcePseudoQuestions,
             FittedAt = now,
             Questions = examples.Count,
             FaqThreshold = FaqMatch.Threshold(examples.Where(e => e.Question.Kind == PseudoQuestionKind.Faq).Select(e => e.Question.Question).ToList()),
-            Auc = Evaluation.AnswerMetrics.Auc(scores.Select((s, i) => new Evaluation.AnswerOutcome(y[i] == 1, false, false) { Confidence = s }).ToList(), o => o.Confidence),
             ChunkCount = chunkCount,
+        };
+    }
+
+    /// <summary>
+    /// The gate fitted on a curator's judged questions (<c>kp eval --answers --fit</c>): the same fixed score and logistic
+    /// as self-calibration, on real questions the knowledge base can and cannot answer, the threshold at the vertical's
+    /// operating point of the unanswerable ones.
+    /// </summary>
+    public static EvidenceGateCalibration? FitJudged(IReadOnlyList<(bool Answerable, double[] Values)> judged, Vertical vertical, int chunkCount, DateTimeOffset now)
+    {
+        var y = judged.Select(j => j.Answerable ? 1 : 0).ToList();
+        if (judged.Count < MinQuestions || y.Distinct().Count() < 2) return null;
+        return Calibrate(judged.Select(j => j.Values).ToList(), y, vertical) with
+        {
+            Source = EvidenceGateCalibration.SourceGoldQuestions,
+            FittedAt = now,
+            Questions = judged.Count,
+            ChunkCount = chunkCount,
+        };
+    }
+
+    /// <summary>
+    /// The fixed score of <see cref="EvidenceFeatures"/> mapped to a confidence by a logistic fitted to the labels (its
+    /// slope kept positive), the threshold at the vertical's operating point, and the score's AUC on the labels.
+    /// </summary>
+    private static EvidenceGateCalibration Calibrate(IReadOnlyList<double[]> features, IReadOnlyList<int> y, Vertical vertical)
+    {
+        var scores = features.Select(v => new EvidenceFeatures(v).Score).ToList();
+        var (w, b) = LogisticModel.Fit(scores.Select(s => new[] { s }).ToList(), y);
+        var slope = Math.Max(w[0], MinSlope);
+        var confidences = scores.Select(s => LogisticModel.Sigmoid(slope * s + b)).ToList();
+        return EvidenceFeatures.Calibration(slope, b, Threshold(confidences, y, GateOperatingPoint.For(vertical))) with
+        {
+            Auc = Evaluation.AnswerMetrics.Auc(scores.Select((s, i) => new Evaluation.AnswerOutcome(y[i] == 1, false, false) { Confidence = s }).ToList(), o => o.Confidence),
         };
     }
 

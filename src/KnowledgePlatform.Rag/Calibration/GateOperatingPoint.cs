@@ -17,7 +17,7 @@ public sealed record GateOperatingPoint(double FalseAcceptRate, double Answerabl
     public static GateOperatingPoint For(Vertical vertical) => vertical switch
     {
         Vertical.Medical => new(0.15),
-        Vertical.CustomerService => new(0.50),
+        Vertical.CustomerService => new(0.60),
         _ => new(0.30),
     };
 }

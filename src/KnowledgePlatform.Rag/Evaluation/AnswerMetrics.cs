@@ -23,7 +23,8 @@ public sealed record AnswerMetricsSummary(
     int Unanswerable, int Abstained, int AnsweredUnanswerable,
     double? GateAuc, double? NaiveGateAuc, double? SpanRecall)
 {
-    /// <summary>What a user is misled by: a wrong answer, or an answer to a question the knowledge base cannot answer.</summary>
+    /// <summary>What a user is misled by: a wrong answer, or an answer to a question the knowledge base cannot answer (not written: the object has exactly the fields above).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int Misleading => Wrong + AnsweredUnanswerable;
 }
 

@@ -58,12 +58,13 @@ public sealed record EvidenceFeatures(double[] Values)
     /// <param name="candidates">The candidates of the question, best first; the first <see cref="Top"/> are compared.</param>
     public static EvidenceFeatures Of(string question, IReadOnlyList<RetrievedChunk> candidates)
     {
-        // Words as the keyword index reads them: Porter stems, so "vaccination" meets "vaccine" and "protected" "protection".
-        var terms = Terms.Stems(question).Distinct().ToList();
+        // Words as written, not stemmed: on the development sets stems blurred what tells answerable from unanswerable
+        // questions (gate AUC 0.679 against 0.684 on covidqa, 0.729 against 0.745 on emanual).
+        var terms = Terms.Of(question).Distinct().ToList();
         var top = candidates.Take(Top).ToList();
         if (top.Count == 0 || terms.Count == 0) return new EvidenceFeatures(new double[Names.Length]);
 
-        var words = top.Select(c => Terms.Stems($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}").ToList()).ToList();
+        var words = top.Select(c => Terms.Of($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}").ToList()).ToList();
         var sets = words.Select(w => w.ToHashSet()).ToList();
         var df = terms.ToDictionary(t => t, t => sets.Count(s => s.Contains(t)));
         var lexical = Bm25(terms, words, df);

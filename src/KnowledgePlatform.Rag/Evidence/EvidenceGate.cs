@@ -12,8 +12,7 @@ public sealed record EvidenceAssessment(double Confidence, bool Answers, Evidenc
 /// <summary>
 /// Decides, before any answer is written, whether the retrieved evidence answers the question: a logistic model over
 /// <see cref="EvidenceFeatures"/> with the knowledge base's calibration (or its vertical's default until it has one),
-/// the best of the whole question and each of its parts (<see cref="QuestionParts"/>), cut down for every thing the
-/// question names that no candidate mentions.
+/// cut down for every thing the question names that no candidate mentions.
 /// </summary>
 public static class EvidenceGate
 {
@@ -24,11 +23,7 @@ public static class EvidenceGate
     public static EvidenceAssessment Assess(string question, IReadOnlyList<RetrievedChunk> pool, EvidenceGateCalibration calibration)
     {
         var features = EvidenceFeatures.Of(question, pool);
-        // A question that asks two things is answered when the evidence answers either part.
-        var parts = QuestionParts.Standalone(question);
-        var best = parts.Count < 2 ? Confidence(features.Values, calibration)
-            : parts.Select(p => EvidenceFeatures.Of(p, pool).Values).Append(features.Values).Max(v => Confidence(v, calibration));
-        var confidence = pool.Count == 0 ? 0 : best * Math.Pow(MissingNameFactor, MissingNames(question, pool));
+        var confidence = pool.Count == 0 ? 0 : Confidence(features.Values, calibration) * Math.Pow(MissingNameFactor, MissingNames(question, pool));
         return new EvidenceAssessment(confidence, confidence >= calibration.Threshold, features);
     }
 

@@ -64,7 +64,9 @@ public sealed class GovernedAnswers(
             status = done?.Status,
             conversationId = done?.ConversationId,
             evidenceConfidence = done?.EvidenceConfidence,
+            model = done?.Model,
             cited = citations.Select(c => c.ChunkId),
+            context = question.AuditContext,
             policy = actions,
         }, CancellationToken.None);
         await quotas.RecordTokensAsync(user, quotas.CountAsk(question.Question, answer.ToString(), citations.Select(c => c.Quote)), CancellationToken.None);

@@ -23,6 +23,9 @@ public sealed record GovernedQuestion(string Question, IReadOnlyList<KnowledgeBa
 
     /// <summary>The channel's terms on top of the knowledge base's answer policy (the clinical API: strict and deterministic).</summary>
     public Func<AnswerPolicy, AnswerPolicy>? Terms { get; init; }
+
+    /// <summary>What the channel adds to the audit record (CDS Hooks: the hook instance and the knowledge base version).</summary>
+    public object? AuditContext { get; init; }
 }
 
 /// <summary>An answer under way: its events (policy applied, audited and counted once complete), and the policy it is under.</summary>

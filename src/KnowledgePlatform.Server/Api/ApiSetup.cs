@@ -71,7 +71,7 @@ public static class ApiSetup
         app.UseWidgetScript();
         app.UseWidgetCors();
         app.UseAuthentication();
-        app.UseChannelTests();
+        app.UseAskAsChannel();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseIdempotency();

@@ -31,7 +31,8 @@ public sealed class KnowledgeBaseCalibrator(
         var count = await IndexedChunks(kb).CountAsync(ct);
         var sample = await (from c in IndexedChunks(kb)
                             join d in db.Documents.AsNoTracking() on c.DocumentId equals d.Id
-                            orderby c.Id
+                            // By file and position, not by id: the same content gives the same pseudo-questions, whatever order it was ingested in.
+                            orderby d.FileName, c.Ordinal
                             select new { Chunk = c, d.Title, d.FileName }).Take(options.Value.MaxChunks).ToListAsync(ct);
         var chunks = sample.Select(s => ChunkPayload.From(s.Chunk, s.Title ?? Path.GetFileNameWithoutExtension(s.FileName), s.FileName)).ToList();
         var questions = PseudoQuestions.Cut(chunks, GateCalibrator.MaxQuestions);

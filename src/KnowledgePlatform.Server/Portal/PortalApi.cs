@@ -42,7 +42,7 @@ public sealed class PortalApi(HttpClient http, PortalCredential credential)
 
     public Task<T> PatchAsync<T>(string url, object body, CancellationToken ct = default) => SendAsync<T>(HttpMethod.Patch, url, JsonContent.Create(body, options: Json), ct);
 
-    /// <summary>Posts as the given channel would (the chat test): see <see cref="ChannelTests"/>.</summary>
+    /// <summary>Posts as the given channel would (the chat test): see <see cref="AskAsChannel"/>.</summary>
     public async Task<T> PostAsChannelAsync<T>(string channel, string url, object body, CancellationToken ct = default)
     {
         using var response = await SendRawAsync(HttpMethod.Post, url, JsonContent.Create(body, options: Json), ct, channel);
@@ -85,7 +85,7 @@ public sealed class PortalApi(HttpClient http, PortalCredential credential)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Add("Cookie", $"{PortalIdentity.CookieName}={await credential.CookieAsync()}");
-        if (channel is not null) request.Headers.Add(ChannelTests.Header, channel);
+        if (channel is not null) request.Headers.Add(AskAsChannel.Header, channel);
         var response = await http.SendAsync(request, completion, ct);
         if (response.IsSuccessStatusCode) return response;
         using (response)

@@ -52,9 +52,12 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         var first = await AskAsync(client, null, afterFirstDelta: null);
         var conversation = Assert.Single(first, e => e.Type == "done").Data.GetProperty("conversationId").GetString()!;
 
-        // The host dies while it streams the next answer (a new question: a follow-up would first be rewritten by the model).
-        var broken = await AskAsync(client, null, afterFirstDelta: () => _modelHost!.Kill(entireProcessTree: true));
-        Assert.Contains(broken, e => e.Type == "delta");
+        // The host dies while it generates the next answer (a new question: a follow-up would first be rewritten by the
+        // model). Killed as soon as it reports the generation in flight: claim-level grounding holds the model's text back
+        // until a claim is checked, so the first delta may never come before the end.
+        var killer = KillWhileGeneratingAsync();
+        var broken = await AskAsync(client, null, afterFirstDelta: null);
+        await killer;
         Assert.DoesNotContain(broken, e => e.Type == "done");
         var error = broken[^1];
         Assert.Equal("error", error.Type);
@@ -182,6 +185,31 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "the model host did not start within 180 s");
             await Task.Delay(200, _ct);
         }
+    }
+
+    /// <summary>Kills the model host once its health says a generation is in flight.</summary>
+    private async Task KillWhileGeneratingAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var health = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{_port}/health", _ct);
+                if (health.GetProperty("in_flight").GetInt32() > 0)
+                {
+                    _modelHost!.Kill(entireProcessTree: true);
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // busy: asked again
+            }
+            await Task.Delay(5, _ct);
+        }
+        Assert.Fail("The model host never reported a generation in flight.");
     }
 
     private void StopModelHost()

@@ -73,7 +73,6 @@ public sealed class PortalTenantIsolationBrowserTests(Chromium chromium) : TwoTe
     }
 
     private const string Question = "When does the office open?";
-    private int _previewAsks;
 
     private async Task<string?> AskInChatTestAsync(IPage page, PortalTenant tenant, PortalTenant other)
     {
@@ -91,11 +90,25 @@ public sealed class PortalTenantIsolationBrowserTests(Chromium chromium) : TwoTe
     {
         await page.GotoAsync(Host.Url("/portal/widget"));
         var preview = page.FrameLocator("[data-testid=widget-preview]");
-        // The preview keeps its conversation across page loads: each ask is told apart by its own question.
-        var question = $"{Question} (ask {++_previewAsks})";
-        await preview.Locator("kp-chat #kp-input").FillAsync(question);
-        await preview.Locator("kp-chat #kp-input").PressAsync("Enter");
-        var answer = preview.Locator($"kp-chat .msg.user:has-text(\"{question}\") + .msg.bot[data-status]");
+        // The preview keeps its conversation across page loads: this ask's answer is the one after those already there.
+        // The portal may render the preview's frame again while it loads (a new frame, an empty input): the question is
+        // typed until the frame shows it asked.
+        var answers = preview.Locator("kp-chat .msg.bot[data-status]");
+        var asked = preview.Locator("kp-chat .msg.user");
+        int before;
+        var attempts = 0;
+        do
+        {
+            await preview.Locator("kp-chat #kp-input").WaitForAsync();
+            before = await answers.CountAsync();
+            var questions = await asked.CountAsync();
+            await preview.Locator("kp-chat #kp-input").FillAsync(Question);
+            await preview.Locator("kp-chat #kp-input").PressAsync("Enter");
+            try { await asked.Nth(questions).WaitForAsync(new() { Timeout = 10_000 }); break; }
+            catch (TimeoutException) when (++attempts < 3) { }
+        }
+        while (true);
+        var answer = answers.Nth(before);
         await answer.WaitForAsync(new() { Timeout = 60_000 });
         return Judge(tenant, other, "the widget preview", await answer.InnerTextAsync());
     }

@@ -6,6 +6,7 @@ namespace KnowledgePlatform.Tests.Evaluation;
 /// <summary>The answer evaluation's arithmetic on hand-made outcomes, against values worked out by hand below.</summary>
 public sealed class AnswerMetricsTests
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
     private static readonly string Fixture = Path.Combine(AppContext.BaseDirectory, "Evaluation", "Fixture");
 
     [Fact]
@@ -36,6 +37,18 @@ public sealed class AnswerMetricsTests
         Assert.Equal(0.5, summary.NaiveGateAuc!.Value, 6);
         // Span recall over the answered answerable questions: (0.8 + 0.4 + 0.0) / 3.
         Assert.Equal(0.4, summary.SpanRecall!.Value, 6);
+    }
+
+    [Fact]
+    public void The_answers_object_written_by_eval_has_exactly_the_documented_fields()
+    {
+        var summary = new AnswerMetricsSummary(4, 2, 1, 1, 3, 2, 1, 0.7, 0.5, null);
+
+        var json = System.Text.Json.JsonSerializer.SerializeToElement(summary, Web);
+
+        Assert.Equal(["answerable", "correct", "wrong", "falseAbstentions", "unanswerable", "abstained", "answeredUnanswerable", "gateAuc", "naiveGateAuc", "spanRecall"],
+            json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("spanRecall").ValueKind);
     }
 
     [Fact]

@@ -17,17 +17,4 @@ public sealed class QuestionPartsTests
     {
         Assert.Single(QuestionParts.Of("Where do I connect Rh and Rc?"));
     }
-
-    [Fact]
-    public void A_later_part_that_refers_back_carries_the_first_parts_words()
-    {
-        var parts = QuestionParts.Standalone("How long after the flu vaccine am I protected, and can pregnant women have it?");
-
-        Assert.Equal(2, parts.Count);
-        Assert.Equal("How long after the flu vaccine am I protected", parts[0]);
-        Assert.StartsWith("can pregnant women have it?", parts[1], StringComparison.Ordinal);
-        Assert.Contains("vaccine", parts[1], StringComparison.Ordinal);
-        Assert.Equal(QuestionParts.Of("How much does it cost and what is the cut-off time?")[1],
-            QuestionParts.Standalone("How much does it cost and what is the cut-off time?")[1]);
-    }
 }

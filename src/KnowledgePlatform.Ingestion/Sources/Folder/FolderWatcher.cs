@@ -12,7 +12,7 @@ namespace KnowledgePlatform.Ingestion.Sources.Folder;
 /// <summary>
 /// Watches the folders of folder sources that ask for it and queues a sync a few seconds after the last change
 /// (a copy of many files makes one sync, not one per file). Shares that do not report changes are still kept in
-/// step by the source's schedule. The set of watched folders is refreshed every few poll intervals.
+/// step by the source's schedule. The set of watched folders is refreshed every poll interval.
 /// </summary>
 public sealed class FolderWatcher(
     IServiceScopeFactory scopes,
@@ -39,7 +39,8 @@ public sealed class FolderWatcher(
                     logger.LogWarning(ex, "The watched folders could not be refreshed; retrying");
                 }
 
-                await Task.Delay(options.Value.PollInterval * 6, stoppingToken);
+                // Every poll interval: a change made before a new source's folder is watched is not seen by the watcher.
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -76,30 +77,35 @@ public sealed class FolderWatcher(
         }
     }
 
-    private async Task QueueAsync(string sourceId)
+    /// <summary>Queues a sync after a change; false when the change is not covered yet (a sync already running may have read the folder before it).</summary>
+    private async Task<bool> QueueAsync(string sourceId)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            if (await scope.ServiceProvider.GetRequiredService<ISourceStore>().QueueAsync(sourceId, SyncTrigger.Change, CancellationToken.None) is { Queued: true })
-                signal.Notify();
+            var queued = await scope.ServiceProvider.GetRequiredService<ISourceStore>().QueueAsync(sourceId, SyncTrigger.Change, CancellationToken.None);
+            if (queued is { Queued: true }) signal.Notify();
+            // A sync that is still queued will read the change; one that is running may not: try again once it is done.
+            return queued is null || queued.Value.Queued || queued.Value.Run.Status == SyncRunStatus.Queued;
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "A sync of source {Source} could not be queued after a change", sourceId);
+            logger.LogWarning(ex, "A sync of source {Source} could not be queued after a change; its schedule keeps it in step", sourceId);
+            return true;
         }
     }
 
-    /// <summary>One folder's watcher; a burst of events queues one sync once the folder has been quiet for a moment.</summary>
+    /// <summary>One folder's watcher; a burst of events queues one sync once the folder has been quiet for a moment, and again while a running sync may have missed it.</summary>
     private sealed class Watch : IDisposable
     {
         private readonly FileSystemWatcher _watcher;
         private readonly Timer _settle;
 
-        public Watch(string path, Func<Task> changed)
+        public Watch(string path, Func<Task<bool>> changed)
         {
             Path = path;
-            _settle = new Timer(_ => _ = changed(), null, Timeout.Infinite, Timeout.Infinite);
+            // A change that a running sync may have missed is queued again once the folder has settled again.
+            _settle = new Timer(_ => _ = Task.Run(async () => { if (!await changed()) Touch(); }), null, Timeout.Infinite, Timeout.Infinite);
             _watcher = new FileSystemWatcher(path) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size };
             _watcher.Changed += (_, _) => Touch();
             _watcher.Created += (_, _) => Touch();

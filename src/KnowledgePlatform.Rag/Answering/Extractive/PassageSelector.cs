@@ -84,7 +84,7 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Where(Populations.Contains).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
-                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part) + RankWeight * Prior(passages[i].Evidence))
+                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named) + RankWeight * Prior(passages[i].Evidence))
                     * Penalty(extended[i], focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
@@ -108,18 +108,19 @@ public static class PassageSelector
     }
 
     /// <summary>
-    /// A table row is about its key (its first cell): a row whose key the question names gains up to double (Next Day, for
-    /// the cost of Next Day shipping, over a sentence about shipping costs elsewhere), a row whose key the question does
-    /// not name at all (the dustbin, for a question about the battery) keeps half its score.
+    /// A table row is about its key (its first cell): a row whose key the question names as a name or a long word (Next
+    /// Day, E08, metformin: the cost of Next Day shipping over a sentence about shipping costs elsewhere) counts double,
+    /// a row whose key's words the question uses otherwise (low risk) gains up to half again, and a row whose key the question does not name at all
+    /// (the dustbin, for a question about the battery) keeps half its score.
     /// </summary>
-    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part)
+    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named)
     {
         if (passage.Key is null) return 1;
         var key = Terms.Stems(passage.Key).Distinct().ToList();
         if (key.Count == 0) return 1;
-        var named = key.Count(part.Contains);
-        // The row the question names (error E08, the battery) counts more; a row about something else less.
-        return named == 0 ? 0.5 : 1 + (double)named / key.Count;
+        var held = key.Count(part.Contains);
+        if (held == 0) return 0.5;
+        return held == key.Count && key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) ? 2 : 1 + 0.5 * held / key.Count;
     }
 
     private static bool Overlaps(Passage a, Passage b) =>

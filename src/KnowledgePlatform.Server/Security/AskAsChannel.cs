@@ -10,7 +10,7 @@ namespace KnowledgePlatform.Server.Security;
 /// are; the audit record keeps the portal user as its actor. Only a portal sign-in may: an API or widget key
 /// that sends the header is refused, so no key can pass for another channel. See decision 0053.
 /// </summary>
-public static class ChannelTests
+public static class AskAsChannel
 {
     public const string Header = "X-KP-Test-Channel";
 
@@ -20,7 +20,7 @@ public static class ChannelTests
     public static IReadOnlyList<string> Channels { get; } = ["widget", "api"];
 
     /// <summary>Runs after authentication: the channel is chosen before authorization, rate limits and the endpoint see the principal.</summary>
-    public static IApplicationBuilder UseChannelTests(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    public static IApplicationBuilder UseAskAsChannel(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var requested = context.Request.Headers[Header].ToString().Trim();
         if (requested.Length == 0 || context.User.Identity?.IsAuthenticated != true)
