@@ -90,6 +90,18 @@ public sealed class EvalSettings : CommandSettings
     [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
     public bool WithCandidates { get; init; }
 
+    [CommandOption("--question-vectors")]
+    [Description("Also score dense and self-calibrated hybrid with a second vector per FAQ entry for its question (documents titled with a question).")]
+    public bool QuestionVectors { get; init; }
+
+    [CommandOption("--without-chunk-context")]
+    [Description("Index the chunks without their document's title and headings (embedded text and BM25), to measure what the context adds.")]
+    public bool WithoutChunkContext { get; init; }
+
+    [CommandOption("--search-during-calibration")]
+    [Description("Afterwards, time hybrid searches on the idle knowledge base and while its self-calibration runs beside them.")]
+    public bool SearchDuringCalibration { get; init; }
+
     [CommandOption("--answers")]
     [Description("Measure answers, not rankings: every question through the real answer path, with answering everything and a naive gate beside it.")]
     public bool Answers { get; init; }
@@ -141,7 +153,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Name}[/]: {dataset.Corpus.Count} documents, {queries.Count} judged queries; model {run.Model.Name}");
         var started = DateTime.UtcNow;
-        await Status("embedding and indexing chunks", p => run.IngestAsync(dataset, chunking, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
+        await Status("embedding and indexing chunks", p => run.IngestAsync(dataset, chunking, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken, chunkContext: !settings.WithoutChunkContext));
         AnsiConsole.MarkupLineInterpolated($"{run.ChunkCount} chunks ({chunking.MaxTokens} tokens, overlap {chunking.OverlapTokens}), {run.CacheHits} embeddings from the cache, {(DateTime.UtcNow - started).TotalSeconds:0}s");
 
         var runs = new List<MethodRun>();
@@ -169,6 +181,9 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
             });
         }
 
+        if (settings.QuestionVectors && self is not null && runs.FirstOrDefault(r => r.Name == "dense") is { } denseRun && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25Run)
+            runs.AddRange(await QuestionVectorAblation.RunAsync(run, dataset, denseRun, bm25Run, self.Calibration.DenseWeight, cancellationToken));
+
         FusionFit? fit = null;
         if (settings.Fit && runs.FirstOrDefault(r => r.Name == "dense") is { } dense && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25)
             fit = FusionFit.Run(dataset, dense, bm25, kbSettings);
@@ -180,6 +195,9 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
             AnsiConsole.MarkupLineInterpolated($"Self-calibrated (no gold question used): {self.Describe()}");
         if (fit is not null)
             AnsiConsole.MarkupLineInterpolated($"Fitted on these judgements: {fit.Describe()}");
+
+        if (settings.SearchDuringCalibration)
+            (await CalibrationLoad.MeasureAsync(run, queries, kbSettings, cancellationToken)).Print();
 
         LatencyReport? latency = null;
         if (settings.LatencyAt is { } target)

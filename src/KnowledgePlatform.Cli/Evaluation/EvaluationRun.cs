@@ -81,11 +81,21 @@ internal sealed class EvaluationRun : IDisposable
         return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates, bm25);
     }
 
-    /// <summary>Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them.</summary>
-    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    /// <summary>Texts embedded as passages (cached).</summary>
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        await _cache.EmbedAsync(texts, 16, null, cancellationToken);
+
+    /// <summary>
+    /// Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them. Without
+    /// <paramref name="chunkContext"/> the chunks carry neither their document's title nor their headings, in the embedded
+    /// text or in the BM25 index (the ablation of decision 0120).
+    /// </summary>
+    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken, bool chunkContext = true)
     {
         var chunker = new Chunker(_host.Services.GetRequiredService<ITokenCounter>());
-        var drafts = dataset.Corpus.Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking))).ToList();
+        var drafts = dataset.Corpus
+            .Select(d => chunkContext ? d : d with { Title = "" })
+            .Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking).Select(c => chunkContext ? c : c with { HeadingPath = [] }).ToList())).ToList();
         var texts = drafts.SelectMany(d => d.Drafts.Select(c => EmbedStep.EmbeddingText(d.Document.Title, c))).ToList();
         var done = 0;
         var vectors = await _cache.EmbedAsync(texts, 16, new SynchronousProgress<int>(n => progress.Report((done += n, texts.Count))), cancellationToken);
@@ -223,6 +233,17 @@ internal sealed class EvaluationRun : IDisposable
         return new LatencyReport(_vectors.Count + await SynthesisedCountAsync(cancellationToken), await SynthesisedCountAsync(cancellationToken), queries.Count, _configuredCandidates,
             parts.Select(p => Timing.Of(p.Key, p.Value.Skip(3).ToList())).ToList());
     }
+
+    /// <summary>One hybrid search at the configured (production) candidate depth, its query embedding included, in milliseconds.</summary>
+    public async Task<double> TimeHybridAsync(string query, RetrievalSettings settings, CancellationToken cancellationToken)
+    {
+        _productionRetriever ??= ActivatorUtilities.CreateInstance<Retriever>(_host.Services,
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Candidates = _configuredCandidates }));
+        var result = await _productionRetriever.SearchAsync(new RetrievalRequest(Tenant, [KnowledgeBase], query) { Settings = settings }, cancellationToken);
+        return (result.EmbeddingTime + result.SearchTime).TotalMilliseconds;
+    }
+
+    private Retriever? _productionRetriever;
 
     private async Task<int> SynthesisedCountAsync(CancellationToken cancellationToken) =>
         (int)await _index.CountAsync(new ChunkFilter(Tenant, [KnowledgeBase]), cancellationToken) - _vectors.Count;

@@ -32,9 +32,15 @@ public sealed class FusionCalibrator(EmbeddingModel model, IChunkIndex index, Bm
     /// <summary>
     /// The pseudo-questions a fusion is fitted on: those cut for the evidence gate (FAQ questions, table row keys,
     /// headings, titles) and as many sentences cut out of their chunks, which word a question as the content words it.
+    /// Titles and headings lean the fit to dense and sentences to BM25; in a knowledge base with neither titles nor
+    /// headings, the documents' opening sentences stand in for their titles so that the fit is not left to sentences alone.
     /// </summary>
     public static IReadOnlyList<PseudoQuestion> Questions(IReadOnlyList<ChunkPayload> chunks, IReadOnlyList<PseudoQuestion> cut) =>
-        [.. cut, .. PseudoQuestions.Sentences(chunks, GateCalibrator.MaxQuestions)];
+    [
+        .. cut,
+        .. cut.Any(q => q.Kind is PseudoQuestionKind.Title or PseudoQuestionKind.Heading) ? [] : PseudoQuestions.Leads(chunks, GateCalibrator.MaxQuestions),
+        .. PseudoQuestions.Sentences(chunks, GateCalibrator.MaxQuestions),
+    ];
 
     /// <summary>Searches each pseudo-question; <paramref name="chunks"/> are the knowledge base's chunks (or the sample the questions were cut from).</summary>
     public async Task<IReadOnlyList<FusionExample>> ExamplesAsync(

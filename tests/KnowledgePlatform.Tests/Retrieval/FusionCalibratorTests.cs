@@ -75,4 +75,34 @@ public sealed class FusionCalibratorTests
             Assert.DoesNotContain(q.Question, q.Masked[0].Text);
         });
     }
+
+    [Fact]
+    public void A_document_without_a_title_is_asked_for_by_its_opening_sentence_cut_out_of_its_first_chunk()
+    {
+        var untitled = new[]
+        {
+            Chunk("d1", "Statins lower cholesterol in adults with diabetes. The trial followed 400 patients.") with { ChunkId = "d1#1", Ordinal = 1 },
+            Chunk("d1", "Metformin reduces hepatic glucose output in type 2 diabetes. It is taken with meals."),
+        };
+        var titled = Chunk("d2", "Insulin pens are kept in the fridge. Once opened they keep for a month.") with { DocumentTitle = "Storing insulin pens" };
+
+        var leads = PseudoQuestions.Leads([.. untitled, titled], 10);
+
+        var lead = Assert.Single(leads);
+        Assert.Equal(PseudoQuestionKind.Lead, lead.Kind);
+        Assert.Equal("Metformin reduces hepatic glucose output in type 2 diabetes.", lead.Question);
+        Assert.Equal("d1#0", lead.Sources[0].ChunkId);
+        Assert.DoesNotContain("Metformin", lead.Masked[0].Text);
+        Assert.Contains("taken with meals", lead.Masked[0].Text);
+    }
+
+    [Fact]
+    public void Opening_sentences_stand_in_for_titles_only_in_a_knowledge_base_without_titles_or_headings()
+    {
+        var untitled = Enumerable.Range(0, 3).Select(i => Chunk($"d{i}", $"Metformin reduces hepatic glucose output in clinic {i}. It is taken with meals.")).ToList();
+        var titled = untitled.Select(c => c with { DocumentTitle = $"Metformin guidance {c.DocumentId}" }).ToList();
+
+        Assert.Contains(FusionCalibrator.Questions(untitled, PseudoQuestions.Cut(untitled, 150)), q => q.Kind == PseudoQuestionKind.Lead);
+        Assert.DoesNotContain(FusionCalibrator.Questions(titled, PseudoQuestions.Cut(titled, 150)), q => q.Kind == PseudoQuestionKind.Lead);
+    }
 }
