@@ -82,7 +82,8 @@ public static class CurationEndpoints
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        return document is not null && user.CanReach(document.KnowledgeBaseId) ? document : null;
+        // A grouped document's chunks are as invisible as the document to a key without its groups (decision 0040).
+        return document is not null && user.CanReach(document.KnowledgeBaseId) && user.CanSee(document) ? document : null;
     }
 
     private static async Task<Results<Ok<List<ChunkDto>>, ProblemHttpResult>> Chunks(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)

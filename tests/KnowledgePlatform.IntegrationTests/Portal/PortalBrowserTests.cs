@@ -126,8 +126,11 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var chunkId = await firstHit.GetAttributeAsync("data-chunk");
         await Chromium.ScreenshotAsync(page, "portal-playground");
 
-        // Edit the chunk in the chunk browser: re-embedded and re-indexed on save.
+        // The hit opens in the source view, its chunk marked; from there, edit it in the chunk browser: re-embedded and re-indexed on save.
         await firstHit.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync("**/source?chunk=**");
+        await page.Locator("[data-testid=text-highlight]").WaitForAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chunks", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/chunks**");
         var chunk = page.Locator($"[data-chunk='{chunkId}']");
         await chunk.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
@@ -145,7 +148,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal(chunkId, await page.Locator("[data-testid=hit]").First.GetAttributeAsync("data-chunk"));
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
-        // Ask in the chat test (as the widget, streamed) and follow a citation to its chunk.
+        // Ask in the chat test (as the widget, streamed) and follow a citation to the cited words in the source view.
         await page.GotoAsync(_host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
@@ -156,8 +159,8 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var citation = page.Locator("[data-testid=citation]").First;
         await citation.WaitForAsync();
         await citation.ClickAsync();
-        await page.WaitForURLAsync("**/chunks?highlight=**");
-        await page.Locator("[data-testid=chunk]").First.WaitForAsync();
+        await page.WaitForURLAsync("**/source?chunk=**");
+        await page.Locator("[data-testid=text-highlight]").First.WaitForAsync();
 
         // Create an API key: shown once, and it works.
         await page.GotoAsync(_host.Url("/portal/api-keys"));
