@@ -356,6 +356,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("Embedding")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -554,6 +557,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER");
