@@ -214,8 +214,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, "/api/v1/api-keys" + query, null);
             yield return (HttpMethod.Get, "/api/v1/policy" + query, null);
         }
-        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", "?action=document.*", $"?actor=user:{_victimIds["user"]}", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        {
             yield return (HttpMethod.Get, "/api/v1/audit" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/export" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/facets" + filter, null);
+        }
     }
 
     /// <summary>CDS Hooks: the victim's services, its EHR client and its invocations, by id, by service id and through the EHR's own routes.</summary>

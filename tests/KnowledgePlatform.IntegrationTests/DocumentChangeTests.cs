@@ -54,6 +54,7 @@ public abstract class DocumentChangeTests(TestDatabase database) : IAsyncLifetim
         var uploaded = (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=document.uploaded", _ct)).EnumerateArray()
             .Single(a => a.GetProperty("subject").GetString() == fever);
         Assert.Equal("fever.md", uploaded.GetProperty("detail").GetProperty("fileName").GetString());
+        Assert.Equal("API key “night import”", uploaded.GetProperty("actorName").GetString());
 
         using (var tagged = await _admin.PatchAsJsonAsync($"/api/v1/documents/{fever}/metadata", new { tags = new[] { "adults" }, groups = new[] { "wards" } }, _ct))
             Assert.Equal(HttpStatusCode.OK, tagged.StatusCode);

@@ -45,7 +45,7 @@ public static class KnowledgeBaseEndpoints
         db.KnowledgeBases.Add(kb);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "knowledge_base.created", kb.Id,
-            new { kb.Name, kb.Vertical, kb.Strict, kb.EmbeddingModel, chunking = new { kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens } }, ct);
+            new { kb.Name, vertical = kb.Vertical.ToString(), kb.Strict, kb.EmbeddingModel, chunking = new { kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens } }, ct);
         return TypedResults.Created($"/api/v1/knowledge-bases/{kb.Id}", KnowledgeBaseDto.From(kb, 0));
     }
 
