@@ -136,6 +136,12 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal(["firmware-updates.md"], await page.Locator("[data-testid=document-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.file)"));
         await page.Locator("#doc-tag").SelectOptionAsync("");
 
+        // Delete asks once more, in the row: Keep leaves the document where it was.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete firmware-updates.md" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Keep firmware-updates.md" }).ClickAsync();
+        Assert.Equal(2, await page.Locator("[data-testid=document-row]").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=confirm-delete]").CountAsync());
+
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
         await page.GotoAsync(_host.Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
