@@ -252,6 +252,8 @@ public sealed class Document
     public string? SourceId { get; set; }
     /// <summary>Set when pages of the latest version were read by OCR: how many, and how sure the recogniser was.</summary>
     public TextRecognition? Recognition { get; set; }
+    /// <summary>Who uploaded the latest version (the audit log's actor: a key id, "user:…", "oidc:…"); null for a source's sync.</summary>
+    public string? UploadedBy { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
@@ -283,6 +285,8 @@ public sealed class Chunk
     /// A later version's chunk with the same text starts disabled too (decision 0052).
     /// </summary>
     public bool Disabled { get; set; }
+    /// <summary>When a curator last corrected the chunk's text; null: the text is as ingestion cut it.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
 
     public float[] Vector() => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Embedding).ToArray();
 
