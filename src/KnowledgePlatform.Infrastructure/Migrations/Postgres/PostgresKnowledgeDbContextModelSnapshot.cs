@@ -751,6 +751,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<string>("EvidenceGate")
                         .HasColumnType("text");
 
+                    b.Property<string>("Fusion")
+                        .HasColumnType("text");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

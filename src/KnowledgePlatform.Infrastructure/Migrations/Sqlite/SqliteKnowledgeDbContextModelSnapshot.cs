@@ -746,6 +746,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                     b.Property<string>("EvidenceGate")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fusion")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
