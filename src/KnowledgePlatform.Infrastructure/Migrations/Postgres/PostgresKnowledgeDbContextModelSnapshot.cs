@@ -361,6 +361,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("EditedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<byte[]>("Embedding")
                         .IsRequired()
                         .HasColumnType("bytea");
@@ -560,6 +563,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("text");
+
                     b.Property<int>("Version")
                         .HasColumnType("integer");
 
@@ -743,6 +749,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("EvidenceGate")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Fusion")
                         .HasColumnType("text");
 
                     b.Property<string>("Name")

@@ -356,6 +356,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("Embedding")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -555,6 +558,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UploadedBy")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .HasColumnType("INTEGER");
 
@@ -738,6 +744,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EvidenceGate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fusion")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
