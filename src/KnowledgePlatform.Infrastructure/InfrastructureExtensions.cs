@@ -17,7 +17,7 @@ public static class InfrastructureExtensions
 {
     /// <summary>
     /// Metadata (EF Core on SQLite or PostgreSQL, Storage:Provider), the chunk index (embedded USearch +
-    /// FTS5, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
+    /// our BM25 index, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
     /// and the embedded index made consistent before the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
@@ -62,7 +62,7 @@ public static class InfrastructureExtensions
         builder.Services.AddSingleton<IFileStore>(sp =>
             new LocalFileStore(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "files")));
         builder.Services.AddHostedService<StorageInitializer>();
-        builder.Services.AddHealthChecks().AddDbContextCheck<KnowledgeDbContext>("metadata", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<KnowledgeDbContext>("metadata", tags: [Telemetry.PlatformHealth.ReadyTag]);
         return builder;
     }
 

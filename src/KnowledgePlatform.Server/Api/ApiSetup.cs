@@ -10,7 +10,6 @@ using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
 using KnowledgePlatform.Server.Sources;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -83,13 +82,6 @@ public static class ApiSetup
         // Served whole from this server (no web fonts or proxy from elsewhere), so the page works on an offline server.
         app.MapScalarApiReference("/docs", o => o.WithTitle("KnowledgePlatform API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableDefaultFonts().AddPreferredSecuritySchemes(OpenApiDocumentation.ApiKeyScheme));
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = c => c.Tags.Contains("ready"),
-            // Degraded means "still starting" (demo documents being ingested): not ready for traffic yet.
-            ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
-        });
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
