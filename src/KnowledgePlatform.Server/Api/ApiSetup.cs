@@ -28,6 +28,7 @@ public static class ApiSetup
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Complete);
         builder.Services.AddOpenApi("v1", o => o.AddOperationTransformer(OpenApiExamples.Transform));
         builder.AddChannels();
+        Inbox.InboxSetup.AddInbox(builder);
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
@@ -90,6 +91,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
             .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+        Inbox.InboxEndpoints.MapInbox(api);
         app.MapChatCompletions();
         return app;
     }
