@@ -211,6 +211,10 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         }
         foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", "?kind=handoff", $"?assignee={_victimIds["user"]}" })
             yield return (HttpMethod.Get, "/api/v1/inbox" + query, null);
+        foreach (var conversation in Spellings(_victimIds["conversation"]))
+            yield return (HttpMethod.Get, $"/api/v1/conversations/{conversation}", null);
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}", "?kb=vault", "?handedOff=true", "?channel=api" })
+            yield return (HttpMethod.Get, "/api/v1/conversations" + query, null);
         // Fields and query parameters that try to widen the scope of our own requests.
         var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", widen);
@@ -357,6 +361,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal)
         && !(url == "/api/v1/inbox" || url.StartsWith("/api/v1/inbox?", StringComparison.Ordinal))
+        && !(url == "/api/v1/conversations" || url.StartsWith("/api/v1/conversations?", StringComparison.Ordinal))
         && !(url == "/cds-services" || url.StartsWith("/cds-services?", StringComparison.Ordinal))
         && !new[] { "services", "clients", "invocations" }.Any(list => url == $"/api/v1/cds-hooks/{list}" || url.StartsWith($"/api/v1/cds-hooks/{list}?", StringComparison.Ordinal));
 }

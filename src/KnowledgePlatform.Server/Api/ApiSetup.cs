@@ -92,6 +92,7 @@ public static class ApiSetup
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
             .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
         Inbox.InboxEndpoints.MapInbox(api);
+        Inbox.ConversationEndpoints.MapConversationReview(api);
         app.MapChatCompletions();
         return app;
     }

@@ -76,7 +76,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         string[] pages =
         [
             "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", "/portal/knowledge-bases/handbook/sources", $"/portal/documents/{_documentId}/chunks",
-            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/inbox", "/portal/cds-hooks", "/portal/users", "/portal/audit",
+            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/inbox", "/portal/conversations", "/portal/cds-hooks", "/portal/users", "/portal/audit",
         ];
         foreach (var path in pages)
         {

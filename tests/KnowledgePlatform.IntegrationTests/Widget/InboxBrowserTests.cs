@@ -104,4 +104,62 @@ public sealed class InboxBrowserTests(Chromium chromium, WidgetFixture platform)
         Assert.Equal("answered", now.GetProperty("status").GetString());
         Assert.Contains("Northwind Care", now.GetProperty("answer").GetString());
     }
+
+    [Fact]
+    public async Task A_curator_reviews_the_widgets_conversations_filtered_by_feedback_abstention_and_handoff_with_the_cited_transcript()
+    {
+        using var visitor = platform.Host.Client(platform.WidgetKey);
+        visitor.DefaultRequestHeaders.Add("Origin", platform.Site.Origin);
+        async Task<string> AskAsync(string question)
+        {
+            using var asked = await visitor.PostAsJsonAsync("/api/v1/knowledge-bases/customer-service/ask", new { question }, _ct);
+            return (await asked.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("conversationId").GetString()!;
+        }
+        var rated = await AskAsync("How many days do I have to return a product?");
+        (await visitor.PostAsJsonAsync("/api/v1/feedback", new { rating = "down", conversationId = rated, comment = "Too short." }, _ct)).EnsureSuccessStatusCode();
+        // The "not helpful" is in the inbox with the question, the answer and its citations.
+        var items = await platform.Admin.GetFromJsonAsync<JsonElement>("/api/v1/inbox?kind=feedback", _ct);
+        var item = items.EnumerateArray().Single(i => i.GetProperty("conversationId").GetString() == rated);
+        Assert.Equal("How many days do I have to return a product?", item.GetProperty("question").GetString());
+        var turn = (await platform.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inbox/{item.GetProperty("id").GetString()}", _ct)).GetProperty("transcript")[0];
+        Assert.Contains("30 days", turn.GetProperty("answer").GetString());
+        Assert.NotEmpty(turn.GetProperty("citations").EnumerateArray());
+        var abstained = await AskAsync("Which horse won the Grand National in 1993?");
+        (await visitor.PostAsJsonAsync("/api/v1/handoffs", new { conversationId = abstained, contact = "lee@example.com" }, _ct)).EnsureSuccessStatusCode();
+
+        await using var context = await chromium.NewContextAsync();
+        var page = await PortalSession.SignInInBrowserAsync(context, platform.Host, WidgetFixture.LeadEmail);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Conversations" }).ClickAsync();
+        var filters = page.GetByTestId("conversation-filters");
+        var list = page.GetByTestId("conversation");
+        async Task FilterAsync(string? feedback, bool abstainedOnly, bool handedOffOnly)
+        {
+            await filters.GetByLabel("Channel").SelectOptionAsync("widget");
+            await filters.GetByLabel("Feedback").SelectOptionAsync(feedback ?? "");
+            await filters.GetByLabel("Abstained (not found)").SetCheckedAsync(abstainedOnly);
+            await filters.GetByLabel("Handed off").SetCheckedAsync(handedOffOnly);
+            await filters.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        }
+
+        await FilterAsync("down", false, false);
+        await Assertions.Expect(list).ToHaveCountAsync(1);
+        await Assertions.Expect(list).ToContainTextAsync("How many days do I have to return a product?");
+        await list.GetByRole(AriaRole.Button).ClickAsync();
+        var detail = page.GetByTestId("conversation-detail");
+        await Assertions.Expect(detail.GetByTestId("conversation-feedback")).ToContainTextAsync("Too short.");
+        await Assertions.Expect(detail.GetByTestId("turn-answer")).ToContainTextAsync("30 days");
+        await Assertions.Expect(detail.GetByTestId("turn-citations").Locator("li").First).ToContainTextAsync("Returns");
+        await Chromium.ScreenshotAsync(page, "portal-conversations-not-helpful");
+
+        foreach (var (abstainedOnly, handedOffOnly) in new[] { (true, false), (false, true) })
+        {
+            await FilterAsync(null, abstainedOnly, handedOffOnly);
+            await Assertions.Expect(list.Filter(new() { HasText = "Grand National" })).ToHaveCountAsync(1);
+            await Assertions.Expect(list.Filter(new() { HasText = "return a product" })).ToHaveCountAsync(0);
+        }
+        await list.Filter(new() { HasText = "Grand National" }).GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(detail.GetByTestId("conversation-handoff")).ToContainTextAsync("lee@example.com");
+        await Assertions.Expect(detail.GetByTestId("turn-status")).ToHaveTextAsync("not found (abstained)");
+        await Chromium.ScreenshotAsync(page, "portal-conversations-handed-off");
+    }
 }
