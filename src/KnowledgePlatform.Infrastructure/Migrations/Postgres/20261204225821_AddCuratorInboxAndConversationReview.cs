@@ -80,6 +80,9 @@ namespace KnowledgePlatform.Infrastructure.Migrations.Postgres
                 name: "IX_InboxItems_TenantId_Status_LastSeenAt",
                 table: "InboxItems",
                 columns: new[] { "TenantId", "Status", "LastSeenAt" });
+
+            // What visitors sent before the inbox existed becomes its items.
+            migrationBuilder.Sql(KnowledgePlatform.Infrastructure.Metadata.InboxBackfill.Sql("FALSE"));
         }
 
         /// <inheritdoc />
