@@ -165,6 +165,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         {
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
             yield return (HttpMethod.Delete, $"/api/v1/documents/{doc}", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?quote=ATLAS", null);
         }
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", new { query = Topic, includeShared = true });
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/ask", new { question = $"What is in the {Topic} handbook?", includeShared = true });
@@ -176,6 +178,10 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         }
         foreach (var doc in Spellings(_victimIds["doc"]))
         {
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content?version=1", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?quote=ZEBRA", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?chunk={_victimIds["chunk"]}", null);
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/chunks", null);
             yield return (HttpMethod.Post, $"/api/v1/documents/{doc}/retry", null);
         }
@@ -226,8 +232,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, "/api/v1/api-keys" + query, null);
             yield return (HttpMethod.Get, "/api/v1/policy" + query, null);
         }
-        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", "?action=document.*", $"?actor=user:{_victimIds["user"]}", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        {
             yield return (HttpMethod.Get, "/api/v1/audit" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/export" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/facets" + filter, null);
+        }
     }
 
     /// <summary>CDS Hooks: the victim's services, its EHR client and its invocations, by id, by service id and through the EHR's own routes.</summary>
@@ -303,6 +313,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal(JsonValueKind.Null, vaultPolicy.GetProperty("overrides").ValueKind);
         Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct)).EnumerateArray().Single().GetProperty("role").GetString());
         Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        // The shared knowledge base's original file opens for the tenant it is published to (its citations link there).
+        Assert.Contains("ATLAS-4410", await _victim.GetStringAsync($"/api/v1/documents/{_victimIds["sharedDoc"]}/content", _ct), StringComparison.Ordinal);
         var cdsServices = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/services", _ct);
         Assert.True(cdsServices.EnumerateArray().Single().GetProperty("enabled").GetBoolean());
         Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", _ct)).EnumerateArray().Single().GetProperty("id").GetString());

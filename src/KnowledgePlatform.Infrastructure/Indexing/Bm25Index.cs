@@ -5,12 +5,6 @@ using Microsoft.Data.Sqlite;
 
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
-/// <summary>BM25's two constants: term-frequency saturation (k1) and document-length normalisation (b).</summary>
-public sealed record Bm25Parameters(double K1 = 0.9, double B = 0.4)
-{
-    public static Bm25Parameters Default { get; } = new();
-}
-
 /// <summary>
 /// Okapi BM25 over an inverted index kept in the full-text SQLite database: postings (term, chunk,
 /// term frequency, chunk length) partitioned by tenant and knowledge base, so a search reads only its
@@ -158,7 +152,6 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
         }
         if (docs == 0) return [];
 
-        var (k1, b) = (parameters.K1, parameters.B);
         var averageLength = length / docs;
         var scores = new Dictionary<ulong, double>();
         var postings = new List<(ulong Key, int Tf, int Length)>();
@@ -177,13 +170,9 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
             using (var reader = read.ExecuteReader())
                 while (reader.Read()) postings.Add(((ulong)reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
             if (postings.Count == 0) continue;
-            // Lucene's IDF: never negative, so a term in most chunks still adds a little.
-            var idf = Math.Log(1 + (docs - postings.Count + 0.5) / (postings.Count + 0.5));
+            var idf = Bm25Parameters.Idf(docs, postings.Count);
             foreach (var (key, tf, chunkLength) in postings)
-            {
-                var weight = queryWeight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * chunkLength / averageLength));
-                scores[key] = scores.GetValueOrDefault(key) + weight;
-            }
+                scores[key] = scores.GetValueOrDefault(key) + queryWeight * idf * parameters.Saturated(tf, chunkLength, averageLength);
         }
         return scores.Select(s => (s.Key, s.Value)).OrderByDescending(s => s.Value).ThenBy(s => s.Key).ToList();
     }

@@ -133,6 +133,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
             e.ComplexProperty(k => k.Retrieval);
             e.Property(k => k.PolicyOverrides).HasConversion(Json<PolicyOverrides?>());
             e.Property(k => k.EvidenceGate).HasConversion(Json<EvidenceGateCalibration?>());
+            e.Property(k => k.Fusion).HasConversion(Json<FusionCalibration?>());
         });
 
         modelBuilder.Entity<Document>(e =>

@@ -57,8 +57,14 @@ public sealed class GovernedAnswers(
         await foreach (var e in events)
         {
             if (e is AnswerCompleted c) done = c;
-            if (e is AnswerCitations cs) citations = cs.Citations;
             if (e is AnswerDelta d) answer.Append(d.Text);
+            if (e is AnswerCitations cs)
+            {
+                // Every channel's citations link to their source (decision 0146).
+                citations = CitationLinks.Attach(cs.Citations);
+                yield return new AnswerCitations(citations);
+                continue;
+            }
             yield return e;
         }
         await audit.RecordAsync(user, question.AuditAction, knowledgeBaseId, new

@@ -39,9 +39,7 @@ public sealed record UpdatePolicyRequest(string? Template, PolicyOverrides? Over
 /// <summary>A knowledge base's tightening of the tenant's policy (decision 0054): the tenant's policy, its overrides, and the result.</summary>
 public sealed record KnowledgeBasePolicyDto(string KnowledgeBaseId, PolicyOverrides? Overrides, SecurityPolicy Tenant, SecurityPolicy Effective);
 
-public sealed record AuditRecordDto(string Id, DateTimeOffset At, string Actor, string Channel, string Action, string? Subject, JsonElement? Detail);
-
-/// <summary>Tenant administration: API keys, the security policy and the audit log. All need the admin scope.</summary>
+/// <summary>Tenant administration: API keys and the security policy (the audit log: Audit/AuditEndpoints).</summary>
 public static class AdminEndpoints
 {
     public static RouteGroupBuilder MapAdministration(this RouteGroupBuilder api)
@@ -63,9 +61,6 @@ public static class AdminEndpoints
             .WithDescription("The body is the overrides; null clears them. Retention is the tenant's and cannot be set here.");
         api.MapGet("/policy-templates", () => TypedResults.Ok(PolicyTemplates.All)).RequireAuthorization(ApiScopes.Read).WithTags("Policy")
             .WithSummary("The policy templates tenants can attach");
-
-        api.MapGet("/audit", QueryAudit).RequireAuthorization(ApiScopes.Admin).WithTags("Audit")
-            .WithSummary("The tenant's audit log, newest first; filter by action, actor, channel and time");
         return api;
     }
 
@@ -223,20 +218,5 @@ public static class AdminEndpoints
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "knowledge_base.policy.update", tracked.Id, overrides, ct);
         return TypedResults.Ok(await PolicyDtoAsync(db, tracked, ct));
-    }
-
-    private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(
-        ClaimsPrincipal user, KnowledgeDbContext db, string? action, string? actor, string? channel, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
-    {
-        var tenant = user.TenantId();
-        var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant);
-        if (action is not null) query = query.Where(a => a.Action == action);
-        if (actor is not null) query = query.Where(a => a.Actor == actor);
-        if (channel is not null) query = query.Where(a => a.Channel == channel);
-        if (from is not null) query = query.Where(a => a.At >= from);
-        if (to is not null) query = query.Where(a => a.At < to);
-        var records = await query.OrderByDescending(a => a.At).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(ct);
-        return TypedResults.Ok(records.Select(a => new AuditRecordDto(a.Id, a.At, a.Actor, a.Channel, a.Action, a.Subject,
-            a.Detail is null ? null : JsonDocument.Parse(a.Detail).RootElement.Clone())).ToList());
     }
 }
