@@ -29,6 +29,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     // The victim's EHR, registered for CDS Hooks; the attacker knows its issuer, its sub and its public keys.
     private const string VictimEhrIssuer = "https://ehr.victim.example/";
     private const string VictimEhrSubject = "victim-ehr";
+    // A visitor of the victim asked for a person: the handoff is in the victim's inbox.
+    private const string VictimHandoff = "OKAPI-5520 please call me back";
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
@@ -69,6 +71,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         _victimIds["tenant"] = "victim";
         using (var asked = await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/ask", new { question = $"Where is the {Topic} stored?" }, _ct))
             _victimIds["conversation"] = (await asked.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("conversationId").GetString()!;
+        using (var handoff = await _victim.PostAsJsonAsync("/api/v1/handoffs", new { conversationId = _victimIds["conversation"], message = VictimHandoff }, _ct)) handoff.EnsureSuccessStatusCode();
+        _victimIds["inbox"] = (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/inbox", _ct))[0].GetProperty("id").GetString()!;
         using (var user = await _victim.PostAsJsonAsync("/api/v1/users", new { email = "curator@victim.example", password = "correct-horse-battery", role = "curator" }, _ct))
             _victimIds["user"] = (await user.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
 
@@ -201,8 +205,22 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         yield return (HttpMethod.Put, "/api/v1/widget-settings", new { apiKeyId = _victimIds["key"], title = "Taken over" });
         yield return (HttpMethod.Get, "/api/v1/users?tenant=victim", null);
         foreach (var key in Spellings(_victimIds["key"]))
+        {
             yield return (HttpMethod.Delete, $"/api/v1/api-keys/{key}", null);
+            yield return (HttpMethod.Patch, $"/api/v1/api-keys/{key}", new { name = "Taken over", allowedOrigins = new[] { "https://attacker.example" } });
+        }
         foreach (var probe in CdsHooksProbes()) yield return probe;
+        foreach (var item in Spellings(_victimIds["inbox"]))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/inbox/{item}", null);
+            yield return (HttpMethod.Patch, $"/api/v1/inbox/{item}", new { status = "dismissed", offTopic = true });
+        }
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", "?kind=handoff", $"?assignee={_victimIds["user"]}" })
+            yield return (HttpMethod.Get, "/api/v1/inbox" + query, null);
+        foreach (var conversation in Spellings(_victimIds["conversation"]))
+            yield return (HttpMethod.Get, $"/api/v1/conversations/{conversation}", null);
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}", "?kb=vault", "?handedOff=true", "?channel=api" })
+            yield return (HttpMethod.Get, "/api/v1/conversations" + query, null);
         // Fields and query parameters that try to widen the scope of our own requests.
         var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", widen);
@@ -253,7 +271,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         var leaks = new List<string>();
         var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md",
             "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"], _victimIds["conversation"], _victimIds["user"], "curator@victim.example",
-            _victimIds["cdsService"], _victimIds["cdsServiceId"], _victimIds["cdsClient"], _victimIds["cdsInvocation"], _victimIds["hookInstance"], "ehr.victim.example", "Victim Ward EHR" };
+            _victimIds["cdsService"], _victimIds["cdsServiceId"], _victimIds["cdsClient"], _victimIds["cdsInvocation"], _victimIds["hookInstance"], "ehr.victim.example", "Victim Ward EHR", _victimIds["inbox"], "OKAPI-5520" };
         foreach (var (method, url, body) in Probes())
         {
             probes++;
@@ -287,7 +305,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         // The victim's data is untouched.
         Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/api-keys", _ct)).StatusCode);
+        Assert.DoesNotContain("Taken over", await _victim.GetStringAsync("/api/v1/api-keys", _ct), StringComparison.Ordinal);
         var chunks = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}/chunks", _ct);
         Assert.True(chunks[0].GetProperty("enabled").GetBoolean());
         Assert.Contains("ZEBRA-7731", chunks[0].GetProperty("text").GetString());
@@ -301,6 +319,9 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.True(cdsServices.EnumerateArray().Single().GetProperty("enabled").GetBoolean());
         Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
         Assert.Equal(_victimIds["cdsInvocation"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
+
+        var inbox = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/inbox/{_victimIds["inbox"]}", _ct);
+        Assert.Equal("open", inbox.GetProperty("item").GetProperty("status").GetString());
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
         TestSummary.Report(summary);
@@ -351,6 +372,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         && !url.StartsWith("/api/v1/users?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal)
+        && !(url == "/api/v1/inbox" || url.StartsWith("/api/v1/inbox?", StringComparison.Ordinal))
+        && !(url == "/api/v1/conversations" || url.StartsWith("/api/v1/conversations?", StringComparison.Ordinal))
         && !(url == "/cds-services" || url.StartsWith("/cds-services?", StringComparison.Ordinal))
         && !new[] { "services", "clients", "invocations" }.Any(list => url == $"/api/v1/cds-hooks/{list}" || url.StartsWith($"/api/v1/cds-hooks/{list}?", StringComparison.Ordinal));
 }

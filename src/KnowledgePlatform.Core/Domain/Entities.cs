@@ -333,6 +333,8 @@ public sealed class Conversation
     public required string Id { get; init; }
     public required string TenantId { get; init; }
     public required string KnowledgeBaseId { get; init; }
+    /// <summary>The channel the conversation came through (widget, api, clinical…); set on its first answer.</summary>
+    public string? Channel { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     /// <summary>Last turn; conversations idle longer than the retention period are deleted.</summary>
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
@@ -350,5 +352,7 @@ public sealed class ConversationTurn
     public required string StandaloneQuestion { get; init; }
     public required string Answer { get; init; }
     public required string Status { get; init; }
+    /// <summary>The answer's citations as JSON (number, document, title, location, page, quote), for review.</summary>
+    public string? Citations { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 }

@@ -23,9 +23,15 @@ public static class CitationLinks
     public static string PassageUrl(Citation c) => $"/api/v1/documents/{Uri.EscapeDataString(c.DocumentId)}/passage?{Query(c)}";
 
     /// <summary>The portal's source view at the cited passage.</summary>
-    public static string ViewUrl(Citation c) => $"/portal/documents/{Uri.EscapeDataString(c.DocumentId)}/source?{Query(c)}";
+    public static string ViewUrl(Citation c) => ViewUrl(c.DocumentId, c.ChunkId, c.Quote);
 
-    private static string Query(Citation c) => $"chunk={Uri.EscapeDataString(c.ChunkId)}&quote={Uri.EscapeDataString(Shortened(c.Quote))}";
+    /// <summary>The portal's source view at a passage recorded with a conversation (the inbox, conversation review).</summary>
+    public static string ViewUrl(string documentId, string chunkId, string quote) =>
+        $"/portal/documents/{Uri.EscapeDataString(documentId)}/source?{Query(chunkId, quote)}";
+
+    private static string Query(Citation c) => Query(c.ChunkId, c.Quote);
+
+    private static string Query(string chunkId, string quote) => $"chunk={Uri.EscapeDataString(chunkId)}&quote={Uri.EscapeDataString(Shortened(quote))}";
 
     /// <summary>The quote's first words, cut at a word boundary: the passage endpoint places a quote by its first words too.</summary>
     private static string Shortened(string quote)

@@ -26,6 +26,9 @@ public sealed record ApiKeyDto(
         new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt) { Groups = k.Groups };
 }
 
+/// <summary>A null field is left as it is. Allowed origins apply to widget keys only.</summary>
+public sealed record UpdateApiKeyRequest(string? Name = null, IReadOnlyList<string>? AllowedOrigins = null);
+
 /// <summary>The only time the secret is shown.</summary>
 public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Secret);
 
@@ -44,6 +47,7 @@ public static class AdminEndpoints
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(ApiScopes.Admin);
         keys.MapPost("/", CreateKey).WithSummary("Create an API key; the secret is in this response only");
         keys.MapGet("/", ListKeys).WithSummary("The tenant's keys (never their secrets)");
+        keys.MapPatch("/{id}", UpdateKey).WithSummary("Rename a key, or change the origins a widget key works from (in force on its next request)");
         keys.MapDelete("/{id}", RevokeKey).WithSummary("Revoke a key at once");
 
         var policy = api.MapGroup("/policy").WithTags("Policy");
@@ -92,8 +96,7 @@ public static class AdminEndpoints
             // Widget keys are visible in page source: ask only, named knowledge bases only, named origins only.
             if (kbIds is not { Count: > 0 })
                 return ApiProblems.Validation("widget_key_needs_knowledge_bases", "A widget key must name the knowledge bases it may ask.");
-            if (request.AllowedOrigins is not { Count: > 0 } origins || origins.Any(o => !Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/" || u.Scheme is not ("https" or "http")))
-                return ApiProblems.Validation("invalid_origins", "A widget key needs allowedOrigins such as https://shop.example (scheme, host and optional port).");
+            if (OriginsProblem(request.AllowedOrigins) is { } problem) return problem;
             scopes = [ApiScopes.Ask];
         }
 
@@ -123,6 +126,33 @@ public static class AdminEndpoints
         var tenant = user.TenantId();
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenant).OrderBy(k => k.CreatedAt).ToListAsync(ct);
         return TypedResults.Ok(keys.Select(ApiKeyDto.From).ToList());
+    }
+
+    private static ProblemHttpResult? OriginsProblem(IReadOnlyList<string>? origins) =>
+        origins is not { Count: > 0 } || origins.Any(o => !Uri.TryCreate(o.Trim(), UriKind.Absolute, out var u) || u.AbsolutePath != "/" || u.Scheme is not ("https" or "http"))
+            ? ApiProblems.Validation("invalid_origins", "A widget key needs allowedOrigins such as https://shop.example (scheme, host and optional port).")
+            : null;
+
+    private static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> UpdateKey(
+        string id, UpdateApiKeyRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.TenantId == tenant, ct);
+        if (key is null) return ApiProblems.NotFound("API key", id);
+        if (request.Name is { } name)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 100) return ApiProblems.Validation("invalid_name", "A key needs a name of 1 to 100 characters.");
+            key.Name = name.Trim();
+        }
+        if (request.AllowedOrigins is { } origins)
+        {
+            if (key.Kind != ApiKeyKind.Widget) return ApiProblems.Validation("not_a_widget_key", "Only widget keys have allowed origins.");
+            if (OriginsProblem(origins) is { } problem) return problem;
+            key.AllowedOrigins = origins.Select(WidgetOrigins.Normalise).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "key.update", key.Id, new { request.Name, request.AllowedOrigins }, ct);
+        return TypedResults.Ok(ApiKeyDto.From(key));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)

@@ -30,6 +30,7 @@ public static class ApiSetup
             .AddOperationTransformer(OpenApiDocumentation.DescribeOperation)
             .AddOperationTransformer(OpenApiExamples.Transform));
         builder.AddChannels();
+        Inbox.InboxSetup.AddInbox(builder);
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
@@ -87,6 +88,8 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapDocumentSource().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
             .MapUsers().MapAudit().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+        Inbox.InboxEndpoints.MapInbox(api);
+        Inbox.ConversationEndpoints.MapConversationReview(api);
         app.MapChatCompletions();
         return app;
     }

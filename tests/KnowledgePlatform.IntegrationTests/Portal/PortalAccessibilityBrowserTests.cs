@@ -79,7 +79,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         [
             "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", "/portal/knowledge-bases/handbook/sources", $"/portal/documents/{_documentId}/chunks",
             $"/portal/documents/{_documentId}/source?quote=opens%20at%20nine", $"/portal/documents/{_pdfId}/source?quote=maximum%20daily%20dose",
-            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/handoffs", "/portal/cds-hooks", "/portal/users", "/portal/audit",
+            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/inbox", "/portal/conversations", "/portal/cds-hooks", "/portal/users", "/portal/audit",
         ];
         foreach (var path in pages)
         {
