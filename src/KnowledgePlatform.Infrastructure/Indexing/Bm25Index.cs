@@ -45,6 +45,8 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
             scope INTEGER NOT NULL,
             term INTEGER NOT NULL,
             df INTEGER NOT NULL,
+            max_tf INTEGER NOT NULL,
+            min_length INTEGER NOT NULL,
             PRIMARY KEY(scope, term)) WITHOUT ROWID;
         """;
 
@@ -71,7 +73,7 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
             tfParameter.Value = tf;
             insert.ExecuteNonQuery();
         }
-        CountDocuments(connection, tx, frequencies.Keys.Select(t => (scope, t, 1)));
+        CountDocuments(connection, tx, frequencies.Select(f => (scope, f.Key, 1, f.Value, terms.Count)));
 
         using var doc = Command(connection, tx, """
             INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms);
@@ -117,7 +119,7 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
                 insert.ExecuteNonQuery();
             }
         }
-        CountDocuments(connection, tx, postings.GroupBy(p => (p.Scope, p.Term)).Select(g => (g.Key.Scope, g.Key.Term, g.Count())));
+        CountDocuments(connection, tx, postings.GroupBy(p => (p.Scope, p.Term)).Select(g => (g.Key.Scope, g.Key.Term, g.Count(), g.Max(p => p.Tf), g.Min(p => p.Length))));
         using (var doc = Command(connection, tx, "INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms)"))
         {
             var (key, scope, length, terms) = (doc.Parameters.Add("$key", SqliteType.Integer), doc.Parameters.Add("$s", SqliteType.Integer),
@@ -155,7 +157,8 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
         var term = delete.Parameters.Add("$term", SqliteType.Integer);
         var k = delete.Parameters.Add("$key", SqliteType.Integer);
         using var stats = Command(connection, tx, "UPDATE bm25_scopes SET docs = docs - 1, length = length - $len WHERE id = $s; DELETE FROM bm25_docs WHERE key = $key");
-        CountDocuments(connection, tx, docs.SelectMany(d => d.Terms.Select(t => (d.Scope, t))).GroupBy(x => x).Select(g => (g.Key.Scope, g.Key.t, -g.Count())));
+        // The largest tf and shortest length stay as they were: still bounds, if looser ones.
+        CountDocuments(connection, tx, docs.SelectMany(d => d.Terms.Select(t => (d.Scope, t))).GroupBy(x => x).Select(g => (g.Key.Scope, g.Key.t, -g.Count(), 0, int.MaxValue)));
         var statsScope = stats.Parameters.Add("$s", SqliteType.Integer);
         var statsLength = stats.Parameters.Add("$len", SqliteType.Integer);
         var statsKey = stats.Parameters.Add("$key", SqliteType.Integer);
@@ -189,16 +192,23 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Moves the document frequencies of (scope, term) pairs by the given amounts; a term no chunk holds any more is dropped.</summary>
-    private static void CountDocuments(SqliteConnection connection, SqliteTransaction tx, IEnumerable<(long Scope, long Term, int Change)> changes)
+    /// <summary>
+    /// Moves the document frequencies of (scope, term) pairs by the given amounts and widens each term's largest tf
+    /// and shortest chunk length (the bounds of its score, decision 130); a term no chunk holds any more is dropped.
+    /// </summary>
+    private static void CountDocuments(SqliteConnection connection, SqliteTransaction tx, IEnumerable<(long Scope, long Term, int Change, int MaxTf, int MinLength)> changes)
     {
-        using var upsert = Command(connection, tx, "INSERT INTO bm25_terms(scope, term, df) VALUES ($s, $term, $n) ON CONFLICT(scope, term) DO UPDATE SET df = df + excluded.df");
+        using var upsert = Command(connection, tx, """
+            INSERT INTO bm25_terms(scope, term, df, max_tf, min_length) VALUES ($s, $term, $n, $tf, $len)
+            ON CONFLICT(scope, term) DO UPDATE SET df = df + excluded.df, max_tf = max(max_tf, excluded.max_tf), min_length = min(min_length, excluded.min_length)
+            """);
         using var drop = Command(connection, tx, "DELETE FROM bm25_terms WHERE scope = $s AND term = $term AND df <= 0");
         var (s, term, n) = (upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$term", SqliteType.Integer), upsert.Parameters.Add("$n", SqliteType.Integer));
+        var (tf, length) = (upsert.Parameters.Add("$tf", SqliteType.Integer), upsert.Parameters.Add("$len", SqliteType.Integer));
         var (dropScope, dropTerm) = (drop.Parameters.Add("$s", SqliteType.Integer), drop.Parameters.Add("$term", SqliteType.Integer));
         foreach (var change in changes)
         {
-            (s.Value, term.Value, n.Value) = (change.Scope, change.Term, change.Change);
+            (s.Value, term.Value, n.Value, tf.Value, length.Value) = (change.Scope, change.Term, change.Change, change.MaxTf, change.MinLength);
             upsert.ExecuteNonQuery();
             if (change.Change >= 0) continue;
             (dropScope.Value, dropTerm.Value) = (change.Scope, change.Term);

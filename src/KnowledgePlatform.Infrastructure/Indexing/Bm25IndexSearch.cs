@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
-/// BM25 search with MaxScore pruning (decision 130). Query terms are taken rarest first (highest upper bound of
-/// their score: query weight × IDF × (k1 + 1)). Each term's postings are read in full only while a chunk not
+/// BM25 search with MaxScore pruning (decision 130). Query terms are taken by the upper bound of their score first
+/// (their score in a chunk with the term's largest tf and the shortest length of a chunk holding it). Each term's postings are read in full only while a chunk not
 /// seen yet could still reach the best <c>top</c> with the terms left; after that, the remaining terms are looked
 /// up only for the chunks that can still make it. The result is the same best <c>top</c> as scoring every
 /// posting: the common terms of a question ("the", "of", "what") are no longer read posting by posting.
@@ -39,13 +39,15 @@ internal sealed partial class Bm25Index
         var termParameter = read.Parameters.Add("$term", SqliteType.Integer);
 
         // Document frequencies from the per-scope table; with a group condition they are those of the visible postings, as before.
-        var terms = queryTerms.Select(t => new QueryTerm(t.Term, t.Weight, grouped ? CountVisible(read, termParameter, t.Term) : Frequency(connection, scopeList, t.Term), docs))
-            .Where(t => t.Df > 0).OrderByDescending(t => t.UpperBound(parameters)).ToList();
         var (k1, b) = (parameters.K1, parameters.B);
         double Score(QueryTerm term, int tf, int length) => term.Weight * term.Idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength));
+        // A term's upper bound: its score in a chunk with its largest tf and the shortest length of a chunk holding it.
+        double UpperBound(QueryTerm term) => Score(term, term.MaxTf, term.MinLength);
+        var terms = queryTerms.Select(t => grouped ? new QueryTerm(t.Term, t.Weight, CountVisible(read, termParameter, t.Term), docs, 0, 0) : Frequency(connection, scopeList, t, docs))
+            .Where(t => t.Df > 0).OrderByDescending(UpperBound).ToList();
 
         var remaining = new double[terms.Count + 1]; // remaining[i]: the most the terms from i on can add
-        for (var i = terms.Count - 1; i >= 0; i--) remaining[i] = remaining[i + 1] + terms[i].UpperBound(parameters);
+        for (var i = terms.Count - 1; i >= 0; i--) remaining[i] = remaining[i + 1] + UpperBound(terms[i]);
         var pruned = !grouped && top != int.MaxValue;
         var scores = new Dictionary<ulong, double>();
         for (var i = 0; i < terms.Count; i++)
@@ -76,13 +78,12 @@ internal sealed partial class Bm25Index
         return top == int.MaxValue ? ranked.ToList() : ranked.Take(top).ToList();
     }
 
-    private readonly record struct QueryTerm(long Term, double Weight, long Df, double Docs)
+    /// <param name="MaxTf">The largest tf of the term in a chunk of the scopes (0 where not known: no pruning then).</param>
+    /// <param name="MinLength">The shortest chunk of the scopes holding the term.</param>
+    private readonly record struct QueryTerm(long Term, double Weight, long Df, double Docs, int MaxTf, int MinLength)
     {
         /// <summary>Lucene's IDF: never negative, so a term in most chunks still adds a little.</summary>
         public double Idf => Math.Log(1 + (Docs - Df + 0.5) / (Df + 0.5));
-
-        /// <summary>The most one chunk can score for this term: tf·(k1+1)/(tf+k1·norm) stays below k1+1.</summary>
-        public double UpperBound(Bm25Parameters parameters) => Weight * Idf * (parameters.K1 + 1);
     }
 
     /// <summary>The score a chunk must beat to be among the best <paramref name="top"/> so far (0 while fewer are scored).</summary>
@@ -136,12 +137,15 @@ internal sealed partial class Bm25Index
         return (scopes, docs, docs == 0 ? 0 : length / docs);
     }
 
-    private static long Frequency(SqliteConnection connection, string scopeList, long term)
+    /// <summary>A query term with its document frequency and score bounds over the scopes searched.</summary>
+    private static QueryTerm Frequency(SqliteConnection connection, string scopeList, (long Term, double Weight) term, double docs)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT coalesce(sum(df), 0) FROM bm25_terms WHERE scope IN ({scopeList}) AND term = $term";
-        command.Parameters.AddWithValue("$term", term);
-        return (long)command.ExecuteScalar()!;
+        command.CommandText = $"SELECT coalesce(sum(df), 0), coalesce(max(max_tf), 0), coalesce(min(min_length), 0) FROM bm25_terms WHERE scope IN ({scopeList}) AND term = $term";
+        command.Parameters.AddWithValue("$term", term.Term);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new QueryTerm(term.Term, term.Weight, reader.GetInt64(0), docs, reader.GetInt32(1), reader.GetInt32(2));
     }
 
     private static long CountVisible(SqliteCommand read, SqliteParameter termParameter, long term)
