@@ -16,7 +16,7 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
     /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly string _folder;
     private readonly string _connectionString;
