@@ -72,6 +72,7 @@ public static class InfrastructureExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmbeddings(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHttpClient(OpenAiEmbeddingGenerator.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(2));
         builder.Services.AddOptions<EmbeddingOptions>()
             .Bind(builder.Configuration.GetSection(EmbeddingOptions.Section))
             .ValidateDataAnnotations()
@@ -81,7 +82,8 @@ public static class InfrastructureExtensions
         {
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             if (o.Problems().FirstOrDefault() is { } problem) throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions), [problem]);
-            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o))]);
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o, http))]);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Card);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
@@ -89,11 +91,9 @@ public static class InfrastructureExtensions
         return builder;
     }
 
-    private static EmbeddingModel Create(EmbeddingModelOptions m, EmbeddingOptions embedding) => new(m.Card(), m.Provider switch
+    private static EmbeddingModel Create(EmbeddingModelOptions m, EmbeddingOptions embedding, IHttpClientFactory http) => new(m.Card(), m.Provider switch
     {
-        "openai" => new OpenAiEmbeddingGenerator(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromMinutes(2) },
-            m.Card(), new Uri(m.Endpoint!), m.ApiKey),
+        "openai" => new OpenAiEmbeddingGenerator(http.CreateClient(OpenAiEmbeddingGenerator.HttpClientName), m.Card(), new Uri(m.Endpoint!), m.ApiKey),
         _ when embedding.Runtime == "package" => new ArcticXsEmbeddingGenerator(m.Card(), embedding.Threads),
         _ => new OnnxEmbeddingGenerator(m.Card(), embedding.Threads, OnnxBatching.From(embedding)),
     });

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
@@ -47,9 +48,10 @@ internal sealed class EvaluationRun : IDisposable
     private readonly List<ChunkPayload> _chunks = [];
 
     private readonly int _configuredCandidates;
+    private readonly Bm25Parameters _bm25;
 
-    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates) =>
-        (_host, _folder, _index, _cache, _configuredCandidates) = (host, folder, index, cache, configuredCandidates);
+    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates, Bm25Parameters bm25) =>
+        (_host, _folder, _index, _cache, _configuredCandidates, _bm25) = (host, folder, index, cache, configuredCandidates, bm25);
 
     public EmbeddingModelCard Model => _host.Services.GetRequiredService<EmbeddingModelCard>();
     public IServiceProvider Services => _host.Services;
@@ -76,14 +78,24 @@ internal sealed class EvaluationRun : IDisposable
         var host = builder.Build();
         var model = host.Services.GetRequiredService<EmbeddingModelCard>();
         var cache = new EmbeddingCache(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), model.Name, model.Dimension, cacheFolder);
-        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates);
+        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates, bm25);
     }
 
-    /// <summary>Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them.</summary>
-    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    /// <summary>Texts embedded as passages (cached).</summary>
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        await _cache.EmbedAsync(texts, 16, null, cancellationToken);
+
+    /// <summary>
+    /// Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them. Without
+    /// <paramref name="chunkContext"/> the chunks carry neither their document's title nor their headings, in the embedded
+    /// text or in the BM25 index (the ablation of decision 0120).
+    /// </summary>
+    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken, bool chunkContext = true)
     {
         var chunker = new Chunker(_host.Services.GetRequiredService<ITokenCounter>());
-        var drafts = dataset.Corpus.Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking))).ToList();
+        var drafts = dataset.Corpus
+            .Select(d => chunkContext ? d : d with { Title = "" })
+            .Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking).Select(c => chunkContext ? c : c with { HeadingPath = [] }).ToList())).ToList();
         var texts = drafts.SelectMany(d => d.Drafts.Select(c => EmbedStep.EmbeddingText(d.Document.Title, c))).ToList();
         var done = 0;
         var vectors = await _cache.EmbedAsync(texts, 16, new SynchronousProgress<int>(n => progress.Report((done += n, texts.Count))), cancellationToken);
@@ -138,6 +150,10 @@ internal sealed class EvaluationRun : IDisposable
 
     private static RetrievalRequest Request(string query, RetrievalMode mode, bool rerank, RetrievalSettings settings, int depth) =>
         new(Tenant, [KnowledgeBase], query) { Mode = mode, Rerank = rerank, Settings = settings, Top = depth * 2, ApplyFloor = false };
+
+    /// <summary>The knowledge base's fusion calibrated from its own chunks, as the server would calibrate it.</summary>
+    public Task<SelfCalibration> SelfCalibrateAsync(Vertical vertical, CancellationToken cancellationToken) =>
+        SelfCalibration.RunAsync(_chunks, _host.Services.GetRequiredService<EmbeddingModelRegistry>().Default, _index, _bm25, vertical, cancellationToken);
 
     public bool RerankerConfigured => _host.Services.GetRequiredService<HttpReranker>().Enabled;
 
@@ -253,6 +269,17 @@ internal sealed class EvaluationRun : IDisposable
     /// <summary>One signal's candidate list back from a single-signal search, in that signal's order.</summary>
     private static List<ChunkHit> Hits(RetrievalResult result, Func<RetrievedChunk, int?> rank, Func<RetrievedChunk, double?> score) =>
         [.. result.Candidates.Where(c => rank(c) is not null).OrderBy(c => rank(c)).Select(c => new ChunkHit(c.Chunk, score(c)!.Value))];
+
+    /// <summary>One hybrid search at the configured (production) candidate depth, its query embedding included, in milliseconds.</summary>
+    public async Task<double> TimeHybridAsync(string query, RetrievalSettings settings, CancellationToken cancellationToken)
+    {
+        _productionRetriever ??= ActivatorUtilities.CreateInstance<Retriever>(_host.Services,
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Candidates = _configuredCandidates }));
+        var result = await _productionRetriever.SearchAsync(new RetrievalRequest(Tenant, [KnowledgeBase], query) { Settings = settings }, cancellationToken);
+        return (result.EmbeddingTime + result.SearchTime).TotalMilliseconds;
+    }
+
+    private Retriever? _productionRetriever;
 
     private async Task<int> SynthesisedCountAsync(CancellationToken cancellationToken) =>
         (int)await _index.CountAsync(new ChunkFilter(Tenant, [KnowledgeBase]), cancellationToken) - _vectors.Count;

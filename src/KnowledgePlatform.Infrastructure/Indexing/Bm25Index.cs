@@ -5,12 +5,6 @@ using Microsoft.Data.Sqlite;
 
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
-/// <summary>BM25's two constants: term-frequency saturation (k1) and document-length normalisation (b).</summary>
-public sealed record Bm25Parameters(double K1 = 0.9, double B = 0.4)
-{
-    public static Bm25Parameters Default { get; } = new();
-}
-
 /// <summary>
 /// Okapi BM25 over an inverted index kept in the full-text SQLite database: postings (term, chunk,
 /// term frequency, chunk length) partitioned by tenant and knowledge base, so a search reads only its

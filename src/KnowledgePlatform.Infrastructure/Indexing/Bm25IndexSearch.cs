@@ -39,8 +39,7 @@ internal sealed partial class Bm25Index
         var termParameter = read.Parameters.Add("$term", SqliteType.Integer);
 
         // Document frequencies from the per-scope table; with a group condition they are those of the visible postings, as before.
-        var (k1, b) = (parameters.K1, parameters.B);
-        double Score(QueryTerm term, int tf, int length) => term.Weight * term.Idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / averageLength));
+        double Score(QueryTerm term, int tf, int length) => term.Weight * term.Idf * parameters.Saturated(tf, length, averageLength);
         // A term's upper bound: its score in a chunk with its largest tf and the shortest length of a chunk holding it.
         double UpperBound(QueryTerm term) => Score(term, term.MaxTf, term.MinLength);
         var terms = queryTerms.Select(t => grouped ? new QueryTerm(t.Term, t.Weight, CountVisible(read, termParameter, t.Term), docs, 0, 0) : Frequency(connection, scopeList, t, docs))
@@ -82,8 +81,7 @@ internal sealed partial class Bm25Index
     /// <param name="MinLength">The shortest chunk of the scopes holding the term.</param>
     private readonly record struct QueryTerm(long Term, double Weight, long Df, double Docs, int MaxTf, int MinLength)
     {
-        /// <summary>Lucene's IDF: never negative, so a term in most chunks still adds a little.</summary>
-        public double Idf => Math.Log(1 + (Docs - Df + 0.5) / (Df + 0.5));
+        public double Idf => Bm25Parameters.Idf(Docs, Df);
     }
 
     /// <summary>The score a chunk must beat to be among the best <paramref name="top"/> so far (0 while fewer are scored).</summary>

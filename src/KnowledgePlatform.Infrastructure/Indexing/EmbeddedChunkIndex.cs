@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Cloud.Unum.USearch;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Ports;
 using Microsoft.Data.Sqlite;
 

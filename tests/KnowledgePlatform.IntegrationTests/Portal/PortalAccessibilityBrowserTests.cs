@@ -16,6 +16,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
     private const string Email = "keyboard@acme.example";
     private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
     private string _documentId = "";
+    private string _pdfId = "";
 
     public async ValueTask InitializeAsync()
     {
@@ -25,6 +26,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         using var api = _host.Client(key);
         var document = await PlatformHost.IngestAsync(api, "handbook", "hours.md", "# Opening hours\n\nThe office opens at nine in the morning.", ct);
         _documentId = document.GetProperty("id").GetString()!;
+        _pdfId = (await PlatformHost.IngestAsync(api, "handbook", "guideline.pdf", TestFiles.GuidelinePdf(), ct)).GetProperty("id").GetString()!;
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
@@ -76,7 +78,8 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         string[] pages =
         [
             "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", "/portal/knowledge-bases/handbook/sources", $"/portal/documents/{_documentId}/chunks",
-            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/handoffs", "/portal/cds-hooks", "/portal/users", "/portal/audit",
+            $"/portal/documents/{_documentId}/source?quote=opens%20at%20nine", $"/portal/documents/{_pdfId}/source?quote=maximum%20daily%20dose",
+            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/inbox", "/portal/conversations", "/portal/cds-hooks", "/portal/users", "/portal/audit",
         ];
         foreach (var path in pages)
         {
