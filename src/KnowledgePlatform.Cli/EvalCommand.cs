@@ -83,8 +83,14 @@ public sealed class EvalSettings : CommandSettings
     public bool Fit { get; init; }
 
     [CommandOption("--latency-at <CHUNKS>")]
-    [Description("Afterwards, pad the knowledge base with synthesised chunks to this many and measure query latency.")]
-    public int? LatencyAt { get; init; }
+    [Description("Afterwards, pad the knowledge base with synthesised chunks to each of these sizes in turn (comma-separated, e.g. 10000,100000,1000000) and measure query latency at each.")]
+    public string? LatencyAt { get; init; }
+
+    /// <summary>The sizes of --latency-at, smallest first; null when the option is absent or not a list of positive numbers.</summary>
+    internal IReadOnlyList<int>? LatencySizes =>
+        LatencyAt?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1)
+            .ToList() is { Count: > 0 } sizes && sizes.All(n => n > 0) ? [.. sizes.Distinct().Order()] : null;
 
     [CommandOption("--with-candidates")]
     [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
@@ -123,6 +129,7 @@ public sealed class EvalSettings : CommandSettings
         : Depth is < 10 or > 1000 ? ValidationResult.Error("--depth must be between 10 and 1000.")
         : Unanswerable is < 0 or >= 1 ? ValidationResult.Error("--unanswerable is a fraction from 0 up to (not including) 1.")
         : ParseVertical(Vertical) is null ? ValidationResult.Error("--vertical is medical, customer_service or general.")
+        : LatencyAt is not null && LatencySizes is null ? ValidationResult.Error("--latency-at is a comma-separated list of chunk counts, e.g. 10000,100000,1000000.")
         : ValidationResult.Success();
 }
 
@@ -199,13 +206,15 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         if (settings.SearchDuringCalibration)
             (await CalibrationLoad.MeasureAsync(run, queries, kbSettings, cancellationToken)).Print();
 
-        LatencyReport? latency = null;
-        if (settings.LatencyAt is { } target)
+        var latency = new List<LatencyReport>();
+        foreach (var target in settings.LatencySizes ?? [])
         {
-            await Status($"padding to {target:N0} chunks", p => run.PadAsync(target, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
-            latency = await run.MeasureLatencyAsync(queries.Take(500).ToList(), kbSettings, cancellationToken);
-            latency.Print();
+            PaddingCost? padding = null;
+            await Status($"padding to {target:N0} chunks", async p => padding = await run.PadAsync(target, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
+            latency.Add(await run.MeasureLatencyAsync(queries.Take(500).ToList(), kbSettings, padding!, cancellationToken));
+            AnsiConsole.MarkupLineInterpolated($"[grey]  {target:N0} chunks measured[/]");
         }
+        LatencyReport.Print(latency);
 
         var output = settings.Out ?? $"{dataset.Name}.eval.json";
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(Report(dataset, run, chunking, kbSettings, recall, runs, fit, self, latency, settings.WithCandidates), Json), cancellationToken);
@@ -242,7 +251,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
     }
 
     private static object Report(BeirDataset dataset, EvaluationRun run, ChunkingSettings chunking, RetrievalSettings kb, double recall,
-        IReadOnlyList<MethodRun> runs, FusionFit? fit, SelfCalibration? self, LatencyReport? latency, bool withCandidates) => new
+        IReadOnlyList<MethodRun> runs, FusionFit? fit, SelfCalibration? self, IReadOnlyList<LatencyReport> latency, bool withCandidates) => new
     {
         dataset = dataset.Name,
         documents = dataset.Corpus.Count,
