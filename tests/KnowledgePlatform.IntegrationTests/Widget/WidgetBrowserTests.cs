@@ -25,10 +25,28 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         return page;
     }
 
+    /// <summary>
+    /// Types and sends the question, and waits until the visitor's own message shows: a question typed while the widget
+    /// is still rendering its settings can be lost with the re-render, and is typed again (never sent twice).
+    /// </summary>
     private static async Task AskAsync(IPage page, string question)
     {
-        await page.GetByLabel("Type your question").FillAsync(question);
-        await page.GetByLabel("Type your question").PressAsync("Enter");
+        var mine = page.Locator("kp-chat .msg.user");
+        var before = await mine.CountAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByLabel("Type your question").FillAsync(question);
+            await page.GetByLabel("Type your question").PressAsync("Enter");
+            try
+            {
+                await mine.Nth(before).WaitForAsync(new() { Timeout = 10_000 });
+                return;
+            }
+            catch (System.TimeoutException) when (attempt < 3)
+            {
+                if (await mine.CountAsync() > before) return;
+            }
+        }
     }
 
     private static ILocator Answers(IPage page) => page.Locator("kp-chat .msg.bot[data-status]");
