@@ -89,7 +89,7 @@ public static class ApiSetup
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+            .MapUsers().MapTenants().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
         app.MapChatCompletions();
         return app;
     }
