@@ -56,6 +56,9 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     public DbSet<CdsTokenUse> CdsTokenUses => Set<CdsTokenUse>();
     public DbSet<CdsInvocation> CdsInvocations => Set<CdsInvocation>();
 
+    // Tenant administration (decision 0156): see TenantInvitationModel.
+    public DbSet<TenantInvitation> TenantInvitations => Set<TenantInvitation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -179,6 +182,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
         ConfigureWebhooks(modelBuilder);
         CdsHooksModel.Configure(modelBuilder);
+        TenantInvitationModel.Configure(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----

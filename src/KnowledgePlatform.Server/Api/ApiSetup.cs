@@ -9,6 +9,7 @@ using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
 using KnowledgePlatform.Server.Sources;
+using KnowledgePlatform.Server.Tenants;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -33,6 +34,7 @@ public static class ApiSetup
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<TenantInvitations>();
         builder.Services.AddScoped<Answering.GovernedAnswers>();
         builder.Services.AddScoped<Sources.SourceRequests>();
         builder.AddPackages();
@@ -71,6 +73,7 @@ public static class ApiSetup
         app.UseWidgetScript();
         app.UseWidgetCors();
         app.UseAuthentication();
+        app.UseTenantSuspension();
         app.UseAskAsChannel();
         app.UseRateLimiter();
         app.UseAuthorization();
