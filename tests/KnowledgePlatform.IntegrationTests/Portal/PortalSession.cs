@@ -38,6 +38,19 @@ internal static partial class PortalSession
         return await client.PostAsync(url, new FormUrlEncodedContent(fields), ct);
     }
 
+    /// <summary>A new page in <paramref name="context"/>, signed in through the sign-in form and on the dashboard.</summary>
+    public static async Task<Microsoft.Playwright.IPage> SignInPageAsync(PlatformHost host, Microsoft.Playwright.IBrowserContext context, string email)
+    {
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(30_000);
+        await page.GotoAsync(host.Url("/portal/login"));
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", Password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        return page;
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();
 }
