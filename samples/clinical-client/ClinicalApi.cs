@@ -35,7 +35,13 @@ public enum ClinicalAnswerStatus
 
 public sealed record AnswerSentence(string Text, IReadOnlyList<int> Citations);
 
-public sealed record Citation(int Number, string ChunkId, string DocumentId, string DocumentTitle, string FileName, string Location, int? Page, string Quote, double Score);
+public sealed record Citation(int Number, string ChunkId, string DocumentId, string DocumentTitle, string FileName, string Location, int? Page, string Quote, double Score)
+{
+    /// <summary>The cited document's original file and the quote's place in it, for this client's own key (scope read).</summary>
+    public CitationSource? Source { get; init; }
+}
+
+public sealed record CitationSource(string ContentUrl, string PassageUrl, string ViewUrl);
 
 public sealed record GenerationDto(string Model, float Temperature, long Seed);
 

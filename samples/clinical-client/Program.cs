@@ -23,7 +23,7 @@ public static class Program
             Console.WriteLine($"\nStatus: {answer.Status} (model {answer.Generation.Model}, temperature {answer.Generation.Temperature}, seed {answer.Generation.Seed})");
             foreach (var s in answer.Sentences) Console.WriteLine($"  {s.Text} {string.Concat(s.Citations.Select(n => $"[{n}]"))}");
             if (answer.Status != ClinicalAnswerStatus.Answered) Console.WriteLine($"  {answer.Answer}");
-            foreach (var c in answer.Citations) Console.WriteLine($"  [{c.Number}] {c.DocumentTitle}, {c.Location}: \"{c.Quote}\"");
+            foreach (var c in answer.Citations) Console.WriteLine($"  [{c.Number}] {c.DocumentTitle}, {c.Location}: \"{c.Quote}\" (source: {c.Source?.ContentUrl})");
             if (answer.Disclaimer is not null) Console.WriteLine($"\n{answer.Disclaimer}");
             return 0;
         }

@@ -162,7 +162,7 @@ public sealed class EmbeddedClient : IKnowledgeClient
 
     /// <summary>A search of one knowledge base with its own retrieval settings and embedding model.</summary>
     private RetrievalRequest Request(KnowledgeBase kb, string query) =>
-        new(_tenantId, [kb.Id], query) { Settings = kb.Retrieval, EmbeddingModel = kb.EmbeddingModel };
+        new(_tenantId, [kb.Id], query) { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel };
 
     private async Task<KnowledgeBase> FindAsync(string knowledgeBase, CancellationToken cancellationToken)
     {

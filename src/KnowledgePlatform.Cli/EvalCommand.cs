@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Cli.Evaluation;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Indexing;
@@ -82,12 +83,30 @@ public sealed class EvalSettings : CommandSettings
     public bool Fit { get; init; }
 
     [CommandOption("--latency-at <CHUNKS>")]
-    [Description("Afterwards, pad the knowledge base with synthesised chunks to this many and measure query latency.")]
-    public int? LatencyAt { get; init; }
+    [Description("Afterwards, pad the knowledge base with synthesised chunks to each of these sizes in turn (comma-separated, e.g. 10000,100000,1000000) and measure query latency at each.")]
+    public string? LatencyAt { get; init; }
+
+    /// <summary>The sizes of --latency-at, smallest first; null when the option is absent or not a list of positive numbers.</summary>
+    internal IReadOnlyList<int>? LatencySizes =>
+        LatencyAt?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => int.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1)
+            .ToList() is { Count: > 0 } sizes && sizes.All(n => n > 0) ? [.. sizes.Distinct().Order()] : null;
 
     [CommandOption("--with-candidates")]
     [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
     public bool WithCandidates { get; init; }
+
+    [CommandOption("--question-vectors")]
+    [Description("Also score dense and self-calibrated hybrid with a second vector per FAQ entry for its question (documents titled with a question).")]
+    public bool QuestionVectors { get; init; }
+
+    [CommandOption("--without-chunk-context")]
+    [Description("Index the chunks without their document's title and headings (embedded text and BM25), to measure what the context adds.")]
+    public bool WithoutChunkContext { get; init; }
+
+    [CommandOption("--search-during-calibration")]
+    [Description("Afterwards, time hybrid searches on the idle knowledge base and while its self-calibration runs beside them.")]
+    public bool SearchDuringCalibration { get; init; }
 
     [CommandOption("--answers")]
     [Description("Measure answers, not rankings: every question through the real answer path, with answering everything and a naive gate beside it.")]
@@ -110,6 +129,7 @@ public sealed class EvalSettings : CommandSettings
         : Depth is < 10 or > 1000 ? ValidationResult.Error("--depth must be between 10 and 1000.")
         : Unanswerable is < 0 or >= 1 ? ValidationResult.Error("--unanswerable is a fraction from 0 up to (not including) 1.")
         : ParseVertical(Vertical) is null ? ValidationResult.Error("--vertical is medical, customer_service or general.")
+        : LatencyAt is not null && LatencySizes is null ? ValidationResult.Error("--latency-at is a comma-separated list of chunk counts, e.g. 10000,100000,1000000.")
         : ValidationResult.Success();
 }
 
@@ -140,7 +160,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
 
         AnsiConsole.MarkupLineInterpolated($"[bold]{dataset.Name}[/]: {dataset.Corpus.Count} documents, {queries.Count} judged queries; model {run.Model.Name}");
         var started = DateTime.UtcNow;
-        await Status("embedding and indexing chunks", p => run.IngestAsync(dataset, chunking, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
+        await Status("embedding and indexing chunks", p => run.IngestAsync(dataset, chunking, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken, chunkContext: !settings.WithoutChunkContext));
         AnsiConsole.MarkupLineInterpolated($"{run.ChunkCount} chunks ({chunking.MaxTokens} tokens, overlap {chunking.OverlapTokens}), {run.CacheHits} embeddings from the cache, {(DateTime.UtcNow - started).TotalSeconds:0}s");
 
         var runs = new List<MethodRun>();
@@ -156,6 +176,21 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
             runs.Add(result!);
         }
 
+        SelfCalibration? self = null;
+        if (methods.Contains("hybrid"))
+        {
+            self = await run.SelfCalibrateAsync(Vertical.General, cancellationToken);
+            var selfSettings = kbSettings with { Fusion = FusionMethod.Convex, DenseWeight = self.Calibration.DenseWeight };
+            await Status($"hybrid (self-calibrated): {queries.Count} queries", async p =>
+            {
+                var done = 0;
+                runs.Add(await run.RunAsync("hybrid (self-calibrated)", RetrievalMode.Hybrid, false, selfSettings, dataset, queries, new SynchronousProgress<int>(n => p(done += n, queries.Count)), cancellationToken));
+            });
+        }
+
+        if (settings.QuestionVectors && self is not null && runs.FirstOrDefault(r => r.Name == "dense") is { } denseRun && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25Run)
+            runs.AddRange(await QuestionVectorAblation.RunAsync(run, dataset, denseRun, bm25Run, self.Calibration.DenseWeight, cancellationToken));
+
         FusionFit? fit = null;
         if (settings.Fit && runs.FirstOrDefault(r => r.Name == "dense") is { } dense && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25)
             fit = FusionFit.Run(dataset, dense, bm25, kbSettings);
@@ -163,19 +198,26 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         var recall = await run.HnswRecallAsync(queries, 10, cancellationToken);
         PrintTable(runs, fit);
         AnsiConsole.MarkupLineInterpolated($"Hybrid fusion: {Describe(kbSettings)}. HNSW recall@10 against exact search (same embeddings): [bold]{recall:0.000}[/]");
+        if (self is not null)
+            AnsiConsole.MarkupLineInterpolated($"Self-calibrated (no gold question used): {self.Describe()}");
         if (fit is not null)
             AnsiConsole.MarkupLineInterpolated($"Fitted on these judgements: {fit.Describe()}");
 
-        LatencyReport? latency = null;
-        if (settings.LatencyAt is { } target)
+        if (settings.SearchDuringCalibration)
+            (await CalibrationLoad.MeasureAsync(run, queries, kbSettings, cancellationToken)).Print();
+
+        var latency = new List<LatencyReport>();
+        foreach (var target in settings.LatencySizes ?? [])
         {
-            await Status($"padding to {target:N0} chunks", p => run.PadAsync(target, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
-            latency = await run.MeasureLatencyAsync(queries.Take(500).ToList(), kbSettings, cancellationToken);
-            latency.Print();
+            PaddingCost? padding = null;
+            await Status($"padding to {target:N0} chunks", async p => padding = await run.PadAsync(target, new SynchronousProgress<(int Done, int Total)>(x => p(x.Done, x.Total)), cancellationToken));
+            latency.Add(await run.MeasureLatencyAsync(queries.Take(500).ToList(), kbSettings, padding!, cancellationToken));
+            AnsiConsole.MarkupLineInterpolated($"[grey]  {target:N0} chunks measured[/]");
         }
+        LatencyReport.Print(latency);
 
         var output = settings.Out ?? $"{dataset.Name}.eval.json";
-        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(Report(dataset, run, chunking, kbSettings, recall, runs, fit, latency, settings.WithCandidates), Json), cancellationToken);
+        await File.WriteAllTextAsync(output, JsonSerializer.Serialize(Report(dataset, run, chunking, kbSettings, recall, runs, fit, self, latency, settings.WithCandidates), Json), cancellationToken);
         AnsiConsole.MarkupLineInterpolated($"Per-query results: {output}");
         return 0;
     });
@@ -209,7 +251,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
     }
 
     private static object Report(BeirDataset dataset, EvaluationRun run, ChunkingSettings chunking, RetrievalSettings kb, double recall,
-        IReadOnlyList<MethodRun> runs, FusionFit? fit, LatencyReport? latency, bool withCandidates) => new
+        IReadOnlyList<MethodRun> runs, FusionFit? fit, SelfCalibration? self, IReadOnlyList<LatencyReport> latency, bool withCandidates) => new
     {
         dataset = dataset.Name,
         documents = dataset.Corpus.Count,
@@ -220,6 +262,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         depth = run.Options.Candidates,
         hnswRecallAt10 = recall,
         fit = fit?.ToJson(),
+        selfCalibration = self?.ToJson(),
         latency,
         methods = runs.Select(r => new
         {

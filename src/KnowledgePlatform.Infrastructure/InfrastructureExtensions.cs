@@ -17,7 +17,7 @@ public static class InfrastructureExtensions
 {
     /// <summary>
     /// Metadata (EF Core on SQLite or PostgreSQL, Storage:Provider), the chunk index (embedded USearch +
-    /// FTS5, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
+    /// our BM25 index, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
     /// and the embedded index made consistent before the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
@@ -63,7 +63,7 @@ public static class InfrastructureExtensions
         builder.Services.AddSingleton<IFileStore>(sp =>
             new LocalFileStore(Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "files")));
         builder.Services.AddHostedService<StorageInitializer>();
-        builder.Services.AddHealthChecks().AddDbContextCheck<KnowledgeDbContext>("metadata", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddDbContextCheck<KnowledgeDbContext>("metadata", tags: [Telemetry.PlatformHealth.ReadyTag]);
         return builder;
     }
 
@@ -73,6 +73,7 @@ public static class InfrastructureExtensions
     /// </summary>
     public static IHostApplicationBuilder AddEmbeddings(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddHttpClient(OpenAiEmbeddingGenerator.HttpClientName, http => http.Timeout = TimeSpan.FromMinutes(2));
         builder.Services.AddOptions<EmbeddingOptions>()
             .Bind(builder.Configuration.GetSection(EmbeddingOptions.Section))
             .ValidateDataAnnotations()
@@ -82,7 +83,8 @@ public static class InfrastructureExtensions
         {
             var o = sp.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             if (o.Problems().FirstOrDefault() is { } problem) throw new OptionsValidationException(EmbeddingOptions.Section, typeof(EmbeddingOptions), [problem]);
-            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o))]);
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            return new EmbeddingModelRegistry([.. new[] { (EmbeddingModelOptions)o }.Concat(o.Additional).Select(m => Create(m, o, http))]);
         });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Card);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
@@ -90,11 +92,9 @@ public static class InfrastructureExtensions
         return builder;
     }
 
-    private static EmbeddingModel Create(EmbeddingModelOptions m, EmbeddingOptions embedding) => new(m.Card(), m.Provider switch
+    private static EmbeddingModel Create(EmbeddingModelOptions m, EmbeddingOptions embedding, IHttpClientFactory http) => new(m.Card(), m.Provider switch
     {
-        "openai" => new OpenAiEmbeddingGenerator(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromMinutes(2) },
-            m.Card(), new Uri(m.Endpoint!), m.ApiKey),
+        "openai" => new OpenAiEmbeddingGenerator(http.CreateClient(OpenAiEmbeddingGenerator.HttpClientName), m.Card(), new Uri(m.Endpoint!), m.ApiKey),
         _ when embedding.Runtime == "package" => new ArcticXsEmbeddingGenerator(m.Card(), embedding.Threads),
         _ => new OnnxEmbeddingGenerator(m.Card(), embedding.Threads, OnnxBatching.From(embedding)),
     });

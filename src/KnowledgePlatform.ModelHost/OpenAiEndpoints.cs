@@ -133,7 +133,13 @@ public static class OpenAiEndpoints
         }, Json).ExecuteAsync(http);
     }
 
-    private static async Task StreamAsync(HttpContext http, IChatClient chat, List<ChatMessage> messages, ChatOptions options, ServedModel served, bool includeUsage, CancellationToken ct)
+    /// <summary>Server-sent events as OpenAI streams them, written by the framework's SSE result.</summary>
+    private static Task StreamAsync(HttpContext http, IChatClient chat, List<ChatMessage> messages, ChatOptions options, ServedModel served, bool includeUsage, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(ChunksAsync(chat, messages, options, served, includeUsage, ct)).ExecuteAsync(http);
+
+    /// <summary>The data of each event: the role, text deltas as they come, the finish reason, the usage when asked, then [DONE].</summary>
+    private static async IAsyncEnumerable<string> ChunksAsync(IChatClient chat, List<ChatMessage> messages, ChatOptions options, ServedModel served, bool includeUsage,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var id = NewId();
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -144,21 +150,20 @@ public static class OpenAiEndpoints
         {
             if (!started)
             {
-                http.Response.ContentType = "text/event-stream";
-                http.Response.Headers.CacheControl = "no-cache";
-                await Send(http, Chunk(id, created, served.Id, new { role = "assistant", content = "" }, null), ct);
+                yield return Serialize(Chunk(id, created, served.Id, new { role = "assistant", content = "" }, null));
                 started = true;
             }
             usage = update.Contents.OfType<UsageContent>().FirstOrDefault()?.Details ?? usage;
             if (update.FinishReason is { } reason) finish = Finish(reason);
-            if (update.Text.Length > 0) await Send(http, Chunk(id, created, served.Id, new { content = update.Text }, null), ct);
+            if (update.Text.Length > 0) yield return Serialize(Chunk(id, created, served.Id, new { content = update.Text }, null));
         }
-        await Send(http, Chunk(id, created, served.Id, new { }, finish ?? "stop"), ct);
+        yield return Serialize(Chunk(id, created, served.Id, new { }, finish ?? "stop"));
         if (includeUsage)
-            await Send(http, new { id, @object = "chat.completion.chunk", created, model = served.Id, choices = Array.Empty<object>(), usage = Usage(usage) }, ct);
-        await http.Response.WriteAsync("data: [DONE]\n\n", ct);
-        await http.Response.Body.FlushAsync(ct);
+            yield return Serialize(new { id, @object = "chat.completion.chunk", created, model = served.Id, choices = Array.Empty<object>(), usage = Usage(usage) });
+        yield return "[DONE]";
     }
+
+    private static string Serialize(object payload) => JsonSerializer.Serialize(payload, Json);
 
     private static object Chunk(string id, long created, string model, object delta, string? finish) => new
     {
@@ -168,12 +173,6 @@ public static class OpenAiEndpoints
         model,
         choices = new[] { new { index = 0, delta, logprobs = (object?)null, finish_reason = finish } },
     };
-
-    private static async Task Send(HttpContext http, object payload, CancellationToken ct)
-    {
-        await http.Response.WriteAsync("data: " + JsonSerializer.Serialize(payload, Json) + "\n\n", ct);
-        await http.Response.Body.FlushAsync(ct);
-    }
 
     private static async Task Embeddings(HttpContext http, IEmbeddingGenerator<string, Embedding<float>> embedder, EmbeddingModelCard card, ITokenCounter tokens)
     {

@@ -36,8 +36,9 @@ public static class RagServiceCollectionExtensions
             .Bind(builder.Configuration.GetSection(RerankOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddHttpClient(HttpReranker.HttpClientName);
         builder.Services.AddSingleton(sp => new HttpReranker(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }), sp.GetRequiredService<IOptions<RerankOptions>>()));
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpReranker.HttpClientName), sp.GetRequiredService<IOptions<RerankOptions>>()));
         // Query rewriting needs a generative model: it is on exactly when an IChatClient is registered.
         builder.Services.AddSingleton(sp => new QueryRewriter(
             sp.GetService<Microsoft.Extensions.AI.IChatClient>(), sp.GetRequiredService<PromptLibrary>(), sp.GetRequiredService<ILogger<QueryRewriter>>()));

@@ -3,6 +3,7 @@ using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.Telemetry;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;
 using KnowledgePlatform.Server.Api;
@@ -32,14 +33,14 @@ builder.AddRateLimits();
 builder.AddDemoTenants();
 builder.AddApi();
 builder.AddCdsHooks();
-builder.AddObservability();
+builder.AddTelemetry("knowledgeplatform-server");
 
 var app = builder.Build();
 app.UseApi();
 app.MapCdsHooks();
 app.MapPortalAccount();
 app.MapPortal();
-app.MapObservability();
+app.MapPlatformHealth();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the integration tests.</summary>

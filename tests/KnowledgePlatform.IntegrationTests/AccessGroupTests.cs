@@ -116,6 +116,9 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         await Send("ask stream", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question, stream = true }, _ct));
         await Send("documents", () => client.GetAsync("/api/v1/knowledge-bases/wards/documents", _ct));
         await Send("document", () => client.GetAsync($"/api/v1/documents/{_groupedId}", _ct));
+        await Send("chunks", () => client.GetAsync($"/api/v1/documents/{_groupedId}/chunks", _ct));
+        await Send("content", () => client.GetAsync($"/api/v1/documents/{_groupedId}/content", _ct));
+        await Send("passage", () => client.GetAsync($"/api/v1/documents/{_groupedId}/passage?quote=carboplatin", _ct));
         return results;
     }
 
@@ -133,7 +136,7 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
                 Assert.True((int)status < 500, $"{route}: {status}");
                 Assert.False(body.Contains(Secret, StringComparison.Ordinal), $"{route} leaked the text: {body}");
                 // A 404's detail echoes the id that was asked for; nothing else may name the document.
-                if (route == "document") Assert.Equal(HttpStatusCode.NotFound, status);
+                if (route is "document" or "chunks" or "content" or "passage") Assert.Equal(HttpStatusCode.NotFound, status);
                 else Assert.False(body.Contains(_groupedId, StringComparison.Ordinal), $"{route} leaked the document: {body}");
             }
             // The open document is still theirs, and writes to the grouped one are as unknown as reads.
@@ -148,8 +151,11 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         {
             var seen = await ReadEverywhereAsync(client);
             Assert.All(seen, r => Assert.Equal(HttpStatusCode.OK, r.Status));
-            foreach (var route in new[] { "search hybrid", "search dense", "search keyword", "search documentIds", "multi-search", "ask", "ask stream", "documents", "document" })
+            foreach (var route in new[] { "search hybrid", "search dense", "search keyword", "search documentIds", "multi-search", "ask", "ask stream", "documents", "document", "passage" })
                 Assert.Contains(_groupedId, seen.Single(r => r.Route == route).Body, StringComparison.Ordinal);
+            // The original file and the passage's extracted text hold the words themselves.
+            foreach (var route in new[] { "chunks", "content", "passage" })
+                Assert.Contains(Secret, seen.Single(r => r.Route == route).Body, StringComparison.Ordinal);
         }
     }
 

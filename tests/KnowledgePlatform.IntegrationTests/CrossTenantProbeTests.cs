@@ -29,6 +29,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     // The victim's EHR, registered for CDS Hooks; the attacker knows its issuer, its sub and its public keys.
     private const string VictimEhrIssuer = "https://ehr.victim.example/";
     private const string VictimEhrSubject = "victim-ehr";
+    // A visitor of the victim asked for a person: the handoff is in the victim's inbox.
+    private const string VictimHandoff = "OKAPI-5520 please call me back";
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly string _data = PlatformHost.NewDataPath();
@@ -69,6 +71,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         _victimIds["tenant"] = "victim";
         using (var asked = await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/ask", new { question = $"Where is the {Topic} stored?" }, _ct))
             _victimIds["conversation"] = (await asked.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("conversationId").GetString()!;
+        using (var handoff = await _victim.PostAsJsonAsync("/api/v1/handoffs", new { conversationId = _victimIds["conversation"], message = VictimHandoff }, _ct)) handoff.EnsureSuccessStatusCode();
+        _victimIds["inbox"] = (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/inbox", _ct))[0].GetProperty("id").GetString()!;
         using (var user = await _victim.PostAsJsonAsync("/api/v1/users", new { email = "curator@victim.example", password = "correct-horse-battery", role = "curator" }, _ct))
             _victimIds["user"] = (await user.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
 
@@ -161,6 +165,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         {
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}", null);
             yield return (HttpMethod.Delete, $"/api/v1/documents/{doc}", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?quote=ATLAS", null);
         }
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", new { query = Topic, includeShared = true });
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/ask", new { question = $"What is in the {Topic} handbook?", includeShared = true });
@@ -172,6 +178,10 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         }
         foreach (var doc in Spellings(_victimIds["doc"]))
         {
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/content?version=1", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?quote=ZEBRA", null);
+            yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/passage?chunk={_victimIds["chunk"]}", null);
             yield return (HttpMethod.Get, $"/api/v1/documents/{doc}/chunks", null);
             yield return (HttpMethod.Post, $"/api/v1/documents/{doc}/retry", null);
         }
@@ -195,8 +205,22 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         yield return (HttpMethod.Put, "/api/v1/widget-settings", new { apiKeyId = _victimIds["key"], title = "Taken over" });
         yield return (HttpMethod.Get, "/api/v1/users?tenant=victim", null);
         foreach (var key in Spellings(_victimIds["key"]))
+        {
             yield return (HttpMethod.Delete, $"/api/v1/api-keys/{key}", null);
+            yield return (HttpMethod.Patch, $"/api/v1/api-keys/{key}", new { name = "Taken over", allowedOrigins = new[] { "https://attacker.example" } });
+        }
         foreach (var probe in CdsHooksProbes()) yield return probe;
+        foreach (var item in Spellings(_victimIds["inbox"]))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/inbox/{item}", null);
+            yield return (HttpMethod.Patch, $"/api/v1/inbox/{item}", new { status = "dismissed", offTopic = true });
+        }
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", "?kind=handoff", $"?assignee={_victimIds["user"]}" })
+            yield return (HttpMethod.Get, "/api/v1/inbox" + query, null);
+        foreach (var conversation in Spellings(_victimIds["conversation"]))
+            yield return (HttpMethod.Get, $"/api/v1/conversations/{conversation}", null);
+        foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}", "?kb=vault", "?handedOff=true", "?channel=api" })
+            yield return (HttpMethod.Get, "/api/v1/conversations" + query, null);
         foreach (var probe in TenantAdministrationProbes()) yield return probe;
         // Fields and query parameters that try to widen the scope of our own requests.
         var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
@@ -209,8 +233,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, "/api/v1/api-keys" + query, null);
             yield return (HttpMethod.Get, "/api/v1/policy" + query, null);
         }
-        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        foreach (var filter in new[] { $"?actor={_victimIds["key"]}", "?action=search", "?action=document.*", $"?actor=user:{_victimIds["user"]}", $"?subject={_victimIds["kb"]}", "?tenant=victim", $"?id={_victimIds["audit"]}" })
+        {
             yield return (HttpMethod.Get, "/api/v1/audit" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/export" + filter, null);
+            yield return (HttpMethod.Get, "/api/v1/audit/facets" + filter, null);
+        }
     }
 
     /// <summary>Tenant administration is the platform scope's alone: a tenant admin can neither see, suspend, invite into nor delete any tenant.</summary>
@@ -259,7 +287,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         var leaks = new List<string>();
         var forbiddenFragments = new[] { "ZEBRA-7731", "room 12", _victimIds["kb"], _victimIds["doc"], _victimIds["key"], _victimIds["audit"], "secret.md",
             "ATLAS-4410", "atlas.md", _victimIds["sharedKb"], _victimIds["sharedDoc"], _victimIds["conversation"], _victimIds["user"], "curator@victim.example",
-            _victimIds["cdsService"], _victimIds["cdsServiceId"], _victimIds["cdsClient"], _victimIds["cdsInvocation"], _victimIds["hookInstance"], "ehr.victim.example", "Victim Ward EHR" };
+            _victimIds["cdsService"], _victimIds["cdsServiceId"], _victimIds["cdsClient"], _victimIds["cdsInvocation"], _victimIds["hookInstance"], "ehr.victim.example", "Victim Ward EHR", _victimIds["inbox"], "OKAPI-5520" };
         foreach (var (method, url, body) in Probes())
         {
             probes++;
@@ -293,7 +321,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         // The victim's data is untouched.
         Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/api-keys", _ct)).StatusCode);
+        Assert.DoesNotContain("Taken over", await _victim.GetStringAsync("/api/v1/api-keys", _ct), StringComparison.Ordinal);
         var chunks = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}/chunks", _ct);
         Assert.True(chunks[0].GetProperty("enabled").GetBoolean());
         Assert.Contains("ZEBRA-7731", chunks[0].GetProperty("text").GetString());
@@ -301,10 +329,15 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         Assert.Equal(JsonValueKind.Null, vaultPolicy.GetProperty("overrides").ValueKind);
         Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct)).EnumerateArray().Single().GetProperty("role").GetString());
         Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        // The shared knowledge base's original file opens for the tenant it is published to (its citations link there).
+        Assert.Contains("ATLAS-4410", await _victim.GetStringAsync($"/api/v1/documents/{_victimIds["sharedDoc"]}/content", _ct), StringComparison.Ordinal);
         var cdsServices = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/services", _ct);
         Assert.True(cdsServices.EnumerateArray().Single().GetProperty("enabled").GetBoolean());
         Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
         Assert.Equal(_victimIds["cdsInvocation"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
+
+        var inbox = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/inbox/{_victimIds["inbox"]}", _ct);
+        Assert.Equal("open", inbox.GetProperty("item").GetProperty("status").GetString());
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
         TestSummary.Report(summary);
@@ -355,6 +388,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         && !url.StartsWith("/api/v1/users?", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/policy", StringComparison.Ordinal)
         && !url.StartsWith("/api/v1/audit", StringComparison.Ordinal)
+        && !(url == "/api/v1/inbox" || url.StartsWith("/api/v1/inbox?", StringComparison.Ordinal))
+        && !(url == "/api/v1/conversations" || url.StartsWith("/api/v1/conversations?", StringComparison.Ordinal))
         && !(url == "/cds-services" || url.StartsWith("/cds-services?", StringComparison.Ordinal))
         && !new[] { "services", "clients", "invocations" }.Any(list => url == $"/api/v1/cds-hooks/{list}" || url.StartsWith($"/api/v1/cds-hooks/{list}?", StringComparison.Ordinal));
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace KnowledgePlatform.IntegrationTests;
 
-/// <summary>Hand-built bad files for the upload tests.</summary>
+/// <summary>Hand-built files for the upload and source view tests.</summary>
 public static class TestFiles
 {
     /// <summary>A syntactically valid one-page PDF; with <paramref name="encrypted"/> its trailer names a Standard security handler whose password is unknown.</summary>
@@ -51,4 +51,25 @@ public static class TestFiles
     }
 
     public static byte[] CorruptPdf() => Encoding.Latin1.GetBytes("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R\n" + new string('\u00ff', 300));
+
+    /// <summary>
+    /// A two-page guideline set in Helvetica (PdfPig's writer): page 1 on fever in adults, page 2 on paracetamol dosing,
+    /// whose sentence "The maximum daily dose of paracetamol for adults is 4 g …" runs over two lines.
+    /// </summary>
+    public static byte[] GuidelinePdf()
+    {
+        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
+        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
+        var first = builder.AddPage(595, 842);
+        first.AddText("Fever in adults", 20, new UglyToad.PdfPig.Core.PdfPoint(60, 770), font);
+        first.AddText("Measure the temperature twice, fifteen minutes apart, before treating a fever.", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 730), font);
+        first.AddText("Offer fluids and rest; review after two days if the fever persists.", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 714), font);
+        var second = builder.AddPage(595, 842);
+        second.AddText("Paracetamol dosing", 20, new UglyToad.PdfPig.Core.PdfPoint(60, 770), font);
+        second.AddText("Give paracetamol with water, with or without food.", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 730), font);
+        second.AddText("The maximum daily dose of paracetamol for adults is 4 g, taken as 1 g", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 700), font);
+        second.AddText("every four to six hours.", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 686), font);
+        second.AddText("Reduce the dose for adults under 50 kg.", 11, new UglyToad.PdfPig.Core.PdfPoint(60, 656), font);
+        return builder.Build();
+    }
 }

@@ -102,6 +102,10 @@ public sealed class UpgradeTests(PostgresServer server) : IAsyncLifetime
         var handoff = (await shop.GetFromJsonAsync<JsonElement>("/api/v1/handoffs", _ct)).EnumerateArray().Single();
         Assert.Equal(release.GetProperty("handoffs")[0].GetProperty("id").GetString(), handoff.GetProperty("id").GetString());
         Assert.NotEmpty(handoff.GetProperty("transcript").EnumerateArray());
+        // The handoff sent before the inbox existed is an open item of it.
+        var item = (await shop.GetFromJsonAsync<JsonElement>("/api/v1/inbox?kind=handoff", _ct)).EnumerateArray().Single();
+        Assert.Equal(handoff.GetProperty("id").GetString(), item.GetProperty("sourceId").GetString());
+        Assert.Equal("open", item.GetProperty("status").GetString());
 
         // Today's features on the release's data: a content version, an export with the stored originals, a new version
         // ingested over the old one (the disabled chunk stays disabled), the webhook signing secret.

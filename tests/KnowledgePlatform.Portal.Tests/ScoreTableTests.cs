@@ -34,7 +34,7 @@ public sealed class ScoreTableTests : BunitContext
     public void Each_hit_links_to_its_chunk_in_the_chunk_browser()
     {
         var cut = Render<ScoreTable>(p => p.Add(x => x.Hits, [Hit("c1", 0.9, 0.8, 1, 7.2, 1)]));
-        Assert.Equal("/portal/documents/doc-c1/chunks?highlight=c1#chunk-c1", cut.Find("[data-testid=hit] a").GetAttribute("href"));
+        Assert.Equal("/portal/documents/doc-c1/source?chunk=c1", cut.Find("[data-testid=hit] a").GetAttribute("href"));
     }
 
     [Fact]

@@ -94,9 +94,9 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
             if (settings.MetadataWal) await UseWalAsync(host, cancellationToken);
             var embedding = host.Services.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             var workers = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Workers;
-            var pipelineEncoder = Encoder(host, embedding.Runtime);
+            var pipelineEncoder = clock.Untimed(host.Services.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
             var embedBatch = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.EmbeddingBatchSize;
-            AnsiConsole.MarkupLineInterpolated($"[grey]kp bench ingest · runtime {embedding.Runtime} · threads {(embedding.Threads == 0 ? Environment.ProcessorCount : embedding.Threads)} · model runs ≤{embedding.BatchSize} texts/{embedding.BatchTokens} tokens · embed step calls of {embedBatch} · workers {workers} · metadata commits {(settings.MetadataWal ? "WAL, synchronous NORMAL" : "default")} · {Environment.ProcessorCount} cores[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]kp bench ingest · runtime {embedding.Runtime} · threads {(embedding.Threads == 0 ? Environment.ProcessorCount : embedding.Threads)} · model runs ≤{embedding.OnnxBatchSize} texts/{embedding.BatchTokens} tokens · embed step calls of {embedBatch} · workers {workers} · metadata commits {(settings.MetadataWal ? "WAL, synchronous NORMAL" : "default")} · {Environment.ProcessorCount} cores[/]");
 
             var report = new Report();
             if (corpus.Count > 0)
@@ -244,8 +244,9 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         var done = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
         var tokens = await db.Chunks.AsNoTracking().Where(c => ids.Contains(c.DocumentId)).SumAsync(c => (long)c.TokenCount, cancellationToken);
         var failed = done.Where(d => d.Status != DocumentStatus.Ready).ToList();
+        // Rates over documents that failed would measure nothing: stop with the reason.
         if (failed.Count > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]{failed.Count} of {done.Count} documents did not become ready: {failed[0].Error}[/]");
+            throw new CliException($"{failed.Count} of {done.Count} documents did not become ready: {failed[0].Error}");
         return new IngestRun(ids, done.Count - failed.Count, done.Sum(d => d.ChunkCount), tokens, intake, processing);
     }
 
@@ -262,10 +263,6 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
             new ChunkDraft(c.Text, c.HeadingPath.Length == 0 ? [] : [c.HeadingPath], c.Page, c.Line, c.Kind, c.TokenCount))).ToList();
     }
 
-    private static IEmbeddingGenerator<string, Embedding<float>> Encoder(IHost host, string runtime) => runtime == "package"
-        ? host.Services.GetRequiredService<ArcticXsEmbeddingGenerator>()
-        : host.Services.GetRequiredService<OnnxEmbeddingGenerator>();
-
     /// <summary>
     /// Both runtimes: one text per call, in calls of the embed step's batch size, everything in one call;
     /// and onnx-direct with runs of one text and of up to 32 (length-sorted) texts.
@@ -274,17 +271,18 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
     {
         var batch = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.EmbeddingBatchSize;
         var card = host.Services.GetRequiredService<EmbeddingModelCard>();
-        var package = Encoder(host, "package");
-        var direct = Encoder(host, "onnx-direct");
+        // Encoders of their own, apart from the pipeline's (the registry owns that one and hides its runtime).
+        var package = new ArcticXsEmbeddingGenerator(card, embedding.Threads);
+        var direct = new OnnxEmbeddingGenerator(card, embedding.Threads, OnnxBatching.From(embedding));
         var single = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(1, 512));
         var large = new OnnxEmbeddingGenerator(card, embedding.Threads, new OnnxBatching(32, 32 * 512));
-        owned.AddRange([single, large]);
+        owned.AddRange([package, direct, single, large]);
         return
         [
             ("package, one text per call", package, 1),
             ($"package, calls of {batch} (the embed step's batch)", package, batch),
             ($"onnx-direct, calls of {batch}", direct, batch),
-            ($"onnx-direct, all in one call (runs of ≤{embedding.BatchSize} texts, ≤{embedding.BatchTokens} tokens)", direct, int.MaxValue),
+            ($"onnx-direct, all in one call (runs of ≤{embedding.OnnxBatchSize} texts, ≤{embedding.BatchTokens} tokens)", direct, int.MaxValue),
             ("onnx-direct, all in one call, runs of 1 text", single, int.MaxValue),
             ("onnx-direct, all in one call, runs of ≤32 texts", large, int.MaxValue),
         ];

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Pipeline;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,11 @@ internal sealed class StepClock
 
     public void Reset() => _ticks.Clear();
 
-    /// <summary>Wraps every registered pipeline step and the embedding generator so they report their time here.</summary>
+    /// <summary>The generator under the timing wrapper: the encoder alone, whose time is not the pipeline's.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Untimed(IEmbeddingGenerator<string, Embedding<float>> generator) =>
+        generator is TimedEmbeddings timed ? timed.Inner : generator;
+
+    /// <summary>Wraps every registered pipeline step and the embedding models' generators so they report their time here.</summary>
     public void Instrument(IServiceCollection services)
     {
         for (var i = 0; i < services.Count; i++)
@@ -33,10 +38,14 @@ internal sealed class StepClock
                 services[i] = new ServiceDescriptor(typeof(IIngestionStep),
                     sp => new TimedStep((IIngestionStep)Create(sp, descriptor), this), descriptor.Lifetime);
             }
-            else if (descriptor.ServiceType == typeof(IEmbeddingGenerator<string, Embedding<float>>))
+            else if (descriptor.ServiceType == typeof(EmbeddingModelRegistry))
             {
-                services[i] = new ServiceDescriptor(typeof(IEmbeddingGenerator<string, Embedding<float>>),
-                    sp => new TimedEmbeddings((IEmbeddingGenerator<string, Embedding<float>>)Create(sp, descriptor), this), descriptor.Lifetime);
+                // The embed step takes its generator from the registry: time the registry's generators.
+                services[i] = new ServiceDescriptor(typeof(EmbeddingModelRegistry), sp =>
+                {
+                    var registry = (EmbeddingModelRegistry)Create(sp, descriptor);
+                    return new EmbeddingModelRegistry([.. registry.Cards.Select(c => new EmbeddingModel(c, new TimedEmbeddings(registry.Get(c.Name).Generator, this)))]);
+                }, descriptor.Lifetime);
             }
         }
     }
@@ -68,6 +77,8 @@ internal sealed class StepClock
     private sealed class TimedEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner, StepClock clock)
         : DelegatingEmbeddingGenerator<string, Embedding<float>>(inner)
     {
+        public IEmbeddingGenerator<string, Embedding<float>> Inner => InnerGenerator;
+
         public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
             IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Rag.Calibration;

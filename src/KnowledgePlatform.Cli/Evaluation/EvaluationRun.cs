@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure;
@@ -47,9 +48,10 @@ internal sealed class EvaluationRun : IDisposable
     private readonly List<ChunkPayload> _chunks = [];
 
     private readonly int _configuredCandidates;
+    private readonly Bm25Parameters _bm25;
 
-    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates) =>
-        (_host, _folder, _index, _cache, _configuredCandidates) = (host, folder, index, cache, configuredCandidates);
+    private EvaluationRun(IHost host, string folder, EmbeddedChunkIndex index, EmbeddingCache cache, int configuredCandidates, Bm25Parameters bm25) =>
+        (_host, _folder, _index, _cache, _configuredCandidates, _bm25) = (host, folder, index, cache, configuredCandidates, bm25);
 
     public EmbeddingModelCard Model => _host.Services.GetRequiredService<EmbeddingModelCard>();
     public IServiceProvider Services => _host.Services;
@@ -76,14 +78,24 @@ internal sealed class EvaluationRun : IDisposable
         var host = builder.Build();
         var model = host.Services.GetRequiredService<EmbeddingModelCard>();
         var cache = new EmbeddingCache(host.Services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), model.Name, model.Dimension, cacheFolder);
-        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates);
+        return new EvaluationRun(host, folder, host.Services.GetRequiredService<EmbeddedChunkIndex>(), cache, configured.Candidates, bm25);
     }
 
-    /// <summary>Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them.</summary>
-    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    /// <summary>Texts embedded as passages (cached).</summary>
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+        await _cache.EmbedAsync(texts, 16, null, cancellationToken);
+
+    /// <summary>
+    /// Chunks every document as the ingestion pipeline does, embeds the chunks (cached) and indexes them. Without
+    /// <paramref name="chunkContext"/> the chunks carry neither their document's title nor their headings, in the embedded
+    /// text or in the BM25 index (the ablation of decision 0120).
+    /// </summary>
+    public async Task IngestAsync(BeirDataset dataset, ChunkingSettings chunking, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken, bool chunkContext = true)
     {
         var chunker = new Chunker(_host.Services.GetRequiredService<ITokenCounter>());
-        var drafts = dataset.Corpus.Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking))).ToList();
+        var drafts = dataset.Corpus
+            .Select(d => chunkContext ? d : d with { Title = "" })
+            .Select(d => (Document: d, Drafts: chunker.Chunk(ToExtracted(d), chunking).Select(c => chunkContext ? c : c with { HeadingPath = [] }).ToList())).ToList();
         var texts = drafts.SelectMany(d => d.Drafts.Select(c => EmbedStep.EmbeddingText(d.Document.Title, c))).ToList();
         var done = 0;
         var vectors = await _cache.EmbedAsync(texts, 16, new SynchronousProgress<int>(n => progress.Report((done += n, texts.Count))), cancellationToken);
@@ -139,6 +151,10 @@ internal sealed class EvaluationRun : IDisposable
     private static RetrievalRequest Request(string query, RetrievalMode mode, bool rerank, RetrievalSettings settings, int depth) =>
         new(Tenant, [KnowledgeBase], query) { Mode = mode, Rerank = rerank, Settings = settings, Top = depth * 2, ApplyFloor = false };
 
+    /// <summary>The knowledge base's fusion calibrated from its own chunks, as the server would calibrate it.</summary>
+    public Task<SelfCalibration> SelfCalibrateAsync(Vertical vertical, CancellationToken cancellationToken) =>
+        SelfCalibration.RunAsync(_chunks, _host.Services.GetRequiredService<EmbeddingModelRegistry>().Default, _index, _bm25, vertical, cancellationToken);
+
     public bool RerankerConfigured => _host.Services.GetRequiredService<HttpReranker>().Enabled;
 
     /// <summary>
@@ -164,59 +180,106 @@ internal sealed class EvaluationRun : IDisposable
     /// <summary>
     /// Adds synthesised chunks until the knowledge base holds <paramref name="target"/>: each one's text is
     /// ten random sentences of the real chunks and its vector the normalised mean of two random real
-    /// vectors plus a little noise, so both indexes see realistic term statistics and vector spread.
+    /// vectors plus a little noise, so both indexes see realistic term statistics and vector spread. They go
+    /// in through the index's bulk path, <see cref="PadBatch"/> chunks (many documents) per transaction;
+    /// the next batch is synthesised while the index takes the previous one.
     /// </summary>
-    public async Task PadAsync(int target, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
+    public async Task<PaddingCost> PadAsync(int target, IProgress<(int Done, int Total)> progress, CancellationToken cancellationToken)
     {
-        var random = new Random(4);
+        var clock = Stopwatch.StartNew();
         var sentences = SentencePool();
-        var count = target - _vectors.Count;
-        const int PerDocument = 50;
-        for (var made = 0; made < count; made += PerDocument)
+        var count = Math.Max(0, target - ChunkCount - await SynthesisedCountAsync(cancellationToken));
+        var first = _synthesised;
+        Task<List<IndexedChunk>> Synthesise(int from, int size) => Task.Run(() => Enumerable.Range(from, size).Select(n => Synthetic(n, sentences)).ToList(), cancellationToken);
+        var next = count > 0 ? Synthesise(first, Math.Min(PadBatch, count)) : null;
+        for (var made = 0; next is not null;)
         {
-            var reference = new DocumentRef(Tenant, KnowledgeBase, $"synthetic-{made / PerDocument:D6}");
-            var chunks = Enumerable.Range(0, Math.Min(PerDocument, count - made)).Select(i =>
-            {
-                var text = string.Join(" ", Enumerable.Range(0, 10).Select(_ => sentences[random.Next(sentences.Count)]));
-                var (a, b) = (_vectors[random.Next(_vectors.Count)].Vector, _vectors[random.Next(_vectors.Count)].Vector);
-                var vector = new float[a.Length];
-                for (var d = 0; d < vector.Length; d++) vector[d] = a[d] + b[d] + (float)(random.NextDouble() - 0.5) * 0.05f;
-                System.Numerics.Tensors.TensorPrimitives.Divide(vector, System.Numerics.Tensors.TensorPrimitives.Norm(vector), vector);
-                return new IndexedChunk(new ChunkPayload($"{reference.DocumentId}#{i}", Tenant, KnowledgeBase, reference.DocumentId, "Synthetic", reference.DocumentId, i, text, "", null, null, ChunkKind.Text), vector);
-            }).ToList();
-            await _index.ReplaceDocumentAsync(reference, chunks, cancellationToken);
-            progress.Report((made + chunks.Count, count));
+            var batch = await next;
+            made += batch.Count;
+            next = made < count ? Synthesise(first + made, Math.Min(PadBatch, count - made)) : null;
+            await _index.AddChunksAsync(batch, cancellationToken);
+            progress.Report((made, count));
         }
+        _synthesised += count;
         _index.Flush();
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var process = Process.GetCurrentProcess();
+        var indexBytes = Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        return new PaddingCost(count, seconds, process.WorkingSet64, GC.GetTotalMemory(false), indexBytes);
+    }
+
+    /// <summary>Chunks per bulk transaction when padding.</summary>
+    private const int PadBatch = 20_000;
+    private const int PerDocument = 50;
+    private int _synthesised;
+
+    /// <summary>The <paramref name="n"/>th synthesised chunk; its own seed makes it the same whatever the batch sizes.</summary>
+    private IndexedChunk Synthetic(int n, IReadOnlyList<string> sentences)
+    {
+        var random = new Random(n);
+        var document = $"synthetic-{n / PerDocument:D6}";
+        var text = string.Join(" ", Enumerable.Range(0, 10).Select(_ => sentences[random.Next(sentences.Count)]));
+        var (a, b) = (_vectors[random.Next(_vectors.Count)].Vector, _vectors[random.Next(_vectors.Count)].Vector);
+        var vector = new float[a.Length];
+        for (var d = 0; d < vector.Length; d++) vector[d] = a[d] + b[d] + (float)(random.NextDouble() - 0.5) * 0.05f;
+        System.Numerics.Tensors.TensorPrimitives.Divide(vector, System.Numerics.Tensors.TensorPrimitives.Norm(vector), vector);
+        return new IndexedChunk(new ChunkPayload($"{document}#{n % PerDocument}", Tenant, KnowledgeBase, document, "Synthetic", document, n % PerDocument, text, "", null, null, ChunkKind.Text), vector);
     }
 
     private List<string> SentencePool() => [.. _texts.SelectMany(Core.Text.Sentences.Split).Where(s => s.Length > 20).Distinct()];
 
-    /// <summary>Times each query's parts with the configured number of candidates (not the evaluation depth), one query at a time.</summary>
-    public async Task<LatencyReport> MeasureLatencyAsync(IReadOnlyList<BeirQuery> queries, RetrievalSettings settings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Times each query's parts with the configured number of candidates (not the evaluation depth), one query at a time.
+    /// Fusion is timed on the query's own dense and BM25 candidate lists.
+    /// </summary>
+    public async Task<LatencyReport> MeasureLatencyAsync(IReadOnlyList<BeirQuery> queries, RetrievalSettings settings, PaddingCost padding, CancellationToken cancellationToken)
     {
         var options = Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Candidates = _configuredCandidates });
         var retriever = ActivatorUtilities.CreateInstance<Retriever>(_host.Services, options);
         var parts = new Dictionary<string, List<double>>
         {
-            ["query embedding"] = [], ["dense search (HNSW)"] = [], ["BM25 search"] = [], ["hybrid search (both + fusion)"] = [], ["hybrid total"] = [],
+            ["query embedding"] = [], ["dense (HNSW)"] = [], ["BM25"] = [], ["BM25 scoring every posting"] = [], ["fusion"] = [], ["hybrid search"] = [], ["hybrid total"] = [],
         };
+        var filter = new ChunkFilter(Tenant, [KnowledgeBase]);
         foreach (var q in queries.Take(3).Concat(queries))
         {
             var request = new RetrievalRequest(Tenant, [KnowledgeBase], q.Text) { Settings = settings };
             var dense = await retriever.SearchAsync(request with { Mode = RetrievalMode.Dense }, cancellationToken);
             var keyword = await retriever.SearchAsync(request with { Mode = RetrievalMode.Keyword }, cancellationToken);
             var hybrid = await retriever.SearchAsync(request, cancellationToken);
+            var (denseHits, keywordHits) = (Hits(dense, c => c.DenseRank, c => c.DenseScore), Hits(keyword, c => c.KeywordRank, c => c.KeywordScore));
+            var everyPosting = Stopwatch.StartNew();
+            await _index.SearchKeywordScoringEveryPostingAsync(filter, q.Text, _configuredCandidates, cancellationToken);
+            parts["BM25 scoring every posting"].Add(everyPosting.Elapsed.TotalMilliseconds);
+            var fusion = Stopwatch.StartNew();
+            RankFusion.Fuse(denseHits, keywordHits, settings);
+            parts["fusion"].Add(fusion.Elapsed.TotalMilliseconds);
             parts["query embedding"].Add(hybrid.EmbeddingTime.TotalMilliseconds);
-            parts["dense search (HNSW)"].Add(dense.SearchTime.TotalMilliseconds);
-            parts["BM25 search"].Add(keyword.SearchTime.TotalMilliseconds);
-            parts["hybrid search (both + fusion)"].Add(hybrid.SearchTime.TotalMilliseconds);
+            parts["dense (HNSW)"].Add(dense.SearchTime.TotalMilliseconds);
+            parts["BM25"].Add(keyword.SearchTime.TotalMilliseconds);
+            parts["hybrid search"].Add(hybrid.SearchTime.TotalMilliseconds);
             parts["hybrid total"].Add((hybrid.EmbeddingTime + hybrid.SearchTime).TotalMilliseconds);
         }
         // The first three were warm-up.
-        return new LatencyReport(_vectors.Count + await SynthesisedCountAsync(cancellationToken), await SynthesisedCountAsync(cancellationToken), queries.Count, _configuredCandidates,
-            parts.Select(p => Timing.Of(p.Key, p.Value.Skip(3).ToList())).ToList());
+        var synthesised = await SynthesisedCountAsync(cancellationToken);
+        return new LatencyReport(_vectors.Count + synthesised, synthesised, queries.Count, _configuredCandidates,
+            parts.Select(p => Timing.Of(p.Key, p.Value.Skip(3).ToList())).ToList(), padding);
     }
+
+    /// <summary>One signal's candidate list back from a single-signal search, in that signal's order.</summary>
+    private static List<ChunkHit> Hits(RetrievalResult result, Func<RetrievedChunk, int?> rank, Func<RetrievedChunk, double?> score) =>
+        [.. result.Candidates.Where(c => rank(c) is not null).OrderBy(c => rank(c)).Select(c => new ChunkHit(c.Chunk, score(c)!.Value))];
+
+    /// <summary>One hybrid search at the configured (production) candidate depth, its query embedding included, in milliseconds.</summary>
+    public async Task<double> TimeHybridAsync(string query, RetrievalSettings settings, CancellationToken cancellationToken)
+    {
+        _productionRetriever ??= ActivatorUtilities.CreateInstance<Retriever>(_host.Services,
+            Microsoft.Extensions.Options.Options.Create(new RetrievalOptions { Candidates = _configuredCandidates }));
+        var result = await _productionRetriever.SearchAsync(new RetrievalRequest(Tenant, [KnowledgeBase], query) { Settings = settings }, cancellationToken);
+        return (result.EmbeddingTime + result.SearchTime).TotalMilliseconds;
+    }
+
+    private Retriever? _productionRetriever;
 
     private async Task<int> SynthesisedCountAsync(CancellationToken cancellationToken) =>
         (int)await _index.CountAsync(new ChunkFilter(Tenant, [KnowledgeBase]), cancellationToken) - _vectors.Count;

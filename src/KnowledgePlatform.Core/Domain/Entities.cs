@@ -124,6 +124,16 @@ public sealed class KnowledgeBase
     public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     /// <summary>The knowledge base's own evidence gate, fitted from its content (null until it has enough: the vertical's default applies).</summary>
     public EvidenceGateCalibration? EvidenceGate { get; set; }
+    /// <summary>The knowledge base's own fusion weight, fitted from its content (null until the first calibration: the vertical's default applies).</summary>
+    public FusionCalibration? Fusion { get; set; }
+
+    /// <summary>
+    /// The retrieval settings searches use: <see cref="Retrieval"/>, with the dense weight of convex fusion taken from the
+    /// knowledge base's own calibration, or its vertical's default, when no curator has set one (decision 0120).
+    /// </summary>
+    public RetrievalSettings SearchSettings => Retrieval.DenseWeight is not null || Retrieval.Fusion == FusionMethod.Rrf
+        ? Retrieval
+        : Retrieval with { DenseWeight = (Fusion ?? FusionCalibration.Default(Vertical)).DenseWeight };
 
     /// <summary>Tesseract language packs for scanned pages, joined by '+' ("eng+deu"); null: the server's default (Ocr:Languages).</summary>
     public string? OcrLanguages { get; set; }
@@ -248,6 +258,8 @@ public sealed class Document
     public string? SourceId { get; set; }
     /// <summary>Set when pages of the latest version were read by OCR: how many, and how sure the recogniser was.</summary>
     public TextRecognition? Recognition { get; set; }
+    /// <summary>Who uploaded the latest version (the audit log's actor: a key id, "user:…", "oidc:…"); null for a source's sync.</summary>
+    public string? UploadedBy { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 }
@@ -279,6 +291,8 @@ public sealed class Chunk
     /// A later version's chunk with the same text starts disabled too (decision 0052).
     /// </summary>
     public bool Disabled { get; set; }
+    /// <summary>When a curator last corrected the chunk's text; null: the text is as ingestion cut it.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
 
     public float[] Vector() => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(Embedding).ToArray();
 
@@ -325,6 +339,8 @@ public sealed class Conversation
     public required string Id { get; init; }
     public required string TenantId { get; init; }
     public required string KnowledgeBaseId { get; init; }
+    /// <summary>The channel the conversation came through (widget, api, clinical…); set on its first answer.</summary>
+    public string? Channel { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
     /// <summary>Last turn; conversations idle longer than the retention period are deleted.</summary>
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
@@ -342,5 +358,7 @@ public sealed class ConversationTurn
     public required string StandaloneQuestion { get; init; }
     public required string Answer { get; init; }
     public required string Status { get; init; }
+    /// <summary>The answer's citations as JSON (number, document, title, location, page, quote), for review.</summary>
+    public string? Citations { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 }

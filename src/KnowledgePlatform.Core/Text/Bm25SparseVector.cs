@@ -3,7 +3,10 @@ using System.Text;
 namespace KnowledgePlatform.Core.Text;
 
 /// <summary>A sparse vector: term indices and their values, indices ascending and distinct.</summary>
-public sealed record SparseVector(uint[] Indices, float[] Values);
+public sealed record SparseVector(uint[] Indices, float[] Values)
+{
+    public bool IsEmpty => Indices.Length == 0;
+}
 
 /// <summary>
 /// BM25 as sparse vectors, for an index that scores sparse dot products with an IDF modifier (Qdrant's
@@ -14,11 +17,12 @@ public sealed record SparseVector(uint[] Indices, float[] Values);
 /// </summary>
 public static class Bm25SparseVector
 {
-    public static SparseVector Document(string text, double averageLength, double k1 = 0.9, double b = 0.4)
+    /// <param name="text">What the embedded index indexes for a chunk (<c>ChunkPayload.SearchableText</c>).</param>
+    public static SparseVector Document(string text, double averageLength, Bm25Parameters? parameters = null)
     {
+        var bm25 = parameters ?? Bm25Parameters.Default;
         var terms = FullTextAnalyzer.Terms(text);
-        var norm = k1 * (1 - b + b * terms.Count / Math.Max(averageLength, 1));
-        return Build(terms.GroupBy(TermIndex).Select(g => (g.Key, (float)(g.Count() * (k1 + 1) / (g.Count() + norm)))));
+        return Build(terms.GroupBy(TermIndex).Select(g => (g.Key, (float)bm25.Saturated(g.Count(), terms.Count, Math.Max(averageLength, 1)))));
     }
 
     public static SparseVector Query(string text) =>

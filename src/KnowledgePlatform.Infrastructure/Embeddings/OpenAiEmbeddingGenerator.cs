@@ -12,6 +12,9 @@ namespace KnowledgePlatform.Infrastructure.Embeddings;
 /// </summary>
 public sealed class OpenAiEmbeddingGenerator(HttpClient http, EmbeddingModelCard card, Uri endpoint, string? apiKey) : IEmbeddingGenerator<string, Embedding<float>>
 {
+    /// <summary>The IHttpClientFactory client of OpenAI-compatible embedding endpoints.</summary>
+    public const string HttpClientName = "embedding-model";
+
     private readonly Uri _embeddings = new(endpoint.ToString().TrimEnd('/') + "/embeddings");
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(

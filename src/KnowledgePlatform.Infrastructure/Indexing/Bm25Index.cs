@@ -5,12 +5,6 @@ using Microsoft.Data.Sqlite;
 
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
-/// <summary>BM25's two constants: term-frequency saturation (k1) and document-length normalisation (b).</summary>
-public sealed record Bm25Parameters(double K1 = 0.9, double B = 0.4)
-{
-    public static Bm25Parameters Default { get; } = new();
-}
-
 /// <summary>
 /// Okapi BM25 over an inverted index kept in the full-text SQLite database: postings (term, chunk,
 /// term frequency, chunk length) partitioned by tenant and knowledge base, so a search reads only its
@@ -18,7 +12,7 @@ public sealed record Bm25Parameters(double K1 = 0.9, double B = 0.4)
 /// knowledge bases searched. Terms come from <see cref="FullTextAnalyzer"/> and are stored as 64-bit
 /// FNV-1a hashes. Decision 10 says why this replaced FTS5's built-in bm25().
 /// </summary>
-internal sealed class Bm25Index(Bm25Parameters parameters)
+internal sealed partial class Bm25Index(Bm25Parameters parameters)
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS bm25_scopes(
@@ -41,6 +35,13 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
             tf INTEGER NOT NULL,
             length INTEGER NOT NULL,
             PRIMARY KEY(scope, term, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS bm25_terms(
+            scope INTEGER NOT NULL,
+            term INTEGER NOT NULL,
+            df INTEGER NOT NULL,
+            max_tf INTEGER NOT NULL,
+            min_length INTEGER NOT NULL,
+            PRIMARY KEY(scope, term)) WITHOUT ROWID;
         """;
 
     public Bm25Parameters Parameters => parameters;
@@ -66,6 +67,7 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
             tfParameter.Value = tf;
             insert.ExecuteNonQuery();
         }
+        CountDocuments(connection, tx, frequencies.Select(f => (scope, f.Key, 1, f.Value, terms.Count)));
 
         using var doc = Command(connection, tx, """
             INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms);
@@ -76,6 +78,62 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
         doc.Parameters.AddWithValue("$len", terms.Count);
         doc.Parameters.AddWithValue("$terms", MemoryMarshal.AsBytes(frequencies.Keys.ToArray().AsSpan()).ToArray());
         doc.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Indexes many new chunks in the caller's transaction: texts analysed in parallel, postings inserted in
+    /// (scope, term, key) order through one prepared statement, each scope's statistics updated once.
+    /// </summary>
+    public static void AddMany(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<(long Key, string TenantId, string KnowledgeBaseId, string Text)> chunks)
+    {
+        var analysed = new (Dictionary<long, int> Frequencies, int Length)[chunks.Count];
+        Parallel.For(0, chunks.Count, i =>
+        {
+            var terms = FullTextAnalyzer.Terms(chunks[i].Text);
+            var frequencies = new Dictionary<long, int>();
+            foreach (var term in terms) CollectionsMarshal.GetValueRefOrAddDefault(frequencies, Hash(term), out _)++;
+            analysed[i] = (frequencies, terms.Count);
+        });
+        var scopes = chunks.Select(c => (c.TenantId, c.KnowledgeBaseId)).Distinct().ToDictionary(s => s, s => ScopeId(connection, tx, s.TenantId, s.KnowledgeBaseId));
+        var postings = new List<(long Scope, long Term, long Key, int Tf, int Length)>(analysed.Sum(a => a.Frequencies.Count));
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var scope = scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)];
+            foreach (var (term, tf) in analysed[i].Frequencies) postings.Add((scope, term, chunks[i].Key, tf, analysed[i].Length));
+        }
+        postings.Sort();
+
+        using (var insert = Command(connection, tx, "INSERT INTO bm25_postings(scope, term, key, tf, length) VALUES ($s, $term, $key, $tf, $len)"))
+        {
+            var values = new[] { "$s", "$term", "$key", "$tf", "$len" }.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
+            insert.Prepare();
+            foreach (var (scope, term, key, tf, length) in postings)
+            {
+                (values[0].Value, values[1].Value, values[2].Value, values[3].Value, values[4].Value) = (scope, term, key, tf, length);
+                insert.ExecuteNonQuery();
+            }
+        }
+        CountDocuments(connection, tx, postings.GroupBy(p => (p.Scope, p.Term)).Select(g => (g.Key.Scope, g.Key.Term, g.Count(), g.Max(p => p.Tf), g.Min(p => p.Length))));
+        using (var doc = Command(connection, tx, "INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms)"))
+        {
+            var (key, scope, length, terms) = (doc.Parameters.Add("$key", SqliteType.Integer), doc.Parameters.Add("$s", SqliteType.Integer),
+                doc.Parameters.Add("$len", SqliteType.Integer), doc.Parameters.Add("$terms", SqliteType.Blob));
+            doc.Prepare();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                (key.Value, scope.Value, length.Value) = (chunks[i].Key, scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)], analysed[i].Length);
+                terms.Value = MemoryMarshal.AsBytes(analysed[i].Frequencies.Keys.ToArray().AsSpan()).ToArray();
+                doc.ExecuteNonQuery();
+            }
+        }
+        foreach (var group in chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i].Length)).GroupBy(x => x.Scope))
+        {
+            using var stats = Command(connection, tx, "UPDATE bm25_scopes SET docs = docs + $n, length = length + $len WHERE id = $s");
+            stats.Parameters.AddWithValue("$n", group.Count());
+            stats.Parameters.AddWithValue("$len", group.Sum(x => (long)x.Length));
+            stats.Parameters.AddWithValue("$s", group.Key);
+            stats.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Removes chunks: their postings (found through the term list kept with each chunk) and their share of the statistics.</summary>
@@ -93,6 +151,8 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
         var term = delete.Parameters.Add("$term", SqliteType.Integer);
         var k = delete.Parameters.Add("$key", SqliteType.Integer);
         using var stats = Command(connection, tx, "UPDATE bm25_scopes SET docs = docs - 1, length = length - $len WHERE id = $s; DELETE FROM bm25_docs WHERE key = $key");
+        // The largest tf and shortest length stay as they were: still bounds, if looser ones.
+        CountDocuments(connection, tx, docs.SelectMany(d => d.Terms.Select(t => (d.Scope, t))).GroupBy(x => x).Select(g => (g.Key.Scope, g.Key.t, -g.Count(), 0, int.MaxValue)));
         var statsScope = stats.Parameters.Add("$s", SqliteType.Integer);
         var statsLength = stats.Parameters.Add("$len", SqliteType.Integer);
         var statsKey = stats.Parameters.Add("$key", SqliteType.Integer);
@@ -118,6 +178,7 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
             INSERT INTO bm25_dropped SELECT id FROM bm25_scopes WHERE kb_id = $kb AND ($t IS NULL OR tenant_id = $t);
             DELETE FROM bm25_postings WHERE scope IN (SELECT id FROM bm25_dropped);
             DELETE FROM bm25_docs WHERE scope IN (SELECT id FROM bm25_dropped);
+            DELETE FROM bm25_terms WHERE scope IN (SELECT id FROM bm25_dropped);
             DELETE FROM bm25_scopes WHERE id IN (SELECT id FROM bm25_dropped);
             """);
         command.Parameters.AddWithValue("$kb", knowledgeBaseId);
@@ -126,66 +187,27 @@ internal sealed class Bm25Index(Bm25Parameters parameters)
     }
 
     /// <summary>
-    /// Every chunk of the filter's scopes (the tenant's knowledge bases and those shared with it) that holds
-    /// a query term and that the filter's access groups may see, with its BM25 score, best first. The group
-    /// condition is part of the postings query. Statistics are those of the knowledge bases searched, taken together.
+    /// Moves the document frequencies of (scope, term) pairs by the given amounts and widens each term's largest tf
+    /// and shortest chunk length (the bounds of its score, decision 130); a term no chunk holds any more is dropped.
     /// </summary>
-    public List<(ulong Key, double Score)> Search(SqliteConnection connection, Core.Ports.ChunkFilter filter, string query)
+    private static void CountDocuments(SqliteConnection connection, SqliteTransaction tx, IEnumerable<(long Scope, long Term, int Change, int MaxTf, int MinLength)> changes)
     {
-        // A repeated query term counts once per occurrence; a stop word at its lower weight.
-        var queryTerms = FullTextAnalyzer.QueryTerms(query).GroupBy(t => Hash(t.Term)).Select(g => (Term: g.Key, Weight: g.Sum(t => t.Weight))).ToList();
-        var scopeList = filter.Scopes;
-        if (queryTerms.Count == 0 || scopeList.Count == 0) return [];
-
-        var scopes = new List<long>();
-        double docs = 0, length = 0;
-        using (var select = connection.CreateCommand())
+        using var upsert = Command(connection, tx, """
+            INSERT INTO bm25_terms(scope, term, df, max_tf, min_length) VALUES ($s, $term, $n, $tf, $len)
+            ON CONFLICT(scope, term) DO UPDATE SET df = df + excluded.df, max_tf = max(max_tf, excluded.max_tf), min_length = min(min_length, excluded.min_length)
+            """);
+        using var drop = Command(connection, tx, "DELETE FROM bm25_terms WHERE scope = $s AND term = $term AND df <= 0");
+        var (s, term, n) = (upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$term", SqliteType.Integer), upsert.Parameters.Add("$n", SqliteType.Integer));
+        var (tf, length) = (upsert.Parameters.Add("$tf", SqliteType.Integer), upsert.Parameters.Add("$len", SqliteType.Integer));
+        var (dropScope, dropTerm) = (drop.Parameters.Add("$s", SqliteType.Integer), drop.Parameters.Add("$term", SqliteType.Integer));
+        foreach (var change in changes)
         {
-            var pairs = scopeList.Select((s, i) =>
-            {
-                select.Parameters.AddWithValue($"$t{i}", s.TenantId);
-                select.Parameters.AddWithValue($"$kb{i}", s.KnowledgeBaseId);
-                return $"(tenant_id = $t{i} AND kb_id = $kb{i})";
-            });
-            select.CommandText = $"SELECT id, docs, length FROM bm25_scopes WHERE {string.Join(" OR ", pairs)}";
-            using var reader = select.ExecuteReader();
-            while (reader.Read())
-            {
-                scopes.Add(reader.GetInt64(0));
-                docs += reader.GetInt64(1);
-                length += reader.GetInt64(2);
-            }
+            (s.Value, term.Value, n.Value, tf.Value, length.Value) = (change.Scope, change.Term, change.Change, change.MaxTf, change.MinLength);
+            upsert.ExecuteNonQuery();
+            if (change.Change >= 0) continue;
+            (dropScope.Value, dropTerm.Value) = (change.Scope, change.Term);
+            drop.ExecuteNonQuery();
         }
-        if (docs == 0) return [];
-
-        var (k1, b) = (parameters.K1, parameters.B);
-        var averageLength = length / docs;
-        var scores = new Dictionary<ulong, double>();
-        var postings = new List<(ulong Key, int Tf, int Length)>();
-        using var read = connection.CreateCommand();
-        read.CommandText = filter.Groups is null && filter.Shared is not { Count: > 0 }
-            ? $"SELECT key, tf, length FROM bm25_postings WHERE scope IN ({string.Join(",", scopes)}) AND term = $term"
-            : $"""
-               SELECT p.key, p.tf, p.length FROM bm25_postings p JOIN chunks c ON c.key = p.key
-               WHERE p.scope IN ({string.Join(",", scopes)}) AND p.term = $term AND {EmbeddedChunkIndex.VisibleCondition(read, filter, "c.tenant_id", "c.groups")}
-               """;
-        var termParameter = read.Parameters.Add("$term", SqliteType.Integer);
-        foreach (var (term, queryWeight) in queryTerms)
-        {
-            postings.Clear();
-            termParameter.Value = term;
-            using (var reader = read.ExecuteReader())
-                while (reader.Read()) postings.Add(((ulong)reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
-            if (postings.Count == 0) continue;
-            // Lucene's IDF: never negative, so a term in most chunks still adds a little.
-            var idf = Math.Log(1 + (docs - postings.Count + 0.5) / (postings.Count + 0.5));
-            foreach (var (key, tf, chunkLength) in postings)
-            {
-                var weight = queryWeight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * chunkLength / averageLength));
-                scores[key] = scores.GetValueOrDefault(key) + weight;
-            }
-        }
-        return scores.Select(s => (s.Key, s.Value)).OrderByDescending(s => s.Value).ThenBy(s => s.Key).ToList();
     }
 
     private static long ScopeId(SqliteConnection connection, SqliteTransaction tx, string tenantId, string knowledgeBaseId)

@@ -1,6 +1,8 @@
+// Over 300 lines: the embedded index keeps its payload store, HNSW indexes and BM25 under one lock and one set of invariants (decision 10).
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Cloud.Unum.USearch;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Ports;
 using Microsoft.Data.Sqlite;
 
@@ -13,10 +15,10 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 /// rebuilds what is missing. Every query is scoped by tenant and knowledge base inside SQL; a vector hit
 /// is only returned when its row matches the tenant.
 /// </summary>
-public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
+public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
     /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 5;
 
     private readonly string _folder;
     private readonly string _connectionString;
@@ -169,12 +171,20 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
     }
 
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
-        Task.FromResult(Visible(() => SearchKeyword(filter, query, top)));
+        Task.FromResult(Visible(() => SearchKeyword(filter, query, top, filter.Narrows)));
 
-    private IReadOnlyList<ChunkHit> SearchKeyword(ChunkFilter filter, string query, int top)
+    /// <summary>
+    /// The same search scoring every posting of every query term, as before MaxScore pruning (decision 130): the
+    /// baseline <c>kp eval --latency-at</c> measures the pruned search against, on the same index in the same run.
+    /// </summary>
+    public Task<IReadOnlyList<ChunkHit>> SearchKeywordScoringEveryPostingAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
+        Task.FromResult(Visible(() => SearchKeyword(filter, query, top, everyPosting: true)));
+
+    private IReadOnlyList<ChunkHit> SearchKeyword(ChunkFilter filter, string query, int top, bool everyPosting)
     {
         using var connection = Open();
-        var scored = _bm25.Search(connection, filter, query);
+        // Only the best `top` are needed unless filters drop payloads afterwards (tags, dates, documents): then every match, in order.
+        var scored = _bm25.Search(connection, filter, query, everyPosting ? int.MaxValue : top);
         var hits = new List<ChunkHit>(Math.Min(top, scored.Count));
         // Payloads load best first, in pages, with the whole filter applied, until enough pass.
         for (var page = 0; hits.Count < top && page * top < scored.Count; page++)
@@ -427,6 +437,7 @@ public sealed class EmbeddedChunkIndex : IChunkIndex, IDisposable
             DROP TABLE IF EXISTS bm25_postings;
             DROP TABLE IF EXISTS bm25_docs;
             DROP TABLE IF EXISTS bm25_scopes;
+            DROP TABLE IF EXISTS bm25_terms;
             """);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
     }

@@ -29,7 +29,7 @@ public sealed class EmbeddedIndexBootstrapper(KnowledgeDbContext db, EmbeddedChu
             logger.LogWarning("Rebuilding the embedded index of knowledge base {KnowledgeBase}: expected {Expected} chunks, found {Rows} rows and {Vectors} vectors",
                 kb, expected.GetValueOrDefault(kb), rows.GetValueOrDefault(kb), vectors.GetValueOrDefault(kb));
             index.Reset(kb);
-            await rebuilder.ReindexAsync(index, kb, cancellationToken);
+            await rebuilder.ReindexEmptiedAsync(index, kb, cancellationToken);
         }
         index.Flush();
         return stale.Count;

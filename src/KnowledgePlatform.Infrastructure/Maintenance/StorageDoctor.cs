@@ -68,9 +68,16 @@ public sealed class StorageDoctor(KnowledgeDbContext db, IChunkIndex index, Chun
                 var detail = $"the index holds {rows} chunks{(vectors is null ? "" : $" and {vectorCount} vectors")}, the database {want}";
                 if (repair)
                 {
-                    if (embedded is not null) embedded.Reset(kb.Id);
-                    else await index.DeleteKnowledgeBaseAsync(kb.TenantId, kb.Id, ct);
-                    await rebuilder.ReindexAsync(index, kb.Id, ct);
+                    if (embedded is not null)
+                    {
+                        embedded.Reset(kb.Id);
+                        await rebuilder.ReindexEmptiedAsync(embedded, kb.Id, ct);
+                    }
+                    else
+                    {
+                        await index.DeleteKnowledgeBaseAsync(kb.TenantId, kb.Id, ct);
+                        await rebuilder.ReindexAsync(index, kb.Id, ct);
+                    }
                     rows = await index.CountAsync(new ChunkFilter(kb.TenantId, [kb.Id]), ct);
                 }
                 Found("index", kb.Id, detail + (repair ? $"; rebuilt from the database: {rows}" : ""), repair && rows == want);

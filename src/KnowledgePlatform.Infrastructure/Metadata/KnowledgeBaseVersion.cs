@@ -9,7 +9,7 @@ namespace KnowledgePlatform.Infrastructure.Metadata;
 /// The knowledge base's content version (decision 0093): one string that changes with every change that can change an
 /// answer, so an answer given with a version can be reproduced while the version stands. It hashes the knowledge base's
 /// <see cref="KnowledgeBase.ContentRevision"/> (bumped by every change to what is searchable) with the settings and
-/// policies read at the time of asking: strict mode, retrieval and fusion settings, the evidence gate's calibration,
+/// policies read at the time of asking: strict mode, retrieval and fusion settings, the fusion and evidence gate calibrations,
 /// chunking, embedding model, the knowledge base's policy and its tenant's.
 /// </summary>
 public static class KnowledgeBaseVersion
@@ -41,6 +41,7 @@ public static class KnowledgeBaseVersion
             current.Chunking,
             current.Retrieval,
             current.EvidenceGate,
+            current.Fusion,
             KnowledgeBasePolicy = current.PolicyOverrides,
             TenantPolicy = tenant.PolicyTemplate,
             TenantOverrides = tenant.PolicyOverrides,

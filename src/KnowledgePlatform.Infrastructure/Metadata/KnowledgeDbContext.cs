@@ -55,6 +55,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     public DbSet<CdsClient> CdsClients => Set<CdsClient>();
     public DbSet<CdsTokenUse> CdsTokenUses => Set<CdsTokenUse>();
     public DbSet<CdsInvocation> CdsInvocations => Set<CdsInvocation>();
+    public DbSet<InboxItem> InboxItems => Set<InboxItem>();
 
     // Tenant administration (decision 0156): see TenantInvitationModel.
     public DbSet<TenantInvitation> TenantInvitations => Set<TenantInvitation>();
@@ -70,11 +71,11 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     }
 
     /// <summary>Small value objects are stored as JSON text, the same on SQLite and PostgreSQL.</summary>
-    private static ValueConverter<T, string> Json<T>() => new(
+    internal static ValueConverter<T, string> Json<T>() => new(
         v => JsonSerializer.Serialize(v, JsonOptions),
         v => JsonSerializer.Deserialize<T>(v, JsonOptions)!);
 
-    private static ValueComparer<IReadOnlyList<string>?> ListComparer() => new(
+    internal static ValueComparer<IReadOnlyList<string>?> ListComparer() => new(
         (a, b) => (a == null && b == null) || (a != null && b != null && a.SequenceEqual(b)),
         v => v == null ? 0 : v.Aggregate(17, (h, s) => h * 31 + s.GetHashCode(StringComparison.Ordinal)),
         v => v == null ? null : v.ToList());
@@ -135,6 +136,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
             e.ComplexProperty(k => k.Retrieval);
             e.Property(k => k.PolicyOverrides).HasConversion(Json<PolicyOverrides?>());
             e.Property(k => k.EvidenceGate).HasConversion(Json<EvidenceGateCalibration?>());
+            e.Property(k => k.Fusion).HasConversion(Json<FusionCalibration?>());
         });
 
         modelBuilder.Entity<Document>(e =>
@@ -163,6 +165,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         {
             e.HasKey(c => c.Id);
             e.HasIndex(c => new { c.TenantId, c.UpdatedAt });
+            e.Property(c => c.Channel).HasMaxLength(32);
             e.HasOne<KnowledgeBase>().WithMany().HasForeignKey(c => c.KnowledgeBaseId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -182,6 +185,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         modelBuilder.ApplyConfiguration<Indexing.Qdrant.IndexEpoch>(new Indexing.Qdrant.IndexTransitionConfiguration());
         ConfigureWebhooks(modelBuilder);
         CdsHooksModel.Configure(modelBuilder);
+        InboxModel.Configure(modelBuilder);
         TenantInvitationModel.Configure(modelBuilder);
     }
 

@@ -5,13 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Infrastructure.Models;
 
 public static class ChatExtensions
 {
     private const string ProviderKey = "chat-provider";
+
+    /// <summary>The IHttpClientFactory client of an OpenAI-compatible chat endpoint.</summary>
+    public const string HttpClientName = "chat-model";
 
     /// <summary>
     /// The chat model named by Chat:Provider, as an <see cref="IChatClient"/> with the configured defaults
@@ -38,10 +40,18 @@ public static class ChatExtensions
                 builder.Services.AddHostedService<ChatModelWarmup>();
                 break;
             case ChatModelOptions.OpenAiCompatible when Uri.TryCreate(configured.BaseUrl, UriKind.Absolute, out var endpoint):
-                // Semantic Kernel's OpenAI connector, pointed at any OpenAI-style endpoint.
-                builder.Services.AddOpenAIChatClient(
-                    configured.Model ?? "", endpoint, string.IsNullOrEmpty(configured.ApiKey) ? "none" : configured.ApiKey,
-                    serviceId: ProviderKey, httpClient: new HttpClient { Timeout = configured.Timeout });
+                // The OpenAI SDK through Microsoft.Extensions.AI, pointed at any OpenAI-style endpoint, over a client from
+                // IHttpClientFactory (the platform's cookie-less handler).
+                builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = configured.Timeout);
+                builder.Services.AddKeyedSingleton<IChatClient>(ProviderKey, (sp, _) => new OpenAI.Chat.ChatClient(
+                    configured.Model ?? "",
+                    new ApiKeyCredential(string.IsNullOrEmpty(configured.ApiKey) ? "none" : configured.ApiKey),
+                    new OpenAI.OpenAIClientOptions
+                    {
+                        Endpoint = endpoint,
+                        NetworkTimeout = configured.Timeout,
+                        Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName)),
+                    }).AsIChatClient());
                 break;
             default:
                 return builder;

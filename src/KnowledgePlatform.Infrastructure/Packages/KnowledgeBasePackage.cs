@@ -1,3 +1,4 @@
+// Over 300 lines: export and import are the two directions of one format and share its checks and the all-or-nothing cleanup.
 using System.ComponentModel.DataAnnotations;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -11,75 +12,6 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Infrastructure.Packages;
-
-/// <summary>Configuration section "Packages": limits on imported knowledge-base packages (decision 0043).</summary>
-public sealed class PackageOptions
-{
-    public const string Section = "Packages";
-
-    /// <summary>Largest package (the zip itself) an import accepts.</summary>
-    [Range(1024, long.MaxValue)]
-    public long MaxPackageBytes { get; set; } = 1L << 30;
-
-    /// <summary>Most bytes all entries may decompress to together: a zip bomb stops here, whatever its headers claim.</summary>
-    [Range(1024, long.MaxValue)]
-    public long MaxUnpackedBytes { get; set; } = 4L << 30;
-
-    /// <summary>Most entries a package may hold.</summary>
-    [Range(2, int.MaxValue)]
-    public int MaxEntries { get; set; } = 100_000;
-}
-
-// The package format, version 1 (decision 0043). Ids inside are the exporter's and only link chunks to
-// documents within the package; no tenant id is written, and none would be read.
-
-public sealed record PackageManifest(
-    string Format,
-    int FormatVersion,
-    DateTimeOffset ExportedAt,
-    PackageKnowledgeBase KnowledgeBase,
-    PackageEmbedding Embedding,
-    PackagePolicy Policy,
-    IReadOnlyList<PackageDocument> Documents,
-    PackageFile Chunks);
-
-public sealed record PackageKnowledgeBase(string Name, string? Description, Vertical Vertical, bool Strict, ChunkingSettings Chunking, RetrievalSettings Retrieval);
-
-/// <summary>The model the package's embeddings were made with; an importer reuses them only with the same model and dimension.</summary>
-public sealed record PackageEmbedding(string Model, int Dimension);
-
-/// <summary>The exporting tenant's policy template and overrides, as a reference: the importing tenant's own policy applies.</summary>
-public sealed record PackagePolicy(string? Template, PolicyOverrides? Overrides);
-
-public sealed record PackageDocument(
-    string Id, string FileName, string Format, string? Title, IReadOnlyList<string> Tags, DateOnly? EffectiveDate, IReadOnlyList<string> Groups, PackageFile File);
-
-/// <summary>An entry of the zip and the SHA-256 of its bytes: a changed entry is detected on import.</summary>
-public sealed record PackageFile(string Path, string Sha256, long Bytes);
-
-/// <summary>
-/// One line of chunks.jsonl; the embedding is base64 of little-endian float32s. <paramref name="Disabled"/> is written only
-/// for a chunk a curator disabled (decision 0052); packages without it hold enabled chunks.
-/// </summary>
-public sealed record PackageChunk(
-    string DocumentId, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, string Embedding,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Disabled = false);
-
-/// <summary>A package that cannot be imported, with a code the API answers with and a reason a person can act on.</summary>
-public sealed class PackageException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-}
-
-public sealed record PackageImportResult(KnowledgeBase KnowledgeBase, int Documents, int Chunks, bool Reembedded, PackagePolicy SourcePolicy);
-
-/// <summary>
-/// Submits an original file to the normal ingestion pipeline (used when embeddings cannot be reused), with its groups,
-/// tags and effective date written before its job is queued.
-/// </summary>
-public delegate Task<Document> ResubmitDocument(
-    KnowledgeBase knowledgeBase, string fileName, Stream content, IReadOnlyList<string> groups, IReadOnlyList<string> tags, DateOnly? effectiveDate,
-    CancellationToken cancellationToken);
 
 /// <summary>
 /// Export and import of a knowledge base as a portable zip: manifest.json, the documents' original files

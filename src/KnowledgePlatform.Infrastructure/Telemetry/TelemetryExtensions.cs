@@ -15,10 +15,10 @@ public static class TelemetryExtensions
     /// OpenTelemetry traces and metrics: the platform's own ("KnowledgePlatform": ingestion steps,
     /// retrieval, generation, queue depth), ASP.NET Core, HTTP and gRPC clients, Npgsql, the .NET runtime
     /// and Microsoft.Extensions.AI's gen_ai metrics (tokens) when a chat client reports them. Exported
-    /// over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; hosts add a Prometheus endpoint through
-    /// <paramref name="metrics"/>.
+    /// over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and scraped by Prometheus at /metrics
+    /// (<see cref="PlatformHealth.MapPlatformHealth"/>).
     /// </summary>
-    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName, Action<MeterProviderBuilder>? metrics = null)
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString(3)))
@@ -31,8 +31,8 @@ public static class TelemetryExtensions
                 m.AddMeter(PlatformTelemetry.Name, "Npgsql", "Experimental.Microsoft.Extensions.AI")
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation();
-                metrics?.Invoke(m);
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
             });
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
 

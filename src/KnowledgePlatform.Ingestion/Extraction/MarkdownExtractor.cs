@@ -1,3 +1,4 @@
+// Over 300 lines: one Markdig walk whose block kinds (headings, lists, tables, code, front matter) share the same block state.
 using System.Text;
 using System.Text.RegularExpressions;
 using Markdig;

@@ -1,3 +1,4 @@
+// Over 300 lines: text layer, reading order, headings by font size, tables and OCR fallback are one pass over each page.
 using System.Text;
 using System.Text.RegularExpressions;
 using UglyToad.PdfPig;

@@ -49,7 +49,18 @@ public sealed record Citation(
     string Location,
     int? Page,
     string Quote,
-    double Score);
+    double Score)
+{
+    /// <summary>Where a client opens the cited document with its own credential; set by the host that serves documents.</summary>
+    public CitationSource? Source { get; init; }
+}
+
+/// <summary>
+/// Links to a cited document: its original file (<paramref name="ContentUrl"/>) and the cited passage's place in it
+/// (<paramref name="PassageUrl"/>), both API routes for the client's own credential, and the portal's source view
+/// with the quoted words highlighted (<paramref name="ViewUrl"/>), for people signed in to the portal.
+/// </summary>
+public sealed record CitationSource(string ContentUrl, string PassageUrl, string ViewUrl);
 
 /// <summary>What an answer generator is given: the question and the evidence retrieved for it, best first.</summary>
 public sealed record AnswerRequest(string Question, IReadOnlyList<RetrievedChunk> Evidence)

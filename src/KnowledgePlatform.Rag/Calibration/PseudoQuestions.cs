@@ -15,6 +15,10 @@ public enum PseudoQuestionKind
     Heading,
     /// <summary>A document's title, for the document.</summary>
     Title,
+    /// <summary>A sentence of a chunk, for the rest of the chunk (the inverse cloze task): only <see cref="PseudoQuestions.Sentences"/> cuts these.</summary>
+    Sentence,
+    /// <summary>The first sentence of a document without a title, which states its subject as a title would: only <see cref="PseudoQuestions.Leads"/> cuts these.</summary>
+    Lead,
 }
 
 /// <summary>
@@ -82,6 +86,45 @@ public static class PseudoQuestions
                 }
                 if (picked.Count >= max) break;
             }
+        }
+        return picked;
+    }
+
+    /// <summary>
+    /// One sentence from each of a seeded sample of chunks, cut out of its chunk (which keeps its title and headings): a
+    /// question worded as the content is worded, for content without FAQ entries, headings or titles to cut from.
+    /// </summary>
+    public static IReadOnlyList<PseudoQuestion> Sentences(IReadOnlyList<ChunkPayload> chunks, int max, int seed = 11)
+    {
+        var random = new Random(seed);
+        var picked = new List<PseudoQuestion>();
+        foreach (var chunk in chunks.Where(c => c.Kind is ChunkKind.Text or ChunkKind.QuestionAnswer).OrderBy(_ => random.Next()))
+        {
+            var sentences = Core.Text.Sentences.Split(chunk.Text).ToList();
+            if (sentences.Count < 2) continue;
+            var sentence = sentences[random.Next(sentences.Count)];
+            if (Terms.Of(sentence).Distinct().Count() < 4 || !Usable(sentence)) continue;
+            picked.Add(Make(PseudoQuestionKind.Sentence, sentence, [chunk], c => c with { Text = c.Text.Replace(sentence, " ", StringComparison.Ordinal) }));
+            if (picked.Count >= max) break;
+        }
+        return picked;
+    }
+
+    /// <summary>
+    /// The first sentence of each of a seeded sample of documents without a usable title, cut out of the document's first
+    /// chunk: where no title names a document, its opening sentence names its subject, and is asked as a title would be.
+    /// </summary>
+    public static IReadOnlyList<PseudoQuestion> Leads(IReadOnlyList<ChunkPayload> chunks, int max, int seed = 11)
+    {
+        var random = new Random(seed);
+        var picked = new List<PseudoQuestion>();
+        var untitled = chunks.Where(c => c.Kind == ChunkKind.Text && !Usable(c.DocumentTitle)).GroupBy(c => c.DocumentId);
+        foreach (var first in untitled.Select(d => d.MinBy(c => c.Ordinal)!).OrderBy(_ => random.Next()))
+        {
+            var lead = Core.Text.Sentences.Split(first.Text).FirstOrDefault();
+            if (lead is null || lead.Length == first.Text.Trim().Length || !Usable(lead)) continue;
+            picked.Add(Make(PseudoQuestionKind.Lead, lead, [first], c => c with { Text = c.Text.Replace(lead, " ", StringComparison.Ordinal) }));
+            if (picked.Count >= max) break;
         }
         return picked;
     }

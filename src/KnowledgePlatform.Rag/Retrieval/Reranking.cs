@@ -44,6 +44,9 @@ public sealed class RerankOptions
 /// </summary>
 public sealed class HttpReranker(HttpClient http, IOptions<RerankOptions> options)
 {
+    /// <summary>The IHttpClientFactory client of the reranker endpoint.</summary>
+    public const string HttpClientName = "reranker";
+
     public bool Enabled => options.Value.Enabled;
 
     public int Candidates => options.Value.Candidates;

@@ -6,6 +6,8 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Inbox;
+using Microsoft.EntityFrameworkCore;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -19,7 +21,8 @@ namespace KnowledgePlatform.Server.Answering;
 /// their knowledge bases and shape the result.
 /// </summary>
 public sealed class GovernedAnswers(
-    KnowledgeDbContext db, IConversationStore conversations, AnswerService answers, PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas)
+    KnowledgeDbContext db, IConversationStore conversations, AnswerService answers, PolicyEnforcer enforcer, AuditLog audit, QuotaService quotas,
+    InboxRecorder inbox, ILogger<GovernedAnswers> logger)
 {
     /// <summary>The answer under way, or the problem that stopped it before anything was retrieved.</summary>
     public async Task<(GovernedAnswer? Answer, ProblemHttpResult? Problem)> AskAsync(HttpContext http, GovernedQuestion question, CancellationToken ct)
@@ -54,8 +57,14 @@ public sealed class GovernedAnswers(
         await foreach (var e in events)
         {
             if (e is AnswerCompleted c) done = c;
-            if (e is AnswerCitations cs) citations = cs.Citations;
             if (e is AnswerDelta d) answer.Append(d.Text);
+            if (e is AnswerCitations cs)
+            {
+                // Every channel's citations link to their source (decision 0146).
+                citations = CitationLinks.Attach(cs.Citations);
+                yield return new AnswerCitations(citations);
+                continue;
+            }
             yield return e;
         }
         await audit.RecordAsync(user, question.AuditAction, knowledgeBaseId, new
@@ -70,5 +79,18 @@ public sealed class GovernedAnswers(
             policy = actions,
         }, CancellationToken.None);
         await quotas.RecordTokensAsync(user, quotas.CountAsk(question.Question, answer.ToString(), citations.Select(c => c.Quote)), CancellationToken.None);
+        if (done is null) yield break;
+        try
+        {
+            // For the curators: the conversation's channel and the turn's citations (conversation review), an answer that did not answer (the inbox).
+            if (done.ConversationId is { } conversationId)
+                await ConversationReview.StampAsync(db, user.TenantId(), conversationId, user.Channel(), citations, CancellationToken.None);
+            await inbox.RecordUnansweredAsync(user, knowledgeBaseId, question.Question, done, policy, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or EmbeddingModelUnavailableException)
+        {
+            // The visitor has the answer; the curator's record of it is what is lost, and said so.
+            logger.LogWarning(ex, "The answer in knowledge base {KnowledgeBase} was not recorded for review or the inbox", knowledgeBaseId);
+        }
     }
 }

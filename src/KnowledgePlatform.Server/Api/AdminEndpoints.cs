@@ -26,6 +26,9 @@ public sealed record ApiKeyDto(
         new(k.Id, k.Name, k.Prefix, k.Kind, k.Scopes, k.KnowledgeBaseIds, k.AllowedOrigins, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt) { Groups = k.Groups };
 }
 
+/// <summary>A null field is left as it is. Allowed origins apply to widget keys only.</summary>
+public sealed record UpdateApiKeyRequest(string? Name = null, IReadOnlyList<string>? AllowedOrigins = null);
+
 /// <summary>The only time the secret is shown.</summary>
 public sealed record CreatedApiKeyDto(ApiKeyDto Key, string Secret);
 
@@ -36,9 +39,7 @@ public sealed record UpdatePolicyRequest(string? Template, PolicyOverrides? Over
 /// <summary>A knowledge base's tightening of the tenant's policy (decision 0054): the tenant's policy, its overrides, and the result.</summary>
 public sealed record KnowledgeBasePolicyDto(string KnowledgeBaseId, PolicyOverrides? Overrides, SecurityPolicy Tenant, SecurityPolicy Effective);
 
-public sealed record AuditRecordDto(string Id, DateTimeOffset At, string Actor, string Channel, string Action, string? Subject, JsonElement? Detail);
-
-/// <summary>Tenant administration: API keys, the security policy and the audit log. All need the admin scope.</summary>
+/// <summary>Tenant administration: API keys and the security policy (the audit log: Audit/AuditEndpoints).</summary>
 public static class AdminEndpoints
 {
     public static RouteGroupBuilder MapAdministration(this RouteGroupBuilder api)
@@ -46,6 +47,7 @@ public static class AdminEndpoints
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(ApiScopes.Admin);
         keys.MapPost("/", CreateKey).WithSummary("Create an API key; the secret is in this response only");
         keys.MapGet("/", ListKeys).WithSummary("The tenant's keys (never their secrets)");
+        keys.MapPatch("/{id}", UpdateKey).WithSummary("Rename a key, or change the origins a widget key works from (in force on its next request)");
         keys.MapDelete("/{id}", RevokeKey).WithSummary("Revoke a key at once");
 
         var policy = api.MapGroup("/policy").WithTags("Policy");
@@ -59,9 +61,6 @@ public static class AdminEndpoints
             .WithDescription("The body is the overrides; null clears them. Retention is the tenant's and cannot be set here.");
         api.MapGet("/policy-templates", () => TypedResults.Ok(PolicyTemplates.All)).RequireAuthorization(ApiScopes.Read).WithTags("Policy")
             .WithSummary("The policy templates tenants can attach");
-
-        api.MapGet("/audit", QueryAudit).RequireAuthorization(ApiScopes.Admin).WithTags("Audit")
-            .WithSummary("The tenant's audit log, newest first; filter by action, actor, channel and time");
         return api;
     }
 
@@ -97,8 +96,7 @@ public static class AdminEndpoints
             // Widget keys are visible in page source: ask only, named knowledge bases only, named origins only.
             if (kbIds is not { Count: > 0 })
                 return ApiProblems.Validation("widget_key_needs_knowledge_bases", "A widget key must name the knowledge bases it may ask.");
-            if (request.AllowedOrigins is not { Count: > 0 } origins || origins.Any(o => !Uri.TryCreate(o, UriKind.Absolute, out var u) || u.AbsolutePath != "/" || u.Scheme is not ("https" or "http")))
-                return ApiProblems.Validation("invalid_origins", "A widget key needs allowedOrigins such as https://shop.example (scheme, host and optional port).");
+            if (OriginsProblem(request.AllowedOrigins) is { } problem) return problem;
             scopes = [ApiScopes.Ask];
         }
 
@@ -128,6 +126,33 @@ public static class AdminEndpoints
         var tenant = user.TenantId();
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenant).OrderBy(k => k.CreatedAt).ToListAsync(ct);
         return TypedResults.Ok(keys.Select(ApiKeyDto.From).ToList());
+    }
+
+    private static ProblemHttpResult? OriginsProblem(IReadOnlyList<string>? origins) =>
+        origins is not { Count: > 0 } || origins.Any(o => !Uri.TryCreate(o.Trim(), UriKind.Absolute, out var u) || u.AbsolutePath != "/" || u.Scheme is not ("https" or "http"))
+            ? ApiProblems.Validation("invalid_origins", "A widget key needs allowedOrigins such as https://shop.example (scheme, host and optional port).")
+            : null;
+
+    private static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> UpdateKey(
+        string id, UpdateApiKeyRequest request, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        var tenant = user.TenantId();
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id && k.TenantId == tenant, ct);
+        if (key is null) return ApiProblems.NotFound("API key", id);
+        if (request.Name is { } name)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 100) return ApiProblems.Validation("invalid_name", "A key needs a name of 1 to 100 characters.");
+            key.Name = name.Trim();
+        }
+        if (request.AllowedOrigins is { } origins)
+        {
+            if (key.Kind != ApiKeyKind.Widget) return ApiProblems.Validation("not_a_widget_key", "Only widget keys have allowed origins.");
+            if (OriginsProblem(origins) is { } problem) return problem;
+            key.AllowedOrigins = origins.Select(WidgetOrigins.Normalise).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        }
+        await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "key.update", key.Id, new { request.Name, request.AllowedOrigins }, ct);
+        return TypedResults.Ok(ApiKeyDto.From(key));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeKey(string id, ClaimsPrincipal user, KnowledgeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
@@ -193,20 +218,5 @@ public static class AdminEndpoints
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "knowledge_base.policy.update", tracked.Id, overrides, ct);
         return TypedResults.Ok(await PolicyDtoAsync(db, tracked, ct));
-    }
-
-    private static async Task<Ok<List<AuditRecordDto>>> QueryAudit(
-        ClaimsPrincipal user, KnowledgeDbContext db, string? action, string? actor, string? channel, DateTimeOffset? from, DateTimeOffset? to, int? limit, CancellationToken ct)
-    {
-        var tenant = user.TenantId();
-        var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == tenant);
-        if (action is not null) query = query.Where(a => a.Action == action);
-        if (actor is not null) query = query.Where(a => a.Actor == actor);
-        if (channel is not null) query = query.Where(a => a.Channel == channel);
-        if (from is not null) query = query.Where(a => a.At >= from);
-        if (to is not null) query = query.Where(a => a.At < to);
-        var records = await query.OrderByDescending(a => a.At).Take(Math.Clamp(limit ?? 100, 1, 500)).ToListAsync(ct);
-        return TypedResults.Ok(records.Select(a => new AuditRecordDto(a.Id, a.At, a.Actor, a.Channel, a.Action, a.Subject,
-            a.Detail is null ? null : JsonDocument.Parse(a.Detail).RootElement.Clone())).ToList());
     }
 }

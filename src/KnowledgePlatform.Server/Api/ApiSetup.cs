@@ -11,7 +11,6 @@ using KnowledgePlatform.Server.Security;
 using KnowledgePlatform.Server.Sources;
 using KnowledgePlatform.Server.Tenants;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -27,8 +26,12 @@ public static class ApiSetup
         // Malformed requests throw, so the exception handler answers them like every other error.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Complete);
-        builder.Services.AddOpenApi("v1", o => o.AddOperationTransformer(OpenApiExamples.Transform));
+        builder.Services.AddOpenApi("v1", o => o
+            .AddDocumentTransformer(OpenApiDocumentation.DescribeDocument)
+            .AddOperationTransformer(OpenApiDocumentation.DescribeOperation)
+            .AddOperationTransformer(OpenApiExamples.Transform));
         builder.AddChannels();
+        Inbox.InboxSetup.AddInbox(builder);
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
@@ -80,19 +83,16 @@ public static class ApiSetup
         app.UseIdempotency();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("KnowledgePlatform API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = c => c.Tags.Contains("ready"),
-            // Degraded means "still starting" (demo documents being ingested): not ready for traffic yet.
-            ResultStatusCodes = { [HealthStatus.Healthy] = 200, [HealthStatus.Degraded] = 503, [HealthStatus.Unhealthy] = 503 },
-        });
+        // Served whole from this server (no web fonts or proxy from elsewhere), so the page works on an offline server.
+        app.MapScalarApiReference("/docs", o => o.WithTitle("KnowledgePlatform API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().AddPreferredSecuritySchemes(OpenApiDocumentation.ApiKeyScheme));
 
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
-        api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapTenants().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+        api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapDocumentSource().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
+            .MapUsers().MapTenants().MapAudit().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+        Inbox.InboxEndpoints.MapInbox(api);
+        Inbox.ConversationEndpoints.MapConversationReview(api);
         app.MapChatCompletions();
         return app;
     }

@@ -29,6 +29,9 @@ public sealed record KnowledgeBaseDto(
     /// <summary>How the knowledge base decides whether its evidence answers a question (decision 0100).</summary>
     public EvidenceGateDto EvidenceGate { get; init; } = null!;
 
+    /// <summary>How dense and BM25 results are weighed, and whether the knowledge base calibrated it itself (decision 0120).</summary>
+    public FusionDto Fusion { get; init; } = null!;
+
     /// <summary>Tesseract language packs for scanned pages; null: the server's default (decision 0081).</summary>
     public string? OcrLanguages { get; init; }
 
@@ -37,6 +40,7 @@ public sealed record KnowledgeBaseDto(
             new ChunkingDto(kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens), documentCount, kb.CreatedAt, kb.Strict)
         {
             EvidenceGate = EvidenceGateDto.Of(kb),
+            Fusion = FusionDto.Of(kb),
             OcrLanguages = kb.OcrLanguages,
         };
 }
@@ -59,10 +63,16 @@ public sealed record DocumentDto(
     /// <summary>Set when pages were read by OCR: the engine, languages, pages and mean word confidence (decision 0081).</summary>
     public TextRecognition? Recognition { get; init; }
 
+    /// <summary>Who uploaded the latest version, as the audit log names actors; null for a source's sync.</summary>
+    public string? UploadedBy { get; init; }
+
+    /// <summary>The uploader as people know them (an e-mail, a key's name); set by the document list and GET.</summary>
+    public string? UploadedByName { get; init; }
+
     public static DocumentDto From(Document d) =>
         new(d.Id, d.KnowledgeBaseId, d.FileName, d.Format, d.SizeBytes, d.Title, d.Version, d.IndexedVersion, d.Status, d.Step, d.ProgressPercent,
             d.ChunkCount, d.Error, d.CreatedAt, d.UpdatedAt, $"/api/v1/documents/{d.Id}")
-        { Groups = d.Groups, Tags = d.Tags, EffectiveDate = d.EffectiveDate, SourceId = d.SourceId, Recognition = d.Recognition };
+        { Groups = d.Groups, Tags = d.Tags, EffectiveDate = d.EffectiveDate, SourceId = d.SourceId, Recognition = d.Recognition, UploadedBy = d.UploadedBy };
 }
 
 public sealed record SearchRequest(

@@ -1,3 +1,4 @@
+// Over 300 lines: the curator's chunk and document endpoints share one access check (tenant, knowledge base, groups) and one audit.
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
@@ -16,7 +17,11 @@ using Microsoft.EntityFrameworkCore;
 namespace KnowledgePlatform.Server.Api;
 
 /// <summary>A stored chunk; <paramref name="Enabled"/> false: a curator took it out of retrieval (decision 0052).</summary>
-public sealed record ChunkDto(string Id, string DocumentId, int Version, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, bool Enabled);
+public sealed record ChunkDto(string Id, string DocumentId, int Version, int Ordinal, string Text, string HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount, bool Enabled)
+{
+    /// <summary>When a curator last corrected the text; null: as ingestion cut it.</summary>
+    public DateTimeOffset? EditedAt { get; init; }
+}
 
 public sealed record EditChunkRequest(string Text);
 
@@ -76,13 +81,17 @@ public static class CurationEndpoints
         return api;
     }
 
-    private static ChunkDto ToDto(Chunk c) => new(c.Id, c.DocumentId, c.Version, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount, !c.Disabled);
+    private static ChunkDto ToDto(Chunk c) => new(c.Id, c.DocumentId, c.Version, c.Ordinal, c.Text, c.HeadingPath, c.Page, c.Line, c.Kind, c.TokenCount, !c.Disabled)
+    {
+        EditedAt = c.EditedAt,
+    };
 
     private static async Task<Document?> FindDocumentAsync(KnowledgeDbContext db, ClaimsPrincipal user, string id, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        return document is not null && user.CanReach(document.KnowledgeBaseId) ? document : null;
+        // A grouped document's chunks are as invisible as the document to a key without its groups (decision 0040).
+        return document is not null && user.CanReach(document.KnowledgeBaseId) && user.CanSee(document) ? document : null;
     }
 
     private static async Task<Results<Ok<List<ChunkDto>>, ProblemHttpResult>> Chunks(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
@@ -113,7 +122,7 @@ public static class CurationEndpoints
 
     private static async Task<Results<Ok<ChunkDto>, ProblemHttpResult>> Edit(
         string id, EditChunkRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, IChunkIndex index,
-        Redactor redactor, ITokenCounter tokens, AuditLog audit, CancellationToken ct)
+        Redactor redactor, ITokenCounter tokens, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var text = request.Text?.Trim() ?? "";
         if (text.Length is 0 or > 20_000) return ApiProblems.Validation("invalid_text", "A chunk needs 1 to 20,000 characters of text.");
@@ -126,7 +135,8 @@ public static class CurationEndpoints
         var bytes = Chunk.ToBytes(embedding[0].Vector.Span);
         var count = tokens.CountTokens(redacted);
         await db.Chunks.Where(c => c.Id == chunk.Id && c.TenantId == chunk.TenantId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Text, redacted).SetProperty(c => c.Embedding, bytes).SetProperty(c => c.TokenCount, count), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Text, redacted).SetProperty(c => c.Embedding, bytes).SetProperty(c => c.TokenCount, count)
+                .SetProperty(c => c.EditedAt, clock.GetUtcNow()), ct);
         await ReindexAsync(db, index, document, ct);
         await audit.RecordAsync(user, "chunk.edited", chunk.Id, new { document = document.Id, redactions }, ct);
         var updated = await db.Chunks.AsNoTracking().SingleAsync(c => c.Id == chunk.Id, ct);
@@ -157,7 +167,7 @@ public static class CurationEndpoints
     }
 
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> AddQuestionAnswer(
-        string kb, QuestionAnswerRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, CancellationToken ct)
+        string kb, QuestionAnswerRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, AuditLog audit, CancellationToken ct)
     {
         var question = request.Question?.Trim() ?? "";
         var answer = request.Answer?.Trim() ?? "";
@@ -172,6 +182,7 @@ public static class CurationEndpoints
         try
         {
             var (document, duplicate) = await intake.SubmitAsync(found, fileName, content, ct);
+            if (!duplicate) await DocumentEndpoints.RecordUploadAsync(db, audit, user, document, ct);
             var dto = DocumentDto.From(document);
             return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
         }
@@ -210,7 +221,7 @@ public static class CurationEndpoints
     }
 
     private static async Task<Results<Accepted<DocumentDto>, ProblemHttpResult>> Retry(
-        string id, ClaimsPrincipal user, KnowledgeDbContext db, IFileStore files, DocumentIntake intake, CancellationToken ct)
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IFileStore files, DocumentIntake intake, AuditLog audit, CancellationToken ct)
     {
         var document = await FindDocumentAsync(db, user, id, ct);
         if (document is null) return ApiProblems.NotFound("document", id);
@@ -226,6 +237,7 @@ public static class CurationEndpoints
             var (queued, _) = document.SourceId is { } sourceId
                 ? await intake.SubmitItemAsync(kb, new SourceDocument(document.Id, sourceId, document.FileName, Enum.Parse<FileFormat>(document.Format), document.Groups), content, ct)
                 : await intake.SubmitAsync(kb, document.FileName, content, ct);
+            await audit.RecordAsync(user, "document.retried", document.Id, new { knowledgeBase = document.KnowledgeBaseId, fileName = document.FileName, version = queued.Version }, ct);
             var dto = DocumentDto.From(queued);
             return TypedResults.Accepted(dto.StatusUrl, dto);
         }

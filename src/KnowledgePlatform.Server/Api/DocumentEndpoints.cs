@@ -3,6 +3,7 @@ using System.Security.Claims;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Ingestion.Intake;
+using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public static class DocumentEndpoints
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Upload a document (multipart field 'file'; optional field 'groups': comma-separated access groups); 202 with the URL to follow its ingestion. A file named like an existing document becomes its next version; identical content answers 200 with the existing document.");
-        inKb.MapGet("/", List).RequireAuthorization(ApiScopes.Read).WithSummary("List a knowledge base's documents");
+        inKb.MapGet("/", List).RequireAuthorization(ApiScopes.Read)
+            .WithSummary("List a knowledge base's documents; ?search= (file name or title), ?status=, ?tag=, ?group= narrow the list");
 
         var docs = api.MapGroup("/documents").WithTags("Documents");
         docs.MapGet("/{id}", Get).RequireAuthorization(ApiScopes.Read).WithSummary("A document's ingestion status");
@@ -28,7 +30,7 @@ public static class DocumentEndpoints
     }
 
     private static async Task<Results<Accepted<DocumentDto>, Ok<DocumentDto>, ProblemHttpResult>> Upload(
-        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, QuotaService quotas, CancellationToken ct)
+        string kb, HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, DocumentIntake intake, QuotaService quotas, AuditLog audit, CancellationToken ct)
     {
         var (found, problem) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return problem!;
@@ -56,6 +58,7 @@ public static class DocumentEndpoints
         {
             await using var content = file.OpenReadStream();
             var (document, duplicate) = await intake.SubmitAsync(found, file.FileName, content, groups, ct);
+            if (!duplicate) await RecordUploadAsync(db, audit, user, document, ct);
             var dto = DocumentDto.From(document);
             // The same bytes again: nothing new to ingest, the existing document answers.
             return duplicate ? TypedResults.Ok(dto) : TypedResults.Accepted(dto.StatusUrl, dto);
@@ -74,24 +77,54 @@ public static class DocumentEndpoints
         }
     }
 
-    private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(string kb, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
+    /// <summary>Records who uploaded the new version, on the document and in the audit log.</summary>
+    internal static async Task RecordUploadAsync(KnowledgeDbContext db, AuditLog audit, ClaimsPrincipal user, Document document, CancellationToken ct)
+    {
+        var actor = user.Actor();
+        await db.Documents.Where(d => d.Id == document.Id && d.TenantId == document.TenantId).ExecuteUpdateAsync(u => u.SetProperty(d => d.UploadedBy, actor), ct);
+        document.UploadedBy = actor;
+        await audit.RecordAsync(user, "document.uploaded", document.Id,
+            new { knowledgeBase = document.KnowledgeBaseId, fileName = document.FileName, version = document.Version, bytes = document.SizeBytes, groups = document.Groups }, ct);
+    }
+
+    private static async Task<Results<Ok<List<DocumentDto>>, ProblemHttpResult>> List(
+        string kb, string? search, string? status, string? tag, string? group, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
         var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
         if (found is null) return ApiProblems.NotFound("knowledge base", kb);
+        DocumentStatus? wanted = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<DocumentStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                return ApiProblems.Validation("invalid_status", "status is one of queued, processing, ready, failed.");
+            wanted = parsed;
+        }
         var documents = await db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == found.Id && d.TenantId == found.TenantId)
             .OrderBy(d => d.FileName).ToListAsync(ct);
-        return TypedResults.Ok(documents.Where(user.CanSee).Select(DocumentDto.From).ToList());
+        var listed = documents.Where(user.CanSee)
+            .Where(d => string.IsNullOrWhiteSpace(search) || d.FileName.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase)
+                || (d.Title?.Contains(search.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))
+            .Where(d => wanted is null || d.Status == wanted)
+            .Where(d => string.IsNullOrEmpty(tag) || d.Tags.Contains(tag, StringComparer.OrdinalIgnoreCase))
+            .Where(d => string.IsNullOrEmpty(group) || d.Groups.Contains(group, StringComparer.OrdinalIgnoreCase))
+            .ToList();
+        var names = await ActorNames.ResolveAsync(db, user.TenantId(), listed.Select(d => d.UploadedBy), ct);
+        return TypedResults.Ok(listed.Select(d => Named(d, names)).ToList());
     }
+
+    private static DocumentDto Named(Document d, IReadOnlyDictionary<string, string> names) =>
+        DocumentDto.From(d) with { UploadedByName = d.UploadedBy is { } actor ? names.GetValueOrDefault(actor) : null };
 
     private static async Task<Results<Ok<DocumentDto>, ProblemHttpResult>> Get(string id, ClaimsPrincipal user, KnowledgeDbContext db, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
-        return document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document) ? ApiProblems.NotFound("document", id) : TypedResults.Ok(DocumentDto.From(document));
+        if (document is null || !user.CanReach(document.KnowledgeBaseId) || !user.CanSee(document)) return ApiProblems.NotFound("document", id);
+        return TypedResults.Ok(Named(document, await ActorNames.ResolveAsync(db, tenant, [document.UploadedBy], ct)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, CancellationToken ct)
+        string id, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, AuditLog audit, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var document = await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
@@ -100,6 +133,8 @@ public static class DocumentEndpoints
         await db.Documents.Where(d => d.Id == id && d.TenantId == tenant).ExecuteDeleteAsync(ct);
         await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
         await files.DeleteFolderAsync(FileKeys.Document(tenant, document.KnowledgeBaseId, document.Id), ct);
+        await audit.RecordAsync(user, "document.deleted", document.Id,
+            new { knowledgeBase = document.KnowledgeBaseId, fileName = document.FileName, versions = document.Version, chunks = document.ChunkCount }, ct);
         return TypedResults.NoContent();
     }
 }

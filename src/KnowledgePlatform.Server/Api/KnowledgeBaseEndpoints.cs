@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,7 @@ public static class KnowledgeBaseEndpoints
     }
 
     private static async Task<Results<Created<KnowledgeBaseDto>, ProblemHttpResult>> Create(
-        CreateKnowledgeBaseRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, CancellationToken ct)
+        CreateKnowledgeBaseRequest request, ClaimsPrincipal user, KnowledgeDbContext db, EmbeddingModelRegistry models, AuditLog audit, CancellationToken ct)
     {
         if (request.EmbeddingModel is { } named && !models.Contains(named))
             return ApiProblems.Validation("unknown_embedding_model", $"No embedding model '{named}' is configured; configured: {string.Join(", ", models.Cards.Select(c => c.Name))}.");
@@ -43,6 +44,8 @@ public static class KnowledgeBaseEndpoints
         }
         db.KnowledgeBases.Add(kb);
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "knowledge_base.created", kb.Id,
+            new { kb.Name, vertical = kb.Vertical.ToString(), kb.Strict, kb.EmbeddingModel, chunking = new { kb.Chunking.MaxTokens, kb.Chunking.OverlapTokens } }, ct);
         return TypedResults.Created($"/api/v1/knowledge-bases/{kb.Id}", KnowledgeBaseDto.From(kb, 0));
     }
 
@@ -69,7 +72,7 @@ public static class KnowledgeBaseEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string kb, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, CancellationToken ct)
+        string kb, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, IFileStore files, AuditLog audit, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var (found, problem) = await db.FindWritableKnowledgeBaseAsync(user, kb, ct);
@@ -78,6 +81,7 @@ public static class KnowledgeBaseEndpoints
         await index.DeleteKnowledgeBaseAsync(tenant, found.Id, ct);
         await db.KnowledgeBases.Where(k => k.Id == found.Id && k.TenantId == tenant).ExecuteDeleteAsync(ct);
         await files.DeleteFolderAsync(FileKeys.KnowledgeBase(tenant, found.Id), ct);
+        await audit.RecordAsync(user, "knowledge_base.deleted", found.Id, new { found.Name }, ct);
         return TypedResults.NoContent();
     }
 }

@@ -61,7 +61,7 @@ public static class QuestionEndpoints
         var tenant = user.TenantId();
         var request = new RetrievalRequest(tenant, kbs.Where(k => k.TenantId == tenant).Select(k => k.Id).ToList(), query)
         {
-            Settings = kbs[0].Retrieval,
+            Settings = kbs[0].SearchSettings,
             EmbeddingModel = kbs[0].EmbeddingModel,
             Groups = user.VisibleGroups(),
             Shared = kbs.Where(k => k.TenantId != tenant).Select(k => new KnowledgeBaseScope(k.TenantId, k.Id)).ToList() is { Count: > 0 } shared ? shared : null,

@@ -57,7 +57,7 @@ public static class RetrievalEndpoints
     }
 
     private static async Task<Results<Ok<RetrievalSettingsResponse>, ProblemHttpResult>> PutSettings(
-        string kb, RetrievalSettingsDto request, ClaimsPrincipal user, KnowledgeDbContext db, IOptions<RetrievalOptions> options, CancellationToken ct)
+        string kb, RetrievalSettingsDto request, ClaimsPrincipal user, KnowledgeDbContext db, IOptions<RetrievalOptions> options, AuditLog audit, CancellationToken ct)
     {
         if (request.Problem() is { } problem) return ApiProblems.Validation("invalid_retrieval_settings", problem);
         var tenant = user.TenantId();
@@ -66,6 +66,7 @@ public static class RetrievalEndpoints
         var tracked = await db.KnowledgeBases.SingleAsync(k => k.Id == found.Id && k.TenantId == tenant, ct);
         tracked.Retrieval = request.ToSettings();
         await db.SaveChangesAsync(ct);
+        await audit.RecordAsync(user, "knowledge_base.retrieval.updated", tracked.Id, request, ct);
         return TypedResults.Ok(Response(tracked.Retrieval, options.Value));
     }
 
@@ -73,7 +74,7 @@ public static class RetrievalEndpoints
         new(RetrievalSettingsDto.From(set), RetrievalSettingsDto.From(options.Resolve(set)));
 
     private static async Task<Results<Ok<DocumentMetadataDto>, ProblemHttpResult>> PatchMetadata(
-        string id, DocumentMetadataRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, CancellationToken ct)
+        string id, DocumentMetadataRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, AuditLog audit, CancellationToken ct)
     {
         var tenant = user.TenantId();
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == id && d.TenantId == tenant, ct);
@@ -105,6 +106,8 @@ public static class RetrievalEndpoints
             await index.ReplaceDocumentAsync(new DocumentRef(tenant, document.KnowledgeBaseId, document.Id), IndexedChunk.Of(chunks, document), ct);
             await KnowledgeBaseVersion.BumpAsync(db, document.KnowledgeBaseId, ct);
         }
+        await audit.RecordAsync(user, "document.metadata.updated", document.Id,
+            new { knowledgeBase = document.KnowledgeBaseId, fileName = document.FileName, tags = document.Tags, groups = document.Groups, effectiveDate = document.EffectiveDate }, ct);
         return TypedResults.Ok(new DocumentMetadataDto(document.Id, document.Tags, document.EffectiveDate) { Groups = document.Groups });
     }
 }

@@ -44,6 +44,7 @@ public sealed class RetentionSweeper(IServiceScopeFactory scopes, TimeProvider c
             conversations += await db.Conversations.Where(c => c.TenantId == tenant.Id && c.UpdatedAt < cutoff).ExecuteDeleteAsync(ct);
             visitors += await db.Feedback.Where(f => f.TenantId == tenant.Id && f.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
             visitors += await db.Handoffs.Where(h => h.TenantId == tenant.Id && h.CreatedAt < cutoff).ExecuteDeleteAsync(ct);
+            visitors += await db.InboxItems.Where(i => i.TenantId == tenant.Id && i.LastSeenAt < cutoff).ExecuteDeleteAsync(ct);
             usage += await db.TokenUsage.Where(u => u.TenantId == tenant.Id && u.Day < usageBefore).ExecuteDeleteAsync(ct);
         }
         // Rate-limit windows shared by replicas are only read while they last (a minute).

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace KnowledgePlatform.Server.Calibration;
 
 /// <summary>
-/// Calibrates knowledge bases in the background when their content has changed enough, once ingestion into them has
-/// been quiet for a while (debounced): never on an ingestion or request path.
+/// Calibrates knowledge bases (evidence gate and fusion, in one pass) in the background when their content has changed
+/// enough, once ingestion into them has been quiet for a while (debounced): never on an ingestion or request path.
 /// </summary>
 public sealed class CalibrationScheduler(IServiceScopeFactory scopes, IOptions<CalibrationOptions> options, TimeProvider clock, ILogger<CalibrationScheduler> logger)
     : BackgroundService
@@ -44,15 +44,17 @@ public sealed class CalibrationScheduler(IServiceScopeFactory scopes, IOptions<C
 
     private async Task<bool> IsDueAsync(KnowledgeDbContext db, KnowledgeBaseCalibrator calibrator, KnowledgeBase kb, CancellationToken ct)
     {
-        if (kb.EvidenceGate?.Source == EvidenceGateCalibration.SourceGoldQuestions) return false;
         var quietSince = clock.GetUtcNow() - options.Value.Quiet;
         var documents = db.Documents.AsNoTracking().Where(d => d.KnowledgeBaseId == kb.Id && d.TenantId == kb.TenantId);
         if (await documents.AnyAsync(d => d.Status == DocumentStatus.Queued || d.Status == DocumentStatus.Processing, ct)) return false;
         if ((await documents.Select(d => (DateTimeOffset?)d.UpdatedAt).MaxAsync(ct)) is { } last && last > quietSince) return false;
         var count = await calibrator.IndexedChunks(kb).CountAsync(ct);
         if (count == 0) return false;
-        if (kb.EvidenceGate is null) return true;
-        var changed = Math.Abs(count - kb.EvidenceGate.ChunkCount);
-        return changed >= Math.Max(options.Value.MinChangedChunks, options.Value.ChangeShare * kb.EvidenceGate.ChunkCount);
+        var gateDue = kb.EvidenceGate?.Source != EvidenceGateCalibration.SourceGoldQuestions && (kb.EvidenceGate is null || Changed(count, kb.EvidenceGate.ChunkCount));
+        var fusionDue = kb.Fusion is null || Changed(count, kb.Fusion.ChunkCount);
+        return gateDue || fusionDue;
     }
+
+    private bool Changed(int count, int calibratedAt) =>
+        Math.Abs(count - calibratedAt) >= Math.Max(options.Value.MinChangedChunks, options.Value.ChangeShare * calibratedAt);
 }

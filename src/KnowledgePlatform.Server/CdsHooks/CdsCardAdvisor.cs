@@ -71,8 +71,7 @@ public sealed class CdsCardAdvisor(GovernedAnswers governed)
     }
 
     /// <summary>The cited passage in the portal's source view, highlighted.</summary>
-    internal static string SourceView(string baseUrl, Citation c) =>
-        $"{baseUrl.TrimEnd('/')}/portal/documents/{Uri.EscapeDataString(c.DocumentId)}/chunks?highlight={Uri.EscapeDataString(c.ChunkId)}#chunk-{Uri.EscapeDataString(c.ChunkId)}";
+    internal static string SourceView(string baseUrl, Citation c) => baseUrl.TrimEnd('/') + Answering.CitationLinks.ViewUrl(c);
 }
 
 /// <summary>What every card and audit record of one hook call shares.</summary>

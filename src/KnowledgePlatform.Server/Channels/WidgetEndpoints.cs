@@ -8,6 +8,7 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Inbox;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -119,7 +120,7 @@ public static partial class WidgetEndpoints
     }
 
     private static async Task<Results<Created<FeedbackDto>, ProblemHttpResult>> PostFeedback(
-        FeedbackRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        FeedbackRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, InboxRecorder inbox, TimeProvider clock, CancellationToken ct)
     {
         var rating = request.Rating?.ToLowerInvariant() switch { "up" => 1, "down" => -1, _ => 0 };
         if (rating == 0) return ApiProblems.Validation("invalid_rating", "rating is \"up\" or \"down\".");
@@ -137,6 +138,8 @@ public static partial class WidgetEndpoints
             Rating = rating, Comment = comment, Actor = user.Actor(), Channel = user.Channel(), CreatedAt = clock.GetUtcNow(),
         };
         db.Feedback.Add(feedback);
+        // A "not helpful" is for a curator to look at: an inbox item, saved with the feedback.
+        if (rating < 0) await inbox.AddFeedbackAsync(feedback, policy, ct);
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "feedback", feedback.ConversationId, new { rating = request.Rating, comment, actions.Redactions }, ct);
         return TypedResults.Created("/api/v1/feedback", FeedbackDto.From(feedback));
@@ -144,7 +147,7 @@ public static partial class WidgetEndpoints
 
     private static async Task<Results<Accepted<HandoffDto>, ProblemHttpResult>> PostHandoff(
         HandoffRequest request, ClaimsPrincipal user, KnowledgeDbContext db, PolicyEnforcer enforcer, AuditLog audit, WebhookDispatcher webhooks,
-        TimeProvider clock, CancellationToken ct)
+        InboxRecorder inbox, TimeProvider clock, CancellationToken ct)
     {
         if (request.Contact is { Length: > 200 } || request.Message is { Length: > 2000 })
             return ApiProblems.Validation("handoff_too_long", "contact is at most 200 and message at most 2000 characters.");
@@ -169,6 +172,8 @@ public static partial class WidgetEndpoints
             Webhook = webhook is null ? WebhookDelivery.NotConfigured : WebhookDelivery.Pending,
         };
         db.Handoffs.Add(handoff);
+        // Every handoff lands in the inbox, webhook or not.
+        await inbox.AddHandoffAsync(handoff, ct);
         // The webhook's message goes into the outbox in the same transaction: recorded handoffs are always delivered.
         if (webhook is not null) HandoffWebhooks.Queue(db, handoff, webhook);
         await db.SaveChangesAsync(ct);

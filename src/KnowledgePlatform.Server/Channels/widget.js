@@ -17,35 +17,35 @@
       placeholder: 'Type your question', send: 'Send', sources: 'Sources', helpful: 'Helpful', notHelpful: 'Not helpful',
       comment: 'Tell us more (optional)', sendFeedback: 'Send feedback', thanks: 'Thanks for your feedback.',
       human: 'Talk to a human', contact: 'Email or phone (optional)', message: 'Message (optional)', request: 'Request a call back',
-      handedOver: 'Thanks. A person from our team will get back to you.', busy: 'We are getting a lot of questions right now. Please try again in {s} seconds.',
+      handedOver: 'Thanks. Your request has been passed to our team; a person will get back to you.', recorded: 'Thanks. Your request is saved for our team, who will get back to you once they have read it.', noContact: 'You left no contact details, so our team can only read your request, not reply to it.', busy: 'We are getting a lot of questions right now. Please try again in {s} seconds.',
       dropped: 'The connection was interrupted. Please try again.', refused: 'This chat is not available on this site.',
       failed: 'Something went wrong. Please try again.', retry: 'Try again', thinking: 'Looking that up…', you: 'You', assistant: 'Assistant', cancel: 'Cancel' },
     de: { open: 'Chat öffnen', close: 'Chat schließen', title: 'Fragen Sie uns', greeting: 'Hallo! Fragen Sie mich zu unseren Produkten und Leistungen.',
       placeholder: 'Ihre Frage', send: 'Senden', sources: 'Quellen', helpful: 'Hilfreich', notHelpful: 'Nicht hilfreich',
       comment: 'Möchten Sie etwas ergänzen? (optional)', sendFeedback: 'Feedback senden', thanks: 'Danke für Ihr Feedback.',
       human: 'Mit einem Menschen sprechen', contact: 'E-Mail oder Telefon (optional)', message: 'Nachricht (optional)', request: 'Rückruf anfordern',
-      handedOver: 'Danke. Jemand aus unserem Team meldet sich bei Ihnen.', busy: 'Gerade kommen sehr viele Fragen. Bitte versuchen Sie es in {s} Sekunden erneut.',
+      handedOver: 'Danke. Ihre Anfrage ist an unser Team weitergeleitet; jemand meldet sich bei Ihnen.', recorded: 'Danke. Ihre Anfrage ist für unser Team gespeichert; es meldet sich, sobald es sie gelesen hat.', noContact: 'Sie haben keine Kontaktdaten angegeben: Unser Team kann Ihre Anfrage lesen, Ihnen aber nicht antworten.', busy: 'Gerade kommen sehr viele Fragen. Bitte versuchen Sie es in {s} Sekunden erneut.',
       dropped: 'Die Verbindung wurde unterbrochen. Bitte versuchen Sie es erneut.', refused: 'Dieser Chat ist auf dieser Website nicht verfügbar.',
       failed: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.', retry: 'Erneut versuchen', thinking: 'Einen Moment…', you: 'Sie', assistant: 'Assistent', cancel: 'Abbrechen' },
     fr: { open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Posez votre question', greeting: 'Bonjour ! Posez-moi vos questions sur nos produits et services.',
       placeholder: 'Votre question', send: 'Envoyer', sources: 'Sources', helpful: 'Utile', notHelpful: 'Pas utile',
       comment: 'Dites-nous en plus (facultatif)', sendFeedback: 'Envoyer', thanks: 'Merci pour votre avis.',
       human: 'Parler à une personne', contact: 'E-mail ou téléphone (facultatif)', message: 'Message (facultatif)', request: 'Être rappelé',
-      handedOver: 'Merci. Une personne de notre équipe vous recontactera.', busy: 'Beaucoup de questions en ce moment. Réessayez dans {s} secondes.',
+      handedOver: 'Merci. Votre demande a été transmise à notre équipe ; une personne vous recontactera.', recorded: 'Merci. Votre demande est enregistrée pour notre équipe, qui vous recontactera après l’avoir lue.', noContact: 'Sans coordonnées, notre équipe pourra lire votre demande mais pas vous répondre.', busy: 'Beaucoup de questions en ce moment. Réessayez dans {s} secondes.',
       dropped: 'La connexion a été interrompue. Veuillez réessayer.', refused: 'Ce chat n’est pas disponible sur ce site.',
       failed: 'Une erreur est survenue. Veuillez réessayer.', retry: 'Réessayer', thinking: 'Recherche…', you: 'Vous', assistant: 'Assistant', cancel: 'Annuler' },
     nl: { open: 'Chat openen', close: 'Chat sluiten', title: 'Stel je vraag', greeting: 'Hallo! Stel me een vraag over onze producten en diensten.',
       placeholder: 'Je vraag', send: 'Verstuur', sources: 'Bronnen', helpful: 'Nuttig', notHelpful: 'Niet nuttig',
       comment: 'Vertel ons meer (optioneel)', sendFeedback: 'Feedback versturen', thanks: 'Bedankt voor je feedback.',
       human: 'Praat met een medewerker', contact: 'E-mail of telefoon (optioneel)', message: 'Bericht (optioneel)', request: 'Terugbelverzoek',
-      handedOver: 'Bedankt. Een medewerker neemt contact met je op.', busy: 'Het is nu erg druk. Probeer het over {s} seconden opnieuw.',
+      handedOver: 'Bedankt. Je verzoek is doorgestuurd naar ons team; een medewerker neemt contact met je op.', recorded: 'Bedankt. Je verzoek is bewaard voor ons team, dat contact opneemt zodra het is gelezen.', noContact: 'Je liet geen contactgegevens achter: ons team kan je verzoek lezen, maar je niet antwoorden.', busy: 'Het is nu erg druk. Probeer het over {s} seconden opnieuw.',
       dropped: 'De verbinding werd onderbroken. Probeer het opnieuw.', refused: 'Deze chat is niet beschikbaar op deze site.',
       failed: 'Er ging iets mis. Probeer het opnieuw.', retry: 'Opnieuw', thinking: 'Even zoeken…', you: 'Jij', assistant: 'Assistent', cancel: 'Annuleren' },
     es: { open: 'Abrir chat', close: 'Cerrar chat', title: 'Pregúntanos', greeting: '¡Hola! Pregúntame sobre nuestros productos y servicios.',
       placeholder: 'Escribe tu pregunta', send: 'Enviar', sources: 'Fuentes', helpful: 'Útil', notHelpful: 'No útil',
       comment: 'Cuéntanos más (opcional)', sendFeedback: 'Enviar opinión', thanks: 'Gracias por tu opinión.',
       human: 'Hablar con una persona', contact: 'Correo o teléfono (opcional)', message: 'Mensaje (opcional)', request: 'Solicitar llamada',
-      handedOver: 'Gracias. Una persona de nuestro equipo se pondrá en contacto contigo.', busy: 'Hay muchas preguntas ahora mismo. Inténtalo de nuevo en {s} segundos.',
+      handedOver: 'Gracias. Tu solicitud se ha enviado a nuestro equipo; una persona se pondrá en contacto contigo.', recorded: 'Gracias. Tu solicitud queda guardada para nuestro equipo, que te contactará cuando la lea.', noContact: 'No dejaste datos de contacto: nuestro equipo podrá leer tu solicitud, pero no responderte.', busy: 'Hay muchas preguntas ahora mismo. Inténtalo de nuevo en {s} segundos.',
       dropped: 'La conexión se interrumpió. Inténtalo de nuevo.', refused: 'Este chat no está disponible en este sitio.',
       failed: 'Algo salió mal. Inténtalo de nuevo.', retry: 'Reintentar', thinking: 'Buscando…', you: 'Tú', assistant: 'Asistente', cancel: 'Cancelar' }
   };
@@ -58,43 +58,48 @@
     'button,input,textarea{font:inherit;color:inherit;letter-spacing:inherit;text-transform:none;margin:0}',
     'p,ol,li,blockquote,h2{margin:0;padding:0}',
     '.launcher{position:fixed;bottom:20px;right:20px;z-index:2147483000;width:58px;height:58px;border-radius:50%;border:0;cursor:pointer;',
-    'background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,#fff);box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;padding:0}',
+    'background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff));box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;padding:0}',
     '.left .launcher,.left .panel{right:auto;left:20px}',
     '.launcher svg{width:28px;height:28px;fill:currentColor}',
     'button:focus-visible,input:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid var(--kp-focus,#f5a623);outline-offset:2px}',
     '.panel{position:fixed;bottom:90px;right:20px;z-index:2147483000;width:370px;max-width:calc(100vw - 40px);height:560px;max-height:calc(100vh - 120px);',
     'display:flex;flex-direction:column;background:var(--kp-bg,#fff);border-radius:var(--kp-radius,14px);box-shadow:0 10px 40px rgba(0,0,0,.28);overflow:hidden}',
     '.panel[hidden]{display:none}',
-    'header{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,#fff)}',
-    'header h2{flex:1;font-size:16px;font-weight:600;color:var(--kp-on-primary,#fff)}',
+    'header{display:flex;align-items:center;gap:8px;padding:12px 14px;background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff))}',
+    'header h2{flex:1;font-size:16px;font-weight:600;color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff))}',
     '.icon{background:transparent;border:0;color:inherit;cursor:pointer;font-size:20px;line-height:1;padding:4px 8px;border-radius:6px}',
     '.log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:10px;background:var(--kp-bg,#fff)}',
     '.msg{max-width:88%;padding:9px 12px;border-radius:12px;white-space:pre-wrap;overflow-wrap:anywhere}',
-    '.user{align-self:flex-end;background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,#fff);border-bottom-right-radius:4px}',
-    '.bot{align-self:flex-start;background:var(--kp-bubble,#eef2f6);color:var(--kp-text,#1f2933);border-bottom-left-radius:4px}',
+    '.user{align-self:flex-end;background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff));border-bottom-right-radius:4px}',
+    '.bot{align-self:flex-start;background:var(--kp-bubble,var(--kp-bubble-auto,#eef2f6));color:var(--kp-text,#1f2933);border-bottom-left-radius:4px}',
     '.note{align-self:center;font-size:13px;color:var(--kp-muted,#52606d);text-align:center}',
     '.error{align-self:stretch;background:#fff4e5;color:#663c00;border:1px solid #f5c26b;border-radius:10px;padding:9px 12px;font-size:14px}',
-    '.error button,.link{background:transparent;border:0;color:var(--kp-primary,#0b5cad);text-decoration:underline;cursor:pointer;padding:0 2px;font-weight:600}',
+    '.error button{background:transparent;border:0;color:var(--kp-primary,#0b5cad);text-decoration:underline;cursor:pointer;padding:0 2px;font-weight:600}',
+    '.link{background:transparent;border:0;color:var(--kp-accent,var(--kp-primary,#0b5cad));text-decoration:underline;cursor:pointer;padding:0 2px;font-weight:600}',
     'details{margin-top:8px;font-size:13px;white-space:normal}',
     'summary{cursor:pointer;color:var(--kp-muted,#52606d);font-weight:600}',
     'details ol{padding-left:18px;margin-top:6px}details li{margin:6px 0}',
     'blockquote{border-left:3px solid #cbd2d9;padding-left:8px;margin-top:3px;color:var(--kp-muted,#52606d)}',
     '.fb{display:flex;gap:6px;margin-top:6px;align-items:center;flex-wrap:wrap;white-space:normal}',
-    '.fb button{background:#fff;border:1px solid #cbd2d9;border-radius:14px;padding:2px 10px;cursor:pointer;font-size:14px}',
-    '.fb button[aria-pressed="true"]{background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,#fff);border-color:transparent}',
-    '.fb textarea{width:100%;min-height:54px;border:1px solid #cbd2d9;border-radius:8px;padding:6px;background:#fff}',
+    '.fb button{background:var(--kp-bg,#fff);color:var(--kp-text,#1f2933);border:1px solid #cbd2d9;border-radius:14px;padding:2px 10px;cursor:pointer;font-size:14px}',
+    '.fb button svg{width:16px;height:16px;fill:currentColor;vertical-align:-3px}',
+    '.fb button[aria-pressed="true"]{background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff));border-color:transparent}',
+    '.fb textarea{width:100%;min-height:54px;border:1px solid #cbd2d9;border-radius:8px;padding:6px;background:var(--kp-bg,#fff)}',
     'form.ask{display:flex;gap:8px;padding:10px;border-top:1px solid #e4e7eb;background:var(--kp-bg,#fff)}',
-    'form.ask input{flex:1;min-width:0;border:1px solid #cbd2d9;border-radius:10px;padding:9px 11px;background:#fff;color:var(--kp-text,#1f2933)}',
-    '.primary{background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,#fff);border:0;border-radius:10px;padding:9px 14px;cursor:pointer;font-weight:600}',
+    'form.ask input{flex:1;min-width:0;border:1px solid #cbd2d9;border-radius:10px;padding:9px 11px;background:var(--kp-bg,#fff);color:var(--kp-text,#1f2933)}',
+    '.primary{background:var(--kp-primary,#0b5cad);color:var(--kp-on-primary,var(--kp-on-primary-auto,#fff));border:1px solid var(--kp-primary-edge,transparent);border-radius:10px;padding:9px 14px;cursor:pointer;font-weight:600}',
     '.primary:disabled{opacity:.55;cursor:default}',
     '.footer{display:flex;justify-content:center;padding:0 10px 10px;background:var(--kp-bg,#fff)}',
     '.handoff{display:flex;flex-direction:column;gap:6px;padding:10px;border-top:1px solid #e4e7eb;background:var(--kp-bg,#fff)}',
-    '.handoff input,.handoff textarea{border:1px solid #cbd2d9;border-radius:8px;padding:7px;background:#fff}',
+    '.handoff input,.handoff textarea{border:1px solid #cbd2d9;border-radius:8px;padding:7px;background:var(--kp-bg,#fff)}',
     '.handoff[hidden]{display:none}',
+    '.actions{display:flex;gap:8px;align-items:center;flex-wrap:wrap}',
     '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}',
     '@media (max-width:480px){.panel{inset:0;width:100vw;max-width:none;height:100%;max-height:none;border-radius:0}.launcher{bottom:14px;right:14px}}',
     '@media (prefers-reduced-motion:no-preference){.panel{transition:opacity .15s}}'
   ].join('');
+
+  var THUMB = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l.95-4.57.03-.32a1.5 1.5 0 0 0-.44-1.06L13.17 1 6.59 7.59A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/></svg>';
 
   var key = script.getAttribute('data-key') || '';
   var preview = script.hasAttribute('data-preview');
@@ -155,13 +160,15 @@
   var contactLabel = el('label', { 'for': 'kp-contact' });
   var messageLabel = el('label', { 'for': 'kp-handoff-message' });
   var handoff = el('form', { 'class': 'handoff', id: 'kp-handoff', hidden: '' },
-    [contactLabel, contact, messageLabel, handoffMsg, el('div', { 'class': 'fb' }, [handoffSend, handoffCancel])]);
+    [contactLabel, contact, messageLabel, handoffMsg, el('div', { 'class': 'actions' }, [handoffSend, handoffCancel])]);
   var panel = el('section', { 'class': 'panel', id: 'kp-panel', role: 'dialog', 'aria-labelledby': 'kp-title', hidden: '' },
     [el('header', {}, [title, closeBtn]), log, handoff, form, el('div', { 'class': 'footer' }, [humanBtn])]);
   root.appendChild(launcher);
   root.appendChild(panel);
+  var probe = el('span', { hidden: '' });
   shadow.appendChild(el('style', { text: CSS }));
   shadow.appendChild(root);
+  shadow.appendChild(probe);
 
   function applySettings() {
     var lang = (attr('lang') || settings.language || (document.documentElement.lang || 'en')).slice(0, 2).toLowerCase();
@@ -180,6 +187,34 @@
     messageLabel.textContent = t.message;
     handoffSend.textContent = t.request;
     handoffCancel.textContent = t.cancel;
+    adaptColours();
+  }
+
+  /** Whatever the primary colour (settings, data-color or the page's CSS), text on it stays readable and a button
+   * in it stays visible on the panel: white or near-black text, whichever contrasts more, and an edge in the text
+   * colour where the primary colour is too close to the panel's background. --kp-on-primary set by the page wins. */
+  function adaptColours() {
+    if (!hostEl.isConnected) return;
+    var style = getComputedStyle(hostEl);
+    function rgb(colour, fallback) {
+      probe.style.color = fallback; if (colour) probe.style.color = colour;
+      return (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+    }
+    function luminance(c) {
+      var l = c.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+      return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    }
+    function contrast(a, b) { var x = luminance(a), y = luminance(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); }
+    var primary = rgb(style.getPropertyValue('--kp-primary').trim(), '#0b5cad');
+    var background = rgb(style.getPropertyValue('--kp-bg').trim(), '#fff');
+    var dark = [17, 24, 39];
+    hostEl.style.setProperty('--kp-on-primary-auto', contrast(primary, [255, 255, 255]) >= contrast(primary, dark) ? '#fff' : '#111827');
+    var textColour = style.getPropertyValue('--kp-text').trim() || '#1f2933';
+    hostEl.style.setProperty('--kp-primary-edge', contrast(primary, background) < 3 ? textColour : 'transparent');
+    // Links in the primary colour only where it reads on the panel; the text colour otherwise.
+    hostEl.style.setProperty('--kp-accent', contrast(primary, background) >= 4.5 ? 'var(--kp-primary,#0b5cad)' : textColour);
+    // The default answer bubble is light: with light text (a dark theme) it turns dark.
+    hostEl.style.setProperty('--kp-bubble-auto', contrast(rgb(textColour, '#1f2933'), rgb('#eef2f6', '#eef2f6')) >= 4.5 ? '#eef2f6' : '#374151');
   }
 
   // ---- rendering ----------------------------------------------------------------------------------
@@ -210,8 +245,11 @@
   function feedback(m) {
     var box = el('div', { 'class': 'fb' });
     if (m.feedback === 'sent') { box.appendChild(el('span', { 'class': 'note', text: t.thanks })); return box; }
-    var up = el('button', { type: 'button', 'aria-label': t.helpful, 'aria-pressed': String(m.rating === 'up'), text: '👍' });
-    var down = el('button', { type: 'button', 'aria-label': t.notHelpful, 'aria-pressed': String(m.rating === 'down'), text: '👎' });
+    var up = el('button', { type: 'button', 'class': 'rate', 'aria-label': t.helpful, 'aria-pressed': String(m.rating === 'up') });
+    var down = el('button', { type: 'button', 'class': 'rate', 'aria-label': t.notHelpful, 'aria-pressed': String(m.rating === 'down') });
+    // Drawn, not emoji: a page without an emoji font shows emoji as empty boxes.
+    up.innerHTML = THUMB;
+    down.innerHTML = THUMB.replace('<svg ', '<svg style="transform:rotate(180deg)" ');
     var comment = el('textarea', { 'aria-label': t.comment, placeholder: t.comment, maxlength: '2000', hidden: '' });
     var sendFb = el('button', { type: 'button', text: t.sendFeedback, hidden: '' });
     function choose(rating) {
@@ -336,9 +374,15 @@
       { 'Idempotency-Key': 'ho-' + newId() })
       .then(function (r) {
         if (!r.ok) throw r;
+        return r.json();
+      })
+      .then(function (recorded) {
+        // What really happens: a webhook passes the request on at once; without one it waits in the team's inbox.
+        var told = recorded && recorded.webhook === 'not_configured' ? t.recorded : t.handedOver;
+        if (!recorded || !recorded.contact) told += ' ' + t.noContact;
         toggleHandoff(false);
         contact.value = ''; handoffMsg.value = '';
-        log.appendChild(el('div', { 'class': 'note', role: 'status', text: t.handedOver }));
+        log.appendChild(el('div', { 'class': 'note', role: 'status', text: told }));
         log.scrollTop = log.scrollHeight;
       })
       .catch(function (problem) { showError(problem && problem.status === 429 ? t.busy.replace('{s}', problem.headers.get('Retry-After') || '30') : t.failed); })
@@ -373,6 +417,7 @@
     applySettings();
     render();
     document.body.appendChild(hostEl);
+    adaptColours();
     if (state.open || preview) setOpen(true, false);
     // The preview shows the portal's unsaved settings exactly, so it reads no stored ones.
     if (preview) return;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Security.Claims;
 using System.Text;
@@ -65,7 +66,7 @@ public static class ChatCompletionsEndpoints
         return app;
     }
 
-    private static async Task<Results<JsonHttpResult<ChatCompletionResponse>, PushStreamHttpResult, ProblemHttpResult>> Complete(
+    private static async Task<Results<JsonHttpResult<ChatCompletionResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> Complete(
         ChatCompletionRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, GovernedAnswers governed, TimeProvider clock, CancellationToken ct)
     {
         var question = request.Messages?.LastOrDefault(m => m.Role == "user") is { } last ? TextOf(last.Content) : null;
@@ -80,7 +81,7 @@ public static class ChatCompletionsEndpoints
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
 
         if (request.Stream)
-            return TypedResults.Stream(body => StreamAsync(body, events, id, created, request.Model, ct), "text/event-stream");
+            return TypedResults.ServerSentEvents(ChunksAsync(events, id, created, request.Model, ct));
 
         var (text, citations, done) = await CollectedAnswer.CollectAsync(events, ct);
         var model = done?.Model ?? request.Model ?? "";
@@ -92,21 +93,29 @@ public static class ChatCompletionsEndpoints
             citations, done?.Status ?? AnswerStatus.InsufficientEvidence), Json);
     }
 
-    /// <summary>data: chunk lines as OpenAI sends them; text deltas as they come, then a final chunk with the extensions, then [DONE].</summary>
-    private static async Task StreamAsync(Stream body, IAsyncEnumerable<AnswerEvent> events, string id, long created, string? requestedModel, CancellationToken ct)
+    /// <summary>
+    /// The data of each server-sent event as OpenAI sends them: a first chunk with the role, text deltas as they come,
+    /// a final chunk with the extensions (citations, answer_status), then [DONE]; a failure ends with an error object.
+    /// </summary>
+    private static async IAsyncEnumerable<string> ChunksAsync(IAsyncEnumerable<AnswerEvent> events, string id, long created, string? requestedModel,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         var model = requestedModel ?? "";
-        await WriteAsync(body, Chunk(id, created, model, new { role = "assistant", content = "" }, null), ct);
+        yield return Serialize(Chunk(id, created, model, new { role = "assistant", content = "" }, null));
         IReadOnlyList<Citation> citations = [];
         var status = AnswerStatus.InsufficientEvidence;
-        try
+        await using var e = events.GetAsyncEnumerator(ct);
+        while (true)
         {
-            await foreach (var e in events.WithCancellation(ct))
+            string? data = null;
+            var failed = false;
+            try
             {
-                switch (e)
+                if (!await e.MoveNextAsync()) break;
+                switch (e.Current)
                 {
                     case AnswerDelta d:
-                        await WriteAsync(body, Chunk(id, created, model, new { content = d.Text }, null), ct);
+                        data = Serialize(Chunk(id, created, model, new { content = d.Text }, null));
                         break;
                     case AnswerCitations c:
                         citations = c.Citations;
@@ -117,19 +126,22 @@ public static class ChatCompletionsEndpoints
                         break;
                 }
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            await WriteAsync(body, new { error = new { message = "The answer could not be completed. Try again.", type = "server_error", code = "answer_failed" } }, ct);
-            return;
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                data = Serialize(new { error = new { message = "The answer could not be completed. Try again.", type = "server_error", code = "answer_failed" } });
+                failed = true;
+            }
+            if (data is not null) yield return data;
+            if (failed) yield break;
         }
         var final = Chunk(id, created, model, new { }, "stop");
         final["citations"] = JsonSerializer.SerializeToNode(citations, Json);
         final["answer_status"] = JsonSerializer.SerializeToNode(status, Json);
-        await WriteAsync(body, final, ct);
-        await body.WriteAsync("data: [DONE]\n\n"u8.ToArray(), ct);
-        await body.FlushAsync(ct);
+        yield return Serialize(final);
+        yield return "[DONE]";
     }
+
+    private static string Serialize(object payload) => JsonSerializer.Serialize(payload, Json);
 
     private static System.Text.Json.Nodes.JsonObject Chunk(string id, long created, string model, object delta, string? finishReason) => new()
     {
@@ -144,13 +156,6 @@ public static class ChatCompletionsEndpoints
             ["finish_reason"] = finishReason,
         }),
     };
-
-    private static async Task WriteAsync(Stream body, object payload, CancellationToken ct)
-    {
-        var line = "data: " + JsonSerializer.Serialize(payload, Json) + "\n\n";
-        await body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
-        await body.FlushAsync(ct);
-    }
 
     /// <summary>Text of a message: a string, or the text parts of a content array.</summary>
     private static string? TextOf(JsonElement content) => content.ValueKind switch

@@ -190,7 +190,7 @@ public static class DemoTenantsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<DemoSeeder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoSeeder>());
-        builder.Services.AddHealthChecks().AddCheck<DemoSeeder>("demo", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<DemoSeeder>("demo", tags: [Infrastructure.Telemetry.PlatformHealth.ReadyTag]);
         return builder;
     }
 }

@@ -140,7 +140,7 @@ public static class PortalIdentity
     /// <summary>Sign-in, sign-out, the external (OpenID Connect) callback and the tenant switcher: plain form posts that set the cookie.</summary>
     public static WebApplication MapPortalAccount(this WebApplication app)
     {
-        var account = app.MapGroup(BasePath + "/account");
+        var account = app.MapGroup(BasePath + "/account").ExcludeFromDescription();
         account.MapPost("/login", SignInAsync);
         account.MapPost("/logout", async (HttpContext context, SignInManager<PortalUser> signIn) =>
         {

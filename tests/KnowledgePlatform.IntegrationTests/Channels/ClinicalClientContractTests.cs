@@ -16,7 +16,7 @@ public sealed class ClinicalClientContractTests : IAsyncLifetime
     private static readonly Type[] ClientTypes =
     [
         typeof(PatientContext), typeof(EvidenceRequest), typeof(EvidenceDocument), typeof(EvidencePassage), typeof(KnowledgeBaseRef),
-        typeof(EvidenceResponse), typeof(ClinicalAnswerRequest), typeof(AnswerSentence), typeof(Citation), typeof(GenerationDto),
+        typeof(EvidenceResponse), typeof(ClinicalAnswerRequest), typeof(AnswerSentence), typeof(Citation), typeof(CitationSource), typeof(GenerationDto),
         typeof(ClinicalAnswerResponse),
     ];
 
@@ -92,6 +92,10 @@ public sealed class ClinicalClientContractTests : IAsyncLifetime
         var answer = await api.AnswerAsync(new ClinicalAnswerRequest("What eGFR range defines CKD category G3b?"), _ct);
         Assert.Equal(ClinicalAnswerStatus.Answered, answer.Status);
         Assert.All(answer.Sentences, s => Assert.NotEmpty(s.Citations));
+        // A citation's source opens with the client's own credential: the original file it quotes.
+        var source = answer.Citations[0].Source!;
+        Assert.Contains("G3b", await http.GetStringAsync(source.ContentUrl, _ct));
+        Assert.StartsWith($"/portal/documents/{answer.Citations[0].DocumentId}/source?", source.ViewUrl);
 
         var refused = await Assert.ThrowsAsync<ClinicalApiException>(() => api.AnswerAsync(new ClinicalAnswerRequest(""), _ct));
         Assert.Equal("question_missing", refused.Problem.Code);

@@ -131,4 +131,42 @@ public sealed class WidgetChannelTests : IAsyncLifetime
         Assert.Contains("bottom-left", config, StringComparison.Ordinal);
         Assert.DoesNotContain("crm.example", config, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_widget_keys_origins_are_changed_in_place_and_take_effect_on_the_next_request()
+    {
+        using var created = await _acme.PostAsJsonAsync("/api/v1/api-keys",
+            new { name = "site", kind = "widget", knowledgeBases = new[] { "support" }, allowedOrigins = new[] { "https://old.example" } }, PlatformHost.Json, _ct);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var id = body.GetProperty("key").GetProperty("id").GetString()!;
+        using var widget = _host.Client(body.GetProperty("secret").GetString()!);
+        async Task<HttpStatusCode> FromAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/widget/config");
+            request.Headers.Add("Origin", origin);
+            using var response = await widget.SendAsync(request, _ct);
+            return response.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, await FromAsync("https://new.example"));
+
+        using var patched = await _acme.PatchAsJsonAsync($"/api/v1/api-keys/{id}", new { name = "new site", allowedOrigins = new[] { " https://new.example/ " } }, _ct);
+        var key = await patched.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal("new site", key.GetProperty("name").GetString());
+        Assert.Equal(["https://new.example"], key.GetProperty("allowedOrigins").EnumerateArray().Select(o => o.GetString()));
+        Assert.Equal(HttpStatusCode.OK, await FromAsync("https://new.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await FromAsync("https://old.example"));
+
+        // A path is no origin, an empty list would lock the widget out, a server key has no origins, another tenant's key is not found.
+        foreach (var origins in new[] { new[] { "https://new.example/page" }, Array.Empty<string>() })
+            using (var bad = await _acme.PatchAsJsonAsync($"/api/v1/api-keys/{id}", new { allowedOrigins = origins }, _ct))
+                Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var serverKey = (await _acme.GetFromJsonAsync<JsonElement>("/api/v1/api-keys", _ct)).EnumerateArray().First(k => k.GetProperty("kind").GetString() == "server").GetProperty("id").GetString();
+        using (var server = await _acme.PatchAsJsonAsync($"/api/v1/api-keys/{serverKey}", new { allowedOrigins = new[] { "https://new.example" } }, _ct))
+            Assert.Equal(HttpStatusCode.BadRequest, server.StatusCode);
+        using (var other = await _globex.PatchAsJsonAsync($"/api/v1/api-keys/{id}", new { name = "taken" }, _ct))
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        var audit = await _acme.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=key.update", _ct);
+        Assert.Equal(id, audit[0].GetProperty("subject").GetString());
+    }
 }

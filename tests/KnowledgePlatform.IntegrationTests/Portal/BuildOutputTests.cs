@@ -10,7 +10,7 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// <summary>
 /// The server started as `dotnet …/bin/…/KnowledgePlatform.Server.dll` in the Production environment, from another
 /// working directory: it finds its settings beside the program, and serves the portal's styles and scripts with their
-/// content (they live in NuGet packages until the app is published).
+/// content (they live in NuGet packages and the project's wwwroot until the app is published).
 /// </summary>
 public sealed partial class BuildOutputTests : IAsyncDisposable
 {
@@ -81,7 +81,8 @@ public sealed partial class BuildOutputTests : IAsyncDisposable
         var assets = AssetReference().Matches(page).Select(m => m.Groups[1].Value).ToList();
         Assert.Contains(assets, a => a.Contains("bootstrap.blazor.bundle.min", StringComparison.Ordinal) && a.EndsWith(".css", StringComparison.Ordinal));
         Assert.Contains(assets, a => a.EndsWith("blazor.web.js", StringComparison.Ordinal));
-        foreach (var asset in assets)
+        // The source view's own script and pdf.js come from the project's wwwroot (decision 146).
+        foreach (var asset in assets.Concat(["portal/source-view.js", "lib/pdfjs/pdf.min.mjs", "lib/pdfjs/pdf.worker.min.mjs"]))
         {
             using var response = await http.GetAsync("/" + asset.TrimStart('/'), ct);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);

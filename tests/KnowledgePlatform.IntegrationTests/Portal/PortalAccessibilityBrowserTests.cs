@@ -18,6 +18,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
     private const string PlatformKey = "kp_platform_admin_key_for_accessibility_tests_0123";
     private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey });
     private string _documentId = "";
+    private string _pdfId = "";
 
     public async ValueTask InitializeAsync()
     {
@@ -28,6 +29,7 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         using var api = _host.Client(key);
         var document = await PlatformHost.IngestAsync(api, "handbook", "hours.md", "# Opening hours\n\nThe office opens at nine in the morning.", ct);
         _documentId = document.GetProperty("id").GetString()!;
+        _pdfId = (await PlatformHost.IngestAsync(api, "handbook", "guideline.pdf", TestFiles.GuidelinePdf(), ct)).GetProperty("id").GetString()!;
     }
 
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
@@ -112,14 +114,15 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         string[] pages =
         [
             "/portal", "/portal/knowledge-bases", "/portal/knowledge-bases/handbook/documents", "/portal/knowledge-bases/handbook/sources", $"/portal/documents/{_documentId}/chunks",
-            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/handoffs", "/portal/cds-hooks", "/portal/users", "/portal/audit",
+            $"/portal/documents/{_documentId}/source?quote=opens%20at%20nine", $"/portal/documents/{_pdfId}/source?quote=maximum%20daily%20dose",
+            "/portal/playground", "/portal/chat", "/portal/policy", "/portal/api-keys", "/portal/widget", "/portal/inbox", "/portal/conversations", "/portal/cds-hooks", "/portal/users", "/portal/audit",
         ];
         foreach (var path in pages) await CheckPageAsync(page, path, problems);
 
         // The platform admin's pages, signed in as one.
         await using (var platform = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 } }))
         {
-            await CheckPageAsync(await PortalSession.SignInPageAsync(_host, platform, PlatformEmail), "/portal/tenants", problems);
+            await CheckPageAsync(await PortalSession.SignInInBrowserAsync(platform, _host, PlatformEmail), "/portal/tenants", problems);
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
 

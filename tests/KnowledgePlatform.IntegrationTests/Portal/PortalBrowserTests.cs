@@ -107,13 +107,40 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=document-row]").Nth(1).WaitForAsync();
         await Chromium.ScreenshotAsync(page, "portal-documents");
 
-        // Access groups set on a document are saved and kept.
-        var groups = page.GetByLabel("Access groups of firmware-updates.md");
-        await groups.FillAsync("engineering");
-        await groups.PressAsync("Tab");
-        await page.GetByText("Access groups of firmware-updates.md saved.").First.WaitForAsync();
+        // Each row says who uploaded it; its actions fit the window (none clipped at 1366 px).
+        var row = page.Locator("[data-testid=document-row][data-file='firmware-updates.md']");
+        Assert.Contains($"by {Email}", await row.Locator("[data-testid=uploaded]").InnerTextAsync());
+        var delete = (await row.GetByRole(AriaRole.Button, new() { Name = "Delete firmware-updates.md" }).BoundingBoxAsync())!;
+        Assert.True(delete.X + delete.Width <= 1366, $"the Delete button ends at {delete.X + delete.Width} px");
+
+        // Tags and access groups are edited in the side panel and saved only with Save; they are kept.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details of firmware-updates.md" }).ClickAsync();
+        var panel = page.Locator("[data-testid=details-panel]");
+        await panel.GetByLabel("Tags").FillAsync("firmware, howto");
+        await panel.GetByLabel("Access groups").FillAsync("engineering");
+        await panel.Locator("[data-testid=unsaved]").WaitForAsync();
+        await Chromium.ScreenshotAsync(page, "portal-document-details");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.GetByText("Details of firmware-updates.md saved.").First.WaitForAsync();
         await page.ReloadAsync();
-        Assert.Equal("engineering", await page.GetByLabel("Access groups of firmware-updates.md").InputValueAsync());
+        await row.Locator("[data-testid=group]", new() { HasText = "engineering" }).WaitForAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Details of firmware-updates.md" }).ClickAsync();
+        Assert.Equal("engineering", await panel.GetByLabel("Access groups").InputValueAsync());
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        // Search and filters narrow the list.
+        await page.Locator("[data-testid=document-search]").FillAsync("firmware");
+        await page.Locator("[data-testid=document-count]", new() { HasText = "1 of 2" }).WaitForAsync();
+        await page.Locator("[data-testid=document-search]").FillAsync("");
+        await page.Locator("#doc-tag").SelectOptionAsync("howto");
+        Assert.Equal(["firmware-updates.md"], await page.Locator("[data-testid=document-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.file)"));
+        await page.Locator("#doc-tag").SelectOptionAsync("");
+
+        // Delete asks once more, in the row: Keep leaves the document where it was.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Delete firmware-updates.md" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Keep firmware-updates.md" }).ClickAsync();
+        Assert.Equal(2, await page.Locator("[data-testid=document-row]").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-testid=confirm-delete]").CountAsync());
 
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
         await page.GotoAsync(_host.Url("/portal/playground"));
@@ -126,14 +153,18 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var chunkId = await firstHit.GetAttributeAsync("data-chunk");
         await Chromium.ScreenshotAsync(page, "portal-playground");
 
-        // Edit the chunk in the chunk browser: re-embedded and re-indexed on save.
+        // The hit opens in the source view, its chunk marked; from there, edit it in the chunk browser: re-embedded and re-indexed on save.
         await firstHit.Locator("a").First.ClickAsync();
+        await page.WaitForURLAsync("**/source?chunk=**");
+        await page.Locator("[data-testid=text-highlight]").WaitForAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Chunks", Exact = true }).ClickAsync();
         await page.WaitForURLAsync("**/chunks**");
         var chunk = page.Locator($"[data-chunk='{chunkId}']");
         await chunk.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await chunk.Locator("[data-testid=chunk-editor]").FillAsync("Zanzibarian warranty cover: every Northwind device is covered for two years.");
         await chunk.GetByRole(AriaRole.Button, new() { Name = "Save and re-embed" }).ClickAsync();
         await chunk.GetByText("Zanzibarian warranty cover").WaitForAsync();
+        Assert.True(await chunk.Locator("[data-testid=edited-marker]").IsVisibleAsync(), "an edited chunk is marked Edited");
         await Chromium.ScreenshotAsync(page, "portal-chunks");
 
         // The edit is what the next search finds.
@@ -145,7 +176,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal(chunkId, await page.Locator("[data-testid=hit]").First.GetAttributeAsync("data-chunk"));
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
-        // Ask in the chat test (as the widget, streamed) and follow a citation to its chunk.
+        // Ask in the chat test (as the widget, streamed) and follow a citation to the cited words in the source view.
         await page.GotoAsync(_host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
@@ -156,8 +187,8 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         var citation = page.Locator("[data-testid=citation]").First;
         await citation.WaitForAsync();
         await citation.ClickAsync();
-        await page.WaitForURLAsync("**/chunks?highlight=**");
-        await page.Locator("[data-testid=chunk]").First.WaitForAsync();
+        await page.WaitForURLAsync("**/source?chunk=**");
+        await page.Locator("[data-testid=text-highlight]").First.WaitForAsync();
 
         // Create an API key: shown once, and it works.
         await page.GotoAsync(_host.Url("/portal/api-keys"));

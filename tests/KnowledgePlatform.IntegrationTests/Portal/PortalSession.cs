@@ -38,16 +38,16 @@ internal static partial class PortalSession
         return await client.PostAsync(url, new FormUrlEncodedContent(fields), ct);
     }
 
-    /// <summary>A new page in <paramref name="context"/>, signed in through the sign-in form and on the dashboard.</summary>
-    public static async Task<Microsoft.Playwright.IPage> SignInPageAsync(PlatformHost host, Microsoft.Playwright.IBrowserContext context, string email)
+    /// <summary>Signs in through the portal's sign-in page in the browser and waits for the dashboard.</summary>
+    public static async Task<Microsoft.Playwright.IPage> SignInInBrowserAsync(Microsoft.Playwright.IBrowserContext context, PlatformHost host, string email)
     {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
         await page.GotoAsync(host.Url("/portal/login"));
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", Password);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal));
         return page;
     }
 

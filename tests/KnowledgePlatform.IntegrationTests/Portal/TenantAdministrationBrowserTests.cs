@@ -23,7 +23,7 @@ public sealed class TenantAdministrationBrowserTests(Chromium chromium) : IAsync
     public async Task An_operator_creates_a_clinic_and_its_first_admin_joins_through_the_link_shown_once()
     {
         await using var operatorContext = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
-        var page = await PortalSession.SignInPageAsync(_host, operatorContext, PlatformEmail);
+        var page = await PortalSession.SignInInBrowserAsync(operatorContext, _host, PlatformEmail);
         await page.GetByRole(AriaRole.Link, new() { Name = "Tenants" }).ClickAsync();
         await page.Locator("[data-testid=tenants]").WaitForAsync();
         await page.FillAsync("#t-id", "riverside");

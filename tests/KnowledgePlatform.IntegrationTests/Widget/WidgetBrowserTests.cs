@@ -97,7 +97,9 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         await Assertions.Expect(sources.Locator("li").First).ToContainTextAsync("Returns");
         await Chromium.ScreenshotAsync(page, "widget-answer-with-sources");
 
-        // Feedback with a comment, stored for the tenant.
+        // Feedback with a comment, stored for the tenant. The thumbs are drawn (SVG), not emoji a page may lack the font for.
+        Assert.Equal(2, await answer.Locator(".fb button svg").CountAsync());
+        Assert.DoesNotContain("👍", await answer.InnerTextAsync());
         await answer.GetByRole(AriaRole.Button, new() { Name = "Not helpful" }).ClickAsync();
         await answer.GetByLabel("Tell us more (optional)").FillAsync("I wanted the refund time too.");
         await answer.GetByRole(AriaRole.Button, new() { Name = "Send feedback" }).ClickAsync();
@@ -113,7 +115,7 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         await page.GetByRole(AriaRole.Button, new() { Name = "Talk to a human" }).ClickAsync();
         await page.GetByLabel("Email or phone (optional)").FillAsync("sam@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Request a call back" }).ClickAsync();
-        await Assertions.Expect(page.Locator("kp-chat .note[role=status]")).ToContainTextAsync("A person from our team");
+        await Assertions.Expect(page.Locator("kp-chat .note[role=status]")).ToContainTextAsync("passed to our team; a person will get back to you");
         var hook = await WaitForWebhookAsync(conversationId!);
         Assert.Equal("handoff.requested", hook.GetProperty("event").GetString());
         Assert.Equal(Question, hook.GetProperty("transcript")[0].GetProperty("question").GetString());

@@ -248,6 +248,22 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentException>(() => index.ReplaceDocumentAsync(new DocumentRef("t", "kb", "e"), [Chunk(new DocumentRef("t", "kb", "e"), 0, "y", new float[3])], Ct));
     }
+
+    [Fact]
+    public async Task Keyword_search_ranks_as_the_shared_bm25()
+    {
+        var index = OpenTracked();
+        for (var i = 0; i < Bm25ParityCorpus.Texts.Length; i++)
+        {
+            var chunk = Bm25ParityCorpus.Chunk(i, "parity", "kb_parity");
+            await index.ReplaceDocumentAsync(new DocumentRef("parity", "kb_parity", chunk.Payload.DocumentId), [chunk], Ct);
+        }
+        foreach (var question in Bm25ParityCorpus.Questions)
+        {
+            var hits = await index.SearchKeywordAsync(new ChunkFilter("parity", ["kb_parity"]), question, 10, Ct);
+            Bm25ParityTests.AssertSameRanking(Bm25ParityCorpus.Expected(question), hits.Select(h => (h.Chunk.ChunkId, h.Score)).ToList());
+        }
+    }
 }
 
 /// <summary>The contract on the embedded store (USearch + FTS5) in a temp folder.</summary>
@@ -277,6 +293,7 @@ public sealed class QdrantChunkIndexContractTests : ChunkIndexContractTests
         Url = Url ?? "http://localhost:6334",
         ApiKey = Environment.GetEnvironmentVariable("KP_QDRANT_API_KEY"),
         CollectionPrefix = "kptest" + Guid.NewGuid().ToString("N")[..8],
+        Bm25AverageLength = Bm25ParityCorpus.AverageLength,
     };
     private readonly InMemoryLiveGenerations _generations = new();
     private QdrantClient? _client;

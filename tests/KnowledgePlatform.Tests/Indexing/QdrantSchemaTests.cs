@@ -1,5 +1,6 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Infrastructure.Indexing.Qdrant;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qdrant.Client;
@@ -73,7 +74,10 @@ public sealed class QdrantSchemaTests
         var vectors = point.Vectors.Vectors_.Vectors;
         Assert.Equal([0.1f, 0.2f, 0.3f, 0.4f], vectors[QdrantSchema.DenseVector].Dense.Data);
         var sparse = vectors[QdrantSchema.SparseVector].Sparse;
-        Assert.Equal(Schema.Encoder.EncodeDocument("Dosing guide", "Adults › Analgesics", "Paracetamol: 1 g every 6 hours.").Indices, sparse.Indices);
+        // What the embedded index indexes (title, headings, text), with the same analyzer and BM25 parameters.
+        var expected = Bm25SparseVector.Document("Dosing guide\nAdults › Analgesics\nParacetamol: 1 g every 6 hours.", new QdrantOptions().Bm25AverageLength);
+        Assert.Equal(expected.Indices, sparse.Indices);
+        Assert.Equal(expected.Values, sparse.Values);
         Assert.Equal("acme", point.Payload[QdrantSchema.Fields.Tenant].StringValue);
         Assert.Equal("kb_1", point.Payload[QdrantSchema.Fields.KnowledgeBase].StringValue);
         Assert.Equal("doc_1", point.Payload[QdrantSchema.Fields.Document].StringValue);
@@ -247,15 +251,20 @@ public sealed class QdrantSchemaTests
 
         Assert.Equal(QdrantSchema.SparseVector, query.Using);
         var sparse = query.Query.Nearest.Sparse;
-        Assert.Equal(Bm25SparseEncoder.EncodeQuery("paracetamol dose").Indices, sparse.Indices);
-        Assert.All(sparse.Values, v => Assert.Equal(1f, v));
+        var expected = Bm25SparseVector.Query("What is the paracetamol dose?");
+        Assert.Equal(expected.Indices, sparse.Indices);
+        Assert.Equal(expected.Values, sparse.Values);
+        Assert.Contains(Bm25SparseVector.TermIndex("paracetamol"), sparse.Indices);
         Assert.Equal("acme", query.Filter.Must[0].Field.Match.Keyword);
     }
 
     [Fact]
-    public void A_keyword_query_of_stop_words_only_is_not_sent()
+    public void A_keyword_query_of_stop_words_only_weighs_them_at_half_as_the_embedded_index_does()
     {
-        Assert.Null(Schema.KeywordQuery(new ChunkFilter("acme", ["kb_1"]), "what is the", 10));
+        var query = Schema.KeywordQuery(new ChunkFilter("acme", ["kb_1"]), "what is the", 10)!;
+
+        Assert.All(query.Query.Nearest.Sparse.Values, v => Assert.Equal(0.5f, v));
+        Assert.Null(Schema.KeywordQuery(new ChunkFilter("acme", ["kb_1"]), "?!", 10));
     }
 
     [Fact]

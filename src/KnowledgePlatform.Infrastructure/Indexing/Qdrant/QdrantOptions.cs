@@ -42,13 +42,10 @@ public sealed class QdrantOptions : IValidatableObject
     [Range(1, 16)]
     public int ReplicationFactor { get; set; } = 1;
 
-    /// <summary>BM25 parameters of the sparse vectors; AverageLength is the assumed content words per chunk.</summary>
-    [Range(0.0, 10.0)]
-    public double Bm25K1 { get; set; } = 1.2;
-
-    [Range(0.0, 1.0)]
-    public double Bm25B { get; set; } = 0.75;
-
+    /// <summary>
+    /// The mean chunk length (in analyzer terms) that the sparse vectors' BM25 length normalisation assumes; Qdrant keeps
+    /// no length statistics. k1 and b are the platform's (Bm25Parameters.Default, decision 0121), the same as the embedded index.
+    /// </summary>
     [Range(1.0, 100_000.0)]
     public double Bm25AverageLength { get; set; } = 150;
 

@@ -3,6 +3,7 @@ using System.Text;
 using Google.Protobuf.Collections;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Core.Text;
 using Qdrant.Client.Grpc;
 using static Qdrant.Client.Grpc.Conditions;
 
@@ -53,14 +54,11 @@ public sealed class QdrantSchema
         Dimension = model.Dimension;
         Collection = CollectionName(options.CollectionPrefix, model.Name, model.Dimension);
         _dedicatedTenants = options.DedicatedTenants.ToHashSet(StringComparer.Ordinal);
-        Encoder = new Bm25SparseEncoder(options.Bm25K1, options.Bm25B, options.Bm25AverageLength);
     }
 
     public string Collection { get; }
 
     public int Dimension { get; }
-
-    public Bm25SparseEncoder Encoder { get; }
 
     public bool CustomSharding => _dedicatedTenants.Count > 0;
 
@@ -137,7 +135,7 @@ public sealed class QdrantSchema
         var p = chunk.Payload;
         if (chunk.Vector.Length != Dimension)
             throw new ArgumentException($"Chunk {p.ChunkId} has {chunk.Vector.Length} dimensions; the collection {Collection} has {Dimension}.", nameof(chunk));
-        var sparse = Encoder.EncodeDocument(p.DocumentTitle, p.HeadingPath, p.Text);
+        var sparse = Bm25SparseVector.Document(p.SearchableText, _options.Bm25AverageLength);
         var point = new PointStruct
         {
             Id = PointId($"{p.ChunkId}@{generation}"),
@@ -262,7 +260,7 @@ public sealed class QdrantSchema
     /// <summary>BM25 over the sparse vectors; null when the query has no content words (nothing can match).</summary>
     public QueryPoints? KeywordQuery(ChunkFilter filter, string query, int top)
     {
-        var sparse = Bm25SparseEncoder.EncodeQuery(query);
+        var sparse = Bm25SparseVector.Query(query);
         return sparse.IsEmpty ? null : Query(filter, top, SparseVector, (sparse.Values, sparse.Indices));
     }
 
@@ -274,7 +272,7 @@ public sealed class QdrantSchema
     {
         var request = Query(filter, top, null, new Rrf { K = (uint)rrfK });
         request.Prefetch.Add(new PrefetchQuery { Using = DenseVector, Query = vector.ToArray(), Filter = ToFilter(filter), Limit = (ulong)candidates });
-        var sparse = Bm25SparseEncoder.EncodeQuery(query);
+        var sparse = Bm25SparseVector.Query(query);
         if (!sparse.IsEmpty)
             request.Prefetch.Add(new PrefetchQuery { Using = SparseVector, Query = (sparse.Values, sparse.Indices), Filter = ToFilter(filter), Limit = (ulong)candidates });
         return request;
