@@ -26,6 +26,7 @@ app.Configure(config =>
     });
     config.AddDbCommands();
     config.AddSourceCommands();
+    config.AddTenantCommands();
     config.AddMaintenanceCommands();
     config.AddBranch("kb", kb =>
     {

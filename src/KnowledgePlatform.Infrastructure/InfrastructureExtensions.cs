@@ -48,6 +48,7 @@ public static class InfrastructureExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<IConversationStore, EfConversationStore>();
+        builder.Services.AddScoped<TenantDeletion>();
         builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(
             Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index")));
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();

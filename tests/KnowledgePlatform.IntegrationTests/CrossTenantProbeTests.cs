@@ -221,6 +221,7 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, $"/api/v1/conversations/{conversation}", null);
         foreach (var query in new[] { "", "?tenant=victim", "?tenantId=victim", $"?kb={_victimIds["kb"]}", "?kb=vault", "?handedOff=true", "?channel=api" })
             yield return (HttpMethod.Get, "/api/v1/conversations" + query, null);
+        foreach (var probe in TenantAdministrationProbes()) yield return probe;
         // Fields and query parameters that try to widen the scope of our own requests.
         var widen = new { query = Topic, tenantId = "victim", tenant = "victim", knowledgeBaseIds = new[] { _victimIds["kb"] }, documentIds = new[] { _victimIds["doc"] }, filter = new { tenantId = "victim" } };
         yield return (HttpMethod.Post, "/api/v1/knowledge-bases/mine/search", widen);
@@ -238,6 +239,21 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             yield return (HttpMethod.Get, "/api/v1/audit/export" + filter, null);
             yield return (HttpMethod.Get, "/api/v1/audit/facets" + filter, null);
         }
+    }
+
+    /// <summary>Tenant administration is the platform scope's alone: a tenant admin can neither see, suspend, invite into nor delete any tenant.</summary>
+    private static IEnumerable<(HttpMethod Method, string Url, object? Body)> TenantAdministrationProbes()
+    {
+        foreach (var tenant in Spellings("victim").Append("platform").Append("attacker"))
+        {
+            yield return (HttpMethod.Get, $"/api/v1/platform/tenants/{tenant}", null);
+            yield return (HttpMethod.Delete, $"/api/v1/platform/tenants/{tenant}", null);
+            yield return (HttpMethod.Post, $"/api/v1/platform/tenants/{tenant}/suspend", new { reason = "taken over" });
+            yield return (HttpMethod.Post, $"/api/v1/platform/tenants/{tenant}/resume", null);
+            yield return (HttpMethod.Post, $"/api/v1/platform/tenants/{tenant}/invitations", new { email = "attacker@example.com" });
+        }
+        yield return (HttpMethod.Get, "/api/v1/platform/tenants", null);
+        yield return (HttpMethod.Post, "/api/v1/platform/tenants", new { id = "planted", name = "Planted", template = "general", adminEmail = "attacker@example.com" });
     }
 
     /// <summary>CDS Hooks: the victim's services, its EHR client and its invocations, by id, by service id and through the EHR's own routes.</summary>

@@ -11,6 +11,12 @@ public sealed class Tenant
     public Policies.PolicyOverrides? PolicyOverrides { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 
+    /// <summary>When a platform admin suspended the tenant; null while it is active. A suspended tenant's keys, tokens and users are refused.</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>Why the tenant is suspended, shown to its refused callers.</summary>
+    public string? SuspensionReason { get; set; }
+
     /// <summary>The policy in force: the template, tightened by the tenant's overrides.</summary>
     public Policies.SecurityPolicy EffectivePolicy() =>
         (Policies.PolicyTemplates.Find(PolicyTemplate) ?? Policies.PolicyTemplates.Default).Tighten(PolicyOverrides ?? new());

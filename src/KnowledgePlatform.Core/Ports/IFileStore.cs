@@ -17,7 +17,10 @@ public interface IFileStore
 /// <summary>The layout of stored files: one folder per knowledge base and document, one file per version.</summary>
 public static class FileKeys
 {
-    public static string KnowledgeBase(string tenantId, string knowledgeBaseId) => $"{Safe(tenantId)}/{Safe(knowledgeBaseId)}";
+    /// <summary>The folder of everything a tenant stored.</summary>
+    public static string Tenant(string tenantId) => Safe(tenantId);
+
+    public static string KnowledgeBase(string tenantId, string knowledgeBaseId) => $"{Tenant(tenantId)}/{Safe(knowledgeBaseId)}";
 
     public static string Document(string tenantId, string knowledgeBaseId, string documentId) =>
         $"{KnowledgeBase(tenantId, knowledgeBaseId)}/{Safe(documentId)}";

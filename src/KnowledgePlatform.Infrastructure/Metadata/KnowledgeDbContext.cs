@@ -57,6 +57,9 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     public DbSet<CdsInvocation> CdsInvocations => Set<CdsInvocation>();
     public DbSet<InboxItem> InboxItems => Set<InboxItem>();
 
+    // Tenant administration (decision 0156): see TenantInvitationModel.
+    public DbSet<TenantInvitation> TenantInvitations => Set<TenantInvitation>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
@@ -183,6 +186,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         ConfigureWebhooks(modelBuilder);
         CdsHooksModel.Configure(modelBuilder);
         InboxModel.Configure(modelBuilder);
+        TenantInvitationModel.Configure(modelBuilder);
     }
 
     // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----

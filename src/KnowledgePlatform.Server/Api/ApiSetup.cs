@@ -9,6 +9,7 @@ using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
 using KnowledgePlatform.Server.Sources;
+using KnowledgePlatform.Server.Tenants;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -36,6 +37,7 @@ public static class ApiSetup
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
         builder.Services.AddHostedService<IngestionProgressRelay>();
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<TenantInvitations>();
         builder.Services.AddScoped<Answering.GovernedAnswers>();
         builder.Services.AddScoped<Sources.SourceRequests>();
         builder.AddPackages();
@@ -74,6 +76,7 @@ public static class ApiSetup
         app.UseWidgetScript();
         app.UseWidgetCors();
         app.UseAuthentication();
+        app.UseTenantSuspension();
         app.UseAskAsChannel();
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -87,7 +90,7 @@ public static class ApiSetup
         app.MapHub<IngestionHub>(IngestionHub.Path);
         var api = app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(RateLimits.Api);
         api.MapKnowledgeBases().MapEvidenceGate().MapDocuments().MapDocumentSource().MapQuestions().MapRetrieval().MapAdministration().MapQuotas().MapSharing().MapPackages()
-            .MapUsers().MapAudit().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
+            .MapUsers().MapTenants().MapAudit().MapCuration().MapClinical().MapWidgetChannel().MapSources().MapWebhooks();
         Inbox.InboxEndpoints.MapInbox(api);
         Inbox.ConversationEndpoints.MapConversationReview(api);
         app.MapChatCompletions();

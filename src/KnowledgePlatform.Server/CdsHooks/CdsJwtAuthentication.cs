@@ -42,6 +42,12 @@ public sealed class CdsJwtAuthenticationHandler(
             Logger.LogInformation("CDS Hooks token refused: {Reason}", reason);
             return AuthenticateResult.Fail(reason!);
         }
+        // The EHR's tenant may be suspended by the platform operator (decision 156): its calls are refused with the reason.
+        if (await Tenants.TenantSuspension.RefusalAsync(db, client.TenantId, Context.RequestAborted) is { } refusal)
+        {
+            Context.Items[FailureItem] = refusal;
+            return AuthenticateResult.Fail(refusal);
+        }
         var claims = new List<Claim>
         {
             new(ApiKeyAuthenticationHandler.TenantClaim, client.TenantId), new(ApiKeyAuthenticationHandler.KeyClaim, client.Id),

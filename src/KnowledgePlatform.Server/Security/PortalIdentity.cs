@@ -157,6 +157,7 @@ public static class PortalIdentity
         });
         account.MapGet("/external-callback", ExternalCallbackAsync);
         account.MapPost("/tenant", SwitchTenantAsync).RequireAuthorization(ApiScopes.Platform);
+        account.MapPost("/invitation", Tenants.InvitationAcceptance.AcceptAsync);
         return app;
     }
 
@@ -164,7 +165,7 @@ public static class PortalIdentity
         !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith(BasePath, StringComparison.Ordinal) && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : BasePath;
 
     /// <summary>Every account form carries the antiforgery token the portal's forms render.</summary>
-    private static async Task<bool> ValidFormAsync(HttpContext context)
+    internal static async Task<bool> ValidFormAsync(HttpContext context)
     {
         try
         {
@@ -190,6 +191,9 @@ public static class PortalIdentity
         var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
         if (!result.Succeeded)
             return TypedResults.LocalRedirect(BasePath + "/login?error=" + (result.IsLockedOut ? "locked" : "invalid") + "&returnUrl=" + Uri.EscapeDataString(returnUrl));
+        if (await Tenants.TenantSuspension.RefusalAsync(context.RequestServices.GetRequiredService<KnowledgeDbContext>(), user.TenantId, ct) is not null
+            && !await signIn.UserManager.IsInRoleAsync(user, PortalRoles.PlatformAdmin))
+            return TypedResults.LocalRedirect(BasePath + "/login?error=suspended");
         await signIn.SignInAsync(user, isPersistent: false);
         return TypedResults.LocalRedirect(returnUrl);
     }

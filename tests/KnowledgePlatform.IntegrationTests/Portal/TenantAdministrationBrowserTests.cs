@@ -1,0 +1,67 @@
+using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace KnowledgePlatform.IntegrationTests.Portal;
+
+/// <summary>
+/// A platform operator onboards a clinic on the Tenants page, copies the one-time link, and the clinic's first admin
+/// opens it in another browser, sets a password and lands in the portal of their own tenant.
+/// </summary>
+public sealed class TenantAdministrationBrowserTests(Chromium chromium) : IAsyncLifetime
+{
+    private const string PlatformEmail = "operator@platform.example";
+    private const string PlatformKey = "kp_platform_admin_key_for_tenant_browser_tests_01234";
+    private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey });
+
+    public async ValueTask InitializeAsync() =>
+        await PortalSession.CreateUserAsync(_host, PlatformKey, PlatformEmail, "platform-admin", TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task An_operator_creates_a_clinic_and_its_first_admin_joins_through_the_link_shown_once()
+    {
+        await using var operatorContext = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
+        var page = await PortalSession.SignInInBrowserAsync(operatorContext, _host, PlatformEmail);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Tenants" }).ClickAsync();
+        await page.Locator("[data-testid=tenants]").WaitForAsync();
+        await page.FillAsync("#t-id", "riverside");
+        await page.FillAsync("#t-name", "Riverside Clinic");
+        await page.SelectOptionAsync("#t-template", "medical");
+        await page.FillAsync("#t-kb", "guidelines");
+        await page.FillAsync("#t-admin", "lead@riverside.example");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create tenant", Exact = true }).ClickAsync();
+        var link = await page.Locator("[data-testid=invitation-link]").InnerTextAsync();
+        Assert.StartsWith(_host.Url("/portal/invitation?token="), link, StringComparison.Ordinal);
+        Assert.Contains("medical-strict", await page.Locator("[data-testid=tenant-row]", new() { HasText = "riverside" }).InnerTextAsync(), StringComparison.Ordinal);
+        await Chromium.ScreenshotAsync(page, "portal-tenants-created");
+
+        await using var invitee = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
+        var join = await invitee.NewPageAsync();
+        join.SetDefaultTimeout(30_000);
+        await join.GotoAsync(link);
+        Assert.Contains("lead@riverside.example", await join.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await join.FillAsync("#password", "riverside-lead-password");
+        await join.FillAsync("#confirm", "riverside-lead-password");
+        await join.ClickAsync("button[type=submit]");
+        await join.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await join.Locator("[data-testid=tenant]").WaitForAsync();
+        Assert.Contains("riverside", await join.Locator("[data-testid=tenant]").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The link worked once: opening it again says so.
+        var again = await invitee.NewPageAsync();
+        await again.GotoAsync(link);
+        Assert.Contains("already been used", await again.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The operator suspends the clinic with a confirmation; its admin is signed out and told why.
+        await page.ClickAsync("[aria-label='Suspend Riverside Clinic']");
+        await page.FillAsync("#suspend-reason", "contract ended");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Suspend riverside", Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=tenant-row]", new() { HasText = "suspended" }).WaitForAsync();
+        await join.GotoAsync(_host.Url("/portal/knowledge-bases"));
+        await join.WaitForURLAsync("**/portal/login?error=suspended");
+        Assert.Contains("suspended", await join.Locator("[role=alert]").InnerTextAsync(), StringComparison.Ordinal);
+        await Chromium.ScreenshotAsync(page, "portal-tenants-suspended");
+    }
+}
