@@ -139,8 +139,9 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         // Delete asks once more, in the row: Keep leaves the document where it was.
         await row.GetByRole(AriaRole.Button, new() { Name = "Delete firmware-updates.md" }).ClickAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Keep firmware-updates.md" }).ClickAsync();
-        Assert.Equal(2, await page.Locator("[data-testid=document-row]").CountAsync());
-        Assert.Equal(0, await page.Locator("[data-testid=confirm-delete]").CountAsync());
+        // Blazor renders after the click returns: wait for the confirmation to go rather than counting at once.
+        await Assertions.Expect(page.Locator("[data-testid=confirm-delete]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[data-testid=document-row]")).ToHaveCountAsync(2);
 
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
         await page.GotoAsync(_host.Url("/portal/playground"));

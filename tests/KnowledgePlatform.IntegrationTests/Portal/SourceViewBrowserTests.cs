@@ -77,7 +77,7 @@ public sealed class SourceViewBrowserTests(Chromium chromium) : IAsyncLifetime
             // Page by page: the first page has no highlight, and one click leads back to the passage.
             await page.GetByRole(AriaRole.Button, new() { Name = "Previous page" }).ClickAsync();
             await page.Locator("[data-testid=pdf-page][data-page='1']").WaitForAsync();
-            Assert.Equal(0, await page.Locator("[data-testid=pdf-highlight]").CountAsync());
+            await Assertions.Expect(page.Locator("[data-testid=pdf-highlight]")).ToHaveCountAsync(0);
             await page.GetByRole(AriaRole.Button, new() { Name = "Back to the passage (page 2)" }).ClickAsync();
             await highlight.WaitForAsync();
         }

@@ -68,7 +68,7 @@ public sealed class WidgetAdministrationBrowserTests(Chromium chromium, WidgetFi
         await edit.GetByRole(AriaRole.Button, new() { Name = "Save key" }).ClickAsync();
         await Assertions.Expect(row.GetByTestId("origins")).ToContainTextAsync(platform.Elsewhere.Origin);
         await Assertions.Expect(row).ToContainTextAsync("Docs help");
-        Assert.Equal(0, await edit.CountAsync());
+        await Assertions.Expect(edit).ToHaveCountAsync(0);
 
         // The site works at once, with the key's title.
         await visitor.ReloadAsync();
