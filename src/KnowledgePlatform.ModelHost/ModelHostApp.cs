@@ -1,5 +1,5 @@
 using KnowledgePlatform.Infrastructure;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.ModelHost;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Ports;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 

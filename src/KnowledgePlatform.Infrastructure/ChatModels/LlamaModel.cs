@@ -5,7 +5,7 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>How a GGUF model is run in-process: shared by the llamasharp chat provider and the model host.</summary>
 public sealed record LlamaSettings(string ModelPath)

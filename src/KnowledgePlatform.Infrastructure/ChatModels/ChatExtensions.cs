@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 public static class ChatExtensions
 {

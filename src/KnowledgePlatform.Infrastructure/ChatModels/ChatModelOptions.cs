@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>Configuration section "Chat": which generative model answers questions.</summary>
 public sealed class ChatModelOptions
