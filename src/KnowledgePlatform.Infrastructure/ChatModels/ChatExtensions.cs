@@ -1,4 +1,4 @@
-using System.ClientModel;
+using KnowledgePlatform.Infrastructure.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,13 +45,8 @@ public static class ChatExtensions
                 builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = configured.Timeout);
                 builder.Services.AddKeyedSingleton<IChatClient>(ProviderKey, (sp, _) => new OpenAI.Chat.ChatClient(
                     configured.Model ?? "",
-                    new ApiKeyCredential(string.IsNullOrEmpty(configured.ApiKey) ? "none" : configured.ApiKey),
-                    new OpenAI.OpenAIClientOptions
-                    {
-                        Endpoint = endpoint,
-                        NetworkTimeout = configured.Timeout,
-                        Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName)),
-                    }).AsIChatClient());
+                    OpenAiCompatibleEndpoint.Credential(configured.ApiKey),
+                    OpenAiCompatibleEndpoint.Options(endpoint, sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), configured.Timeout)).AsIChatClient());
                 break;
             default:
                 return builder;
