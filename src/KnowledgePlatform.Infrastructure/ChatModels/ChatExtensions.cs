@@ -3,7 +3,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Infrastructure.ChatModels;
@@ -32,9 +31,7 @@ public static class ChatExtensions
         switch (configured.Provider)
         {
             case ChatModelOptions.LlamaSharp:
-                builder.Services.AddSingleton(sp => LlamaModel.Load(
-                    sp.GetRequiredService<IOptions<ChatModelOptions>>().Value.Llama(),
-                    sp.GetRequiredService<ILoggerFactory>().CreateLogger<LlamaModel>()));
+                builder.AddLlamaModel(ChatModelOptions.Section);
                 builder.Services.AddKeyedSingleton<IChatClient>(ProviderKey, (sp, _) =>
                     new LlamaChatClient(sp.GetRequiredService<LlamaModel>(), sp.GetRequiredService<IOptions<ChatModelOptions>>().Value.MaxTokens));
                 builder.Services.AddHostedService<ChatModelWarmup>();
