@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
+using KnowledgePlatform.Infrastructure.BackgroundWork;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Calibration;
 using KnowledgePlatform.Rag.Retrieval;
@@ -25,8 +26,14 @@ public sealed class KnowledgeBaseCalibrator(
         where c.KnowledgeBaseId == kb.Id && c.TenantId == kb.TenantId && !c.Disabled && d.IndexedVersion == c.Version
         select c;
 
-    /// <summary>Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force.</summary>
-    public async Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct)
+    /// <summary>
+    /// Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force. It runs on a thread of
+    /// the lowest priority, its embeddings on that thread alone, so searches on the same cores go first (decision 0125).
+    /// </summary>
+    public Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct) =>
+        LowPriorityWork.RunAsync(() => CalibrateOnThisThreadAsync(kb, ct));
+
+    private async Task<EvidenceGateCalibration?> CalibrateOnThisThreadAsync(KnowledgeBase kb, CancellationToken ct)
     {
         var count = await IndexedChunks(kb).CountAsync(ct);
         var sample = await (from c in IndexedChunks(kb)
@@ -41,7 +48,7 @@ public sealed class KnowledgeBaseCalibrator(
         EvidenceGateCalibration? gate = null;
         if (!gold)
         {
-            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "") { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false };
+            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "") { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false, Background = true };
             var examples = await new GateCalibrator(model).ExamplesAsync(questions,
                 async (q, token) => (await retriever.SearchAsync(scope with { Query = q }, token)).Candidates, ct);
             gate = GateCalibrator.Fit(examples, kb.Vertical, count, clock.GetUtcNow());
