@@ -1,7 +1,6 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
-using KnowledgePlatform.Infrastructure.BackgroundWork;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Calibration;
 using KnowledgePlatform.Rag.Retrieval;
@@ -27,13 +26,11 @@ public sealed class KnowledgeBaseCalibrator(
         select c;
 
     /// <summary>
-    /// Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force. It runs on a thread of
-    /// the lowest priority, its embeddings on that thread alone, so searches on the same cores go first (decision 0125).
+    /// Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force. Its embeddings are
+    /// background calls, which run on the calling thread alone: the scheduler calls it from a thread of the lowest
+    /// priority, so that searches on the same cores go first; a curator who asked for it waits at normal priority (decision 0125).
     /// </summary>
-    public Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct) =>
-        LowPriorityWork.RunAsync(() => CalibrateOnThisThreadAsync(kb, ct));
-
-    private async Task<EvidenceGateCalibration?> CalibrateOnThisThreadAsync(KnowledgeBase kb, CancellationToken ct)
+    public async Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct)
     {
         var count = await IndexedChunks(kb).CountAsync(ct);
         var sample = await (from c in IndexedChunks(kb)
