@@ -20,6 +20,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private static readonly string[] OutputNames = ["last_hidden_state"];
 
     private readonly InferenceSession _session;
+    private readonly Lazy<InferenceSession> _background;
     private readonly ArcticWordPiece _tokenizer;
     private readonly EmbeddingModelCard _card;
     private readonly OnnxBatching _batching;
@@ -28,17 +29,10 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     {
         _card = card;
         _batching = batching ?? OnnxBatching.Default;
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
-            InterOpNumThreads = 1,
-        };
-        // Idle ONNX Runtime threads sleep instead of spinning: spinning took CPU from the rest of the
-        // pipeline (and from other processes) for no gain in throughput on a busy machine.
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(ArcticWordPiece.ModelBytes(), options);
+        _session = CreateSession(threads > 0 ? threads : Environment.ProcessorCount);
+        // Background calls (EmbeddingPriority) get a session of one thread: ONNX Runtime then runs them on the calling
+        // thread alone, so a low-priority caller never has normal-priority helper threads working for it.
+        _background = new Lazy<InferenceSession>(() => CreateSession(1));
         _tokenizer = ArcticWordPiece.Shared;
 
         var probe = _session.OutputMetadata[OutputNames[0]].Dimensions[^1];
@@ -47,18 +41,35 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
                 $"Embedding:Dimension is {card.Dimension} but the model '{card.Name}' produces {probe}-dimensional vectors. Set Embedding:Dimension to {probe}.");
     }
 
+    private static InferenceSession CreateSession(int threads)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+        };
+        // Idle ONNX Runtime threads sleep instead of spinning: spinning took CPU from the rest of the
+        // pipeline (and from other processes) for no gain in throughput on a busy machine.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        return new InferenceSession(ArcticWordPiece.ModelBytes(), options);
+    }
+
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values as IReadOnlyList<string> ?? values.ToList();
         // Synchronous and CPU-bound, like the package's encoder; callers already run off the request path.
-        var vectors = Embed(texts, cancellationToken);
+        var vectors = Embed(texts, EmbeddingPriority.IsBackground(options) ? _background.Value : _session, cancellationToken);
         var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = _card.Name }));
         return Task.FromResult(result);
     }
 
     /// <summary>One L2-normalised vector per text, in the order given.</summary>
-    internal float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    internal float[][] Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken) => Embed(texts, _session, cancellationToken);
+
+    private float[][] Embed(IReadOnlyList<string> texts, InferenceSession session, CancellationToken cancellationToken)
     {
         var ids = new int[texts.Count][];
         var maxTokens = Math.Min(_card.MaxTokens, ArcticWordPiece.ModelMaxTokens);
@@ -71,7 +82,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         {
             cancellationToken.ThrowIfCancellationRequested();
             var count = _batching.Take(order.AsSpan(start), i => ids[i].Length);
-            Run(order.AsSpan(start, count), ids, vectors, cancellationToken);
+            Run(session, order.AsSpan(start, count), ids, vectors, cancellationToken);
             start += count;
         }
         return vectors;
@@ -79,7 +90,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
     public int CountTokens(string text) => _tokenizer.Count(text);
 
-    private void Run(ReadOnlySpan<int> batch, int[][] ids, float[][] vectors, CancellationToken cancellationToken)
+    private void Run(InferenceSession session, ReadOnlySpan<int> batch, int[][] ids, float[][] vectors, CancellationToken cancellationToken)
     {
         var rows = batch.Length;
         var length = ids[batch[^1]].Length; // sorted: the last is the longest
@@ -108,7 +119,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
             using var typesValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, types.AsMemory(0, size), shape);
             using var runOptions = new RunOptions();
             using var cancel = cancellationToken.Register(() => runOptions.Terminate = true);
-            using var outputs = _session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
+            using var outputs = session.Run(runOptions, InputNames, [idsValue, maskValue, typesValue], OutputNames);
             cancellationToken.ThrowIfCancellationRequested();
 
             // [rows, length, dimension]: each row's [CLS] vector is its first `dimension` floats.
@@ -140,7 +151,11 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         : serviceType.IsInstanceOfType(this) ? this
         : null;
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        if (_background.IsValueCreated) _background.Value.Dispose();
+    }
 }
 
 /// <summary>How many length-sorted texts go into one ONNX Runtime run.</summary>

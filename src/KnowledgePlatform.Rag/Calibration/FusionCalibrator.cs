@@ -49,11 +49,13 @@ public sealed class FusionCalibrator(EmbeddingModel model, IChunkIndex index, Bm
         var corpus = new Bm25Corpus(chunks.Select(c => c.SearchableText).ToList(), bm25);
         var known = chunks.Select(c => c.ChunkId).ToHashSet();
         var examples = new List<FusionExample>(questions.Count);
-        foreach (var q in questions)
+        // All questions in one call: the generator runs them length-sorted in small batches, cheaper than one by one.
+        var queryVectors = await model.Generator.GenerateAsync(questions.Select(q => model.Card.QueryPrefix + q.Question), EmbeddingPriority.Background(), ct);
+        for (var i = 0; i < questions.Count; i++)
         {
+            var (q, queryVector) = (questions[i], queryVectors[i].Vector);
             var sourceIds = q.Sources.Select(s => s.ChunkId).ToHashSet();
             var depth = Candidates + sourceIds.Count;
-            var queryVector = (await model.Generator.GenerateAsync([model.Card.QueryPrefix + q.Question], cancellationToken: ct))[0].Vector;
             var dense = (await index.SearchDenseAsync(filter, queryVector, depth, ct)).Where(h => known.Contains(h.Chunk.ChunkId)).ToList();
             var keyword = corpus.Search(q.Question, depth).Select(h => new ChunkHit(chunks[h.Document], h.Score)).ToList();
 
@@ -116,7 +118,7 @@ public sealed class FusionCalibrator(EmbeddingModel model, IChunkIndex index, Bm
     private async Task<float[]> SimilaritiesAsync(ReadOnlyMemory<float> query, IReadOnlyList<ChunkPayload> chunks, CancellationToken ct)
     {
         if (chunks.Count == 0) return [];
-        var vectors = await model.Generator.GenerateAsync(chunks.Select(c => EmbeddingText.Of(c.DocumentTitle, c.HeadingPath, c.Text)).ToList(), cancellationToken: ct);
+        var vectors = await model.Generator.GenerateAsync(chunks.Select(c => EmbeddingText.Of(c.DocumentTitle, c.HeadingPath, c.Text)).ToList(), EmbeddingPriority.Background(), ct);
         return vectors.Select(v => TensorPrimitives.CosineSimilarity(query.Span, v.Vector.Span)).ToArray();
     }
 }

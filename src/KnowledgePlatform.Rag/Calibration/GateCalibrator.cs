@@ -157,7 +157,7 @@ public sealed class GateCalibrator(EmbeddingModel model)
     {
         var texts = new List<string> { model.Card.QueryPrefix + question };
         texts.AddRange(chunks.Select(c => EmbeddingText.Of(c.DocumentTitle, c.HeadingPath, c.Text)));
-        var vectors = await model.Generator.GenerateAsync(texts, cancellationToken: ct);
+        var vectors = await model.Generator.GenerateAsync(texts, EmbeddingPriority.Background(), ct);
         var similarities = new float[chunks.Count];
         for (var i = 0; i < chunks.Count; i++) similarities[i] = TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, vectors[i + 1].Vector.Span);
         return similarities;

@@ -41,6 +41,9 @@ public sealed record RetrievalRequest(string TenantId, IReadOnlyList<string> Kno
     /// <summary>The knowledge bases' embedding model (null: the default); queries are embedded with the model the chunks were.</summary>
     public string? EmbeddingModel { get; init; }
 
+    /// <summary>True for background work (calibration): the query is embedded as such (<see cref="EmbeddingPriority"/>).</summary>
+    public bool Background { get; init; }
+
     /// <summary>Earlier turns of the conversation: a follow-up question is rewritten into a standalone query when a generative model is configured.</summary>
     public IReadOnlyList<HistoryTurn>? History { get; init; }
 
@@ -102,7 +105,8 @@ public sealed class Retriever(
         if (request.Mode != RetrievalMode.Keyword)
         {
             var model = models.Get(request.EmbeddingModel);
-            queryVector = await model.Generator.GenerateVectorAsync(model.Card.QueryPrefix + query, cancellationToken: cancellationToken);
+            queryVector = await model.Generator.GenerateVectorAsync(model.Card.QueryPrefix + query,
+                request.Background ? EmbeddingPriority.Background() : null, cancellationToken);
         }
         var embeddingTime = request.Mode == RetrievalMode.Keyword ? TimeSpan.Zero : clock.Elapsed;
 

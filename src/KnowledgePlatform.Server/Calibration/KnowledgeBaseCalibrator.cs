@@ -25,7 +25,11 @@ public sealed class KnowledgeBaseCalibrator(
         where c.KnowledgeBaseId == kb.Id && c.TenantId == kb.TenantId && !c.Disabled && d.IndexedVersion == c.Version
         select c;
 
-    /// <summary>Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force.</summary>
+    /// <summary>
+    /// Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force. Its embeddings are
+    /// background calls, which run on the calling thread alone: the scheduler calls it from a thread of the lowest
+    /// priority, so that searches on the same cores go first; a curator who asked for it waits at normal priority (decision 0125).
+    /// </summary>
     public async Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct)
     {
         var count = await IndexedChunks(kb).CountAsync(ct);
@@ -41,7 +45,7 @@ public sealed class KnowledgeBaseCalibrator(
         EvidenceGateCalibration? gate = null;
         if (!gold)
         {
-            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "") { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false };
+            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "") { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false, Background = true };
             var examples = await new GateCalibrator(model).ExamplesAsync(questions,
                 async (q, token) => (await retriever.SearchAsync(scope with { Query = q }, token)).Candidates, ct);
             gate = GateCalibrator.Fit(examples, kb.Vertical, count, clock.GetUtcNow());

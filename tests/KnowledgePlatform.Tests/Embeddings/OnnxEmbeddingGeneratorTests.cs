@@ -56,6 +56,16 @@ public sealed class OnnxEmbeddingGeneratorTests(BothRuntimesFixture models) : IC
     }
 
     [Fact]
+    public async Task Background_calls_give_the_same_vectors_as_foreground_calls()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var foreground = await models.Direct.GenerateAsync(Texts, cancellationToken: ct);
+        var background = await models.Direct.GenerateAsync(Texts, EmbeddingPriority.Background(), ct);
+        for (var i = 0; i < Texts.Length; i++)
+            Assert.True(TensorPrimitives.CosineSimilarity(foreground[i].Vector.Span, background[i].Vector.Span) > 0.9999f, $"text {i}");
+    }
+
+    [Fact]
     public async Task A_line_break_separates_words_like_a_space()
     {
         const string Broken = "Target INR ranges\nYour clinic will tell you your own target.";
