@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Net.Sockets;
 using System.Text.Json;
+using KnowledgePlatform.Bench.ModelFiles;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.IntegrationTests.Support;

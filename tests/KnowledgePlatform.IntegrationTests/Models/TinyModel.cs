@@ -1,3 +1,4 @@
+using KnowledgePlatform.Bench.ModelFiles;
 using KnowledgePlatform.Infrastructure.Models;
 
 namespace KnowledgePlatform.IntegrationTests.Models;
