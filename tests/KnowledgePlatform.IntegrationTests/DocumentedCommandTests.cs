@@ -107,9 +107,12 @@ public sealed class DocumentedCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Kp_bench_model_times_a_generated_tiny_model()
+    public async Task Kp_bench_model_times_a_generated_tiny_model_and_refuses_a_host_too_small_for_four_streams()
     {
-        await Succeeds(Tool.Bench, ["model", "--tokens", "4", "--runs", "1", "--parallel", "1", "--queue", "1"], "generated tiny random MoE model");
+        await Succeeds(Tool.Bench, ["model", "--tokens", "4", "--runs", "1"], "generated tiny random MoE model", "4 streams");
+        var (exitCode, output) = await RunAsync(Tool.Bench, ["model", "--parallel", "1", "--queue", "1"]);
+        var words = string.Join(' ', output.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)); // the console wraps at 80 columns
+        Assert.True(exitCode != 0 && words.Contains("--parallel plus --queue must be at least 4", StringComparison.Ordinal), output);
     }
 
     [Fact]

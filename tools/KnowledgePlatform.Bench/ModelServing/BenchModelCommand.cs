@@ -15,7 +15,7 @@ namespace KnowledgePlatform.Bench.ModelServing;
 public sealed class BenchModelSettings : CommandSettings
 {
     [CommandOption("-m|--model <PATH>")]
-    [Description("A GGUF file: kp starts the model host in-process on a loopback port. Without --model or --url, a tiny random MoE model is generated (mechanics only).")]
+    [Description("A GGUF file: kp-bench starts the model host in-process on a loopback port. Without --model or --url, a tiny random MoE model is generated (mechanics only).")]
     public string? Model { get; init; }
 
     [CommandOption("-u|--url <URL>")]
@@ -54,6 +54,7 @@ public sealed class BenchModelSettings : CommandSettings
         Model is not null && Url is not null ? ValidationResult.Error("Give --model or --url, not both.")
         : Tokens is < 1 or > 8192 ? ValidationResult.Error("--tokens must be between 1 and 8192.")
         : Runs is < 1 or > 100 ? ValidationResult.Error("--runs must be between 1 and 100.")
+        : Url is null && Parallel + Queue < 4 ? ValidationResult.Error("The 4-stream measurement needs room for 4 requests: --parallel plus --queue must be at least 4.")
         : ValidationResult.Success();
 }
 
