@@ -2,7 +2,7 @@ using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Infrastructure.Telemetry;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Server;

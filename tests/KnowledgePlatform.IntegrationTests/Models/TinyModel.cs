@@ -1,5 +1,5 @@
 using KnowledgePlatform.Bench.ModelFiles;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 
 namespace KnowledgePlatform.IntegrationTests.Models;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using KnowledgePlatform.Bench.ModelFiles;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.ModelHost;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 
 namespace KnowledgePlatform.Bench.ModelFiles;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgePlatform.Bench.ModelFiles;
 using KnowledgePlatform.Cli;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.ModelHost;
 using Spectre.Console;
 using Spectre.Console.Cli;
