@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace KnowledgePlatform.Cli;
 
-internal static class Clients
+public static class Clients
 {
     public static async Task<IKnowledgeClient> OpenAsync(CommonSettings settings, CancellationToken cancellationToken) =>
         string.IsNullOrWhiteSpace(settings.Server)
@@ -117,7 +117,7 @@ public sealed class AskCommand : AsyncCommand<AskSettings>
 }
 
 /// <summary>Progress&lt;T&gt; posts to the thread pool; the progress display wants the update now.</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+public sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
 }

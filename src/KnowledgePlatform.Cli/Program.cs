@@ -1,6 +1,12 @@
 using KnowledgePlatform.Cli;
-using KnowledgePlatform.Cli.Bench;
 using Spectre.Console.Cli;
+
+// The benchmarks and evaluations moved to their own tool (decision 0163): say where, rather than "unknown command".
+if (args is ["eval" or "bench", ..])
+{
+    Console.Error.WriteLine($"`kp {args[0]}` is now `kp-bench {(args[0] == "eval" ? "eval" : "<ingest|load|model>")}` (tools/KnowledgePlatform.Bench; docs/benchmarks.md).");
+    return 1;
+}
 
 var app = new CommandApp();
 app.Configure(config =>
@@ -12,18 +18,6 @@ app.Configure(config =>
         .WithExample("search", "medical", "\"paracetamol maximum dose\"", "--key", "kp_demo_clinic_key");
     config.AddCommand<AskCommand>("ask").WithDescription("Ask a question; the answer cites its sources.")
         .WithExample("ask", "customer-service", "\"How long is the warranty?\"", "--key", "kp_demo_support_key");
-    config.AddBranch("bench", bench =>
-    {
-        bench.SetDescription("Benchmarks that print figures.");
-        bench.AddCommand<BenchModelCommand>("model").WithDescription("Time to first token, tokens/s at 1 and 4 streams, and queueing of a model host.")
-            .WithExample("bench", "model", "--model", "models/Qwen3-30B-A3B-Q4_K_M.gguf")
-            .WithExample("bench", "model", "--url", "http://localhost:8000/v1");
-        bench.AddCommand<BenchIngestCommand>("ingest")
-            .WithDescription("Ingestion throughput: a corpus and a generated PDF end to end, against the encoder alone on the same chunks.");
-        bench.AddCommand<BenchLoadCommand>("load")
-            .WithDescription("Search and ask under load (1 to 128 clients), asks through the model host, and a mixed run of visitors and a curator; latency percentiles, errors, server memory, ratio to the bare index query.")
-            .WithExample("bench", "load", "--duration", "60", "--visitors", "50", "--documents", "50");
-    });
     config.AddDbCommands();
     config.AddSourceCommands();
     config.AddTenantCommands();
@@ -36,8 +30,6 @@ app.Configure(config =>
         kb.AddCommand<KbImportCommand>("import").WithDescription("Create a knowledge base from a package.")
             .WithExample("kb", "import", "medical.kp.zip", "--name", "medical-copy", "--server", "http://localhost:5080", "--key", "kp_demo_support_key");
     });
-    config.AddCommand<EvalCommand>("eval").WithDescription("Retrieval quality (nDCG@10, recall, MRR) and latency of bm25, dense and hybrid on a BEIR-layout question set.")
-        .WithExample("eval", "../shared/bench/emanual-smarttv");
     config.AddCommand<ReembedCommand>("reembed").WithDescription("Re-embed a knowledge base with another configured embedding model and rebuild its index.")
         .WithExample("reembed", "manuals-zh", "--model", "bge-m3", "--key", "kp_demo_support_key");
 });

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.ModelHost;
 
-/// <summary>Builds the model host; Program.cs runs it, the tests and `kp bench model` start it in-process.</summary>
+/// <summary>Builds the model host; Program.cs runs it, the tests and `kp-bench model` start it in-process.</summary>
 public static class ModelHostApp
 {
     private static readonly Dictionary<string, string> Switches = new()

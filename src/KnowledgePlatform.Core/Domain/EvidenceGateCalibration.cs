@@ -4,7 +4,7 @@ namespace KnowledgePlatform.Core.Domain;
 /// A knowledge base's evidence gate: a logistic model over the features of the evidence retrieved for a question
 /// (see Rag/Evidence/EvidenceFeatures), giving the confidence that the evidence answers the question, and the
 /// threshold (the operating point of the vertical) above which it answers. Fitted from pseudo-questions cut from the
-/// knowledge base's own content, or from a curator's gold questions (`kp eval --fit`); decision 0100.
+/// knowledge base's own content, or from a curator's gold questions (`kp-bench eval --fit`); decision 0100.
 /// </summary>
 /// <param name="Weights">One weight per feature, in <c>EvidenceFeatures.Names</c> order.</param>
 public sealed record EvidenceGateCalibration(IReadOnlyList<double> Weights, double Bias, double Threshold)

@@ -4,7 +4,7 @@ namespace KnowledgePlatform.Core.Domain;
 /// A knowledge base's own fusion (decision 0120): the dense weight of convex fusion fitted on pseudo-questions cut from
 /// its content, with what the fit saw (nDCG@10 of each signal and of the fusion on those questions), or the vertical's
 /// default until it has enough content. A dense weight a curator sets (by hand, or chosen on gold questions with
-/// <c>kp eval --fit</c>) in <see cref="KnowledgeBase.Retrieval"/> overrides it.
+/// <c>kp-bench eval --fit</c>) in <see cref="KnowledgeBase.Retrieval"/> overrides it.
 /// </summary>
 public sealed record FusionCalibration(double DenseWeight)
 {

@@ -168,7 +168,7 @@ public sealed record OnnxBatching(int MaxTexts, int MaxTokens, double MaxPadding
     /// Small runs of up to 4 texts: on the 2-core development machine, with the machine otherwise quiet,
     /// runs of 4 length-sorted texts were about 7% faster than single texts and runs of 32 about 10% slower
     /// (while other processes loaded the cores, single texts were best). docs/benchmarks/ingestion.md has the
-    /// figures; measure with <c>kp bench ingest</c> before changing Embedding:BatchSize on other machines.
+    /// figures; measure with <c>kp-bench ingest</c> before changing Embedding:BatchSize on other machines.
     /// </summary>
     public static OnnxBatching Default { get; } = new(4, 2048);
 

@@ -175,7 +175,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     /// <summary>
     /// The same search scoring every posting of every query term, as before MaxScore pruning (decision 130): the
-    /// baseline <c>kp eval --latency-at</c> measures the pruned search against, on the same index in the same run.
+    /// baseline <c>kp-bench eval --latency-at</c> measures the pruned search against, on the same index in the same run.
     /// </summary>
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordScoringEveryPostingAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
         Task.FromResult(Visible(() => SearchKeyword(filter, query, top, everyPosting: true)));

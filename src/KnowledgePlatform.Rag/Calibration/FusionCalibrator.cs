@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
-using KnowledgePlatform.Rag.Evaluation;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.AI;
 
@@ -113,7 +112,7 @@ public sealed class FusionCalibrator(EmbeddingModel model, IChunkIndex index, Bm
     }
 
     private static double Ndcg10(FusionExample e, IReadOnlyList<RetrievedChunk> ranked) =>
-        RankingMetrics.Ndcg(RankingMetrics.MaxPool(ranked.Select(r => r.Chunk.DocumentId), 10), e.Relevant, 10);
+        RankingQuality.Ndcg(RankingQuality.MaxPool(ranked.Select(r => r.Chunk.DocumentId), 10), e.Relevant, 10);
 
     private async Task<float[]> SimilaritiesAsync(ReadOnlyMemory<float> query, IReadOnlyList<ChunkPayload> chunks, CancellationToken ct)
     {

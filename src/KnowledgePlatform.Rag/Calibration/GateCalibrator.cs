@@ -91,7 +91,7 @@ public sealed class GateCalibrator(EmbeddingModel model)
     }
 
     /// <summary>
-    /// The gate fitted on a curator's judged questions (<c>kp eval --answers --fit</c>): the same fixed score and logistic
+    /// The gate fitted on a curator's judged questions (<c>kp-bench eval --answers --fit</c>): the same fixed score and logistic
     /// as self-calibration, on real questions the knowledge base can and cannot answer, the threshold at the vertical's
     /// operating point of the unanswerable ones.
     /// </summary>
@@ -120,7 +120,7 @@ public sealed class GateCalibrator(EmbeddingModel model)
         var confidences = scores.Select(s => LogisticModel.Sigmoid(slope * s + b)).ToList();
         return EvidenceFeatures.Calibration(slope, b, Threshold(confidences, y, GateOperatingPoint.For(vertical))) with
         {
-            Auc = Evaluation.AnswerMetrics.Auc(scores.Select((s, i) => new Evaluation.AnswerOutcome(y[i] == 1, false, false) { Confidence = s }).ToList(), o => o.Confidence),
+            Auc = ScoreSeparation.Auc(scores.Where((_, i) => y[i] == 1).ToList(), scores.Where((_, i) => y[i] != 1).ToList()),
         };
     }
 

@@ -20,7 +20,7 @@ public sealed record EvidenceGateDto(
     }
 }
 
-/// <summary>A gate fitted on a curator's judged questions (`kp eval --answers --fit` prints it): it replaces self-calibration until deleted.</summary>
+/// <summary>A gate fitted on a curator's judged questions (`kp-bench eval --answers --fit` prints it): it replaces self-calibration until deleted.</summary>
 public sealed record EvidenceGateRequest(
     [property: Description("One weight per gate feature (dense_top, dense_margin, agreement, lexical_ratio, dense_gap, coverage_best).")] IReadOnlyList<double> Weights,
     double Bias,

@@ -18,7 +18,7 @@ public static class EvidenceGateEndpoints
         gate.MapPost("/calibrate", Calibrate).RequireAuthorization(ApiScopes.Admin)
             .WithSummary("Calibrate the evidence gate now from pseudo-questions cut from the knowledge base's content");
         gate.MapPut("/", Put).RequireAuthorization(ApiScopes.Admin)
-            .WithSummary("Use a gate fitted on judged questions (kp eval --answers --fit) instead of self-calibration");
+            .WithSummary("Use a gate fitted on judged questions (kp-bench eval --answers --fit) instead of self-calibration");
         gate.MapDelete("/", Delete).RequireAuthorization(ApiScopes.Admin)
             .WithSummary("Return to self-calibration: the gate is calibrated again from the content");
         return api;

@@ -6,7 +6,7 @@ namespace KnowledgePlatform.Server.Api;
 /// <summary>How a knowledge base weighs its two signals (decision 0120): the weight in use, where it comes from, and what its calibration measured.</summary>
 public sealed record FusionDto(
     [property: Description("The dense weight of convex fusion in use (BM25 gets 1 minus it); null when the knowledge base uses reciprocal rank fusion.")] double? DenseWeight,
-    [property: Description("curator (set in the retrieval settings, e.g. chosen on gold questions with kp eval --fit), pseudo-questions (calibrated from the knowledge base's own content) or default (the vertical's weight, until it has enough content).")] string Source,
+    [property: Description("curator (set in the retrieval settings, e.g. chosen on gold questions with kp-bench eval --fit), pseudo-questions (calibrated from the knowledge base's own content) or default (the vertical's weight, until it has enough content).")] string Source,
     DateTimeOffset? FittedAt,
     [property: Description("Pseudo-questions the calibration was fitted on.")] int Questions,
     [property: Description("Indexed chunks when it was calibrated; it is calibrated again when the content changes enough.")] int ChunkCount,

@@ -1,4 +1,4 @@
-using KnowledgePlatform.Rag.Evaluation;
+using KnowledgePlatform.Bench.Evaluation;
 using Xunit;
 
 namespace KnowledgePlatform.Tests.Evaluation;

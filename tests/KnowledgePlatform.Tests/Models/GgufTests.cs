@@ -1,5 +1,5 @@
+using KnowledgePlatform.Bench.ModelFiles;
 using KnowledgePlatform.Infrastructure.ChatModels;
-using KnowledgePlatform.Infrastructure.Models;
 using Xunit;
 
 namespace KnowledgePlatform.Tests.Models;

@@ -1,0 +1,50 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace KnowledgePlatform.Bench.Evaluation;
+
+/// <summary>Percentiles of one timed part of a query.</summary>
+internal sealed record Timing(string Part, double P50Ms, double P95Ms)
+{
+    public static Timing Of(string part, IReadOnlyList<double> ms) => new(part, RankingMetrics.Percentile(ms, 50), RankingMetrics.Percentile(ms, 95));
+}
+
+/// <summary>
+/// How the knowledge base was padded to its size: chunks added through the bulk path and how long that took
+/// (synthesising included), the process's resident memory afterwards and the index's files on disk.
+/// </summary>
+internal sealed record PaddingCost(int AddedChunks, double Seconds, long ResidentBytes, long ManagedBytes, long IndexBytes)
+{
+    public double ChunksPerSecond => AddedChunks == 0 ? 0 : AddedChunks / Seconds;
+}
+
+/// <summary>Latency of one query against a knowledge base of <paramref name="Chunks"/> chunks, split into its parts.</summary>
+internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Queries, int Candidates, IReadOnlyList<Timing> Timings, PaddingCost Padding)
+{
+    /// <summary>One row per size: each part's p50 / p95, then what building that size cost.</summary>
+    public static void Print(IReadOnlyList<LatencyReport> reports)
+    {
+        if (reports.Count == 0) return;
+        // Redirected output gets 80 columns by default, too narrow for a row per size; a terminal keeps its own width.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
+        var first = reports[0];
+        AnsiConsole.MarkupLineInterpolated($"Latency, {first.Queries} queries one at a time, {first.Candidates} candidates per signal (p50 / p95 ms):");
+        var table = new Table().AddColumn("chunks (synthesised)");
+        foreach (var t in first.Timings) table.AddColumn(t.Part);
+        table.AddColumns("padding: s (chunks/s)", "resident MiB (managed)", "index on disk MiB");
+        foreach (var r in reports)
+        {
+            var p = r.Padding;
+            table.AddRow([
+                $"{r.Chunks:N0} ({r.SynthesisedChunks:N0})",
+                .. r.Timings.Select(t => $"{Ms(t.P50Ms)} / {Ms(t.P95Ms)}"),
+                p.AddedChunks == 0 ? "-" : $"{p.Seconds:0.0} ({p.ChunksPerSecond:N0})",
+                $"{p.ResidentBytes / 1048576.0:N0} ({p.ManagedBytes / 1048576.0:N0})",
+                $"{p.IndexBytes / 1048576.0:N0}",
+            ]);
+        }
+        AnsiConsole.Write(table);
+    }
+
+    private static string Ms(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+}
