@@ -1,25 +1,5 @@
 namespace KnowledgePlatform.Core.Domain;
 
-// The curator's inbox: what visitors could not get, as items a curator works through.
-
-public enum InboxItemKind
-{
-    /// <summary>Questions the knowledge base could not answer, grouped by meaning.</summary>
-    Unanswered,
-    /// <summary>A visitor's "not helpful" on an answer.</summary>
-    Feedback,
-    /// <summary>A visitor's request to talk to a person.</summary>
-    Handoff,
-}
-
-public enum InboxItemStatus
-{
-    Open,
-    InProgress,
-    Done,
-    Dismissed,
-}
-
 /// <summary>
 /// One thing for a curator to act on. Unanswered questions that mean the same (by the knowledge base's embedding
 /// model) share one item, counted; feedback and handoffs are an item each, pointing at their record.
