@@ -7,6 +7,7 @@ using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Ingestion.Pipeline.Steps;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Rag.Evaluation;
 using KnowledgePlatform.Rag.Retrieval;

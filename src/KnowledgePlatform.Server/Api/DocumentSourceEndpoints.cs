@@ -4,6 +4,7 @@ using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Pdf;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.TextFormats;
 
 /// <summary>
 /// JSON Lines: one object per line. "question" + "answer" become a question and its answer;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Html;
 
 /// <summary>
 /// A single linear pass over raw HTML that drops start tags nested deeper than a limit (and beyond an

@@ -8,7 +8,7 @@ using Markdig.Extensions.Yaml;
 using Markdig.Syntax.Inlines;
 using Md = Markdig.Syntax;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.TextFormats;
 
 /// <summary>
 /// Markdown via Markdig: headings build the heading path, pipe tables become tables, a heading ending

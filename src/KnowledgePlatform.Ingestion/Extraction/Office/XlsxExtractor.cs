@@ -1,8 +1,9 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
+using KnowledgePlatform.Ingestion.Extraction.TextFormats;
 using S = DocumentFormat.OpenXml.Spreadsheet;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Office;
 
 /// <summary>
 /// Excel (.xlsx) via the Open XML SDK, read like CSV files: each visible worksheet is a section named after

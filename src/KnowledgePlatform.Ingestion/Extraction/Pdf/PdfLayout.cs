@@ -1,6 +1,6 @@
 using UglyToad.PdfPig.Content;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Pdf;
 
 /// <summary>A run of words on a line, separated from the next run by a gap wide enough to be a column break.</summary>
 internal sealed record PdfSegment(double Left, double Right, string Text);

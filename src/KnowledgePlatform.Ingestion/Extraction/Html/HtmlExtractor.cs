@@ -3,7 +3,7 @@ using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Html;
 
 /// <summary>
 /// HTML via AngleSharp, main content only: &lt;main&gt;, else the &lt;article&gt;s, else &lt;body&gt;, without

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using DocumentFormat.OpenXml.Packaging;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Office;
 
 /// <summary>
 /// The zip checks the Open XML formats (.docx, .xlsx, .pptx) share, run before the SDK opens the package:

@@ -5,7 +5,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Exceptions;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Pdf;
 
 /// <summary>
 /// PDF via PdfPig: text in reading order with page numbers; lines in a noticeably larger font (or bold

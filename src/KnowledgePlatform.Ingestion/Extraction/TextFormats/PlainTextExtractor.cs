@@ -1,4 +1,4 @@
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.TextFormats;
 
 /// <summary>
 /// Plain text: paragraphs are separated by blank lines and located by their first line (1-based).

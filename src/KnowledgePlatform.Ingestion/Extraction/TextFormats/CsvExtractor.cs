@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.TextFormats;
 
 /// <summary>
 /// CSV (RFC 4180: quoted fields may hold delimiters, line breaks and doubled quotes) with a header row.

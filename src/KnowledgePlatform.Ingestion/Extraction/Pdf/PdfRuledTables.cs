@@ -1,7 +1,7 @@
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.Core;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Pdf;
 
 /// <summary>
 /// A table found from its drawn cell borders; <see cref="Top"/> places it in reading order, <see cref="Bottom"/>

@@ -3,7 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using A = DocumentFormat.OpenXml.Drawing;
 using P = DocumentFormat.OpenXml.Presentation;
 
-namespace KnowledgePlatform.Ingestion.Extraction;
+namespace KnowledgePlatform.Ingestion.Extraction.Office;
 
 /// <summary>
 /// PowerPoint (.pptx) via the Open XML SDK: each visible slide, in the deck's order, is a section headed by its

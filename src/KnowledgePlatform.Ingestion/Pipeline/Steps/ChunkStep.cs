@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Chunking;
+using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Pipeline;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace KnowledgePlatform.Ingestion.Pipeline.Steps;
+
+/// <summary>chunk: structure-aware, token-bounded chunks with the knowledge base's settings.</summary>
+public sealed class ChunkStep(Chunker chunker) : IIngestionStep
+{
+    public string Name => "chunk";
+    public bool Durable => false;
+
+    public Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
+    {
+        var extracted = context.Extracted ?? throw new InvalidOperationException("chunk runs after extract");
+        context.Drafts = chunker.Chunk(extracted, context.KnowledgeBase.Chunking);
+        return Task.CompletedTask;
+    }
+}
