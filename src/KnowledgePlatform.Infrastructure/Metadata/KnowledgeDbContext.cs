@@ -1,5 +1,5 @@
-using KnowledgePlatform.Core.Domain;
 using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -273,9 +273,3 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         });
     }
 }
-
-/// <summary>The embedded metadata database; migrations in Migrations/Sqlite.</summary>
-public sealed class SqliteKnowledgeDbContext(DbContextOptions<SqliteKnowledgeDbContext> options) : KnowledgeDbContext(options);
-
-/// <summary>The production metadata database; migrations in Migrations/Postgres.</summary>
-public sealed class PostgresKnowledgeDbContext(DbContextOptions<PostgresKnowledgeDbContext> options) : KnowledgeDbContext(options);
