@@ -1,3 +1,4 @@
+
 namespace KnowledgePlatform.Core.Domain;
 
 /// <summary>A stored response to a write sent with an Idempotency-Key, replayed when the same key comes again.</summary>
