@@ -1,5 +1,10 @@
 using KnowledgePlatform.Cli;
 using KnowledgePlatform.Cli.Bench;
+using KnowledgePlatform.Cli.Database;
+using KnowledgePlatform.Cli.Knowledge;
+using KnowledgePlatform.Cli.Packages;
+using KnowledgePlatform.Cli.Sources;
+using KnowledgePlatform.Cli.Tenants;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();

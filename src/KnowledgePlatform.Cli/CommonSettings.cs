@@ -22,35 +22,3 @@ public class CommonSettings : CommandSettings
     public override ValidationResult Validate() =>
         string.IsNullOrWhiteSpace(Key) ? ValidationResult.Error("An API key is needed: --key or $KP_API_KEY.") : ValidationResult.Success();
 }
-
-public sealed class IngestSettings : CommonSettings
-{
-    [CommandArgument(0, "<kb>")]
-    [Description("Knowledge base id or name; created (general vertical) when it does not exist.")]
-    public string KnowledgeBase { get; init; } = "";
-
-    [CommandArgument(1, "<paths>")]
-    [Description("Files or folders (folders are read recursively).")]
-    public string[] Paths { get; init; } = [];
-}
-
-public sealed class SearchSettings : CommonSettings
-{
-    [CommandArgument(0, "<kb>")]
-    public string KnowledgeBase { get; init; } = "";
-
-    [CommandArgument(1, "<query>")]
-    public string Query { get; init; } = "";
-
-    [CommandOption("-n|--top <N>")]
-    public int Top { get; init; } = 5;
-}
-
-public sealed class AskSettings : CommonSettings
-{
-    [CommandArgument(0, "<kb>")]
-    public string KnowledgeBase { get; init; } = "";
-
-    [CommandArgument(1, "<question>")]
-    public string Question { get; init; } = "";
-}
