@@ -76,14 +76,6 @@ public sealed record ClinicalAnswerRequest(
     [property: Description("Evidence passages to answer from, 1–20.")] int? Top = null,
     SearchFilter? Filter = null);
 
-/// <summary>How a clinical answer ended. Clients branch on it; they never need to read the text to know.</summary>
-public enum ClinicalAnswerStatus
-{
-    Answered,
-    InsufficientEvidence,
-    RefusedByPolicy,
-}
-
 public sealed record AnswerSentence(string Text, [property: Description("Numbers of the citations backing this sentence (at least one).")] IReadOnlyList<int> Citations);
 
 /// <summary>How the answer was generated, so it can be reproduced and audited.</summary>
