@@ -86,7 +86,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     protected override void OnModelCreating(ModelBuilder modelBuilder)
 #pragma warning restore CA1725
     {
-        // --- Portal users (ASP.NET Core Identity, issue 8): the Identity tables plus the user's tenant and groups. ---
+        // --- Portal users (ASP.NET Core Identity): the Identity tables plus the user's tenant and groups. ---
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<PortalUser>(e =>
         {
@@ -189,7 +189,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         TenantInvitationModel.Configure(modelBuilder);
     }
 
-    // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
+    // ---- Access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
     /// <summary>Access groups on keys, tenant quotas and token usage, knowledge bases shared with other tenants.</summary>
     private static void ConfigureQuotasAndSharing(ModelBuilder modelBuilder)
     {
