@@ -1,4 +1,3 @@
-// Over 300 lines: the curator's chunk and document endpoints share one access check (tenant, knowledge base, groups) and one audit.
 using KnowledgePlatform.Core.Domain;
 
 namespace KnowledgePlatform.Server.Api;

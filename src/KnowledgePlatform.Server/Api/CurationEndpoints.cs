@@ -1,4 +1,3 @@
-// Over 300 lines: the curator's chunk and document endpoints share one access check (tenant, knowledge base, groups) and one audit.
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
