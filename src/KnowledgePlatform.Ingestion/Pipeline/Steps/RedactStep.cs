@@ -1,12 +1,5 @@
-using System.Diagnostics;
-using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
-using KnowledgePlatform.Core.Ports;
-using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
-using KnowledgePlatform.Ingestion.Pipeline;
-using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Ingestion.Pipeline.Steps;
 
