@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Infrastructure.Models;
 using KnowledgePlatform.ModelHost;
 using Spectre.Console;

@@ -6,7 +6,7 @@ using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Embeddings;
 using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Infrastructure.Metadata;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;

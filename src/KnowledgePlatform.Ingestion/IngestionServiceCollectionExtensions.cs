@@ -34,6 +34,7 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton<IngestionSignal>();
 
         builder.Services.TryAddSingleton(new Redactor());
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         // The chain, in order: extract → redact → chunk → embed → index.
         builder.Services.AddScoped<IIngestionStep, ExtractStep>();

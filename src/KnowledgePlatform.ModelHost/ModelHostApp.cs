@@ -1,5 +1,5 @@
 using KnowledgePlatform.Infrastructure;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -51,9 +51,8 @@ public static class ModelHostApp
             .Bind(builder.Configuration.GetSection(ModelHostOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ModelHostOptions>, ModelHostOptionsValidator>();
+        builder.AddLlamaModel(ModelHostOptions.Section, "No model: start with --model PATH (a GGUF file) or set ModelHost:ModelPath.");
         builder.AddEmbeddings();
-        builder.Services.AddSingleton(sp => LlamaModel.Load(sp.GetRequiredService<IOptions<ModelHostOptions>>().Value.Llama(), sp.GetRequiredService<ILogger<LlamaModel>>()));
         builder.Services.AddSingleton<IChatClient>(sp => new LlamaChatClient(sp.GetRequiredService<LlamaModel>(), sp.GetRequiredService<IOptions<ModelHostOptions>>().Value.MaxTokens));
         builder.Services.AddSingleton(sp => new ServedModel(
             sp.GetRequiredService<IOptions<ModelHostOptions>>().Value.ModelId is { Length: > 0 } id ? id : sp.GetRequiredService<LlamaModel>().ModelId,

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Ports;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -29,7 +29,7 @@ public static class OpenAiEndpoints
         return app;
     }
 
-    private static IResult Models(LlamaModel model, ServedModel served, EmbeddingModelCard embedding, IOptions<ModelHostOptions> options, RequestQueue queue)
+    private static IResult Models(LlamaModel model, ServedModel served, EmbeddingModelCard embedding, IOptions<ModelHostOptions> options, IOptions<LlamaOptions> llama, RequestQueue queue)
     {
         var card = model.Card;
         var o = options.Value;
@@ -47,7 +47,7 @@ public static class OpenAiEndpoints
             context_length = card.ContextLength,
             parameters = new { total = card.TotalParameters, active_per_token = card.ActiveParameters },
             experts = card.IsMixtureOfExperts ? new { count = card.ExpertCount, used_per_token = card.ExpertsPerToken } : null,
-            serving = new { sequences = o.Sequences, queue_limit = o.QueueLimit, context_size = o.ContextSize, in_flight = queue.InFlight },
+            serving = new { sequences = llama.Value.Sequences, queue_limit = o.QueueLimit, context_size = llama.Value.ContextSize, in_flight = queue.InFlight },
         };
         object embed = new { id = embedding.Name, @object = "model", created = served.Created, owned_by = "knowledgeplatform", kind = "embedding", dimension = embedding.Dimension };
         return Results.Json(new { @object = "list", data = new[] { chat, embed } }, Json);

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.ModelHost;
@@ -7,14 +8,14 @@ namespace KnowledgePlatform.ModelHost;
 /// once (the model itself runs at most Sequences of them); one more is turned away with a wait estimate
 /// from recent request durations.
 /// </summary>
-public sealed class RequestQueue(IOptions<ModelHostOptions> options)
+public sealed class RequestQueue(IOptions<ModelHostOptions> options, IOptions<LlamaOptions> model)
 {
     private readonly Lock _gate = new();
     private int _inFlight;
     private double _averageSeconds = 5;
     private long _rejected;
 
-    public int Capacity => options.Value.Sequences + options.Value.QueueLimit;
+    public int Capacity => model.Value.Sequences + options.Value.QueueLimit;
     public int InFlight => Volatile.Read(ref _inFlight);
     public long Rejected => Interlocked.Read(ref _rejected);
 
@@ -26,7 +27,7 @@ public sealed class RequestQueue(IOptions<ModelHostOptions> options)
             if (_inFlight >= Capacity)
             {
                 _rejected++;
-                var rounds = (double)(_inFlight - options.Value.Sequences + 1) / options.Value.Sequences;
+                var rounds = (double)(_inFlight - model.Value.Sequences + 1) / model.Value.Sequences;
                 retryAfterSeconds = (int)Math.Clamp(Math.Ceiling(_averageSeconds * Math.Max(rounds, 1)), 1, 600);
                 return null;
             }

@@ -1,6 +1,6 @@
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Infrastructure.Telemetry;
 using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Sources;

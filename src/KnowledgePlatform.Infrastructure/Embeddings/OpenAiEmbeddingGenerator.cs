@@ -1,61 +1,71 @@
-using System.Net.Http.Json;
-using System.Text.Json.Serialization;
+using System.ClientModel;
+using System.Net;
+using System.Runtime.ExceptionServices;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Http;
 using Microsoft.Extensions.AI;
 
 namespace KnowledgePlatform.Infrastructure.Embeddings;
 
 /// <summary>
-/// Embeddings from an OpenAI-compatible endpoint (POST {endpoint}/embeddings with {"model", "input"}):
-/// vLLM, text-embeddings-inference, Ollama, LiteLLM or OpenAI itself, e.g. bge-m3 for multilingual
-/// knowledge bases. Vectors are L2-normalised here, so cosine search behaves the same for every model.
+/// Embeddings from an OpenAI-compatible endpoint (POST {endpoint}/embeddings with {"model", "input"}): vLLM,
+/// text-embeddings-inference, Ollama, llama.cpp, LiteLLM or OpenAI itself, e.g. bge-m3 for multilingual knowledge bases.
+/// The call is the OpenAI SDK's through Microsoft.Extensions.AI; around it, this checks every vector against the
+/// configured dimension and L2-normalises it, so cosine search behaves the same for every model. The SDK asks for
+/// base64 vectors and reads float arrays as well, which is what servers that ignore encoding_format answer. Vectors are
+/// taken in the order the endpoint lists them (the SDK does not reorder by "index"; every server we know answers in input order).
 /// </summary>
-public sealed class OpenAiEmbeddingGenerator(HttpClient http, EmbeddingModelCard card, Uri endpoint, string? apiKey) : IEmbeddingGenerator<string, Embedding<float>>
+public sealed class OpenAiEmbeddingGenerator(HttpClient http, EmbeddingModelCard card, Uri endpoint, string? apiKey)
+    : DelegatingEmbeddingGenerator<string, Embedding<float>>(new OpenAI.Embeddings.EmbeddingClient(card.Name, OpenAiCompatibleEndpoint.Credential(apiKey),
+        // No retries inside the call: a failed batch fails the ingestion attempt, which the job's own backoff retries.
+        // The HttpClient's timeout (IHttpClientFactory client "embedding-model") is the only one, as before the SDK.
+        OpenAiCompatibleEndpoint.Options(endpoint, http, Timeout.InfiniteTimeSpan, retries: 0)).AsIEmbeddingGenerator())
 {
     /// <summary>The IHttpClientFactory client of OpenAI-compatible embedding endpoints.</summary>
     public const string HttpClientName = "embedding-model";
 
-    private readonly Uri _embeddings = new(endpoint.ToString().TrimEnd('/') + "/embeddings");
+    private readonly string _embeddings = endpoint.ToString().TrimEnd('/') + "/embeddings";
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var input = values.ToArray();
         if (input.Length == 0) return [];
-        using var request = new HttpRequestMessage(HttpMethod.Post, _embeddings) { Content = JsonContent.Create(new EmbeddingRequest(card.Name, input)) };
-        if (!string.IsNullOrEmpty(apiKey)) request.Headers.Authorization = new("Bearer", apiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"The embedding endpoint {_embeddings} answered {(int)response.StatusCode} for model '{card.Name}'.", null, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<EmbeddingResponse>(cancellationToken)
-            ?? throw new InvalidDataException($"The embedding endpoint {_embeddings} returned no body.");
-        if (body.Data.Count != input.Length)
-            throw new InvalidDataException($"The embedding endpoint returned {body.Data.Count} vectors for {input.Length} inputs.");
-
-        var vectors = new float[input.Length][];
-        foreach (var item in body.Data)
+        GeneratedEmbeddings<Embedding<float>> generated;
+        try
         {
-            if (item.Index < 0 || item.Index >= input.Length || vectors[item.Index] is not null)
-                throw new InvalidDataException($"The embedding endpoint returned an unexpected index {item.Index}.");
-            if (item.Embedding.Length != card.Dimension)
-                throw new InvalidDataException($"The model '{card.Name}' returned {item.Embedding.Length}-dimensional vectors; its Dimension is configured as {card.Dimension}.");
-            var norm = MathF.Sqrt(item.Embedding.Sum(x => x * x));
-            vectors[item.Index] = norm > 0 ? item.Embedding.Select(x => x / norm).ToArray() : item.Embedding;
+            generated = await base.GenerateAsync(input, options, cancellationToken);
         }
-        return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = card.Name }));
+        catch (ClientResultException ex) when (ex.Status != 0)
+        {
+            throw new HttpRequestException($"The embedding endpoint {_embeddings} answered {ex.Status} for model '{card.Name}'.", ex, (HttpStatusCode)ex.Status);
+        }
+        catch (ClientResultException ex) when (ex.InnerException is HttpRequestException unreachable)
+        {
+            // No answer at all (connection refused, DNS): the HttpClient's own exception, as callers always got it.
+            ExceptionDispatchInfo.Throw(unreachable);
+            throw;
+        }
+        if (generated.Count != input.Length)
+            throw new InvalidDataException($"The embedding endpoint returned {generated.Count} vectors for {input.Length} inputs.");
+        return new GeneratedEmbeddings<Embedding<float>>(generated.Select(e => new Embedding<float>(Normalized(e.Vector.Span)) { ModelId = card.Name }))
+        {
+            Usage = generated.Usage,
+        };
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is not null ? null
-        : serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("openai-compatible", endpoint, card.Name, card.Dimension)
-        : serviceType.IsInstanceOfType(this) ? this
-        : null;
+    public override object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata)
+            ? new EmbeddingGeneratorMetadata("openai-compatible", endpoint, card.Name, card.Dimension)
+            : base.GetService(serviceType, serviceKey);
 
-    public void Dispose() => http.Dispose();
-
-    private sealed record EmbeddingRequest([property: JsonPropertyName("model")] string Model, [property: JsonPropertyName("input")] string[] Input);
-
-    private sealed record EmbeddingResponse([property: JsonPropertyName("data")] List<EmbeddingItem> Data);
-
-    private sealed record EmbeddingItem([property: JsonPropertyName("index")] int Index, [property: JsonPropertyName("embedding")] float[] Embedding);
+    private float[] Normalized(ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != card.Dimension)
+            throw new InvalidDataException($"The model '{card.Name}' returned {vector.Length}-dimensional vectors; its Dimension is configured as {card.Dimension}.");
+        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(vector));
+        var result = vector.ToArray();
+        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(result, norm, result);
+        return result;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using KnowledgePlatform.Infrastructure.ChatModels;
 
 namespace KnowledgePlatform.Infrastructure.Models;
 

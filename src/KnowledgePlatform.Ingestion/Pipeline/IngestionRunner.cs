@@ -4,6 +4,8 @@ using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Ingestion.Extraction;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
 
 namespace KnowledgePlatform.Ingestion.Pipeline;
 
@@ -17,8 +19,10 @@ public sealed class IngestionRunner(
     IIngestionStore store,
     IChunkIndex index,
     IOptions<IngestionOptions> options,
-    ILogger<IngestionRunner> logger)
+    ILogger<IngestionRunner> logger,
+    TimeProvider? time = null)
 {
+    private readonly TimeProvider _clock = time ?? TimeProvider.System;
     private readonly IReadOnlyList<IIngestionStep> _steps = steps.ToList();
 
     public IReadOnlyList<string> StepNames => _steps.Select(s => s.Name).ToList();
@@ -108,26 +112,35 @@ public sealed class IngestionRunner(
 
     /// <summary>
     /// Records a job's outcome. When the database itself is down (a restart, a failover) the outcome cannot be
-    /// written at once: keep trying with backoff, up to half the lease, instead of leaving the job claimed by
-    /// this worker until its lease expires (minutes in which nobody would ingest it).
+    /// written at once: keep trying, waiting 250 ms doubling up to 5 s with jitter, up to half the lease, instead of
+    /// leaving the job claimed by this worker until its lease expires (minutes in which nobody would ingest it).
     /// </summary>
     private async Task RecordAsync(Func<Task> record, string jobId, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(250);
-        var deadline = DateTime.UtcNow + (options.Value.Lease / 2);
-        while (true)
+        var deadline = _clock.GetUtcNow() + (options.Value.Lease / 2);
+        var retry = new ResiliencePipelineBuilder { TimeProvider = _clock }.AddRetry(new RetryStrategyOptions
         {
-            try
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && IsDatabaseUnavailable(ex)
+                && _clock.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested),
+            MaxRetryAttempts = int.MaxValue,
+            Delay = TimeSpan.FromMilliseconds(250),
+            BackoffType = DelayBackoffType.Exponential,
+            MaxDelay = TimeSpan.FromSeconds(5),
+            UseJitter = true,
+            OnRetry = args =>
             {
-                await record();
-                return;
-            }
-            catch (Exception ex) when (IsDatabaseUnavailable(ex) && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("The outcome of job {JobId} could not be recorded ({Error}); retrying in {Delay}", jobId, ex.GetType().Name, delay);
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
+                logger.LogWarning("The outcome of job {JobId} could not be recorded ({Error}); retrying in {Delay}", jobId, args.Outcome.Exception!.GetType().Name, args.RetryDelay);
+                return default;
+            },
+        }).Build();
+        try
+        {
+            await retry.ExecuteAsync(async _ => await record(), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown ended a wait: one last try, whose failure is the caller's to see.
+            await record();
         }
     }
 

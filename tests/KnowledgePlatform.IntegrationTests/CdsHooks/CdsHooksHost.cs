@@ -46,6 +46,9 @@ public sealed class CdsHooksHost : IAsyncLifetime
             await Task.Delay(500, ct);
         }
         using var api = Host.Client(Key);
+        // Calibrating answers when it is done (seconds on a quiet machine); it once took over HttpClient's default 100 s
+        // while a load average of 35 sat on two cores. The suite's own timeout still bounds it.
+        api.Timeout = TimeSpan.FromMinutes(10);
         (await api.PostAsync("/api/v1/knowledge-bases/medical/evidence-gate/calibrate", null, ct)).EnsureSuccessStatusCode();
         foreach (var hook in new[] { "order-select", "order-sign", "patient-view" })
             (await api.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "medical", hook }, ct)).EnsureSuccessStatusCode();

@@ -1,4 +1,4 @@
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -11,7 +11,7 @@ public sealed class LlamaSharpTests
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
 
     private static LlamaModel Load(int sequences = 1) =>
-        LlamaModel.Load(new LlamaSettings(TinyModel.Path) { Threads = 1, ContextSize = 1024, Sequences = sequences }, NullLogger.Instance);
+        LlamaModel.Load(new LlamaOptions { ModelPath = TinyModel.Path, Threads = 1, ContextSize = 1024, Sequences = sequences }, NullLogger.Instance);
 
     private static ChatOptions Exactly(int tokens, int seed = 1) => new()
     {
@@ -118,7 +118,7 @@ public sealed class LlamaSharpTests
     {
         var path = TinyModel.Damaged(kind);
 
-        var error = Assert.Throws<ModelFileException>(() => LlamaModel.Load(new LlamaSettings(path) { Threads = 1, ContextSize = 512 }, NullLogger.Instance));
+        var error = Assert.Throws<ModelFileException>(() => LlamaModel.Load(new LlamaOptions { ModelPath = path, Threads = 1, ContextSize = 512 }, NullLogger.Instance));
 
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);

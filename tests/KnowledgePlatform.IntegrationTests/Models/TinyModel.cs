@@ -1,3 +1,4 @@
+using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Infrastructure.Models;
 
 namespace KnowledgePlatform.IntegrationTests.Models;

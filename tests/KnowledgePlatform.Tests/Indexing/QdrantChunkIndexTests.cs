@@ -2,6 +2,7 @@ using Grpc.Core;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Indexing.Qdrant;
+using KnowledgePlatform.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
@@ -20,11 +21,13 @@ public sealed class QdrantChunkIndexTests
     private readonly RecordingInvoker _qdrant = new();
     private readonly InMemoryLiveGenerations _generations = new();
 
+    private readonly FastForwardClock _clock = new();
+
     private QdrantChunkIndex Index(QdrantOptions? options = null)
     {
         options ??= new QdrantOptions();
         var client = new QdrantClient(new QdrantGrpcClient(_qdrant));
-        return new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, _generations, NullLogger<QdrantChunkIndex>.Instance);
+        return new QdrantChunkIndex(client, new QdrantSchema(Model, options), options, _generations, NullLogger<QdrantChunkIndex>.Instance, _clock);
     }
 
     private static IndexedChunk Chunk(DocumentRef doc, int ordinal) =>
@@ -133,16 +136,32 @@ public sealed class QdrantChunkIndexTests
     }
 
     [Fact]
-    public async Task An_unreachable_qdrant_is_retried_then_reported_as_index_unavailable()
+    public async Task An_unreachable_qdrant_is_retried_with_jittered_backoff_then_reported_as_index_unavailable()
     {
         _qdrant.Failure = new RpcException(new Status(StatusCode.Unavailable, "connection refused"));
-        using var index = Index(new QdrantOptions { Attempts = 3 });
+        using var index = Index(new QdrantOptions { Attempts = 4 });
 
         var error = await Assert.ThrowsAsync<IndexUnavailableException>(() => index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct));
 
-        Assert.Equal(3, _qdrant.Methods.Count);
-        Assert.Contains("Qdrant", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, _qdrant.Methods.Count);
+        Assert.Equal("The vector index (Qdrant) is unavailable (Unavailable), so the platform could not create the collection. Try again shortly.", error.Message);
         Assert.IsType<RpcException>(error.InnerException);
+        // A wait between tries, about 200 ms, 400 ms, 800 ms but off that exact schedule (jitter).
+        Assert.Equal(3, _clock.Waits.Count);
+        Assert.All(_clock.Waits, wait => Assert.InRange(wait, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(10)));
+        Assert.NotEqual([200, 400, 800], _clock.Waits.Select(w => w.TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task One_attempt_means_an_unreachable_qdrant_is_reported_at_once()
+    {
+        _qdrant.Failure = new RpcException(new Status(StatusCode.DeadlineExceeded, "slow"));
+        using var index = Index(new QdrantOptions { Attempts = 1 });
+
+        await Assert.ThrowsAsync<IndexUnavailableException>(() => index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct));
+
+        Assert.Single(_qdrant.Methods);
+        Assert.Empty(_clock.Waits);
     }
 
     [Fact]
@@ -153,6 +172,7 @@ public sealed class QdrantChunkIndexTests
 
         await Assert.ThrowsAsync<RpcException>(() => index.CountAsync(new ChunkFilter("acme", ["kb"]), _ct));
         Assert.Single(_qdrant.Methods);
+        Assert.Empty(_clock.Waits);
     }
 
     /// <summary>Records unary calls and answers them like an empty, healthy Qdrant.</summary>

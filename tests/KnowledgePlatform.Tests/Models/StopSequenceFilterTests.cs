@@ -1,4 +1,4 @@
-using KnowledgePlatform.Infrastructure.Models;
+using KnowledgePlatform.Infrastructure.ChatModels;
 using Xunit;
 
 namespace KnowledgePlatform.Tests.Models;

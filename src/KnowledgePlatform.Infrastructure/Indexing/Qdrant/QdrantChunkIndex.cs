@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Grpc.Core;
 using KnowledgePlatform.Core.Ports;
 using Microsoft.Extensions.Logging;
+using Polly;
 using Qdrant.Client;
 using Qdrant.Client.Grpc;
 
@@ -16,12 +17,14 @@ namespace KnowledgePlatform.Infrastructure.Indexing.Qdrant;
 /// <see cref="ILiveGenerations"/> publishes it, and every search resolves which generation of each document in
 /// transition it may see, checking afterwards that nothing was published while it ran.
 /// </summary>
-public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, QdrantOptions options, ILiveGenerations generations, ILogger<QdrantChunkIndex> logger)
+public sealed class QdrantChunkIndex(
+    QdrantClient client, QdrantSchema schema, QdrantOptions options, ILiveGenerations generations, ILogger<QdrantChunkIndex> logger, TimeProvider? clock = null)
     : IChunkIndex, IDisposable
 {
     /// <summary>Searches that saw a publish happen while they ran are made again, at most this often.</summary>
     private const int ConsistentAttempts = 4;
 
+    private readonly ResiliencePipeline _outageRetry = QdrantOutageRetry.Create(options, logger, clock ?? TimeProvider.System);
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _replacing = new();
     private volatile bool _initialized;
@@ -196,33 +199,31 @@ public sealed class QdrantChunkIndex(QdrantClient client, QdrantSchema schema, Q
     }
 
     /// <summary>
-    /// Runs a call, first making sure the collection exists; retries while Qdrant is unreachable, then
-    /// throws <see cref="IndexUnavailableException"/> with a reason a person can act on.
+    /// Runs a call, first making sure the collection exists; retries while Qdrant is unreachable (<see cref="QdrantOutageRetry"/>),
+    /// then throws <see cref="IndexUnavailableException"/> with a reason a person can act on.
     /// </summary>
     private async Task<T> CallAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, bool initialize = true)
     {
-        for (var attempt = 1; ; attempt++)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(QdrantOutageRetry.What, what);
+        try
         {
-            try
+            return await _outageRetry.ExecuteAsync(async ctx =>
             {
-                if (initialize) await InitializeAsync(cancellationToken);
-                return await call(cancellationToken);
-            }
-            catch (RpcException ex) when (IsUnavailable(ex.StatusCode))
-            {
-                if (attempt >= options.Attempts)
-                {
-                    logger.LogError("Qdrant at {Url} unreachable trying to {What} after {Attempts} attempt(s): {Status} {Detail}", options.Url, what, attempt, ex.StatusCode, ex.Status.Detail);
-                    throw new IndexUnavailableException($"The vector index (Qdrant) is unavailable ({ex.StatusCode}), so the platform could not {what}. Try again shortly.", ex);
-                }
-                logger.LogWarning("Qdrant unreachable ({Status}) trying to {What}; attempt {Attempt} of {Attempts}", ex.StatusCode, what, attempt, options.Attempts);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1)), cancellationToken);
-            }
+                if (initialize) await InitializeAsync(ctx.CancellationToken);
+                return await call(ctx.CancellationToken);
+            }, context);
+        }
+        catch (RpcException ex) when (QdrantOutageRetry.IsUnavailable(ex.StatusCode))
+        {
+            logger.LogError("Qdrant at {Url} unreachable trying to {What} after {Attempts} attempt(s): {Status} {Detail}", options.Url, what, options.Attempts, ex.StatusCode, ex.Status.Detail);
+            throw new IndexUnavailableException($"The vector index (Qdrant) is unavailable ({ex.StatusCode}), so the platform could not {what}. Try again shortly.", ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
-
-    internal static bool IsUnavailable(StatusCode status) =>
-        status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
 
     private static async Task IgnoreAlreadyExists(Func<Task> create)
     {

@@ -23,7 +23,7 @@ internal static class QdrantRegistration
         builder.Services.AddSingleton(sp => new QdrantSchema(sp.GetRequiredService<EmbeddingModelCard>(), Options(sp)));
         builder.Services.AddSingleton<ILiveGenerations, DatabaseLiveGenerations>();
         builder.Services.AddSingleton(sp => new QdrantChunkIndex(sp.GetRequiredService<QdrantClient>(), sp.GetRequiredService<QdrantSchema>(), Options(sp),
-            sp.GetRequiredService<ILiveGenerations>(), sp.GetRequiredService<ILogger<QdrantChunkIndex>>()));
+            sp.GetRequiredService<ILiveGenerations>(), sp.GetRequiredService<ILogger<QdrantChunkIndex>>(), sp.GetRequiredService<TimeProvider>()));
     }
 
     private static QdrantOptions Options(IServiceProvider sp) => sp.GetRequiredService<IOptions<QdrantOptions>>().Value;

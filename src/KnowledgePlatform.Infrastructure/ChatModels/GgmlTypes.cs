@@ -1,4 +1,4 @@
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>
 /// The tensor types of ggml with their storage layout (elements per block, bytes per block), and the

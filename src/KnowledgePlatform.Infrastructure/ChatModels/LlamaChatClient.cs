@@ -6,7 +6,7 @@ using LLama.Native;
 using LLama.Sampling;
 using Microsoft.Extensions.AI;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>A prompt that does not leave room in the context for an answer.</summary>
 public sealed class ContextLengthExceededException(string message) : Exception(message);

@@ -5,25 +5,11 @@ using LLama.Exceptions;
 using LLama.Native;
 using Microsoft.Extensions.Logging;
 
-namespace KnowledgePlatform.Infrastructure.Models;
-
-/// <summary>How a GGUF model is run in-process: shared by the llamasharp chat provider and the model host.</summary>
-public sealed record LlamaSettings(string ModelPath)
-{
-    /// <summary>Tokens of context per sequence (prompt and answer together).</summary>
-    public uint ContextSize { get; init; } = 4096;
-    /// <summary>CPU threads per sequence; 0 lets llama.cpp decide.</summary>
-    public int Threads { get; init; }
-    /// <summary>Sequences generated at once; more requests wait for a free one.</summary>
-    public int Sequences { get; init; } = 1;
-    /// <summary>Layers offloaded to the GPU when a GPU backend is present (-1: all).</summary>
-    public int GpuLayers { get; init; }
-    public uint BatchSize { get; init; } = 512;
-}
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>
 /// A GGUF model loaded by LLamaSharp after <see cref="GgufModelCard.Inspect"/> has checked it, with a pool of
-/// contexts: at most <see cref="LlamaSettings.Sequences"/> sequences are generated at once.
+/// contexts: at most <see cref="LlamaOptions.Sequences"/> sequences are generated at once.
 /// </summary>
 public sealed class LlamaModel : IDisposable
 {
@@ -32,20 +18,21 @@ public sealed class LlamaModel : IDisposable
     private readonly ModelParams _params;
     private int _waiting;
 
-    private LlamaModel(LlamaSettings settings, GgufModelCard card, LLamaWeights weights, ModelParams parameters)
+    /// <summary>Tokens per llama.cpp batch (and micro-batch) when reading a prompt.</summary>
+    private const uint BatchSize = 512;
+
+    private LlamaModel(string modelPath, int sequences, GgufModelCard card, LLamaWeights weights, ModelParams parameters)
     {
-        Settings = settings;
         Card = card;
         Weights = weights;
         _params = parameters;
-        _slots = new SemaphoreSlim(settings.Sequences, settings.Sequences);
+        _slots = new SemaphoreSlim(sequences, sequences);
         var vocab = weights.Vocab;
         EndOfGenerationBias = Enumerable.Range(0, vocab.Count).Select(i => (LLamaToken)i).Where(t => t.IsEndOfGeneration(vocab))
             .ToDictionary(t => t, _ => float.NegativeInfinity);
-        ModelId = Path.GetFileNameWithoutExtension(settings.ModelPath);
+        ModelId = Path.GetFileNameWithoutExtension(modelPath);
     }
 
-    public LlamaSettings Settings { get; }
     public GgufModelCard Card { get; }
     public string ModelId { get; }
     internal LLamaWeights Weights { get; }
@@ -56,34 +43,35 @@ public sealed class LlamaModel : IDisposable
     public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Checks the file, then loads it; a bad file is a <see cref="ModelFileException"/>, never a crash.</summary>
-    public static LlamaModel Load(LlamaSettings settings, ILogger logger)
+    public static LlamaModel Load(LlamaOptions settings, ILogger logger)
     {
         if (settings.Sequences < 1) throw new ArgumentOutOfRangeException(nameof(settings), "Sequences must be at least 1.");
-        var card = GgufModelCard.Inspect(settings.ModelPath);
+        var modelPath = Path.GetFullPath(settings.ModelPath);
+        var card = GgufModelCard.Inspect(modelPath);
         if (settings.ContextSize > card.ContextLength)
             logger.LogInformation("Context size {Requested} is larger than the {Trained} tokens {Model} was trained for", settings.ContextSize, card.ContextLength, card.Name);
         LlamaRuntime.EnsureConfigured(logger);
-        var parameters = new ModelParams(settings.ModelPath)
+        var parameters = new ModelParams(modelPath)
         {
             ContextSize = settings.ContextSize,
             Threads = settings.Threads > 0 ? settings.Threads : null,
             BatchThreads = settings.Threads > 0 ? settings.Threads : null,
             GpuLayerCount = settings.GpuLayers,
-            BatchSize = settings.BatchSize,
-            UBatchSize = settings.BatchSize,
+            BatchSize = BatchSize,
+            UBatchSize = BatchSize,
         };
         var mark = LlamaRuntime.Mark;
         try
         {
             var weights = LLamaWeights.LoadFromFile(parameters);
             logger.LogInformation("Loaded {Model}: {Architecture}, {Quantization}, {Total:N0} parameters ({Active:N0} active per token)",
-                card.Name ?? Path.GetFileName(settings.ModelPath), card.Architecture, card.Quantization, card.TotalParameters, card.ActiveParameters);
-            return new LlamaModel(settings, card, weights, parameters);
+                card.Name ?? Path.GetFileName(modelPath), card.Architecture, card.Quantization, card.TotalParameters, card.ActiveParameters);
+            return new LlamaModel(modelPath, settings.Sequences, card, weights, parameters);
         }
         catch (LoadWeightsFailedException)
         {
             var reason = LlamaRuntime.ProblemsSince(mark);
-            throw new ModelFileException($"llama.cpp could not load '{settings.ModelPath}'{(reason.Length > 0 ? $": {reason}" : ".")}");
+            throw new ModelFileException($"llama.cpp could not load '{modelPath}'{(reason.Length > 0 ? $": {reason}" : ".")}");
         }
     }
 

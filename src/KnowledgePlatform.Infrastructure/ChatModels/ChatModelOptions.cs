@@ -1,9 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
-/// <summary>Configuration section "Chat": which generative model answers questions.</summary>
+/// <summary>
+/// Configuration section "Chat": which generative model answers questions. For llamasharp the same section also holds
+/// the GGUF file and how it is run (ModelPath, ContextSize, Threads, Sequences, GpuLayers): <see cref="LlamaOptions"/>.
+/// </summary>
 public sealed class ChatModelOptions
 {
     public const string Section = "Chat";
@@ -23,9 +26,6 @@ public sealed class ChatModelOptions
     /// <summary>openai-compatible: the key, when the endpoint wants one.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>llamasharp: path of the GGUF file.</summary>
-    public string? ModelPath { get; set; }
-
     [Range(0.0, 2.0)]
     public float Temperature { get; set; } = 0.2f;
 
@@ -36,35 +36,11 @@ public sealed class ChatModelOptions
     [Range(1, 32768)]
     public int MaxTokens { get; set; } = 512;
 
-    /// <summary>llamasharp: tokens of context (evidence, question and answer together).</summary>
-    [Range(256, 1_048_576)]
-    public uint ContextSize { get; set; } = 4096;
-
-    /// <summary>llamasharp: CPU threads; 0 lets llama.cpp decide.</summary>
-    [Range(0, 512)]
-    public int Threads { get; set; }
-
-    /// <summary>llamasharp: answers generated at once; further questions wait.</summary>
-    [Range(1, 64)]
-    public int Sequences { get; set; } = 1;
-
-    /// <summary>llamasharp: layers offloaded to a GPU when a GPU backend package is present (-1: all).</summary>
-    [Range(-1, 1000)]
-    public int GpuLayers { get; set; }
-
     /// <summary>openai-compatible: how long one answer may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    public LlamaSettings Llama() => new(Path.GetFullPath(ModelPath ?? ""))
-    {
-        ContextSize = ContextSize,
-        Threads = Threads,
-        Sequences = Sequences,
-        GpuLayers = GpuLayers,
-    };
 }
 
-/// <summary>Checks the Chat section at start-up, including that a GGUF file is one llama.cpp can load.</summary>
+/// <summary>Checks the Chat section at start-up (a llamasharp model's settings: <see cref="LlamaOptionsValidator"/>).</summary>
 internal sealed class ChatModelOptionsValidator : IValidateOptions<ChatModelOptions>
 {
     public ValidateOptionsResult Validate(string? name, ChatModelOptions o)
@@ -80,7 +56,7 @@ internal sealed class ChatModelOptionsValidator : IValidateOptions<ChatModelOpti
                     ? ValidateOptionsResult.Fail("Chat:Model must name the model the endpoint serves.")
                     : ValidateOptionsResult.Success;
             case ChatModelOptions.LlamaSharp:
-                return GgufModelCard.Problem(o.ModelPath, "Chat:ModelPath") is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+                return ValidateOptionsResult.Success; // the model's own settings: LlamaOptionsValidator
             default:
                 return ValidateOptionsResult.Fail($"Chat:Provider '{o.Provider}' is not one of: {ChatModelOptions.Extractive}, {ChatModelOptions.LlamaSharp}, {ChatModelOptions.OpenAiCompatible}.");
         }

@@ -1,12 +1,11 @@
-using System.ClientModel;
+using KnowledgePlatform.Infrastructure.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 public static class ChatExtensions
 {
@@ -32,9 +31,7 @@ public static class ChatExtensions
         switch (configured.Provider)
         {
             case ChatModelOptions.LlamaSharp:
-                builder.Services.AddSingleton(sp => LlamaModel.Load(
-                    sp.GetRequiredService<IOptions<ChatModelOptions>>().Value.Llama(),
-                    sp.GetRequiredService<ILoggerFactory>().CreateLogger<LlamaModel>()));
+                builder.AddLlamaModel(ChatModelOptions.Section);
                 builder.Services.AddKeyedSingleton<IChatClient>(ProviderKey, (sp, _) =>
                     new LlamaChatClient(sp.GetRequiredService<LlamaModel>(), sp.GetRequiredService<IOptions<ChatModelOptions>>().Value.MaxTokens));
                 builder.Services.AddHostedService<ChatModelWarmup>();
@@ -45,13 +42,8 @@ public static class ChatExtensions
                 builder.Services.AddHttpClient(HttpClientName, http => http.Timeout = configured.Timeout);
                 builder.Services.AddKeyedSingleton<IChatClient>(ProviderKey, (sp, _) => new OpenAI.Chat.ChatClient(
                     configured.Model ?? "",
-                    new ApiKeyCredential(string.IsNullOrEmpty(configured.ApiKey) ? "none" : configured.ApiKey),
-                    new OpenAI.OpenAIClientOptions
-                    {
-                        Endpoint = endpoint,
-                        NetworkTimeout = configured.Timeout,
-                        Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName)),
-                    }).AsIChatClient());
+                    OpenAiCompatibleEndpoint.Credential(configured.ApiKey),
+                    OpenAiCompatibleEndpoint.Options(endpoint, sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), configured.Timeout)).AsIChatClient());
                 break;
             default:
                 return builder;

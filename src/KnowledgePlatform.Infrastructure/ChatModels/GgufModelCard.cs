@@ -1,4 +1,4 @@
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>
 /// What a GGUF model is, from its metadata and tensor shapes: architecture, size, quantization and, for a

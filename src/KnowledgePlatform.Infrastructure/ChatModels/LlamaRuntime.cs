@@ -4,7 +4,7 @@ using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KnowledgePlatform.Infrastructure.Models;
+namespace KnowledgePlatform.Infrastructure.ChatModels;
 
 /// <summary>
 /// The llama.cpp native library, configured once per process before its first use: its log goes to our

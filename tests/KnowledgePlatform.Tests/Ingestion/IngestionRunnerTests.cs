@@ -1,0 +1,92 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Tests.Fakes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Ingestion;
+
+/// <summary>How the runner records a failed attempt while the database is briefly gone, on a clock that never waits.</summary>
+public sealed class IngestionRunnerTests
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly FastForwardClock _clock = new();
+
+    private IngestionRunner Runner(IIngestionStore store) =>
+        new([new FailingStep()], store, index: null!, Options.Create(new IngestionOptions { Lease = TimeSpan.FromSeconds(20) }), NullLogger<IngestionRunner>.Instance, _clock);
+
+    [Fact]
+    public async Task A_failure_the_database_cannot_take_at_once_is_recorded_once_it_is_back_after_jittered_waits()
+    {
+        var store = new UnsteadyStore(failures: 3);
+
+        await Runner(store).RunNextAsync("w1", _ct);
+
+        var (reason, retryAfter) = Assert.Single(store.Recorded);
+        Assert.Equal("Attempt 1 failed at the explode step; retrying: boom", reason);
+        Assert.Equal(TimeSpan.FromSeconds(4), retryAfter);
+        Assert.Equal(3, _clock.Waits.Count);
+        Assert.NotEqual([250, 500, 1000], _clock.Waits.Select(w => w.TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task A_database_gone_for_longer_than_half_the_lease_is_given_up_on()
+    {
+        var store = new UnsteadyStore(failures: int.MaxValue);
+
+        await Assert.ThrowsAsync<SqliteException>(() => Runner(store).RunNextAsync("w1", _ct));
+
+        Assert.Empty(store.Recorded);
+        Assert.All(_clock.Waits, wait => Assert.InRange(wait, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(5)));
+        Assert.InRange(_clock.Waits.Aggregate(TimeSpan.Zero, (sum, w) => sum + w), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15));
+    }
+
+    private sealed class FailingStep : IIngestionStep
+    {
+        public string Name => "explode";
+        public bool Durable => false;
+        public Task RunAsync(IngestionContext context, CancellationToken cancellationToken) => throw new InvalidOperationException("boom");
+    }
+
+    /// <summary>Hands out one job; recording its failure fails <paramref name="failures"/> times as a locked database would.</summary>
+    private sealed class UnsteadyStore(int failures) : IIngestionStore
+    {
+        private int _failures = failures;
+        private bool _claimed;
+
+        public List<(string Reason, TimeSpan? RetryAfter)> Recorded { get; } = [];
+
+        public Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+        {
+            if (_claimed) return Task.FromResult<IngestionWork?>(null);
+            _claimed = true;
+            var document = new Document
+            {
+                Id = "d1", TenantId = "acme", KnowledgeBaseId = "kb", FileName = "a.md", Format = "md", SizeBytes = 1, ContentHash = "h", StorageKey = "k",
+            };
+            var job = new IngestionJob { Id = "j1", TenantId = "acme", DocumentId = "d1", DocumentVersion = 1, Attempts = 1 };
+            return Task.FromResult<IngestionWork?>(new IngestionWork(job, document, new KnowledgeBase { Id = "kb", TenantId = "acme", Name = "KB", EmbeddingModel = "m", EmbeddingDimension = 3 }));
+        }
+
+        public Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
+        {
+            if (_failures-- > 0) throw new SqliteException("database is locked", 5);
+            Recorded.Add((reason, retryAfter));
+            return Task.CompletedTask;
+        }
+
+        public Task ReportProgressAsync(string jobId, string documentId, string step, int percent, TimeSpan lease, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task ReleaseAsync(string jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
