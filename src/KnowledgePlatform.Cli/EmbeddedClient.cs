@@ -177,5 +177,3 @@ public sealed class EmbeddedClient : IKnowledgeClient
         _host.Dispose();
     }
 }
-
-public sealed class CliException(string message) : Exception(message);

@@ -12,9 +12,3 @@ public interface IKnowledgeClient : IAsyncDisposable
 
     IAsyncEnumerable<AnswerEvent> AskAsync(string knowledgeBase, string question, CancellationToken cancellationToken);
 }
-
-public sealed record IngestProgress(string File, string Status, string? Step, int Percent);
-
-public sealed record IngestOutcome(string File, string Status, int Chunks, string? Error);
-
-public sealed record SearchHit(string Title, string FileName, string Location, double Score, string Text);

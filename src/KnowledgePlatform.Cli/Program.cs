@@ -1,4 +1,9 @@
 using KnowledgePlatform.Cli;
+using KnowledgePlatform.Cli.Database;
+using KnowledgePlatform.Cli.Knowledge;
+using KnowledgePlatform.Cli.Packages;
+using KnowledgePlatform.Cli.Sources;
+using KnowledgePlatform.Cli.Tenants;
 using Spectre.Console.Cli;
 
 // The benchmarks and evaluations moved to their own tool (decision 0163): say where, rather than "unknown command".

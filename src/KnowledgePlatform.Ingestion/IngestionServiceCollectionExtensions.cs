@@ -1,9 +1,10 @@
+using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
 using KnowledgePlatform.Ingestion.Extraction.Ocr;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
-using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Ingestion.Pipeline.Steps;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -82,15 +82,3 @@ internal sealed class ModelLoader(IServiceProvider services, ModelReadiness read
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
-
-/// <summary>Whether the models are loaded: what /health/ready answers (the Kubernetes readiness probe).</summary>
-public sealed class ModelReadiness
-{
-    private volatile bool _loaded;
-
-    public bool Loaded
-    {
-        get => _loaded;
-        set => _loaded = value;
-    }
-}

@@ -257,9 +257,6 @@ public static class OpenAiEndpoints
         Results.Json(new { error = new { message, type, param = (string?)null, code } }, Json, statusCode: status).ExecuteAsync(http);
 }
 
-/// <summary>The name and start time of the chat model this host serves.</summary>
-public sealed record ServedModel(string Id, long Created);
-
 internal sealed record ChatCompletionRequest(
     string? Model,
     List<ChatCompletionMessage>? Messages,

@@ -1,12 +1,12 @@
-using KnowledgePlatform.Ingestion;
-using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Infrastructure;
 using KnowledgePlatform.Infrastructure.Http;
 using KnowledgePlatform.Infrastructure.ChatModels;
 using KnowledgePlatform.Infrastructure.Telemetry;
+using KnowledgePlatform.Ingestion;
+using KnowledgePlatform.Ingestion.Sources;
 using KnowledgePlatform.Rag;
-using KnowledgePlatform.Server;
 using KnowledgePlatform.Server.Api;
+using KnowledgePlatform.Server.Api.CdsHooks;
 using KnowledgePlatform.Server.Calibration;
 using KnowledgePlatform.Server.CdsHooks;
 using KnowledgePlatform.Server.Demo;

@@ -35,7 +35,7 @@ public sealed class BackupRestoreTests : IDisposable
     private static Task<int> KpAsync(CancellationToken ct, params string[] args)
     {
         var app = new CommandApp();
-        app.Configure(cli::KnowledgePlatform.Cli.DbCommands.AddMaintenanceCommands);
+        app.Configure(cli::KnowledgePlatform.Cli.Database.DbCommands.AddMaintenanceCommands);
         return app.RunAsync(args, ct);
     }
 

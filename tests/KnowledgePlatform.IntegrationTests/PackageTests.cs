@@ -196,8 +196,8 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         var app = new CommandApp();
         app.Configure(c => c.AddBranch("kb", kb =>
         {
-            kb.AddCommand<cli::KnowledgePlatform.Cli.KbExportCommand>("export");
-            kb.AddCommand<cli::KnowledgePlatform.Cli.KbImportCommand>("import");
+            kb.AddCommand<cli::KnowledgePlatform.Cli.Packages.KbExportCommand>("export");
+            kb.AddCommand<cli::KnowledgePlatform.Cli.Packages.KbImportCommand>("import");
         }));
 
         Assert.Equal(0, await app.RunAsync(["kb", "export", "handbook", file, "--server", server, "--key", alphaKey], _ct));

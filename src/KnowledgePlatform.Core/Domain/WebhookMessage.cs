@@ -1,14 +1,5 @@
 namespace KnowledgePlatform.Core.Domain;
 
-public enum WebhookMessageStatus
-{
-    /// <summary>Waiting for its next attempt (the first one, or a retry after a failure).</summary>
-    Pending,
-    Delivered,
-    /// <summary>Every attempt failed, or the receiver answered 410 Gone: an admin may send it again.</summary>
-    Failed,
-}
-
 /// <summary>
 /// One event for one webhook, kept in the metadata database until it is delivered (the outbox, decision 0092). It is
 /// written in the same transaction as what it announces, so a restart loses nothing; its id is sent as webhook-id, the
@@ -39,12 +30,4 @@ public sealed class WebhookMessage
     public string? LeasedBy { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
-}
-
-/// <summary>A tenant's webhook signing secret, protected with the platform's Data Protection keys.</summary>
-public sealed class WebhookSigningSecret
-{
-    public required string TenantId { get; init; }
-    public required string ProtectedSecret { get; set; }
-    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

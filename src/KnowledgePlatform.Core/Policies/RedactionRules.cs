@@ -2,9 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace KnowledgePlatform.Core.Policies;
 
-/// <summary>A named pattern whose matches are replaced by a label such as [EMAIL]; <paramref name="Accept"/> may veto a match.</summary>
-public sealed record RedactionRule(string Name, Regex Pattern, string Replacement, Func<string, bool>? Accept = null);
-
 /// <summary>
 /// The built-in PII/PHI patterns. They are patterns, not a classifier: they catch the common written
 /// forms. The extension point is <see cref="Redactor"/>'s constructor: a deployment may pass more rules.
@@ -49,27 +46,4 @@ public static partial class RedactionRules
     // A capitalised name after a patient marker: "Patient: Jane Doe", "patient John Smith", "Mrs. Ada Brown".
     [GeneratedRegex(@"(\b(?:[Pp]atient(?: name)?|Pt|Mr|Mrs|Ms|Miss)\.?:?\s+)[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}")]
     private static partial Regex PatientNamePattern();
-}
-
-/// <summary>Applies a policy's redaction rules to text.</summary>
-public sealed class Redactor(IEnumerable<RedactionRule>? extraRules = null)
-{
-    private readonly IReadOnlyList<RedactionRule> _rules = [.. RedactionRules.BuiltIn, .. extraRules ?? []];
-
-    /// <summary>The text with every match of the policy's rules replaced, and how many replacements were made.</summary>
-    public (string Text, int Redactions) Redact(string text, SecurityPolicy policy)
-    {
-        var count = 0;
-        foreach (var rule in _rules)
-        {
-            if (!policy.Redact.Contains(rule.Name, StringComparer.OrdinalIgnoreCase)) continue;
-            text = rule.Pattern.Replace(text, m =>
-            {
-                if (rule.Accept is { } accept && !accept(m.Value)) return m.Value;
-                count++;
-                return m.Result(rule.Replacement);
-            });
-        }
-        return (text, count);
-    }
 }

@@ -55,9 +55,3 @@ public interface IIngestionStore
     /// <summary>Gives a job back unfinished (graceful shutdown): it is due again at once and resumes after its last durable step.</summary>
     Task ReleaseAsync(string jobId, CancellationToken cancellationToken);
 }
-
-/// <summary>A claimed job with the document and knowledge base it is about, and the tenant's policy in force.</summary>
-public sealed record IngestionWork(IngestionJob Job, Document Document, KnowledgeBase KnowledgeBase)
-{
-    public Policies.SecurityPolicy Policy { get; init; } = Policies.PolicyTemplates.Default;
-}

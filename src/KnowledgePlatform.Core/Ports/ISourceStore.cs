@@ -59,36 +59,3 @@ public interface ISourceStore
     /// <summary>Unpaused folder sources that ask to be watched, of every tenant.</summary>
     Task<IReadOnlyList<Source>> WatchedFoldersAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>A claimed sync with its source and knowledge base.</summary>
-public sealed record SyncWork(SyncRun Run, Source Source, KnowledgeBase KnowledgeBase);
-
-public enum SyncHeartbeat
-{
-    Continue,
-    /// <summary>The source was paused: stop and end the run as cancelled.</summary>
-    Paused,
-    /// <summary>The run is gone (source removed) or another worker holds it: stop without writing.</summary>
-    Lost,
-}
-
-/// <summary>A run's items found and read (added, updated, unchanged), the first reason one was not read (failures first), and the source's items.</summary>
-public sealed record SyncTally(int Discovered, int Read, string? FirstFailure, int SourceItems);
-
-/// <summary>A key to read in this run, <paramref name="Depth"/> links from the start.</summary>
-public sealed record FrontierEntry(string Key, int Depth);
-
-/// <summary>A pending entry, what the source last held at its key, and whether that item's document still exists.</summary>
-public sealed record PendingItem(SyncEntry Entry, SourceItem? Item, bool DocumentExists);
-
-/// <summary>What reading one entry came to.</summary>
-public sealed record ItemOutcome(string RunId, string TenantId, string WorkerId, TimeSpan Lease, long EntryId, SyncOutcome Outcome, string? Reason)
-{
-    /// <summary>The item as read now (validators, hash, links); null leaves what the source last held as it was.</summary>
-    public SourceItem? Item { get; init; }
-    public string? DocumentId { get; init; }
-    /// <summary>Keys the item led to (a page's links); unknown ones become pending entries.</summary>
-    public IReadOnlyList<FrontierEntry> Discovered { get; init; } = [];
-    /// <summary>The most entries the run may hold.</summary>
-    public int Limit { get; init; } = int.MaxValue;
-}

@@ -2,12 +2,6 @@ using System.Text;
 
 namespace KnowledgePlatform.Core.Text;
 
-/// <summary>A sparse vector: term indices and their values, indices ascending and distinct.</summary>
-public sealed record SparseVector(uint[] Indices, float[] Values)
-{
-    public bool IsEmpty => Indices.Length == 0;
-}
-
 /// <summary>
 /// BM25 as sparse vectors, for an index that scores sparse dot products with an IDF modifier (Qdrant's
 /// <c>modifier: idf</c>, whose IDF is ln(1 + (N − df + 0.5)/(df + 0.5)), the same as the embedded index).

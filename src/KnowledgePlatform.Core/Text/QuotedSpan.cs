@@ -1,8 +1,5 @@
 namespace KnowledgePlatform.Core.Text;
 
-/// <summary>A word of a text: its letters and digits lower-cased, and where it stands in the text.</summary>
-public readonly record struct SpanWord(string Text, int Start, int Length);
-
 /// <summary>
 /// Finds the words a citation quotes in the source they were cut from. Both sides are compared as runs of letters and
 /// digits, lower-cased, so line breaks, hyphen spacing and punctuation from extraction do not matter. A quote that is

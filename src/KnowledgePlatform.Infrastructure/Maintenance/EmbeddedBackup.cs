@@ -9,13 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Infrastructure.Maintenance;
 
-/// <summary>What a backup holds: its format, when it was taken, the schema, and every entry with its hash.</summary>
-public sealed record BackupManifest(
-    string Format, int FormatVersion, DateTimeOffset CreatedAt, string? LastMigration,
-    IReadOnlyDictionary<string, int> DocumentsByStatus, long Chunks, IReadOnlyList<BackupEntry> Entries, IReadOnlyList<string> LeftOut);
-
-public sealed record BackupEntry(string Path, string Sha256, long Bytes);
-
 /// <summary>
 /// <c>kp backup</c> and <c>kp restore</c> for the embedded layout (decision 0095). A backup is a zip: the metadata database
 /// as one consistent snapshot (SQLite's online backup, taken while the server runs), the stored originals that snapshot

@@ -1,5 +1,5 @@
-using KnowledgePlatform.Core.Domain;
 using System.Text.Json;
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Policies;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -86,7 +86,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
     protected override void OnModelCreating(ModelBuilder modelBuilder)
 #pragma warning restore CA1725
     {
-        // --- Portal users (ASP.NET Core Identity, issue 8): the Identity tables plus the user's tenant and groups. ---
+        // --- Portal users (ASP.NET Core Identity): the Identity tables plus the user's tenant and groups. ---
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<PortalUser>(e =>
         {
@@ -189,7 +189,7 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         TenantInvitationModel.Configure(modelBuilder);
     }
 
-    // ---- Issue 7: access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
+    // ---- Access groups, quotas, shared knowledge bases (decisions 0040-0043) ----
     /// <summary>Access groups on keys, tenant quotas and token usage, knowledge bases shared with other tenants.</summary>
     private static void ConfigureQuotasAndSharing(ModelBuilder modelBuilder)
     {
@@ -273,9 +273,3 @@ public abstract class KnowledgeDbContext : IdentityDbContext<PortalUser>, IDataP
         });
     }
 }
-
-/// <summary>The embedded metadata database; migrations in Migrations/Sqlite.</summary>
-public sealed class SqliteKnowledgeDbContext(DbContextOptions<SqliteKnowledgeDbContext> options) : KnowledgeDbContext(options);
-
-/// <summary>The production metadata database; migrations in Migrations/Postgres.</summary>
-public sealed class PostgresKnowledgeDbContext(DbContextOptions<PostgresKnowledgeDbContext> options) : KnowledgeDbContext(options);

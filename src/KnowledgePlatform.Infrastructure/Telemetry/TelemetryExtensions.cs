@@ -44,12 +44,3 @@ public static class TelemetryExtensions
     private static bool IsProbe(Microsoft.AspNetCore.Http.PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
 }
-
-/// <summary>Configuration section "Telemetry".</summary>
-public sealed class TelemetryOptions
-{
-    public const string Section = "Telemetry";
-
-    /// <summary>How often the ingestion queue depth is read from the database for the kp.ingestion.queue.depth gauge.</summary>
-    public TimeSpan QueueSampleInterval { get; set; } = TimeSpan.FromSeconds(15);
-}

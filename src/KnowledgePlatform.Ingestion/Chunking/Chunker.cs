@@ -6,12 +6,6 @@ using KnowledgePlatform.Ingestion.Extraction;
 
 namespace KnowledgePlatform.Ingestion.Chunking;
 
-/// <summary>A chunk before it is embedded: its text, where it came from and its size in model tokens.</summary>
-public sealed record ChunkDraft(string Text, IReadOnlyList<string> HeadingPath, int? Page, int? Line, ChunkKind Kind, int TokenCount)
-{
-    public string HeadingPathText => string.Join(" › ", HeadingPath);
-}
-
 /// <summary>
 /// Structure-aware, token-bounded chunking: chunks follow headings (never span two sections), a table
 /// is split by rows with its header repeated in every piece, a question stays with its answer, and

@@ -1,4 +1,8 @@
 using System.Text;
+using KnowledgePlatform.Ingestion.Extraction.Html;
+using KnowledgePlatform.Ingestion.Extraction.Office;
+using KnowledgePlatform.Ingestion.Extraction.Pdf;
+using KnowledgePlatform.Ingestion.Extraction.TextFormats;
 
 namespace KnowledgePlatform.Ingestion.Extraction;
 

@@ -15,26 +15,3 @@ public interface IDocumentExtractor
     Task<ExtractedDocument> ExtractAsync(Stream content, string fileName, ExtractionSettings settings, CancellationToken cancellationToken) =>
         ExtractAsync(content, fileName, cancellationToken);
 }
-
-/// <summary>What an extraction may need beyond the file: the knowledge base's OCR languages, a progress report (also a heartbeat).</summary>
-public sealed record ExtractionSettings(string? OcrLanguages = null, Func<int, CancellationToken, Task>? ReportPercent = null);
-
-public enum FileFormat
-{
-    Unknown,
-    Pdf,
-    Docx,
-    Html,
-    Markdown,
-    PlainText,
-    Csv,
-    Xlsx,
-    JsonLines,
-    Pptx,
-}
-
-/// <summary>The file cannot be ingested; <see cref="Code"/> is stable for API clients.</summary>
-public sealed class ExtractionException(string code, string message, Exception? inner = null) : Exception(message, inner)
-{
-    public string Code { get; } = code;
-}

@@ -8,33 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Ingestion.Intake;
 
-/// <summary>Why an upload was refused; the API maps each to a 4xx status (507 when the storage fails).</summary>
-public enum IntakeProblem
-{
-    Empty,
-    TooLarge,
-    UnsupportedType,
-    InvalidContent,
-
-    /// <summary>The file could not be written: the data folder is full, read-only or otherwise failing.</summary>
-    StorageUnavailable,
-}
-
-/// <summary>Searchable metadata a document is submitted with (a package import's), written with it before its job is queued.</summary>
-public sealed record DocumentDescription(IReadOnlyList<string> Tags, DateOnly? EffectiveDate);
-
-/// <summary>The accepted document; <paramref name="Duplicate"/> when its latest version already had exactly these bytes.</summary>
-public sealed record IntakeResult(Document Document, bool Duplicate);
-
-/// <summary>An item of a source as a document: its stable id, its name (URL or path), the format read and its access groups.</summary>
-public sealed record SourceDocument(string DocumentId, string SourceId, string Name, FileFormat Format, IReadOnlyList<string> Groups);
-
-public sealed class IntakeException(IntakeProblem problem, string code, string message) : Exception(message)
-{
-    public IntakeProblem Problem { get; } = problem;
-    public string Code { get; } = code;
-}
-
 /// <summary>
 /// The start of the document journey, shared by the API, the CLI and the demo seeder: check the
 /// file (size, type, a quick look inside), store it, and write the document and its job in one

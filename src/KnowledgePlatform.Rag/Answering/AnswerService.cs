@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Telemetry;
 using KnowledgePlatform.Core.Text;
-using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Rag.Retrieval;
@@ -13,15 +13,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Rag.Answering;
-
-/// <summary>A question asked in a conversation: continuing one (its id) or starting one (null).</summary>
-public sealed record ConversationQuestion(RetrievalRequest Retrieval, AnswerPolicy Policy)
-{
-    public string? ConversationId { get; init; }
-}
-
-/// <summary>A conversation id that is not the tenant's, or has expired.</summary>
-public sealed class ConversationNotFoundException(string id) : Exception($"No conversation '{id}' exists.");
 
 /// <summary>
 /// The question journey, orchestrated on a Semantic Kernel kernel: rewrite a follow-up into a standalone

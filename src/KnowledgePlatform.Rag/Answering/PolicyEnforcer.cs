@@ -1,18 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.Rag.Answering.Extractive;
 
 namespace KnowledgePlatform.Rag.Answering;
-
-/// <summary>What a policy did to one answer, for the audit log.</summary>
-public sealed class PolicyActions
-{
-    public int Redactions { get; set; }
-    public bool Truncated { get; set; }
-    public string? RefusedFor { get; set; }
-    public bool DisclaimerAdded { get; set; }
-}
 
 /// <summary>
 /// Applies a tenant's policy to a question and its answer, the same way on every channel: blocked

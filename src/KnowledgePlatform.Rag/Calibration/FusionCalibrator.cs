@@ -3,12 +3,8 @@ using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Rag.Retrieval;
-using Microsoft.Extensions.AI;
 
 namespace KnowledgePlatform.Rag.Calibration;
-
-/// <summary>One pseudo-question's candidate lists with its source chunks masked, and the documents it should find.</summary>
-public sealed record FusionExample(PseudoQuestion Question, IReadOnlyList<ChunkHit> Dense, IReadOnlyList<ChunkHit> Keyword, IReadOnlyDictionary<string, int> Relevant);
 
 /// <summary>
 /// Fits a knowledge base's fusion weight without gold questions (decision 0120). Each pseudo-question is searched by

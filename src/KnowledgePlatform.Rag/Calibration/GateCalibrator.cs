@@ -5,12 +5,8 @@ using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Evidence;
 using KnowledgePlatform.Rag.Retrieval;
-using Microsoft.Extensions.AI;
 
 namespace KnowledgePlatform.Rag.Calibration;
-
-/// <summary>One pseudo-question asked twice: its features with its (masked) source present, and with its document gone.</summary>
-public sealed record GateExample(PseudoQuestion Question, double[] Answerable, double[] Unanswerable);
 
 /// <summary>
 /// Fits a knowledge base's evidence gate without hand-labelled questions (decision 0100): each pseudo-question is asked

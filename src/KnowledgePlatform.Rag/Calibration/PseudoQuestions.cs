@@ -4,35 +4,6 @@ using KnowledgePlatform.Core.Text;
 
 namespace KnowledgePlatform.Rag.Calibration;
 
-/// <summary>Where a pseudo-question was cut from.</summary>
-public enum PseudoQuestionKind
-{
-    /// <summary>A FAQ entry's question, for its answer.</summary>
-    Faq,
-    /// <summary>A table row's key (its first cell), for the row.</summary>
-    TableRow,
-    /// <summary>A section heading, for the section's chunks.</summary>
-    Heading,
-    /// <summary>A document's title, for the document.</summary>
-    Title,
-    /// <summary>A sentence of a chunk, for the rest of the chunk (the inverse cloze task): only <see cref="PseudoQuestions.Sentences"/> cuts these.</summary>
-    Sentence,
-    /// <summary>The first sentence of a document without a title, which states its subject as a title would: only <see cref="PseudoQuestions.Leads"/> cuts these.</summary>
-    Lead,
-}
-
-/// <summary>
-/// A question cut from a knowledge base's own content, with the chunks it was cut from: those chunks as they are, and
-/// masked (the words of the question taken out of them), so that the question is never scored against the text it
-/// came from. Asked against the masked chunks it stands for an answerable question; with its document gone, for an
-/// unanswerable one.
-/// </summary>
-public sealed record PseudoQuestion(PseudoQuestionKind Kind, string Question, IReadOnlyList<ChunkPayload> Sources, IReadOnlyList<ChunkPayload> Masked)
-{
-    /// <summary>The documents the question was cut from: without them it is unanswerable.</summary>
-    public IReadOnlySet<string> DocumentIds { get; } = Sources.Select(s => s.DocumentId).ToHashSet();
-}
-
 /// <summary>
 /// Cuts pseudo-questions from a knowledge base's chunks: FAQ questions, table row keys, headings and titles, a seeded
 /// sample spread over the kinds and documents. The one source of pseudo-questions for every calibration (evidence

@@ -4,11 +4,6 @@ using KnowledgePlatform.Rag.Retrieval;
 
 namespace KnowledgePlatform.Rag.Evidence;
 
-/// <summary>The gate's verdict on the evidence for one question.</summary>
-/// <param name="Confidence">How likely the evidence answers the question, 0 to 1.</param>
-/// <param name="Answers">Whether the confidence reaches the knowledge base's operating point.</param>
-public sealed record EvidenceAssessment(double Confidence, bool Answers, EvidenceFeatures Features);
-
 /// <summary>
 /// Decides, before any answer is written, whether the retrieved evidence answers the question: a logistic model over
 /// <see cref="EvidenceFeatures"/> with the knowledge base's calibration (or its vertical's default until it has one),

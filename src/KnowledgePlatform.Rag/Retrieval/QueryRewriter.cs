@@ -5,13 +5,6 @@ using Microsoft.SemanticKernel;
 
 namespace KnowledgePlatform.Rag.Retrieval;
 
-/// <summary>An earlier exchange of a conversation, given so a follow-up question can be understood.</summary>
-public sealed record HistoryTurn(string Question, string Answer)
-{
-    /// <summary>What the earlier question was searched as, when it was itself a follow-up.</summary>
-    public string? Standalone { get; init; }
-}
-
 /// <summary>
 /// Turns a follow-up ("and for children?") into a question that stands on its own, from the conversation so
 /// far, so retrieval searches for what is meant. The one rewriter of the platform: the search API (history

@@ -7,9 +7,10 @@ using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Server.Api;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Inbox;
-using Microsoft.EntityFrameworkCore;
+using KnowledgePlatform.Server.Quotas;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Answering;
 

@@ -1,5 +1,4 @@
 using KnowledgePlatform.Core.Domain;
-using KnowledgePlatform.Core.Policies;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Server.Api;
 
@@ -27,6 +26,3 @@ public sealed record GovernedQuestion(string Question, IReadOnlyList<KnowledgeBa
     /// <summary>What the channel adds to the audit record (CDS Hooks: the hook instance and the knowledge base version).</summary>
     public object? AuditContext { get; init; }
 }
-
-/// <summary>An answer under way: its events (policy applied, audited and counted once complete), and the policy it is under.</summary>
-public sealed record GovernedAnswer(IAsyncEnumerable<AnswerEvent> Events, SecurityPolicy Policy, PolicyActions Actions);

@@ -1,19 +1,21 @@
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Server.Api.Audit;
+using KnowledgePlatform.Server.Api.Channels;
+using KnowledgePlatform.Server.Api.Clinical;
+using KnowledgePlatform.Server.Api.Middleware;
+using KnowledgePlatform.Server.Api.OpenAi;
+using KnowledgePlatform.Server.Api.Sources;
+using KnowledgePlatform.Server.Api.Tenants;
 using KnowledgePlatform.Server.Audit;
 using KnowledgePlatform.Server.Channels;
-using KnowledgePlatform.Server.Clinical;
-using Scalar.AspNetCore;
-using KnowledgePlatform.Server.Demo;
 using KnowledgePlatform.Server.Ingestion;
 using KnowledgePlatform.Server.Security;
-using KnowledgePlatform.Server.Sources;
 using KnowledgePlatform.Server.Tenants;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace KnowledgePlatform.Server.Api;
 
@@ -31,7 +33,7 @@ public static class ApiSetup
             .AddOperationTransformer(OpenApiDocumentation.DescribeOperation)
             .AddOperationTransformer(OpenApiExamples.Transform));
         builder.AddChannels();
-        Inbox.InboxSetup.AddInbox(builder);
+        KnowledgePlatform.Server.Inbox.InboxSetup.AddInbox(builder);
         builder.Services.AddHealthChecks();
         builder.Services.AddSignalR().AddJsonProtocol(o =>
             o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower)));
@@ -39,7 +41,7 @@ public static class ApiSetup
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<TenantInvitations>();
         builder.Services.AddScoped<Answering.GovernedAnswers>();
-        builder.Services.AddScoped<Sources.SourceRequests>();
+        builder.Services.AddScoped<SourceRequests>();
         builder.AddPackages();
         builder.Services.AddSingleton<RetentionSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());

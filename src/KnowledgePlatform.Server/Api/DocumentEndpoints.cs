@@ -1,9 +1,10 @@
-using KnowledgePlatform.Core.Domain;
 using System.Security.Claims;
+using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Quotas;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

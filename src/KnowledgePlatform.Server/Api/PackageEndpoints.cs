@@ -4,6 +4,7 @@ using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Infrastructure.Packages;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Server.Audit;
+using KnowledgePlatform.Server.Quotas;
 using KnowledgePlatform.Server.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,8 +15,6 @@ using Polly;
 using Polly.Retry;
 
 namespace KnowledgePlatform.Server.Api;
-
-public sealed record PackageImportResponse(KnowledgeBaseDto KnowledgeBase, int Documents, int Chunks, bool Reembedded, PackagePolicy SourcePolicy);
 
 /// <summary>Knowledge bases as portable packages (decision 0043): export as a zip, import as a new knowledge base of the caller's tenant.</summary>
 public static class PackageEndpoints

@@ -8,8 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
-public sealed record KnowledgeBaseShareDto(string KnowledgeBaseId, string TenantId, DateTimeOffset GrantedAt, string GrantedBy);
-
 /// <summary>
 /// Shared industry knowledge bases (decision 0042): the platform admin publishes one of the platform
 /// tenant's knowledge bases read-only to chosen tenants. A grant or a revoke takes effect on the next request.

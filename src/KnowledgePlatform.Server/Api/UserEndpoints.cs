@@ -9,11 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Api;
 
-/// <summary>The signed-in user (or key) as the portal shows it.</summary>
-public sealed record MeDto(string Name, string TenantId, string Channel, string? Role, IReadOnlyList<string> Scopes, IReadOnlyList<string> Groups);
-
-public sealed record TenantDto(string Id, string Name, string? PolicyTemplate);
-
 /// <summary>
 /// Portal users and roles. A tenant admin (or an admin key) manages their own tenant's users; a platform
 /// admin manages every tenant's. Another tenant's user is as unknown as a missing one.

@@ -73,6 +73,3 @@ public sealed class CdsCardAdvisor(GovernedAnswers governed)
     /// <summary>The cited passage in the portal's source view, highlighted.</summary>
     internal static string SourceView(string baseUrl, Citation c) => baseUrl.TrimEnd('/') + Answering.CitationLinks.ViewUrl(c);
 }
-
-/// <summary>What every card and audit record of one hook call shares.</summary>
-public sealed record CdsCallRecord(string Service, string Hook, string HookInstance, string KnowledgeBaseVersion, string SourceViewBase);

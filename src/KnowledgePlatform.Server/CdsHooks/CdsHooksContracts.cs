@@ -37,14 +37,6 @@ public sealed record FhirAuthorization(
 
 public sealed record CdsResponse(IReadOnlyList<CdsCard> Cards);
 
-/// <summary>How urgent a card is, never above what its cited evidence says (see <see cref="CardIndicators"/>).</summary>
-public enum CardIndicator
-{
-    Info,
-    Warning,
-    Critical,
-}
-
 public sealed record CdsCard(string Uuid, string Summary, string Detail, CardIndicator Indicator, CardSource Source)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

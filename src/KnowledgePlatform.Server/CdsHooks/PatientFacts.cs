@@ -3,9 +3,6 @@ using Hl7.Fhir.Model;
 
 namespace KnowledgePlatform.Server.CdsHooks;
 
-/// <summary>A drafted medication order: its id in the draft Bundle, its name as ordered, and the drug it names.</summary>
-public sealed record DraftMedication(string Reference, string Ordered, string Drug);
-
 /// <summary>What a service needs to know about the patient, from the context, the prefetch or the EHR's FHIR server.</summary>
 public sealed partial record PatientFacts(
     IReadOnlyList<DraftMedication> Orders,

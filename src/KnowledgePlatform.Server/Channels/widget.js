@@ -1,4 +1,5 @@
 /*! KnowledgePlatform chat widget: one script tag, no dependencies.
+ * Over 300 lines: the widget ships as one dependency-free file without a build step (decision 0060), so its UI, API calls and i18n stay together.
  * <script src="https://HOST/widget.js" data-key="WIDGET_KEY" async></script>
  * Options (data- attributes win over the settings stored for the key): data-kb, data-title, data-greeting,
  * data-color, data-position (bottom-right | bottom-left), data-lang (en de fr nl es), data-api (API origin).

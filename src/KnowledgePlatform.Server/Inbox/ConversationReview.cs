@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Api.Inbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Inbox;

@@ -6,24 +6,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace KnowledgePlatform.Server.Portal;
 
-/// <summary>What the documents page listens to: pushed ingestion progress of the user's tenant.</summary>
-public interface IIngestionFeed : IAsyncDisposable
-{
-    event Func<DocumentProgress, Task>? Progress;
-
-    /// <summary>The subscription came back after a drop: pushes sent meanwhile were missed.</summary>
-    event Func<Task>? Reconnected;
-
-    /// <summary>Pushed progress of the tenant's source syncs (decision 0080).</summary>
-    event Func<Sources.SyncRunDto, Task>? Sync
-    {
-        add { }
-        remove { }
-    }
-
-    Task StartAsync(CancellationToken ct);
-}
-
 /// <summary>
 /// The circuit's subscription to the ingestion hub (/hubs/ingestion), as the signed-in user: the hub puts
 /// the connection in the user's tenant group, so only that tenant's documents arrive. Pushed, never polled.
@@ -36,7 +18,7 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
 
     public event Func<Task>? Reconnected;
 
-    public event Func<Sources.SyncRunDto, Task>? Sync;
+    public event Func<Api.Sources.SyncRunDto, Task>? Sync;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -51,7 +33,7 @@ public sealed class IngestionFeed(PortalApiAddress address, PortalCredential cre
         {
             if (Progress is { } handler) await handler(p);
         });
-        _connection.On<Sources.SyncRunDto>(Sources.SyncProgress.Method, async run =>
+        _connection.On<Api.Sources.SyncRunDto>(Sources.SyncProgress.Method, async run =>
         {
             if (Sync is { } handler) await handler(run);
         });

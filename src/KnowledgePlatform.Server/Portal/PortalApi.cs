@@ -1,26 +1,12 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KnowledgePlatform.Server.Api.Middleware;
 using KnowledgePlatform.Server.Security;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Server.Portal;
-
-/// <summary>An API error as the portal shows it: the Problem Details' detail and code.</summary>
-public sealed class PortalApiException(int status, string? code, string message) : Exception(message)
-{
-    public int Status { get; } = status;
-    public string? Code { get; } = code;
-}
 
 /// <summary>
 /// The portal's only way to data: the REST API over HTTP, authenticated as the signed-in user (a
@@ -130,41 +116,5 @@ public sealed class PortalApi(HttpClient http, PortalCredential credential)
             progress?.Report(_sent);
             return read;
         }
-    }
-}
-
-/// <summary>
-/// The credential of the circuit's user for calls to the API: a sign-in cookie for the same principal,
-/// protected like any sign-in cookie and valid for a few minutes.
-/// </summary>
-public sealed class PortalCredential(AuthenticationStateProvider authentication, IOptionsMonitor<CookieAuthenticationOptions> cookies, TimeProvider clock)
-{
-    public async Task<string> CookieAsync()
-    {
-        var state = await authentication.GetAuthenticationStateAsync();
-        if (state.User.Identity?.IsAuthenticated != true) throw new PortalApiException(401, "not_signed_in", "Sign in again: the portal session has ended.");
-        var now = clock.GetUtcNow();
-        // Issued "long ago" on purpose: the cookie handler then revalidates the user's security stamp on every
-        // call and rebuilds the claims from the database, so a changed role or a deleted user takes effect at once
-        // even in a long-lived circuit.
-        var properties = new AuthenticationProperties { IssuedUtc = now.AddHours(-1), ExpiresUtc = now.AddMinutes(10) };
-        DelegatedSignIn.Mark(properties);
-        var ticket = new AuthenticationTicket(state.User, properties, IdentityConstants.ApplicationScheme);
-        return cookies.Get(IdentityConstants.ApplicationScheme).TicketDataFormat.Protect(ticket);
-    }
-}
-
-/// <summary>Where the portal reaches this server's API: Portal:ApiBaseUrl, else the server's own first address.</summary>
-public sealed class PortalApiAddress(IServer server, IOptions<PortalOptions> options)
-{
-    public Uri BaseAddress()
-    {
-        if (!string.IsNullOrWhiteSpace(options.Value.ApiBaseUrl)) return new Uri(options.Value.ApiBaseUrl);
-        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The server has no address yet; set Portal:ApiBaseUrl.");
-        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://localhost", StringComparison.Ordinal));
-        return uri.Uri;
     }
 }

@@ -1,5 +1,3 @@
-using KnowledgePlatform.Core.Domain;
-
 namespace KnowledgePlatform.Server.Security;
 
 /// <summary>What portal users add to the claims of API keys (groups and the platform scope are the API keys' own).</summary>
@@ -7,32 +5,4 @@ public static class PortalClaims
 {
     /// <summary>The channel portal requests are audited under.</summary>
     public const string PortalChannel = "portal";
-}
-
-/// <summary>The roles of portal users, and the scopes each role grants (the same scopes API keys carry).</summary>
-public static class PortalRoles
-{
-    public const string PlatformAdmin = "platform-admin";
-    public const string TenantAdmin = "tenant-admin";
-    public const string Curator = "curator";
-    public const string Viewer = "viewer";
-
-    /// <summary>Strongest first.</summary>
-    public static IReadOnlyList<string> All { get; } = [PlatformAdmin, TenantAdmin, Curator, Viewer];
-
-    public static IReadOnlyList<string> Scopes(string role) => role switch
-    {
-        PlatformAdmin => [ApiScopes.Read, ApiScopes.Ask, ApiScopes.Ingest, ApiScopes.Admin, ApiScopes.Platform],
-        TenantAdmin => [ApiScopes.Read, ApiScopes.Ask, ApiScopes.Ingest, ApiScopes.Admin],
-        Curator => [ApiScopes.Read, ApiScopes.Ask, ApiScopes.Ingest],
-        Viewer => [ApiScopes.Read, ApiScopes.Ask],
-        _ => [],
-    };
-
-    /// <summary>The strongest of a user's roles (a user normally has exactly one).</summary>
-    public static string Effective(IEnumerable<string> roles)
-    {
-        var held = roles.ToHashSet(StringComparer.Ordinal);
-        return All.FirstOrDefault(held.Contains) ?? Viewer;
-    }
 }

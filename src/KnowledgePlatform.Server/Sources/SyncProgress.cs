@@ -1,4 +1,5 @@
 using KnowledgePlatform.Infrastructure.Metadata;
+using KnowledgePlatform.Server.Api.Sources;
 using KnowledgePlatform.Server.Ingestion;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;

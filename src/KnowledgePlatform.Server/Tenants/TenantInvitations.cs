@@ -6,9 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace KnowledgePlatform.Server.Tenants;
 
-/// <summary>An invitation as the platform admin sees it; <see cref="Link"/> only in the answer that creates it.</summary>
-public sealed record InvitationDto(string Id, string TenantId, string Email, string Role, DateTimeOffset ExpiresAt, DateTimeOffset? AcceptedAt, string? Link = null);
-
 /// <summary>
 /// One-time invitation links into a tenant (decision 0156): a random secret in the link, only its SHA-256 stored; the
 /// link sets the invitee's password once, within <see cref="Lifetime"/>, and signs them in to the portal.

@@ -35,7 +35,7 @@ public sealed class SourceSyncCliTests : IAsyncLifetime
     private Task<int> KpAsync(params string[] args)
     {
         var app = new CommandApp();
-        app.Configure(c => cli::KnowledgePlatform.Cli.SourceCommands.AddSourceCommands(c));
+        app.Configure(c => cli::KnowledgePlatform.Cli.Sources.SourceCommands.AddSourceCommands(c));
         using var plain = _host.Client();
         return app.RunAsync([.. args, "--server", plain.BaseAddress!.ToString(), "--key", _key], _ct);
     }

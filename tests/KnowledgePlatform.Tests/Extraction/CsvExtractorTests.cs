@@ -1,4 +1,5 @@
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.TextFormats;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
 

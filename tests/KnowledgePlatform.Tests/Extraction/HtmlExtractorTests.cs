@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Html;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
 

@@ -1,6 +1,7 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Pdf;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
 

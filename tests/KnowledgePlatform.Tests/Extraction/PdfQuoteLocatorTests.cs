@@ -1,5 +1,6 @@
 using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Pdf;
 using Xunit;
 
 namespace KnowledgePlatform.Tests.Extraction;

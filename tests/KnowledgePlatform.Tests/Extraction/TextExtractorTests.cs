@@ -1,5 +1,6 @@
 using System.Text;
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.TextFormats;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
 

@@ -1,4 +1,5 @@
 using KnowledgePlatform.Ingestion.Extraction;
+using KnowledgePlatform.Ingestion.Extraction.Office;
 using Xunit;
 using static KnowledgePlatform.Tests.Extraction.ExtractionTestFiles;
 

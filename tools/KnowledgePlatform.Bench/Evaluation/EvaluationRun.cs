@@ -8,6 +8,7 @@ using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Extraction;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Ingestion.Pipeline.Steps;
 using KnowledgePlatform.Rag;
 using KnowledgePlatform.Rag.Retrieval;
 using Microsoft.Extensions.AI;

@@ -13,6 +13,7 @@ using KnowledgePlatform.Ingestion;
 using KnowledgePlatform.Ingestion.Chunking;
 using KnowledgePlatform.Ingestion.Intake;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Ingestion.Pipeline.Steps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

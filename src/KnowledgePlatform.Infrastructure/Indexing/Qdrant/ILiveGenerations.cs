@@ -2,13 +2,6 @@ using KnowledgePlatform.Core.Ports;
 
 namespace KnowledgePlatform.Infrastructure.Indexing.Qdrant;
 
-/// <summary>What searches of some knowledge bases must hide now, and the epochs that tell whether it changed since.</summary>
-public sealed record IndexView(IReadOnlyDictionary<string, long> Epochs, IReadOnlyList<IndexTransition> Transitions)
-{
-    public bool SameEpochs(IReadOnlyDictionary<string, long> now) =>
-        now.Count == Epochs.Count && now.All(e => Epochs.TryGetValue(e.Key, out var epoch) && epoch == e.Value);
-}
-
 /// <summary>
 /// Where the Qdrant adapter records which generation of a document's points searches may see (decision 0094): the
 /// metadata database in production, shared by every replica and worker.

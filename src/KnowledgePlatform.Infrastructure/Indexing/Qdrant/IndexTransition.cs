@@ -21,13 +21,6 @@ public sealed class IndexTransition
     public DateTimeOffset LeaseExpiresAt { get; set; }
 }
 
-/// <summary>Counts the changes to a knowledge base's transitions: a search that saw the same epoch before and after its query saw one consistent state.</summary>
-public sealed class IndexEpoch
-{
-    public required string KnowledgeBaseId { get; init; }
-    public long Epoch { get; set; }
-}
-
 internal sealed class IndexTransitionConfiguration : IEntityTypeConfiguration<IndexTransition>, IEntityTypeConfiguration<IndexEpoch>
 {
     public void Configure(EntityTypeBuilder<IndexTransition> e)

@@ -1,0 +1,3 @@
+namespace KnowledgePlatform.Cli;
+
+public sealed class CliException(string message) : Exception(message);

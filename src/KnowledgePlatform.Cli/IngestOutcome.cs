@@ -1,0 +1,3 @@
+namespace KnowledgePlatform.Cli;
+
+public sealed record IngestOutcome(string File, string Status, int Chunks, string? Error);

@@ -1,0 +1,3 @@
+namespace KnowledgePlatform.Cli.Sources;
+
+public sealed class SourcePauseCommand() : SourceStateCommand("pause", "Paused");

@@ -1,0 +1,7 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum ApiKeyKind
+{
+    Server,
+    Widget,
+}

@@ -1,0 +1,8 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum ChunkKind
+{
+    Text,
+    Table,
+    QuestionAnswer,
+}

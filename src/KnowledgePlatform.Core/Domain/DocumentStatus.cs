@@ -1,0 +1,9 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum DocumentStatus
+{
+    Queued,
+    Processing,
+    Ready,
+    Failed,
+}

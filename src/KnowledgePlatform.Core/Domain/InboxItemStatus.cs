@@ -1,0 +1,9 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum InboxItemStatus
+{
+    Open,
+    InProgress,
+    Done,
+    Dismissed,
+}

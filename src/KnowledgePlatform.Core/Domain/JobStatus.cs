@@ -1,0 +1,9 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+}

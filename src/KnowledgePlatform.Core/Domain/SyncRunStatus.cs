@@ -1,0 +1,11 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum SyncRunStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    /// <summary>Stopped because the source was paused.</summary>
+    Cancelled,
+}

@@ -1,0 +1,9 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum SyncTrigger
+{
+    Manual,
+    Schedule,
+    /// <summary>A watched folder changed.</summary>
+    Change,
+}

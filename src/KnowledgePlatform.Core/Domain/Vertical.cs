@@ -1,0 +1,8 @@
+namespace KnowledgePlatform.Core.Domain;
+
+public enum Vertical
+{
+    General,
+    Medical,
+    CustomerService,
+}

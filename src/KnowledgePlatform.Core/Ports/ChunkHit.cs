@@ -1,0 +1,3 @@
+namespace KnowledgePlatform.Core.Ports;
+
+public sealed record ChunkHit(ChunkPayload Chunk, double Score);
