@@ -2,18 +2,6 @@ using System.Text;
 
 namespace KnowledgePlatform.Infrastructure.ChatModels;
 
-/// <summary>A GGUF file that is damaged, truncated, or not one llama.cpp can load; the message says why in plain words.</summary>
-public sealed class ModelFileException(string message) : Exception(message);
-
-/// <summary>One tensor's description in the header: its name, shape (innermost dimension first), type and data offset.</summary>
-public sealed record GgufTensorInfo(string Name, ulong[] Dimensions, uint Type, ulong Offset)
-{
-    public ulong ElementCount => Dimensions.Aggregate(1UL, (a, d) => a * d);
-
-    /// <summary>Bytes of data: whole blocks of the type along the innermost dimension.</summary>
-    public ulong ByteSize => GgmlTypes.Find(Type) is { } t ? ElementCount / (ulong)t.BlockSize * (ulong)t.BlockBytes : 0;
-}
-
 /// <summary>
 /// The header of a GGUF file (v2 and v3, little-endian): metadata and tensor infos, read defensively.
 /// Every count and length is checked against what is left of the file before anything is allocated, so a
@@ -193,22 +181,4 @@ public sealed class GgufFile
             }
         }
     }
-}
-
-/// <summary>Value types of GGUF metadata.</summary>
-public enum GgufValueType : uint
-{
-    UInt8 = 0,
-    Int8 = 1,
-    UInt16 = 2,
-    Int16 = 3,
-    UInt32 = 4,
-    Int32 = 5,
-    Float32 = 6,
-    Bool = 7,
-    String = 8,
-    Array = 9,
-    UInt64 = 10,
-    Int64 = 11,
-    Float64 = 12,
 }

@@ -8,9 +8,6 @@ using Microsoft.Extensions.AI;
 
 namespace KnowledgePlatform.Infrastructure.ChatModels;
 
-/// <summary>A prompt that does not leave room in the context for an answer.</summary>
-public sealed class ContextLengthExceededException(string message) : Exception(message);
-
 /// <summary>
 /// <see cref="IChatClient"/> over a <see cref="LlamaModel"/>: the model's own chat template, token-by-token
 /// streaming, MaxOutputTokens, stop sequences, temperature / top-p / seed, cancellation between tokens, and

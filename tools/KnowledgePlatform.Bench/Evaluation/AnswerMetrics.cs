@@ -3,34 +3,6 @@ using KnowledgePlatform.Rag.Calibration;
 namespace KnowledgePlatform.Bench.Evaluation;
 
 /// <summary>
-/// One question's outcome under one answering policy: whether the knowledge base could answer it (its relevant documents
-/// are all present), whether an answer was given, whether the answer's first citation is a relevant document, the gate's
-/// confidences (for the AUCs) and the share of the gold answer's words found in the answer.
-/// </summary>
-public sealed record AnswerOutcome(bool Answerable, bool Answered, bool FirstCitationRelevant)
-{
-    /// <summary>The evidence gate's confidence that the evidence answers the question.</summary>
-    public double? Confidence { get; init; }
-
-    /// <summary>The naive gate's confidence: the top dense similarity.</summary>
-    public double? NaiveConfidence { get; init; }
-
-    /// <summary>For an answered answerable question with a gold answer: the share of the gold answer's content words in the answer text.</summary>
-    public double? SpanRecall { get; init; }
-}
-
-/// <summary>The answer figures of a run, with exactly the fields of `kp-bench eval --answers --out`'s "answers" object.</summary>
-public sealed record AnswerMetricsSummary(
-    int Answerable, int Correct, int Wrong, int FalseAbstentions,
-    int Unanswerable, int Abstained, int AnsweredUnanswerable,
-    double? GateAuc, double? NaiveGateAuc, double? SpanRecall)
-{
-    /// <summary>What a user is misled by: a wrong answer, or an answer to a question the knowledge base cannot answer (not written: the object has exactly the fields above).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public int Misleading => Wrong + AnsweredUnanswerable;
-}
-
-/// <summary>
 /// The arithmetic of answer evaluation. Answerable questions end correct (answered, first citation relevant), wrong
 /// (answered, first citation not relevant) or as a false abstention; unanswerable ones are abstained from or answered
 /// anyway. The AUCs are the probability that a random answerable question gets a higher confidence than a random

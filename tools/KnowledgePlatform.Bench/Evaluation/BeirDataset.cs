@@ -2,10 +2,6 @@ using System.Text.Json;
 
 namespace KnowledgePlatform.Bench.Evaluation;
 
-public sealed record BeirDocument(string Id, string Title, string Text);
-
-public sealed record BeirQuery(string Id, string Text);
-
 /// <summary>
 /// A retrieval test set in BEIR layout: corpus.jsonl ({"_id" or "id", "title", "text"} per line),
 /// queries.jsonl ({"_id" or "id", "text"}) and qrels.tsv (query id, document id, relevance grade; an

@@ -2,9 +2,6 @@ using KnowledgePlatform.Rag.Calibration;
 
 namespace KnowledgePlatform.Bench.Evaluation;
 
-/// <summary>One query's figures.</summary>
-public sealed record QueryMetrics(double Ndcg10, double Recall10, double Recall100, double Mrr10);
-
 /// <summary>
 /// The standard ranking measures over a ranked list of document ids and graded judgements (grade &gt; 0
 /// is relevant), as BEIR and trec_eval compute them: nDCG as calibration computes it (<see cref="RankingQuality"/>);
