@@ -18,10 +18,8 @@ public abstract class WebhookOutboxTests(TestPlatform platform) : PlatformTest(p
     /// <summary>One attempt a round, rounds half a second to a second apart, the outbox polled five times a second.</summary>
     private static readonly Dictionary<string, string> QuickRetries = new()
     {
-        ["Channels:Handoff:RetriesPerRound"] = "0",
-        ["Channels:Handoff:Rounds"] = "3",
-        ["Channels:Handoff:FirstRetryDelay"] = "00:00:00.500",
-        ["Channels:Handoff:MaxRetryDelay"] = "00:00:01",
+        ["Channels:Handoff:RetriesPerRound"] = "0", ["Channels:Handoff:Rounds"] = "3",
+        ["Channels:Handoff:FirstRetryDelay"] = "00:00:00.500", ["Channels:Handoff:MaxRetryDelay"] = "00:00:01",
         ["Channels:Handoff:PollInterval"] = "00:00:00.200",
     };
 
