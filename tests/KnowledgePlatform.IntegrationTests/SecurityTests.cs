@@ -176,6 +176,7 @@ public abstract class SecurityTests(TestPlatform platform) : PlatformTest(platfo
             await db.SaveChangesAsync(Ct);
         }
 
+        // The sweep covers the class's whole server: its other tests write nothing older than today, so the count is this test's.
         var deleted = await Host.Services.GetRequiredService<RetentionSweeper>().SweepAsync(Ct);
 
         Assert.Equal(1, deleted);
@@ -209,6 +210,7 @@ public abstract class SecurityTests(TestPlatform platform) : PlatformTest(platfo
             await db.SaveChangesAsync(Ct);
         }
 
+        // The sweep covers the class's whole server: its other tests write nothing older than today, so the count is this test's.
         var deleted = await Host.Services.GetRequiredService<RetentionSweeper>().SweepAsync(Ct);
 
         Assert.Equal(4, deleted);

@@ -246,6 +246,7 @@ public abstract class SourceSyncTests(TestPlatform platform) : PlatformTest(plat
         await using (var scope = Host.Services.CreateAsyncScope())
         {
             var store = scope.ServiceProvider.GetRequiredService<ISourceStore>();
+            // The schedule covers the class's whole server: this is its only test that gives a source an interval.
             Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow, Ct));
             Assert.Equal(1, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), Ct));
             Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), Ct));
