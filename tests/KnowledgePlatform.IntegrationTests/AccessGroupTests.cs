@@ -13,38 +13,28 @@ namespace KnowledgePlatform.IntegrationTests;
 /// Document-level access groups (decision 0040): a key without a document's group never sees its chunks
 /// or the document through any endpoint; a key with the group, and a tenant admin, do.
 /// </summary>
-public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
+public abstract class AccessGroupTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : AccessGroupTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : AccessGroupTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : AccessGroupTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : AccessGroupTests(platform), IClassFixture<PostgresPlatform>;
 
     private const string Secret = "ONCO-4471";
     private const string Question = "What is the carboplatin dose adjustment protocol?";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _admin = null!;
     private string _groupedId = "";
     private string _openId = "";
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _admin = _host.Client(await _host.CreateTenantAsync("hospital", "wards", _ct));
-        _groupedId = await UploadAsync(_admin, "oncology.md",
-            $"# Oncology protocols\n\nThe carboplatin dose adjustment protocol {Secret} uses the Calvert formula with the measured creatinine clearance.", "oncology");
-        _openId = await UploadAsync(_admin, "visiting.md", "# Visiting hours\n\nVisiting hours on the wards are from 10 to 20 every day.", null);
-    }
+    protected override string TenantName => "hospital";
 
-    public async ValueTask DisposeAsync()
+    protected override string KnowledgeBase => "wards";
+
+    public override async ValueTask InitializeAsync()
     {
-        _admin.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _groupedId = await UploadAsync(Admin, "oncology.md",
+            $"# Oncology protocols\n\nThe carboplatin dose adjustment protocol {Secret} uses the Calvert formula with the measured creatinine clearance.", "oncology");
+        _openId = await UploadAsync(Admin, "visiting.md", "# Visiting hours\n\nVisiting hours on the wards are from 10 to 20 every day.", null);
     }
 
     private async Task<string> UploadAsync(HttpClient client, string fileName, string text, string? groups)
@@ -54,20 +44,20 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         file.Headers.ContentType = new MediaTypeHeaderValue("text/markdown");
         form.Add(file, "file", fileName);
         if (groups is not null) form.Add(new StringContent(groups), "groups");
-        using var response = await client.PostAsync("/api/v1/knowledge-bases/wards/documents", form, _ct);
+        using var response = await client.PostAsync("/api/v1/knowledge-bases/wards/documents", form, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var document = await PlatformHost.WaitForIngestionAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
+        var document = await PlatformHost.WaitForIngestionAsync(client, (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("statusUrl").GetString()!, Ct);
         Assert.Equal("ready", document.GetProperty("status").GetString());
         return document.GetProperty("id").GetString()!;
     }
 
-    private async Task<HttpClient> KeyAsync(string[]? groups) => _host.Client(await SecretAsync(groups));
+    private async Task<HttpClient> KeyAsync(string[]? groups) => Host.Client(await SecretAsync(groups));
 
     private async Task<string> SecretAsync(string[]? groups)
     {
-        using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "k", scopes = new[] { "read", "ask", "ingest" }, groups }, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "k", scopes = new[] { "read", "ask", "ingest" }, groups }, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
     }
 
     [Fact]
@@ -79,15 +69,15 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         {
             var secret = await SecretAsync(groups);
             var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = secret).Build();
+                .WithUrl(new Uri(Host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = secret).Build();
             connection.On<JsonElement>("progress", p => { lock (heard) heard[who].Add(p.GetProperty("fileName").GetString()!); });
-            await connection.StartAsync(_ct);
+            await connection.StartAsync(Ct);
             connections.Add(connection);
         }
 
-        await UploadAsync(_admin, "oncology-2.md", "# Oncology\n\nCisplatin needs hydration before and after the infusion.", "oncology");
-        await UploadAsync(_admin, "canteen.md", "# Canteen\n\nThe canteen opens at seven.", null);
-        await Task.Delay(600, _ct);
+        await UploadAsync(Admin, "oncology-2.md", "# Oncology\n\nCisplatin needs hydration before and after the infusion.", "oncology");
+        await UploadAsync(Admin, "canteen.md", "# Canteen\n\nThe canteen opens at seven.", null);
+        await Task.Delay(600, Ct);
         foreach (var connection in connections) await connection.DisposeAsync();
 
         lock (heard)
@@ -106,19 +96,19 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         async Task Send(string route, Func<Task<HttpResponseMessage>> call)
         {
             using var response = await call();
-            results.Add((route, response.StatusCode, await response.Content.ReadAsStringAsync(_ct)));
+            results.Add((route, response.StatusCode, await response.Content.ReadAsStringAsync(Ct)));
         }
         foreach (var mode in new[] { "hybrid", "dense", "keyword" })
-            await Send($"search {mode}", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, mode }, _ct));
-        await Send("search documentIds", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, filter = new { documentIds = new[] { _groupedId } } }, _ct));
-        await Send("multi-search", () => client.PostAsJsonAsync("/api/v1/search", new { query = Question, knowledgeBases = new[] { "wards" } }, _ct));
-        await Send("ask", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question }, _ct));
-        await Send("ask stream", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question, stream = true }, _ct));
-        await Send("documents", () => client.GetAsync("/api/v1/knowledge-bases/wards/documents", _ct));
-        await Send("document", () => client.GetAsync($"/api/v1/documents/{_groupedId}", _ct));
-        await Send("chunks", () => client.GetAsync($"/api/v1/documents/{_groupedId}/chunks", _ct));
-        await Send("content", () => client.GetAsync($"/api/v1/documents/{_groupedId}/content", _ct));
-        await Send("passage", () => client.GetAsync($"/api/v1/documents/{_groupedId}/passage?quote=carboplatin", _ct));
+            await Send($"search {mode}", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, mode }, Ct));
+        await Send("search documentIds", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question, filter = new { documentIds = new[] { _groupedId } } }, Ct));
+        await Send("multi-search", () => client.PostAsJsonAsync("/api/v1/search", new { query = Question, knowledgeBases = new[] { "wards" } }, Ct));
+        await Send("ask", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question }, Ct));
+        await Send("ask stream", () => client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/ask", new { question = Question, stream = true }, Ct));
+        await Send("documents", () => client.GetAsync("/api/v1/knowledge-bases/wards/documents", Ct));
+        await Send("document", () => client.GetAsync($"/api/v1/documents/{_groupedId}", Ct));
+        await Send("chunks", () => client.GetAsync($"/api/v1/documents/{_groupedId}/chunks", Ct));
+        await Send("content", () => client.GetAsync($"/api/v1/documents/{_groupedId}/content", Ct));
+        await Send("passage", () => client.GetAsync($"/api/v1/documents/{_groupedId}/passage?quote=carboplatin", Ct));
         return results;
     }
 
@@ -140,14 +130,14 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
                 else Assert.False(body.Contains(_groupedId, StringComparison.Ordinal), $"{route} leaked the document: {body}");
             }
             // The open document is still theirs, and writes to the grouped one are as unknown as reads.
-            Assert.Contains(_openId, await client.GetStringAsync("/api/v1/knowledge-bases/wards/documents", _ct), StringComparison.Ordinal);
-            using var patch = await client.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, _ct);
+            Assert.Contains(_openId, await client.GetStringAsync("/api/v1/knowledge-bases/wards/documents", Ct), StringComparison.Ordinal);
+            using var patch = await client.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, Ct);
             Assert.Equal(HttpStatusCode.NotFound, patch.StatusCode);
-            using var delete = await client.DeleteAsync($"/api/v1/documents/{_groupedId}", _ct);
+            using var delete = await client.DeleteAsync($"/api/v1/documents/{_groupedId}", Ct);
             Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
         }
 
-        foreach (var client in new[] { oncology, _admin })
+        foreach (var client in new[] { oncology, Admin })
         {
             var seen = await ReadEverywhereAsync(client);
             Assert.All(seen, r => Assert.Equal(HttpStatusCode.OK, r.Status));
@@ -165,27 +155,27 @@ public abstract class AccessGroupTests(TestDatabase database) : IAsyncLifetime
         using var outsider = await KeyAsync(null);
         using var oncology = await KeyAsync(["oncology"]);
         async Task<bool> Finds(HttpClient client) =>
-            (await (await client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question }, _ct)).Content.ReadAsStringAsync(_ct)).Contains(Secret, StringComparison.Ordinal);
+            (await (await client.PostAsJsonAsync("/api/v1/knowledge-bases/wards/search", new { query = Question }, Ct)).Content.ReadAsStringAsync(Ct)).Contains(Secret, StringComparison.Ordinal);
         Assert.False(await Finds(outsider));
 
-        using (var open = await _admin.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, _ct))
+        using (var open = await Admin.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = Array.Empty<string>() }, Ct))
             Assert.Equal(HttpStatusCode.OK, open.StatusCode);
         Assert.True(await Finds(outsider));
 
         // A key without the admin scope may only group a document under a group it holds.
-        using (var hide = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "cardiology" } }, _ct))
+        using (var hide = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "cardiology" } }, Ct))
             Assert.Equal(HttpStatusCode.BadRequest, hide.StatusCode);
-        using (var regroup = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "oncology" } }, _ct))
+        using (var regroup = await oncology.PatchAsJsonAsync($"/api/v1/documents/{_groupedId}/metadata", new { groups = new[] { "oncology" } }, Ct))
         {
             Assert.Equal(HttpStatusCode.OK, regroup.StatusCode);
-            Assert.Equal(["oncology"], (await regroup.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+            Assert.Equal(["oncology"], (await regroup.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
         }
         Assert.False(await Finds(outsider));
         Assert.True(await Finds(oncology));
 
         // Uploading over a document the key cannot see is refused rather than silently versioning it.
         using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("# replaced\n\ntext")), "file", "oncology.md" } };
-        using var overwrite = await outsider.PostAsync("/api/v1/knowledge-bases/wards/documents", form, _ct);
+        using var overwrite = await outsider.PostAsync("/api/v1/knowledge-bases/wards/documents", form, Ct);
         Assert.Equal(HttpStatusCode.Conflict, overwrite.StatusCode);
     }
 }

@@ -10,11 +10,11 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Upload → ingest → search → grounded answer, over real HTTP, on each metadata database.</summary>
-public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
+public abstract class ApiJourneyTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : ApiJourneyTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : ApiJourneyTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : ApiJourneyTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : ApiJourneyTests(platform), IClassFixture<PostgresPlatform>;
 
     public const string ReturnsPolicy = """
         # Returns and refunds
@@ -41,34 +41,13 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
         Hold the dial for 10 seconds until the ring blinks blue, then open the app and choose Add device.
         """;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        var key = await _host.CreateTenantAsync("acme", "support", _ct);
-        _client = _host.Client(key);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     private async Task<JsonElement> IngestAsync(string fileName, string content)
     {
-        using var upload = await PlatformHost.UploadAsync(_client, "support", fileName, content, _ct);
+        using var upload = await PlatformHost.UploadAsync(Admin, "support", fileName, content, Ct);
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(accepted.GetProperty("statusUrl").GetString(), upload.Headers.Location?.OriginalString);
-        var document = await PlatformHost.WaitForIngestionAsync(_client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        var document = await PlatformHost.WaitForIngestionAsync(Admin, accepted.GetProperty("statusUrl").GetString()!, Ct);
         Assert.Equal("ready", document.GetProperty("status").GetString());
         return document;
     }
@@ -81,9 +60,9 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
         Assert.True(returns.GetProperty("chunkCount").GetInt32() >= 1);
         Assert.Equal("Returns and refunds", returns.GetProperty("title").GetString());
 
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "How many days do I have to return a product?" }, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "How many days do I have to return a product?" }, Ct);
         response.EnsureSuccessStatusCode();
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         Assert.Equal("answered", answer.GetProperty("status").GetString());
         Assert.Contains("45 days", answer.GetProperty("answer").GetString(), StringComparison.Ordinal);
@@ -100,8 +79,8 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
         await IngestAsync("returns-policy.md", ReturnsPolicy);
         await IngestAsync("thermostat-install.md", ThermostatGuide);
 
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how do I pair the thermostat with the app" }, _ct);
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how do I pair the thermostat with the app" }, Ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         var top = result.GetProperty("hits")[0];
         Assert.Equal("thermostat-install.md", top.GetProperty("fileName").GetString());
@@ -115,8 +94,8 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
     {
         await IngestAsync("returns-policy.md", ReturnsPolicy);
 
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "Who won the football world cup in 1966?" }, _ct);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "Who won the football world cup in 1966?" }, Ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         Assert.Equal("insufficient_evidence", answer.GetProperty("status").GetString());
         Assert.Empty(answer.GetProperty("citations").EnumerateArray());
@@ -131,12 +110,12 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
         {
             Content = JsonContent.Create(new { question = "When are refunds issued?", stream = true }),
         };
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _ct);
+        using var response = await Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
 
         var events = new List<(string Type, JsonElement Data)>();
-        await using var stream = await response.Content.ReadAsStreamAsync(_ct);
-        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(_ct))
+        await using var stream = await response.Content.ReadAsStreamAsync(Ct);
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(Ct))
             events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement));
 
         var types = events.Select(e => e.Type).ToList();
@@ -155,40 +134,40 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
         var returns = await IngestAsync("returns-policy.md", ReturnsPolicy);
         await IngestAsync("thermostat-install.md", ThermostatGuide);
 
-        using var delete = await _client.DeleteAsync(returns.GetProperty("statusUrl").GetString(), _ct);
+        using var delete = await Admin.DeleteAsync(returns.GetProperty("statusUrl").GetString(), Ct);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund return window days" }, _ct);
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund return window days" }, Ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.DoesNotContain(result.GetProperty("hits").EnumerateArray(), h => h.GetProperty("fileName").GetString() == "returns-policy.md");
-        using var status = await _client.GetAsync(returns.GetProperty("statusUrl").GetString(), _ct);
+        using var status = await Admin.GetAsync(returns.GetProperty("statusUrl").GetString(), Ct);
         Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        Assert.Equal(0, await db.Chunks.CountAsync(c => c.DocumentId == returns.GetProperty("id").GetString(), _ct));
+        Assert.Equal(0, await db.Chunks.CountAsync(c => c.DocumentId == returns.GetProperty("id").GetString(), Ct));
     }
 
     [Fact]
     public async Task Knowledge_bases_can_be_created_listed_found_by_name_and_deleted()
     {
-        using var create = await _client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals", vertical = "customer_service" }, _ct);
+        using var create = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals", vertical = "customer_service" }, Ct);
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
-        var kb = await create.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var kb = await create.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("customer_service", kb.GetProperty("vertical").GetString());
         Assert.Equal(384, kb.GetProperty("embeddingDimension").GetInt32());
 
-        var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct);
+        var list = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", Ct);
         Assert.Equal(["manuals", "support"], list.EnumerateArray().Select(k => k.GetProperty("name").GetString()));
 
-        var byName = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/manuals", _ct);
+        var byName = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/manuals", Ct);
         Assert.Equal(kb.GetProperty("id").GetString(), byName.GetProperty("id").GetString());
 
-        using var duplicate = await _client.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals" }, _ct);
+        using var duplicate = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "manuals" }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
 
-        using var delete = await _client.DeleteAsync($"/api/v1/knowledge-bases/{kb.GetProperty("id").GetString()}", _ct);
+        using var delete = await Admin.DeleteAsync($"/api/v1/knowledge-bases/{kb.GetProperty("id").GetString()}", Ct);
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
-        using var gone = await _client.GetAsync("/api/v1/knowledge-bases/manuals", _ct);
+        using var gone = await Admin.GetAsync("/api/v1/knowledge-bases/manuals", Ct);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
@@ -196,12 +175,12 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
     public async Task The_metrics_endpoint_reports_ingestion_retrieval_and_queue_depth_without_tenant_content()
     {
         await IngestAsync("returns-policy.md", ReturnsPolicy);
-        using var search = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund timing" }, _ct);
+        using var search = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "refund timing" }, Ct);
         search.EnsureSuccessStatusCode();
 
-        using var anonymous = _host.Client();
-        using var response = await anonymous.GetAsync("/metrics", _ct);
-        var text = await response.Content.ReadAsStringAsync(_ct);
+        using var anonymous = Host.Client();
+        using var response = await anonymous.GetAsync("/metrics", Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
@@ -218,10 +197,10 @@ public abstract class ApiJourneyTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task Health_and_openapi_endpoints_answer_without_a_key()
     {
-        using var anonymous = _host.Client();
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live", _ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready", _ct)).StatusCode);
-        var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct);
+        using var anonymous = Host.Client();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready", Ct)).StatusCode);
+        var openApi = await anonymous.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/v1/knowledge-bases/{kb}/ask", out _));
     }
 }

@@ -9,47 +9,34 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>The audit log names its actors, says what each record did in words, filters by families of actions and exports CSV.</summary>
-public abstract class AuditLogTests(TestDatabase database) : IAsyncLifetime
+public abstract class AuditLogTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : AuditLogTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : AuditLogTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : AuditLogTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : AuditLogTests(platform), IClassFixture<PostgresPlatform>;
 
-    private const string Email = "lead@shop.example";
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _admin = null!;
+    protected override string TenantName => "shop";
 
-    public async ValueTask InitializeAsync()
+    private string Lead => Email("lead");
+
+    public override async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        var key = await _host.CreateTenantAsync("shop", "support", _ct);
-        _admin = _host.Client(key);
-        await PortalSession.CreateUserAsync(_host, key, Email, "tenant-admin", _ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _admin.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, Lead, "tenant-admin", Ct);
     }
 
     [Fact]
     public async Task A_portal_users_changes_are_logged_under_their_email_filtered_by_family_and_exported_as_csv()
     {
-        using var lead = await PortalSession.SignInAsync(_host, Email, _ct);
-        using (var created = await lead.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "returns" }, _ct)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        using (var upload = await PlatformHost.UploadAsync(lead, "returns", "returns.md", "# Returns\n\nReturns are free within 30 days, with the receipt.", _ct))
+        using var lead = await PortalSession.SignInAsync(Host, Lead, Ct);
+        using (var created = await lead.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "returns" }, Ct)) Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using (var upload = await PlatformHost.UploadAsync(lead, "returns", "returns.md", "# Returns\n\nReturns are free within 30 days, with the receipt.", Ct))
             Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
-        using (var asked = await _admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "Do you ship to Mars?" }, _ct)) asked.EnsureSuccessStatusCode();
+        using (var asked = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "Do you ship to Mars?" }, Ct)) asked.EnsureSuccessStatusCode();
 
-        var records = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit", _ct);
+        var records = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/audit", Ct);
         var creation = records.EnumerateArray().Single(r => r.GetProperty("action").GetString() == "knowledge_base.created" && r.GetProperty("detail").GetProperty("name").GetString() == "returns");
-        Assert.Equal(Email, creation.GetProperty("actorName").GetString());
+        Assert.Equal(Lead, creation.GetProperty("actorName").GetString());
         Assert.StartsWith("user:", creation.GetProperty("actor").GetString());
         Assert.Equal("Knowledge base created", creation.GetProperty("label").GetString());
         var ask = records.EnumerateArray().Single(r => r.GetProperty("action").GetString() == "ask");
@@ -57,24 +44,24 @@ public abstract class AuditLogTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal("API key “test”", ask.GetProperty("actorName").GetString());
 
         // A family of actions, and the actors the log holds with their names.
-        var documents = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=document.*", _ct);
+        var documents = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=document.*", Ct);
         Assert.Equal(["document.uploaded"], documents.EnumerateArray().Select(r => r.GetProperty("action").GetString()));
-        var facets = await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/facets", _ct);
-        Assert.Contains(facets.GetProperty("actors").EnumerateArray(), a => a.GetProperty("name").GetString() == Email);
+        var facets = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/audit/facets", Ct);
+        Assert.Contains(facets.GetProperty("actors").EnumerateArray(), a => a.GetProperty("name").GetString() == Lead);
         Assert.Contains("document.uploaded", facets.GetProperty("actions").EnumerateArray().Select(a => a.GetString()));
 
         // The export holds the same filtered records, one a line, names included; a formula never starts a cell.
-        using var export = await _admin.GetAsync($"/api/v1/audit/export?actor={Uri.EscapeDataString(creation.GetProperty("actor").GetString()!)}", _ct);
+        using var export = await Admin.GetAsync($"/api/v1/audit/export?actor={Uri.EscapeDataString(creation.GetProperty("actor").GetString()!)}", Ct);
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
-        var lines = Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync(_ct)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = Encoding.UTF8.GetString(await export.Content.ReadAsByteArrayAsync(Ct)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("at,actor,actor_name,channel,action,label,subject,summary,detail", lines[0]);
         Assert.Equal(2, lines.Length - 1);
-        Assert.All(lines.Skip(1), l => Assert.Contains($",{Email},portal,", l));
+        Assert.All(lines.Skip(1), l => Assert.Contains($",{Lead},portal,", l));
         Assert.Contains(lines, l => l.Contains(",document.uploaded,Document uploaded,", StringComparison.Ordinal) && l.Contains("returns.md", StringComparison.Ordinal));
 
         // An ask-only key cannot read the log.
-        using var askKey = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "asker", scopes = new[] { "ask" } }, _ct);
-        using var asker = _host.Client((await askKey.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
-        Assert.Equal(HttpStatusCode.Forbidden, (await asker.GetAsync("/api/v1/audit/export", _ct)).StatusCode);
+        using var askKey = await Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "asker", scopes = new[] { "ask" } }, Ct);
+        using var asker = Host.Client((await askKey.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asker.GetAsync("/api/v1/audit/export", Ct)).StatusCode);
     }
 }

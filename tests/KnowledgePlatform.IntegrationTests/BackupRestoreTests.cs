@@ -15,18 +15,22 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>`kp backup`, `kp restore` and `kp doctor` on the embedded layout (decision 0095).</summary>
-public sealed class BackupRestoreTests : IDisposable
+public sealed class BackupRestoreTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private const int Documents = 100;
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private readonly string _restored = PlatformHost.NewDataPath();
+    // The restore's target: a data folder that does not exist until kp restores into it.
+    private readonly TestPlatform _restoredPlatform = new SqlitePlatform();
     private readonly string _backup = Path.Combine(Path.GetTempPath(), $"kp-backup-{Guid.NewGuid():N}.zip");
 
-    public void Dispose()
+    // The tests start their servers themselves, around the backup and the restore.
+    protected override bool StartsServer => false;
+
+    private string RestoredPath => _restoredPlatform.DataPath;
+
+    public override async ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        foreach (var folder in new[] { _data, _restored }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        await base.DisposeAsync();
+        await _restoredPlatform.DisposeAsync();
         File.Delete(_backup);
     }
 
@@ -51,27 +55,27 @@ public sealed class BackupRestoreTests : IDisposable
     public async Task A_backup_taken_while_documents_are_ingested_restores_into_a_server_that_serves_every_document_ready_at_the_snapshot()
     {
         string key;
-        await using (var host = new PlatformHost(_data))
+        await using (var host = new PlatformHost(DataPath))
         {
-            key = await host.CreateTenantAsync("acme", "service", _ct);
+            key = await host.CreateTenantAsync("acme", "service", Ct);
             using var client = host.Client(key);
             await Task.WhenAll(Enumerable.Range(0, Documents).Select(async i =>
             {
-                using var response = await PlatformHost.UploadAsync(client, "service", $"note-{i:D3}.md", Note(i), _ct);
+                using var response = await PlatformHost.UploadAsync(client, "service", $"note-{i:D3}.md", Note(i), Ct);
                 response.EnsureSuccessStatusCode();
             }));
             // Back up once some are ready and the rest still queue: the server keeps ingesting meanwhile.
             var deadline = DateTime.UtcNow.AddMinutes(3);
-            while ((await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/service/documents", _ct)).EnumerateArray().Count(d => d.GetProperty("status").GetString() == "ready") < 5)
+            while ((await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/service/documents", Ct)).EnumerateArray().Count(d => d.GetProperty("status").GetString() == "ready") < 5)
             {
                 Assert.True(DateTime.UtcNow < deadline, "no document became ready");
-                await Task.Delay(100, _ct);
+                await Task.Delay(100, Ct);
             }
-            Assert.Equal(0, await KpAsync(_ct, "backup", _backup, "--data", _data));
+            Assert.Equal(0, await KpAsync(Ct, "backup", _backup, "--data", DataPath));
         }
 
         // What the snapshot held, read from the backup itself.
-        var unpacked = Path.Combine(_restored + "-snapshot");
+        var unpacked = Path.Combine(RestoredPath + "-snapshot");
         ZipFile.ExtractToDirectory(_backup, unpacked);
         var snapshot = DocumentsIn(Path.Combine(unpacked, "knowledge.db"));
         SqliteConnection.ClearAllPools();
@@ -80,21 +84,21 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Equal(Documents, snapshot.Count);
         Assert.InRange(ready.Count, 1, Documents - 1);
 
-        Assert.Equal(0, await KpAsync(_ct, "restore", _backup, "--data", _restored));
-        Assert.Equal(0, await KpAsync(_ct, "doctor", "--data", _restored));
+        Assert.Equal(0, await KpAsync(Ct, "restore", _backup, "--data", RestoredPath));
+        Assert.Equal(0, await KpAsync(Ct, "doctor", "--data", RestoredPath));
 
         // The restored server (not ingesting, so it shows the snapshot as it was) serves every document ready then.
-        await using var restored = new PlatformHost(_restored, new Dictionary<string, string> { ["Ingestion:Workers"] = "0" });
+        await using var restored = new PlatformHost(RestoredPath, new Dictionary<string, string> { ["Ingestion:Workers"] = "0" });
         using var api = restored.Client(key);
-        var listed = (await api.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/service/documents", _ct)).EnumerateArray()
+        var listed = (await api.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/service/documents", Ct)).EnumerateArray()
             .ToDictionary(d => d.GetProperty("id").GetString()!, d => d);
         Assert.Equal(Documents, listed.Count);
         foreach (var id in ready)
         {
             Assert.Equal("ready", listed[id].GetProperty("status").GetString());
             var number = int.Parse(listed[id].GetProperty("fileName").GetString()!["note-".Length..^".md".Length], System.Globalization.CultureInfo.InvariantCulture);
-            using var search = await api.PostAsJsonAsync("/api/v1/knowledge-bases/service/search", new { query = $"zx{number:D3}q", top = 3, mode = "keyword" }, _ct);
-            var hits = (await search.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits").EnumerateArray().ToList();
+            using var search = await api.PostAsJsonAsync("/api/v1/knowledge-bases/service/search", new { query = $"zx{number:D3}q", top = 3, mode = "keyword" }, Ct);
+            var hits = (await search.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits").EnumerateArray().ToList();
             Assert.Contains(hits, h => h.GetProperty("documentId").GetString() == id);
         }
     }
@@ -102,23 +106,23 @@ public sealed class BackupRestoreTests : IDisposable
     [Fact]
     public async Task Doctor_finds_an_index_that_drifted_an_orphan_file_and_a_half_written_upload_and_repairs_them()
     {
-        await using (var host = new PlatformHost(_data))
+        await using (var host = new PlatformHost(DataPath))
         {
-            var key = await host.CreateTenantAsync("acme", "service", _ct);
+            var key = await host.CreateTenantAsync("acme", "service", Ct);
             using var client = host.Client(key);
-            for (var i = 0; i < 3; i++) await PlatformHost.IngestAsync(client, "service", $"note-{i}.md", Note(i), _ct);
+            for (var i = 0; i < 3; i++) await PlatformHost.IngestAsync(client, "service", $"note-{i}.md", Note(i), Ct);
         }
         // Damage: a vector file lost, a folder no document owns, an upload left half written.
-        foreach (var vectors in Directory.GetFiles(Path.Combine(_data, "index", "vectors"))) File.Delete(vectors);
-        var kbFolder = Directory.GetDirectories(Path.Combine(_data, "files", "acme")).Single();
+        foreach (var vectors in Directory.GetFiles(Path.Combine(DataPath, "index", "vectors"))) File.Delete(vectors);
+        var kbFolder = Directory.GetDirectories(Path.Combine(DataPath, "files", "acme")).Single();
         Directory.CreateDirectory(Path.Combine(kbFolder, "doc_gone"));
-        await File.WriteAllTextAsync(Path.Combine(kbFolder, "doc_gone", "v1.md"), "orphan", _ct);
-        await File.WriteAllTextAsync(Path.Combine(Directory.GetDirectories(kbFolder).First(d => !d.EndsWith("doc_gone", StringComparison.Ordinal)), "v2.md.partial"), "half", _ct);
+        await File.WriteAllTextAsync(Path.Combine(kbFolder, "doc_gone", "v1.md"), "orphan", Ct);
+        await File.WriteAllTextAsync(Path.Combine(Directory.GetDirectories(kbFolder).First(d => !d.EndsWith("doc_gone", StringComparison.Ordinal)), "v2.md.partial"), "half", Ct);
 
-        Assert.Equal(1, await KpAsync(_ct, "doctor", "--data", _data));
-        Assert.Equal(0, await KpAsync(_ct, "doctor", "--data", _data, "--repair"));
-        Assert.Equal(0, await KpAsync(_ct, "doctor", "--data", _data));
+        Assert.Equal(1, await KpAsync(Ct, "doctor", "--data", DataPath));
+        Assert.Equal(0, await KpAsync(Ct, "doctor", "--data", DataPath, "--repair"));
+        Assert.Equal(0, await KpAsync(Ct, "doctor", "--data", DataPath));
         Assert.False(Directory.Exists(Path.Combine(kbFolder, "doc_gone")));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_data, "index", "vectors")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(DataPath, "index", "vectors")));
     }
 }

@@ -1,46 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Every refusal is a 4xx Problem Details answer with a code, and leaves the knowledge base as it was.</summary>
-public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
+public abstract class BadInputTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : BadInputTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : BadInputTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : BadInputTests(TestDatabase.Postgres(server));
-
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
-    private string _otherTenantKb = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _client = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
-        using var other = _host.Client(await _host.CreateTenantAsync("globex", "secrets", _ct));
-        _otherTenantKb = (await other.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/secrets", _ct)).GetProperty("id").GetString()!;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public sealed class OnPostgres(PostgresPlatform platform) : BadInputTests(platform), IClassFixture<PostgresPlatform>;
 
     private async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.Equal(code, problem.GetProperty("code").GetString());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
@@ -48,9 +26,9 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
 
     private async Task AssertNothingStored()
     {
-        var documents = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support/documents", _ct);
+        var documents = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support/documents", Ct);
         Assert.Empty(documents.EnumerateArray());
-        var files = Path.Combine(_data, "files");
+        var files = Path.Combine(DataPath, "files", FileKeys.Tenant(Tenant.Id));
         Assert.True(!Directory.Exists(files) || Directory.GetFiles(files, "*", SearchOption.AllDirectories).Length == 0);
     }
 
@@ -73,7 +51,7 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     {
         if (fileName == "huge.txt") Array.Fill(content, (byte)'a');
 
-        using var response = await PlatformHost.UploadAsync(_client, "support", fileName, content, _ct);
+        using var response = await PlatformHost.UploadAsync(Admin, "support", fileName, content, Ct);
 
         await AssertProblem(response, status, code);
         await AssertNothingStored();
@@ -82,7 +60,7 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task A_valid_pdf_is_accepted()
     {
-        using var response = await PlatformHost.UploadAsync(_client, "support", "fine.pdf", TestFiles.Pdf(encrypted: false), _ct);
+        using var response = await PlatformHost.UploadAsync(Admin, "support", "fine.pdf", TestFiles.Pdf(encrypted: false), Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
@@ -91,8 +69,8 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     [InlineData("kp_not_a_real_key_0000000000000000")]
     public async Task A_missing_or_wrong_key_gets_401(string? key)
     {
-        using var client = _host.Client(key);
-        using var response = await client.GetAsync("/api/v1/knowledge-bases", _ct);
+        using var client = Host.Client(key);
+        using var response = await client.GetAsync("/api/v1/knowledge-bases", Ct);
 
         await AssertProblem(response, HttpStatusCode.Unauthorized, key is null ? "missing_api_key" : "invalid_api_key");
     }
@@ -100,32 +78,33 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task A_bearer_token_is_accepted_like_the_header()
     {
-        var key = await _host.CreateTenantAsync("initech", "kb", _ct);
-        using var client = _host.Client();
+        var key = (await NewTenantAsync("initech", "kb")).Key;
+        using var client = Host.Client();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/knowledge-bases", _ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/knowledge-bases", Ct)).StatusCode);
     }
 
     [Fact]
     public async Task Another_tenants_knowledge_base_is_not_found_on_every_route()
     {
-        var kb = _otherTenantKb;
-        using var get = await _client.GetAsync($"/api/v1/knowledge-bases/{kb}", _ct);
-        using var search = await _client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query = "secret" }, _ct);
-        using var ask = await _client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question = "secret?" }, _ct);
-        using var upload = await PlatformHost.UploadAsync(_client, kb, "x.md", "# hi\ntext", _ct);
-        using var delete = await _client.DeleteAsync($"/api/v1/knowledge-bases/{kb}", _ct);
+        var globex = Client((await NewTenantAsync("globex", "secrets")).Key);
+        var kb = (await globex.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/secrets", Ct)).GetProperty("id").GetString()!;
+        using var get = await Admin.GetAsync($"/api/v1/knowledge-bases/{kb}", Ct);
+        using var search = await Admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query = "secret" }, Ct);
+        using var ask = await Admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question = "secret?" }, Ct);
+        using var upload = await PlatformHost.UploadAsync(Admin, kb, "x.md", "# hi\ntext", Ct);
+        using var delete = await Admin.DeleteAsync($"/api/v1/knowledge-bases/{kb}", Ct);
 
         foreach (var response in new[] { get, search, ask, upload, delete })
             await AssertProblem(response, HttpStatusCode.NotFound, "not_found");
-        using var other = await _host.Client().GetAsync("/health/live", _ct);
+        using var other = await Host.Client().GetAsync("/health/live", Ct);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }
 
     [Fact]
     public async Task An_empty_question_is_a_validation_problem()
     {
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "  " }, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "  " }, Ct);
         await AssertProblem(response, HttpStatusCode.BadRequest, "question_missing");
     }
 
@@ -133,7 +112,7 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     public async Task An_upload_without_a_file_is_a_validation_problem()
     {
         using var form = new MultipartFormDataContent { { new StringContent("x"), "note" } };
-        using var response = await _client.PostAsync("/api/v1/knowledge-bases/support/documents", form, _ct);
+        using var response = await Admin.PostAsync("/api/v1/knowledge-bases/support/documents", form, Ct);
         await AssertProblem(response, HttpStatusCode.BadRequest, "file_missing");
     }
 
@@ -141,18 +120,18 @@ public abstract class BadInputTests(TestDatabase database) : IAsyncLifetime
     public async Task Malformed_json_and_unknown_enum_values_get_a_bad_request_problem()
     {
         using var body = new StringContent("{\"name\": \"x\", \"vertical\": \"astrology\"}", System.Text.Encoding.UTF8, "application/json");
-        using var response = await _client.PostAsync("/api/v1/knowledge-bases", body, _ct);
+        using var response = await Admin.PostAsync("/api/v1/knowledge-bases", body, Ct);
         await AssertProblem(response, HttpStatusCode.BadRequest, "bad_request");
 
         using var broken = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json");
-        using var second = await _client.PostAsync("/api/v1/knowledge-bases/support/search", broken, _ct);
+        using var second = await Admin.PostAsync("/api/v1/knowledge-bases/support/search", broken, Ct);
         await AssertProblem(second, HttpStatusCode.BadRequest, "bad_request");
     }
 
     [Fact]
     public async Task An_unknown_route_is_a_not_found_problem()
     {
-        using var response = await _client.GetAsync("/api/v1/nothing-here", _ct);
+        using var response = await Admin.GetAsync("/api/v1/nothing-here", Ct);
         await AssertProblem(response, HttpStatusCode.NotFound, "not_found");
     }
 }

@@ -11,47 +11,36 @@ namespace KnowledgePlatform.IntegrationTests;
 /// with its Origin). The note is ingested before medical-strict is attached, so the PII is still in the chunks and
 /// only the answer-time redaction can keep it out. (The portal channel's test belongs to the portal.)
 /// </summary>
-public abstract class ChannelPolicyTests(TestDatabase database) : IAsyncLifetime
+public abstract class ChannelPolicyTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : ChannelPolicyTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : ChannelPolicyTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : ChannelPolicyTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : ChannelPolicyTests(platform), IClassFixture<PostgresPlatform>;
 
     private const string Origin = "https://ward.example";
     private const string Question = "When should the potassium test be repeated and whom do I contact?";
     private const string BlockedQuestion = "What is the lethal dose of potassium chloride?";
     private static readonly string[] Pii = ["Jane Doe", "H7733921", "7946 0958", "ward7@hospital.example"];
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _admin = null!;
-
     /// <summary>What a channel got: the answers and the policy actions its audit records show.</summary>
     private sealed record Outcome(string Answer, string Status, string Refusal, string RefusalStatus, string Actions);
 
-    public async ValueTask InitializeAsync()
+    protected override string TenantName => "clinic";
+
+    protected override string KnowledgeBase => "notes";
+
+    public override async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _admin = _host.Client(await _host.CreateTenantAsync("clinic", "notes", _ct));
-        await PlatformHost.IngestAsync(_admin, "notes", "discharge.md", """
+        await base.InitializeAsync();
+        await PlatformHost.IngestAsync(Admin, "notes", "discharge.md", """
             # Discharge summary
 
             ## Follow-up
             Patient: Jane Doe (MRN: H7733921) should repeat the potassium test in 7 days.
             Contact the ward on 020 7946 0958 or ward7@hospital.example for results.
-            """, _ct);
-        using var policy = await _admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, _ct);
+            """, Ct);
+        using var policy = await Admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, Ct);
         policy.EnsureSuccessStatusCode();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _admin.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     private async Task<HttpClient> ChannelAsync(string channel)
@@ -59,9 +48,9 @@ public abstract class ChannelPolicyTests(TestDatabase database) : IAsyncLifetime
         object request = channel == "widget"
             ? new { name = "widget", kind = "widget", knowledgeBases = new[] { "notes" }, allowedOrigins = new[] { Origin } }
             : new { name = "api", scopes = new[] { "ask" } };
-        using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", request, PlatformHost.Json, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/api-keys", request, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var client = _host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
+        var client = Host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!);
         if (channel == "widget") client.DefaultRequestHeaders.Add("Origin", Origin);
         return client;
     }
@@ -70,11 +59,11 @@ public abstract class ChannelPolicyTests(TestDatabase database) : IAsyncLifetime
     private async Task<Outcome> AskThroughAsync(string channel)
     {
         using var client = await ChannelAsync(channel);
-        using var asked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = Question }, _ct);
+        using var asked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = Question }, Ct);
         Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
-        var answer = await asked.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        using var blocked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = BlockedQuestion }, _ct);
-        var refusal = await blocked.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var answer = await asked.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var blocked = await client.PostAsJsonAsync("/api/v1/knowledge-bases/notes/ask", new { question = BlockedQuestion }, Ct);
+        var refusal = await blocked.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         var text = answer.GetProperty("answer").GetString()!;
         foreach (var secret in Pii) Assert.DoesNotContain(secret, answer.ToString(), StringComparison.Ordinal);
@@ -83,7 +72,7 @@ public abstract class ChannelPolicyTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal("refused_by_policy", refusal.GetProperty("status").GetString());
         Assert.StartsWith("This assistant cannot help with that.", refusal.GetProperty("answer").GetString(), StringComparison.Ordinal);
 
-        var audit = (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=ask", _ct)).EnumerateArray()
+        var audit = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/audit?action=ask", Ct)).EnumerateArray()
             .Where(a => a.GetProperty("channel").GetString() == channel).ToList();
         Assert.Equal(2, audit.Count);
         var actions = string.Join("|", audit.OrderBy(a => a.GetProperty("at").GetDateTimeOffset())

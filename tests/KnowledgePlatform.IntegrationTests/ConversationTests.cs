@@ -1,42 +1,32 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Conversations over the REST API: an ask starts one, a follow-up continues it, another tenant cannot.</summary>
-public sealed class ConversationTests : IAsyncLifetime
+public sealed class ConversationTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private HttpClient _acme = null!;
     private HttpClient _globex = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
-        _acme = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
-        _globex = _host.Client(await _host.CreateTenantAsync("globex", "support", _ct));
-        using var upload = await PlatformHost.UploadAsync(_acme, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, _ct);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        await PlatformHost.WaitForIngestionAsync(_acme, accepted.GetProperty("statusUrl").GetString()!, _ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _acme.Dispose();
-        _globex.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _acme = Admin;
+        _globex = Client((await NewTenantAsync("globex", "support")).Key);
+        using var upload = await PlatformHost.UploadAsync(_acme, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, Ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        await PlatformHost.WaitForIngestionAsync(_acme, accepted.GetProperty("statusUrl").GetString()!, Ct);
     }
 
     private async Task<JsonElement> Ask(HttpClient client, object body, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", body, _ct);
+        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", body, Ct);
         Assert.Equal(expected, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     [Fact]
@@ -66,10 +56,10 @@ public sealed class ConversationTests : IAsyncLifetime
     [Fact]
     public async Task Medical_knowledge_bases_are_strict_unless_told_otherwise()
     {
-        using var strict = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic", vertical = "medical" }, PlatformHost.Json, _ct);
-        using var lenient = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic-drafts", vertical = "medical", strict = false }, PlatformHost.Json, _ct);
+        using var strict = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic", vertical = "medical" }, PlatformHost.Json, Ct);
+        using var lenient = await _acme.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "clinic-drafts", vertical = "medical", strict = false }, PlatformHost.Json, Ct);
 
-        Assert.True((await strict.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("strict").GetBoolean());
-        Assert.False((await lenient.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("strict").GetBoolean());
+        Assert.True((await strict.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("strict").GetBoolean());
+        Assert.False((await lenient.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("strict").GetBoolean());
     }
 }

@@ -14,11 +14,11 @@ namespace KnowledgePlatform.IntegrationTests;
 /// ids, names and crafted filters. Every probe must answer 404 (or the attacker's own data only) and no
 /// response may contain anything of the victim's.
 /// </summary>
-public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifetime
+public abstract class CrossTenantProbeTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : CrossTenantProbeTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite() : CrossTenantProbeTests(TestPlatform.Owned(TestDatabase.Sqlite()));
 
-    public sealed class OnPostgres(PostgresServer server) : CrossTenantProbeTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresServer server) : CrossTenantProbeTests(TestPlatform.Owned(TestDatabase.Postgres(server)));
 
     // The attacker asks about the "saffron protocol"; only the victim's data holds the code and the room.
     private const string Topic = "saffron protocol";
@@ -32,36 +32,37 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     // A visitor of the victim asked for a person: the handoff is in the victim's inbox.
     private const string VictimHandoff = "OKAPI-5520 please call me back";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private HttpClient _attacker = null!;
     private HttpClient _victim = null!;
     private readonly Dictionary<string, string> _victimIds = [];
     private readonly ECDsa _victimEhrKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
-    public async ValueTask InitializeAsync()
+    // Each test has a server of its own: the probes name the tenants, the platform's knowledge base and the EHR as they are.
+    protected override string? TenantName => null;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string>
-        {
-            ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
-            ["Security:RateLimits:TenantRequestsPerMinute"] = "100000",
-            ["Platform:AdminKey"] = PlatformKey,
-        }));
-        _attacker = _host.Client(await _host.CreateTenantAsync("attacker", "mine", _ct));
-        var victimKey = await _host.CreateTenantAsync("victim", "vault", _ct);
-        _victim = _host.Client(victimKey);
+        ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
+        ["Security:RateLimits:TenantRequestsPerMinute"] = "100000",
+        ["Platform:AdminKey"] = PlatformKey,
+    };
 
-        using var upload = await PlatformHost.UploadAsync(_victim, "vault", "secret.md", $"# Vault\n\nThe {VictimSecret}.", _ct);
-        var document = await PlatformHost.WaitForIngestionAsync(_victim, (await upload.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
-        using var upload2 = await PlatformHost.UploadAsync(_attacker, "mine", "mine.md", "# Mine\n\nThe attacker's own protocol notes about rooms.", _ct);
-        await PlatformHost.WaitForIngestionAsync(_attacker, (await upload2.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct);
-        using (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/search", new { query = "saffron" }, _ct)) { }
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _attacker = Host.Client(await Host.CreateTenantAsync("attacker", "mine", Ct));
+        var victimKey = await Host.CreateTenantAsync("victim", "vault", Ct);
+        _victim = Host.Client(victimKey);
 
-        var kb = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault", _ct);
-        var keys = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/api-keys", _ct);
-        var audit = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/audit", _ct);
+        using var upload = await PlatformHost.UploadAsync(_victim, "vault", "secret.md", $"# Vault\n\nThe {VictimSecret}.", Ct);
+        var document = await PlatformHost.WaitForIngestionAsync(_victim, (await upload.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("statusUrl").GetString()!, Ct);
+        using var upload2 = await PlatformHost.UploadAsync(_attacker, "mine", "mine.md", "# Mine\n\nThe attacker's own protocol notes about rooms.", Ct);
+        await PlatformHost.WaitForIngestionAsync(_attacker, (await upload2.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("statusUrl").GetString()!, Ct);
+        using (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/search", new { query = "saffron" }, Ct)) { }
+
+        var kb = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault", Ct);
+        var keys = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/api-keys", Ct);
+        var audit = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/audit", Ct);
         _victimIds["kb"] = kb.GetProperty("id").GetString()!;
         _victimIds["kbName"] = "vault";
         _victimIds["doc"] = document.GetProperty("id").GetString()!;
@@ -69,20 +70,20 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         _victimIds["key"] = keys[0].GetProperty("id").GetString()!;
         _victimIds["audit"] = audit[0].GetProperty("id").GetString()!;
         _victimIds["tenant"] = "victim";
-        using (var asked = await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/ask", new { question = $"Where is the {Topic} stored?" }, _ct))
-            _victimIds["conversation"] = (await asked.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("conversationId").GetString()!;
-        using (var handoff = await _victim.PostAsJsonAsync("/api/v1/handoffs", new { conversationId = _victimIds["conversation"], message = VictimHandoff }, _ct)) handoff.EnsureSuccessStatusCode();
-        _victimIds["inbox"] = (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/inbox", _ct))[0].GetProperty("id").GetString()!;
-        using (var user = await _victim.PostAsJsonAsync("/api/v1/users", new { email = "curator@victim.example", password = "correct-horse-battery", role = "curator" }, _ct))
-            _victimIds["user"] = (await user.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        using (var asked = await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/vault/ask", new { question = $"Where is the {Topic} stored?" }, Ct))
+            _victimIds["conversation"] = (await asked.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("conversationId").GetString()!;
+        using (var handoff = await _victim.PostAsJsonAsync("/api/v1/handoffs", new { conversationId = _victimIds["conversation"], message = VictimHandoff }, Ct)) handoff.EnsureSuccessStatusCode();
+        _victimIds["inbox"] = (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/inbox", Ct))[0].GetProperty("id").GetString()!;
+        using (var user = await _victim.PostAsJsonAsync("/api/v1/users", new { email = "curator@victim.example", password = "correct-horse-battery", role = "curator" }, Ct))
+            _victimIds["user"] = (await user.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
 
-        using var platform = _host.Client(PlatformKey);
-        using (var create = await platform.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "atlas" }, _ct))
-            _victimIds["sharedKb"] = (await create.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        using var platform = Host.Client(PlatformKey);
+        using (var create = await platform.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "atlas" }, Ct))
+            _victimIds["sharedKb"] = (await create.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         _victimIds["sharedKbName"] = "atlas";
-        using var upload3 = await PlatformHost.UploadAsync(platform, "atlas", "atlas.md", $"# Atlas\n\nThe {SharedSecret} lives here.", _ct);
-        _victimIds["sharedDoc"] = (await PlatformHost.WaitForIngestionAsync(platform, (await upload3.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("statusUrl").GetString()!, _ct)).GetProperty("id").GetString()!;
-        using (var grant = await platform.PutAsync("/api/v1/platform/knowledge-bases/atlas/shares/victim", null, _ct)) grant.EnsureSuccessStatusCode();
+        using var upload3 = await PlatformHost.UploadAsync(platform, "atlas", "atlas.md", $"# Atlas\n\nThe {SharedSecret} lives here.", Ct);
+        _victimIds["sharedDoc"] = (await PlatformHost.WaitForIngestionAsync(platform, (await upload3.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("statusUrl").GetString()!, Ct)).GetProperty("id").GetString()!;
+        using (var grant = await platform.PutAsync("/api/v1/platform/knowledge-bases/atlas/shares/victim", null, Ct)) grant.EnsureSuccessStatusCode();
 
         await SetUpVictimCdsHooksAsync();
     }
@@ -90,18 +91,18 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
     /// <summary>The victim offers its knowledge base to its EHR on patient-view, registers the EHR, and the EHR calls once.</summary>
     private async Task SetUpVictimCdsHooksAsync()
     {
-        using (var service = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "vault", hook = "patient-view" }, _ct))
+        using (var service = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "vault", hook = "patient-view" }, Ct))
         {
-            var created = await service.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var created = await service.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct);
             _victimIds["cdsService"] = created.GetProperty("id").GetString()!;
             _victimIds["cdsServiceId"] = created.GetProperty("serviceId").GetString()!;
         }
         var jwks = JsonSerializer.Deserialize<JsonElement>(CdsHooksHost.PublicJwks(_victimEhrKey, "victim-ehr-1"));
-        using (var client = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Victim Ward EHR", issuer = VictimEhrIssuer, clientId = VictimEhrSubject, jwks }, _ct))
-            _victimIds["cdsClient"] = (await client.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        using (var client = await _victim.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Victim Ward EHR", issuer = VictimEhrIssuer, clientId = VictimEhrSubject, jwks }, Ct))
+            _victimIds["cdsClient"] = (await client.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         _victimIds["hookInstance"] = Guid.NewGuid().ToString();
-        using (var call = await _victim.PostAsJsonAsync($"/cds-services/{_victimIds["cdsServiceId"]}", CdsCall(_victimIds["hookInstance"]), _ct)) call.EnsureSuccessStatusCode();
-        var invocations = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct);
+        using (var call = await _victim.PostAsJsonAsync($"/cds-services/{_victimIds["cdsServiceId"]}", CdsCall(_victimIds["hookInstance"]), Ct)) call.EnsureSuccessStatusCode();
+        var invocations = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", Ct);
         _victimIds["cdsInvocation"] = invocations[0].GetProperty("id").GetString()!;
     }
 
@@ -111,14 +112,12 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         prefetch = new { conditions = new { resourceType = "Bundle", type = "searchset", entry = Array.Empty<object>() } },
     };
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _attacker.Dispose();
         _victim.Dispose();
         _victimEhrKey.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.DisposeAsync();
     }
 
     /// <summary>Ways to spell an id that a sloppy lookup might still resolve.</summary>
@@ -304,8 +303,8 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
             {
                 request.Content = JsonContent.Create(new { });
             }
-            using var response = await _attacker.SendAsync(request, _ct);
-            var text = await response.Content.ReadAsStringAsync(_ct);
+            using var response = await _attacker.SendAsync(request, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
             if ((int)response.StatusCode >= 500) leaks.Add($"{method} {url}: {(int)response.StatusCode}");
             var sentBody = body is null or "upload" ? "" : JsonSerializer.Serialize(body);
             if (response.IsSuccessStatusCode && (IsVictimRoute(url) || BodyTargetsVictim(url, sentBody))) leaks.Add($"{method} {url} {sentBody}: {(int)response.StatusCode} instead of 404");
@@ -319,24 +318,24 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         }
 
         // The victim's data is untouched.
-        Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", _ct)).GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", _ct)).StatusCode);
-        Assert.DoesNotContain("Taken over", await _victim.GetStringAsync("/api/v1/api-keys", _ct), StringComparison.Ordinal);
-        var chunks = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}/chunks", _ct);
+        Assert.Equal("ready", (await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}", Ct)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await _victim.GetAsync("/api/v1/knowledge-bases/vault", Ct)).StatusCode);
+        Assert.DoesNotContain("Taken over", await _victim.GetStringAsync("/api/v1/api-keys", Ct), StringComparison.Ordinal);
+        var chunks = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{_victimIds["doc"]}/chunks", Ct);
         Assert.True(chunks[0].GetProperty("enabled").GetBoolean());
         Assert.Contains("ZEBRA-7731", chunks[0].GetProperty("text").GetString());
-        var vaultPolicy = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault/policy", _ct);
+        var vaultPolicy = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/vault/policy", Ct);
         Assert.Equal(JsonValueKind.Null, vaultPolicy.GetProperty("overrides").ValueKind);
-        Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct)).EnumerateArray().Single().GetProperty("role").GetString());
-        Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, _ct)).Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        Assert.Equal("curator", (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/users", Ct)).EnumerateArray().Single().GetProperty("role").GetString());
+        Assert.Contains("ATLAS-4410", await (await _victim.PostAsJsonAsync("/api/v1/knowledge-bases/atlas/search", new { query = Topic }, Ct)).Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         // The shared knowledge base's original file opens for the tenant it is published to (its citations link there).
-        Assert.Contains("ATLAS-4410", await _victim.GetStringAsync($"/api/v1/documents/{_victimIds["sharedDoc"]}/content", _ct), StringComparison.Ordinal);
-        var cdsServices = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/services", _ct);
+        Assert.Contains("ATLAS-4410", await _victim.GetStringAsync($"/api/v1/documents/{_victimIds["sharedDoc"]}/content", Ct), StringComparison.Ordinal);
+        var cdsServices = await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/services", Ct);
         Assert.True(cdsServices.EnumerateArray().Single().GetProperty("enabled").GetBoolean());
-        Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
-        Assert.Equal(_victimIds["cdsInvocation"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal(_victimIds["cdsClient"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/clients", Ct)).EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal(_victimIds["cdsInvocation"], (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", Ct)).EnumerateArray().Single().GetProperty("id").GetString());
 
-        var inbox = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/inbox/{_victimIds["inbox"]}", _ct);
+        var inbox = await _victim.GetFromJsonAsync<JsonElement>($"/api/v1/inbox/{_victimIds["inbox"]}", Ct);
         Assert.Equal("open", inbox.GetProperty("item").GetProperty("status").GetString());
 
         var summary = $"{probes} cross-tenant probes, {leaks.Count} leaks";
@@ -353,26 +352,26 @@ public abstract class CrossTenantProbeTests(TestDatabase database) : IAsyncLifet
         // Same issuer and sub, the EHR's published public keys: were it accepted, the victim's EHR would call into the attacker's tenant.
         foreach (var clientId in new[] { VictimEhrSubject, null })
         {
-            using var claim = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId, jwks }, _ct);
+            using var claim = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId, jwks }, Ct);
             Assert.Equal(HttpStatusCode.Conflict, claim.StatusCode);
-            Assert.DoesNotContain("victim", (await claim.Content.ReadAsStringAsync(_ct)).Replace(VictimEhrIssuer, "").Replace(VictimEhrSubject, ""), StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("victim", (await claim.Content.ReadAsStringAsync(Ct)).Replace(VictimEhrIssuer, "").Replace(VictimEhrSubject, ""), StringComparison.OrdinalIgnoreCase);
         }
         // Another client of the same EHR product, with its own client id, is the attacker's to register.
-        using (var own = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId = "attacker-ehr", jwks }, _ct))
+        using (var own = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/clients", new { name = "Mine", issuer = VictimEhrIssuer, clientId = "attacker-ehr", jwks }, Ct))
             Assert.Equal(HttpStatusCode.Created, own.StatusCode);
-        using (var same = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "mine", hook = "patient-view", serviceId }, _ct))
+        using (var same = await _attacker.PostAsJsonAsync("/api/v1/cds-hooks/services", new { knowledgeBase = "mine", hook = "patient-view", serviceId }, Ct))
             Assert.Equal(HttpStatusCode.Created, same.StatusCode);
 
-        using var ehr = _host.Client();
+        using var ehr = Host.Client();
         using var call = new HttpRequestMessage(HttpMethod.Post, $"/cds-services/{serviceId}") { Content = JsonContent.Create(CdsCall(Guid.NewGuid().ToString())) };
         call.Headers.Authorization = new("Bearer", VictimEhrToken($"/cds-services/{serviceId}"));
-        using var response = await ehr.SendAsync(call, _ct);
+        using var response = await ehr.SendAsync(call, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).GetArrayLength());
-        Assert.Equal(0, (await _attacker.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", _ct)).GetArrayLength());
+        Assert.Equal(2, (await _victim.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", Ct)).GetArrayLength());
+        Assert.Equal(0, (await _attacker.GetFromJsonAsync<JsonElement>("/api/v1/cds-hooks/invocations", Ct)).GetArrayLength());
     }
 
-    private string VictimEhrToken(string path) => CdsHooksHost.Sign(_victimEhrKey, "victim-ehr-1", VictimEhrIssuer, _host.Url(path).TrimEnd('/'), VictimEhrSubject);
+    private string VictimEhrToken(string path) => CdsHooksHost.Sign(_victimEhrKey, "victim-ehr-1", VictimEhrIssuer, Host.Url(path).TrimEnd('/'), VictimEhrSubject);
 
     /// <summary>Routes that name what they act on in the body: naming the victim's there must not succeed either.</summary>
     private static readonly string[] BodyAddressed = ["/api/v1/cds-hooks/services", "/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions", "/api/v1/feedback", "/api/v1/handoffs", "/api/v1/widget-settings"];

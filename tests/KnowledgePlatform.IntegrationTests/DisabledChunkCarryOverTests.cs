@@ -15,11 +15,11 @@ public abstract class DisabledChunkCarryOverTests(TestDatabase database) : IAsyn
     public sealed class OnPostgres(PostgresServer server) : DisabledChunkCarryOverTests(TestDatabase.Postgres(server));
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+    private readonly TestPlatform _platform = new(database);
 
     public async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
+        await _platform.CreateDatabaseAsync(_ct);
         await using var db = database.NewContext();
         await MetadataDatabase.MigrateAsync(db, NullLogger.Instance, _ct);
         db.Tenants.Add(new Tenant { Id = "acme", Name = "Acme" });
@@ -33,11 +33,7 @@ public abstract class DisabledChunkCarryOverTests(TestDatabase database) : IAsyn
         await db.SaveChangesAsync(_ct);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await database.DisposeAsync();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _platform.DisposeAsync();
 
     private static Chunk NewChunk(string documentId, int version, int ordinal, string text, bool disabled = false) => new()
     {

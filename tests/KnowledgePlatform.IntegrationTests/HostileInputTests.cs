@@ -2,43 +2,31 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Files that pass the upload checks but are hostile or odd inside: each ends ready or failed with a reason, and the pipeline keeps flowing.</summary>
-public sealed class HostileInputTests : IAsyncLifetime
+public sealed class HostileInputTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _host = new PlatformHost(_data, new Dictionary<string, string> { ["Ingestion:MaxUploadBytes"] = (20 * 1024 * 1024).ToString() });
-        _client = _host.Client(await _host.CreateTenantAsync("acme", "kb", _ct));
-    }
+    protected override string KnowledgeBase => "kb";
 
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Ingestion:MaxUploadBytes"] = (20 * 1024 * 1024).ToString() };
 
     private async Task<JsonElement> IngestAsync(string fileName, byte[] content)
     {
-        using var upload = await PlatformHost.UploadAsync(_client, "kb", fileName, content, _ct);
+        using var upload = await PlatformHost.UploadAsync(Admin, "kb", fileName, content, Ct);
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        return await PlatformHost.WaitForIngestionAsync(_client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return await PlatformHost.WaitForIngestionAsync(Admin, accepted.GetProperty("statusUrl").GetString()!, Ct);
     }
 
     private async Task<string?> TopFileAsync(string query)
     {
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/kb/search", new { query }, _ct);
-        var hits = (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits");
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/kb/search", new { query }, Ct);
+        var hits = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits");
         return hits.GetArrayLength() == 0 ? null : hits[0].GetProperty("fileName").GetString();
     }
 

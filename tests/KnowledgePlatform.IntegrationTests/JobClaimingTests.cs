@@ -18,20 +18,16 @@ public abstract class JobClaimingTests(TestDatabase database) : IAsyncLifetime
 
     private const int Jobs = 60;
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+    private readonly TestPlatform _platform = new(database);
 
     public async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
+        await _platform.CreateDatabaseAsync(_ct);
         await using var db = database.NewContext();
         await MetadataDatabase.MigrateAsync(db, NullLogger.Instance, _ct);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await database.DisposeAsync();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _platform.DisposeAsync();
 
     private async Task<List<string>> EnqueueAsync(int count)
     {

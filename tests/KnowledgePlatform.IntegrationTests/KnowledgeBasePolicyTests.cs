@@ -11,55 +11,44 @@ namespace KnowledgePlatform.IntegrationTests;
 /// rules and disclaimer apply to its documents and answers, never to the tenant's other knowledge bases, and it can
 /// never loosen what the tenant enforces.
 /// </summary>
-public abstract class KnowledgeBasePolicyTests(TestDatabase database) : IAsyncLifetime
+public abstract class KnowledgeBasePolicyTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : KnowledgeBasePolicyTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : KnowledgeBasePolicyTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : KnowledgeBasePolicyTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : KnowledgeBasePolicyTests(platform), IClassFixture<PostgresPlatform>;
 
     private const string Note = "# Device returns\n\nFaulty devices are replaced within 14 days. Write to returns@northwind.example for a label.";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _admin = null!;
+    protected override string TenantName => "northwind";
 
-    public async ValueTask InitializeAsync()
+    protected override string KnowledgeBase => "devices";
+
+    public override async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _admin = _host.Client(await _host.CreateTenantAsync("northwind", "devices", _ct));
-        using var created = await _admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "general" }, PlatformHost.Json, _ct);
+        await base.InitializeAsync();
+        using var created = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "general" }, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _admin.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     private async Task<JsonElement> PutPolicyAsync(string kb, object overrides, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        using var response = await _admin.PutAsJsonAsync($"/api/v1/knowledge-bases/{kb}/policy", overrides, PlatformHost.Json, _ct);
-        Assert.True(expected == response.StatusCode, await response.Content.ReadAsStringAsync(_ct));
-        return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PutAsJsonAsync($"/api/v1/knowledge-bases/{kb}/policy", overrides, PlatformHost.Json, Ct);
+        Assert.True(expected == response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     private async Task<JsonElement> AskAsync(string kb, string question)
     {
-        using var response = await _admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question }, PlatformHost.Json, _ct);
+        using var response = await Admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question }, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     [Fact]
     public async Task A_knowledge_bases_blocked_topic_and_disclaimer_apply_to_its_answers_only()
     {
-        await PlatformHost.IngestAsync(_admin, "devices", "returns.md", Note, _ct);
-        await PlatformHost.IngestAsync(_admin, "general", "returns.md", Note, _ct);
+        await PlatformHost.IngestAsync(Admin, "devices", "returns.md", Note, Ct);
+        await PlatformHost.IngestAsync(Admin, "general", "returns.md", Note, Ct);
         await PutPolicyAsync("devices", new { blockedTopics = new[] { "jailbreak" }, blockedTopicAnswer = "Not on this help desk.", disclaimer = "Device answers: check your warranty card." });
 
         var blocked = await AskAsync("devices", "How do I jailbreak my phone?");
@@ -73,21 +62,21 @@ public abstract class KnowledgeBasePolicyTests(TestDatabase database) : IAsyncLi
         Assert.DoesNotContain("check your warranty card", (await AskAsync("general", "How fast are faulty devices replaced?")).GetProperty("answer").GetString());
 
         // The clinical API gives the knowledge base's disclaimer in its own field.
-        using var clinical = await _admin.PostAsJsonAsync("/api/v1/answers", new { question = "How fast are faulty devices replaced?", knowledgeBase = "devices" }, PlatformHost.Json, _ct);
-        Assert.Equal("Device answers: check your warranty card.", (await clinical.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("disclaimer").GetString());
+        using var clinical = await Admin.PostAsJsonAsync("/api/v1/answers", new { question = "How fast are faulty devices replaced?", knowledgeBase = "devices" }, PlatformHost.Json, Ct);
+        Assert.Equal("Device answers: check your warranty card.", (await clinical.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("disclaimer").GetString());
     }
 
     [Fact]
     public async Task A_knowledge_bases_redaction_rule_applies_when_its_documents_are_ingested()
     {
         await PutPolicyAsync("devices", new { redact = new[] { "email" } });
-        await PlatformHost.IngestAsync(_admin, "devices", "returns.md", Note, _ct);
-        await PlatformHost.IngestAsync(_admin, "general", "returns.md", Note, _ct);
+        await PlatformHost.IngestAsync(Admin, "devices", "returns.md", Note, Ct);
+        await PlatformHost.IngestAsync(Admin, "general", "returns.md", Note, Ct);
 
         async Task<string> SearchedTextAsync(string kb)
         {
-            using var response = await _admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query = "label for faulty devices" }, PlatformHost.Json, _ct);
-            return (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits")[0].GetProperty("text").GetString()!;
+            using var response = await Admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query = "label for faulty devices" }, PlatformHost.Json, Ct);
+            return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits")[0].GetProperty("text").GetString()!;
         }
         Assert.DoesNotContain("returns@northwind.example", await SearchedTextAsync("devices"));
         Assert.Contains("returns@northwind.example", await SearchedTextAsync("general"));
@@ -96,7 +85,7 @@ public abstract class KnowledgeBasePolicyTests(TestDatabase database) : IAsyncLi
     [Fact]
     public async Task A_knowledge_base_can_only_tighten_the_tenants_policy()
     {
-        using (var tenant = await _admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, PlatformHost.Json, _ct))
+        using (var tenant = await Admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, PlatformHost.Json, Ct))
             tenant.EnsureSuccessStatusCode();
 
         var policy = await PutPolicyAsync("devices", new { citationRequired = false, maxAnswerChars = 99_999, blockedTopics = new[] { "jailbreak" } });
@@ -121,15 +110,15 @@ public abstract class KnowledgeBasePolicyTests(TestDatabase database) : IAsyncLi
     [Fact]
     public async Task Another_tenants_knowledge_base_policy_is_not_found_and_a_read_key_cannot_change_it()
     {
-        using var other = _host.Client(await _host.CreateTenantAsync("contoso", "secrets", _ct));
-        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/knowledge-bases/devices/policy", _ct)).StatusCode);
-        using (var put = await other.PutAsJsonAsync("/api/v1/knowledge-bases/devices/policy", new { blockedTopics = new[] { "x" } }, PlatformHost.Json, _ct))
+        var other = Client((await NewTenantAsync("contoso", "secrets")).Key);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync("/api/v1/knowledge-bases/devices/policy", Ct)).StatusCode);
+        using (var put = await other.PutAsJsonAsync("/api/v1/knowledge-bases/devices/policy", new { blockedTopics = new[] { "x" } }, PlatformHost.Json, Ct))
             Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
 
-        using var created = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "reader", scopes = new[] { "read" } }, PlatformHost.Json, _ct);
-        using var reader = _host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
-        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/v1/knowledge-bases/devices/policy", _ct)).StatusCode);
-        using var refused = await reader.PutAsJsonAsync("/api/v1/knowledge-bases/devices/policy", new { blockedTopics = new[] { "x" } }, PlatformHost.Json, _ct);
+        using var created = await Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "reader", scopes = new[] { "read" } }, PlatformHost.Json, Ct);
+        using var reader = Host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/api/v1/knowledge-bases/devices/policy", Ct)).StatusCode);
+        using var refused = await reader.PutAsJsonAsync("/api/v1/knowledge-bases/devices/policy", new { blockedTopics = new[] { "x" } }, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
 }

@@ -7,54 +7,41 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Qdrant's live generations in the metadata database (decision 0094): what two servers sharing it agree on.</summary>
-public abstract class LiveGenerationStoreTests(TestDatabase database) : IAsyncLifetime
+public abstract class LiveGenerationStoreTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : LiveGenerationStoreTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : LiveGenerationStoreTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : LiveGenerationStoreTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : LiveGenerationStoreTests(platform), IClassFixture<PostgresPlatform>;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private readonly DocumentRef _doc = new("acme", "kb_1", "doc_1");
-    private PlatformHost _host = null!;
+    // The test's own knowledge base id: epochs are counted per knowledge base on the class's database.
+    private string Kb => "kb_" + Tenant.Id;
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    private DocumentRef Doc => new(Tenant.Id, Kb, "doc_1");
 
     /// <summary>A store as a server process has one: its own owner id, the shared database.</summary>
-    private DatabaseLiveGenerations Server() => new(_host.Services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
+    private DatabaseLiveGenerations Server() => new(Host.Services.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
 
     [Fact]
     public async Task A_replace_is_hidden_until_published_and_every_step_moves_the_epoch()
     {
         var store = Server();
-        Assert.Empty((await store.ReadAsync(["kb_1"], _ct)).Transitions);
+        Assert.Empty((await store.ReadAsync([Kb], Ct)).Transitions);
 
-        await store.BeginAsync(_doc, "g2", _ct);
-        var begun = await store.ReadAsync(["kb_1"], _ct);
+        await store.BeginAsync(Doc, "g2", Ct);
+        var begun = await store.ReadAsync([Kb], Ct);
         var hidden = Assert.Single(begun.Transitions);
         Assert.Null(hidden.LiveGeneration);
         Assert.Equal(["g2"], hidden.HiddenGenerations);
 
-        await store.PublishAsync(_doc, "g2", _ct);
-        var published = await store.ReadAsync(["kb_1"], _ct);
+        await store.PublishAsync(Doc, "g2", Ct);
+        var published = await store.ReadAsync([Kb], Ct);
         Assert.Equal("g2", Assert.Single(published.Transitions).LiveGeneration);
         Assert.False(published.SameEpochs(begun.Epochs));
 
-        await store.EndAsync(_doc, _ct);
-        var ended = await store.ReadAsync(["kb_1"], _ct);
+        await store.EndAsync(Doc, Ct);
+        var ended = await store.ReadAsync([Kb], Ct);
         Assert.Empty(ended.Transitions);
-        Assert.Equal(3, ended.Epochs["kb_1"]);
+        Assert.Equal(3, ended.Epochs[Kb]);
     }
 
     [Fact]
@@ -62,18 +49,18 @@ public abstract class LiveGenerationStoreTests(TestDatabase database) : IAsyncLi
     {
         var first = Server();
         var second = Server();
-        await first.BeginAsync(_doc, "g2", _ct);
+        await first.BeginAsync(Doc, "g2", Ct);
 
-        var waiting = second.BeginAsync(_doc, "g3", _ct);
-        await Task.Delay(600, _ct);
+        var waiting = second.BeginAsync(Doc, "g3", Ct);
+        await Task.Delay(600, Ct);
         Assert.False(waiting.IsCompleted, "the second server did not wait for the first one's replace");
 
-        await first.ReleaseAsync(_doc, _ct); // the first replace failed
-        await waiting.WaitAsync(TimeSpan.FromSeconds(10), _ct);
-        var taken = Assert.Single((await second.ReadAsync(["kb_1"], _ct)).Transitions);
+        await first.ReleaseAsync(Doc, Ct); // the first replace failed
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var taken = Assert.Single((await second.ReadAsync([Kb], Ct)).Transitions);
         Assert.Equal(["g2", "g3"], taken.HiddenGenerations);
 
-        await second.ForgetAsync("acme", "kb_1", null, _ct);
-        Assert.Empty((await first.ReadAsync(["kb_1"], _ct)).Transitions);
+        await second.ForgetAsync(Tenant.Id, Kb, null, Ct);
+        Assert.Empty((await first.ReadAsync([Kb], Ct)).Transitions);
     }
 }

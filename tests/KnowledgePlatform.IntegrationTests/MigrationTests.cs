@@ -8,26 +8,21 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Each provider's migrations match the model, apply to an empty database and keep data across restarts.</summary>
-public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
+public sealed class MigrationTests(PostgresServer server) : IAsyncDisposable
 {
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private readonly List<TestDatabase> _databases = [];
-
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    private TestPlatform? _platform;
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var database in _databases) await database.DisposeAsync();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        if (_platform is not null) await _platform.DisposeAsync();
     }
 
-    private async Task<TestDatabase> CreateAsync(string provider)
+    /// <summary>An empty database of the provider, without a server: the test migrates it itself.</summary>
+    private Task<TestDatabase> CreateAsync(string provider)
     {
-        var database = provider == "postgres" ? TestDatabase.Postgres(server) : TestDatabase.Sqlite();
-        _databases.Add(database);
-        await database.CreateAsync(_data, _ct);
-        return database;
+        _platform = new TestPlatform(provider == "postgres" ? TestDatabase.Postgres(server) : TestDatabase.Sqlite());
+        return _platform.CreateDatabaseAsync(_ct);
     }
 
     [Theory]
@@ -49,9 +44,9 @@ public sealed class MigrationTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
-    public void A_server_with_migrate_on_start_off_refuses_an_unmigrated_database_and_names_the_command()
+    public async Task A_server_with_migrate_on_start_off_refuses_an_unmigrated_database_and_names_the_command()
     {
-        var error = Assert.ThrowsAny<Exception>(() => new PlatformHost(_data, new Dictionary<string, string> { ["Storage:MigrateOnStart"] = "false" }));
+        var error = await TestPlatform.StartFailureAsync(new Dictionary<string, string> { ["Storage:MigrateOnStart"] = "false" }, _ct);
 
         Assert.Contains("kp db migrate", error.ToString(), StringComparison.Ordinal);
     }

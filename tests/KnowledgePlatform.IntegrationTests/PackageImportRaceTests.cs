@@ -17,53 +17,47 @@ namespace KnowledgePlatform.IntegrationTests;
 /// worker's transaction stalls) used to escape the endpoint as a 500 and leave the knowledge base half imported. The
 /// delay is injected here: a second connection holds the write lock for longer than the host's lock timeout.
 /// </summary>
-public sealed class PackageImportRaceTests : IAsyncLifetime
+/// <remarks>Each test has a server of its own: its database times out after one second.</remarks>
+public sealed class PackageImportRaceTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private HttpClient _source = null!;
     private HttpClient _target = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await TestDatabase.Sqlite().CreateAsync(_data, _ct);
-        // A one-second lock timeout stands for the thirty seconds a loaded machine can exceed.
-        _host = new PlatformHost(_data, new Dictionary<string, string>
-        {
-            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=True;Default Timeout=1",
-        });
-        _source = _host.Client(await _host.CreateTenantAsync("alpha", "handbook", _ct));
-        _target = _host.Client(await _host.CreateTenantAsync("beta", "own", _ct));
-        var kettle = await PlatformHost.IngestAsync(_source, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.", _ct);
-        await PlatformHost.IngestAsync(_source, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
-        using var tag = await _source.PatchAsJsonAsync($"/api/v1/documents/{kettle.GetProperty("id").GetString()}/metadata", new { tags = new[] { "appliances" } }, _ct);
-        tag.EnsureSuccessStatusCode();
-    }
+    protected override string TenantName => "alpha";
 
-    public async ValueTask DisposeAsync()
+    protected override string KnowledgeBase => "handbook";
+
+    // A one-second lock timeout stands for the thirty seconds a loaded machine can exceed.
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        _source.Dispose();
-        _target.Dispose();
-        await _host.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
+        ["Storage:ConnectionString"] = $"Data Source={Path.Combine(DataPath, "knowledge.db")};Pooling=True;Default Timeout=1",
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _source = Admin;
+        _target = Client((await NewTenantAsync("beta", "own")).Key);
+        var kettle = await PlatformHost.IngestAsync(_source, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.", Ct);
+        await PlatformHost.IngestAsync(_source, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", Ct);
+        using var tag = await _source.PatchAsJsonAsync($"/api/v1/documents/{kettle.GetProperty("id").GetString()}/metadata", new { tags = new[] { "appliances" } }, Ct);
+        tag.EnsureSuccessStatusCode();
     }
 
     /// <summary>The handbook as a package of another embedding model: importing it runs the documents through the pipeline.</summary>
     private async Task<byte[]> PackageOfAnotherModelAsync()
     {
-        var package = await (await _source.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct)).Content.ReadAsByteArrayAsync(_ct);
+        var package = await (await _source.GetAsync("/api/v1/knowledge-bases/handbook/export", Ct)).Content.ReadAsByteArrayAsync(Ct);
         using var buffer = new MemoryStream();
         buffer.Write(package);
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
         {
             JsonNode manifest;
-            using (var reader = new StreamReader(zip.GetEntry("manifest.json")!.Open())) manifest = JsonNode.Parse(await reader.ReadToEndAsync(_ct))!;
+            using (var reader = new StreamReader(zip.GetEntry("manifest.json")!.Open())) manifest = JsonNode.Parse(await reader.ReadToEndAsync(Ct))!;
             manifest["embedding"]!["model"] = "some-other-model";
             zip.GetEntry("manifest.json")!.Delete();
             await using var entry = zip.CreateEntry("manifest.json").Open();
-            await entry.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToJsonString()), _ct);
+            await entry.WriteAsync(Encoding.UTF8.GetBytes(manifest.ToJsonString()), Ct);
         }
         return buffer.ToArray();
     }
@@ -74,18 +68,18 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
         var file = new ByteArrayContent(package);
         file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         form.Add(file, "package", "handbook.kp.zip");
-        return await _target.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
+        return await _target.PostAsync("/api/v1/knowledge-bases/import", form, Ct);
     }
 
     /// <summary>Holds SQLite's write lock on the metadata database for <paramref name="duration"/>, as a stalled writer would.</summary>
     private async Task HoldWriteLockAsync(TimeSpan duration, TaskCompletionSource held)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False");
-        await connection.OpenAsync(_ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(_ct);
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataPath, "knowledge.db")};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(Ct);
         held.SetResult();
-        await Task.Delay(duration, _ct);
-        await transaction.RollbackAsync(_ct);
+        await Task.Delay(duration, Ct);
+        await transaction.RollbackAsync(Ct);
     }
 
     [Fact]
@@ -101,13 +95,13 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
 
         Assert.NotEqual(HttpStatusCode.InternalServerError, imported.StatusCode);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        var documents = (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", _ct)).EnumerateArray().ToList();
+        var documents = (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", Ct)).EnumerateArray().ToList();
         Assert.Equal(2, documents.Count);
         foreach (var document in documents)
-            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_target, document.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_target, document.GetProperty("statusUrl").GetString()!, Ct)).GetProperty("status").GetString());
         // The tags travelled with the documents into the pipeline: the index has them.
-        using var tagged = await _target.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/search", new { query = "warranty", filter = new { tags = new[] { "appliances" } } }, _ct);
-        Assert.Contains("two year warranty", (await tagged.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+        using var tagged = await _target.PostAsJsonAsync("/api/v1/knowledge-bases/handbook/search", new { query = "warranty", filter = new { tags = new[] { "appliances" } } }, Ct);
+        Assert.Contains("two year warranty", (await tagged.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits")[0].GetProperty("text").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -121,10 +115,10 @@ public sealed class PackageImportRaceTests : IAsyncLifetime
         using var refused = await ImportAsync(package);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Equal("storage_busy", (await refused.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
+        Assert.Equal("storage_busy", (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await stall;
-        Assert.DoesNotContain("handbook", (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+        Assert.DoesNotContain("handbook", (await _target.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", Ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString()));
         using var again = await ImportAsync(package);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
     }

@@ -15,52 +15,45 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Knowledge-base packages (decision 0043): export from one tenant, import into another, refuse what was tampered with.</summary>
-public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
+public abstract class PackageTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : PackageTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : PackageTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : PackageTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : PackageTests(platform), IClassFixture<PostgresPlatform>;
 
-    private const string SourceTenant = "tenant-alpha-7";
     private static readonly string[] Queries = ["How long is the warranty on a kettle?", "descaling the kettle with vinegar", "refund for a damaged toaster"];
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private HttpClient _alpha = null!;
     private HttpClient _beta = null!;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>The exporting tenant: its id must not travel in a package.</summary>
+    protected override string TenantName => "tenant-alpha-7";
+
+    protected override string KnowledgeBase => "handbook";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Packages:MaxUnpackedBytes"] = (4 * 1024 * 1024).ToString() };
+
+    public override async ValueTask InitializeAsync()
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Packages:MaxUnpackedBytes"] = (4 * 1024 * 1024).ToString() }));
-        _alpha = _host.Client(await _host.CreateTenantAsync(SourceTenant, "handbook", _ct));
-        _beta = _host.Client(await _host.CreateTenantAsync("tenant-beta", "own", _ct));
-        await PlatformHost.IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.", _ct);
-        await PlatformHost.IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", _ct);
-        using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{await DocumentIdAsync(_alpha, "handbook", "kettle.md")}/metadata", new { tags = new[] { "appliances" }, groups = new[] { "support" } }, _ct);
+        await base.InitializeAsync();
+        _alpha = Admin;
+        _beta = Client((await NewTenantAsync("tenant-beta", "own")).Key);
+        await PlatformHost.IngestAsync(_alpha, "handbook", "kettle.md", "# Kettle\n\n## Warranty\nThe kettle has a two year warranty from the date of purchase.\n\n## Care\nDescale the kettle monthly with white vinegar and rinse twice.", Ct);
+        await PlatformHost.IngestAsync(_alpha, "handbook", "toaster.md", "# Toaster\n\nA toaster that arrives damaged is refunded in full within 30 days.", Ct);
+        using var tag = await _alpha.PatchAsJsonAsync($"/api/v1/documents/{await DocumentIdAsync(_alpha, "handbook", "kettle.md")}/metadata", new { tags = new[] { "appliances" }, groups = new[] { "support" } }, Ct);
         tag.EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _alpha.Dispose();
-        _beta.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     private async Task<string> DocumentIdAsync(HttpClient client, string kb, string fileName) =>
-        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/knowledge-bases/{kb}/documents", _ct)).EnumerateArray()
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/knowledge-bases/{kb}/documents", Ct)).EnumerateArray()
             .Single(d => d.GetProperty("fileName").GetString() == fileName).GetProperty("id").GetString()!;
 
     private async Task<byte[]> ExportAsync()
     {
-        using var response = await _alpha.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct);
+        using var response = await _alpha.GetAsync("/api/v1/knowledge-bases/handbook/export", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
-        return await response.Content.ReadAsByteArrayAsync(_ct);
+        return await response.Content.ReadAsByteArrayAsync(Ct);
     }
 
     private async Task<HttpResponseMessage> ImportAsync(HttpClient client, byte[] package, string? name)
@@ -70,12 +63,12 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         form.Add(file, "package", "handbook.kp.zip");
         if (name is not null) form.Add(new StringContent(name), "name");
-        return await client.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
+        return await client.PostAsync("/api/v1/knowledge-bases/import", form, Ct);
     }
 
     private async Task<List<(string Text, double Score, double? Dense, double? Keyword)>> SearchAsync(HttpClient client, string kb, string query)
     {
-        var result = await (await client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query, top = 10 }, _ct)).Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var result = await (await client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query, top = 10 }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
         return result.GetProperty("hits").EnumerateArray().Select(h => (
             h.GetProperty("text").GetString()!, h.GetProperty("score").GetDouble(),
             h.GetProperty("denseScore").ValueKind == JsonValueKind.Null ? (double?)null : h.GetProperty("denseScore").GetDouble(),
@@ -117,12 +110,12 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
             Assert.Equal("snowflake-arctic-embed-xs", (string)manifest["embedding"]!["model"]!);
             var firstChunk = JsonNode.Parse(ReadEntry(zip, "chunks.jsonl").Split('\n')[0])!;
             Assert.Equal(384 * 4, Convert.FromBase64String((string)firstChunk["embedding"]!).Length);
-            Assert.All(zip.Entries, e => Assert.DoesNotContain(SourceTenant, ReadEntry(zip, e.FullName), StringComparison.Ordinal));
+            Assert.All(zip.Entries, e => Assert.DoesNotContain(Tenant.Id, ReadEntry(zip, e.FullName), StringComparison.Ordinal));
         }
 
         using var imported = await ImportAsync(_beta, package, "imported");
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        var result = await imported.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var result = await imported.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.False(result.GetProperty("reembedded").GetBoolean());
         Assert.Equal(2, result.GetProperty("documents").GetInt32());
 
@@ -140,11 +133,11 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
             }
         }
         // New ids in the importing tenant; metadata and groups came along.
-        var documents = (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/imported/documents", _ct)).EnumerateArray().ToList();
+        var documents = (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/imported/documents", Ct)).EnumerateArray().ToList();
         var kettle = documents.Single(d => d.GetProperty("fileName").GetString() == "kettle.md");
         Assert.NotEqual(await DocumentIdAsync(_alpha, "handbook", "kettle.md"), kettle.GetProperty("id").GetString());
         Assert.Equal(["support"], kettle.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
-        Assert.DoesNotContain(SourceTenant, await _beta.GetStringAsync("/api/v1/knowledge-bases/imported", _ct), StringComparison.Ordinal);
+        Assert.DoesNotContain(Tenant.Id, await _beta.GetStringAsync("/api/v1/knowledge-bases/imported", Ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -178,18 +171,18 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
         {
             using var response = await ImportAsync(_beta, bytes, "imported");
             Assert.Equal(status, response.StatusCode);
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal(code, problem.GetProperty("code").GetString());
             Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
         }
-        Assert.Single((await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray());
+        Assert.Single((await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", Ct)).EnumerateArray());
         Assert.False(File.Exists("/etc/cron.d/evil"));
     }
 
     [Fact]
     public async Task The_cli_exports_and_imports_a_package_through_the_server()
     {
-        var file = Path.Combine(_data, "handbook.kp.zip");
+        var file = Path.Combine(Directory.CreateDirectory(Path.Combine(DataPath, "cli", Tenant.Id)).FullName, "handbook.kp.zip");
         var server = _alpha.BaseAddress!.ToString();
         var alphaKey = _alpha.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
         var betaKey = _beta.DefaultRequestHeaders.GetValues("X-Api-Key").Single();
@@ -200,9 +193,9 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
             kb.AddCommand<cli::KnowledgePlatform.Cli.Packages.KbImportCommand>("import");
         }));
 
-        Assert.Equal(0, await app.RunAsync(["kb", "export", "handbook", file, "--server", server, "--key", alphaKey], _ct));
-        Assert.Equal(0, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
-        Assert.Equal(1, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], _ct));
+        Assert.Equal(0, await app.RunAsync(["kb", "export", "handbook", file, "--server", server, "--key", alphaKey], Ct));
+        Assert.Equal(0, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], Ct));
+        Assert.Equal(1, await app.RunAsync(["kb", "import", file, "--name", "from-cli", "--server", server, "--key", betaKey], Ct));
 
         Assert.Equal((await SearchAsync(_alpha, "handbook", Queries[1])).Select(h => h.Text), (await SearchAsync(_beta, "from-cli", Queries[1])).Select(h => h.Text));
     }
@@ -219,9 +212,9 @@ public abstract class PackageTests(TestDatabase database) : IAsyncLifetime
 
         using var imported = await ImportAsync(_beta, package, null);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
-        Assert.True((await imported.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("reembedded").GetBoolean());
-        foreach (var document in (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", _ct)).EnumerateArray())
-            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_beta, document.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+        Assert.True((await imported.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("reembedded").GetBoolean());
+        foreach (var document in (await _beta.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook/documents", Ct)).EnumerateArray())
+            Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_beta, document.GetProperty("statusUrl").GetString()!, Ct)).GetProperty("status").GetString());
         var hits = await SearchAsync(_beta, "handbook", Queries[0]);
         Assert.Contains("two year warranty", hits[0].Text, StringComparison.Ordinal);
     }

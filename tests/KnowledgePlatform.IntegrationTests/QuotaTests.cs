@@ -7,51 +7,42 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Daily token quotas per key and per tenant, the storage quota, and the platform admin's overrides (decision 0041).</summary>
-public abstract class QuotaTests(TestDatabase database) : IAsyncLifetime
+public abstract class QuotaTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : QuotaTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : QuotaTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : QuotaTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : QuotaTests(platform), IClassFixture<PostgresPlatform>;
 
     public const string PlatformKey = "kp_platform_admin_key_for_tests_0123456789";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _admin = null!;
     private HttpClient _platform = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey }));
-        _admin = _host.Client(await _host.CreateTenantAsync("shop", "help", _ct));
-        _platform = _host.Client(PlatformKey);
-    }
+    protected override string TenantName => "shop";
 
-    public async ValueTask DisposeAsync()
+    protected override string KnowledgeBase => "help";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey };
+
+    public override async ValueTask InitializeAsync()
     {
-        _admin.Dispose();
-        _platform.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _platform = Client(PlatformKey);
     }
 
     private async Task SetQuotaAsync(object quota)
     {
-        using var response = await _platform.PutAsJsonAsync("/api/v1/platform/tenants/shop/quotas", quota, _ct);
+        using var response = await _platform.PutAsJsonAsync($"/api/v1/platform/tenants/{Tenant.Id}/quotas", quota, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private async Task<HttpClient> KeyAsync()
     {
-        using var response = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "asker", scopes = new[] { "read", "ask" } }, _ct);
-        return _host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "asker", scopes = new[] { "read", "ask" } }, Ct);
+        return Host.Client((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!);
     }
 
     private Task<HttpResponseMessage> AskAsync(HttpClient client) =>
-        client.PostAsJsonAsync("/api/v1/knowledge-bases/help/ask", new { question = "How do I return an order that arrived damaged?" }, _ct);
+        client.PostAsJsonAsync("/api/v1/knowledge-bases/help/ask", new { question = "How do I return an order that arrived damaged?" }, Ct);
 
     private static async Task AssertQuotaRefusalAsync(HttpResponseMessage response, string code, int maxRetryAfter)
     {
@@ -64,13 +55,13 @@ public abstract class QuotaTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task Asks_count_tokens_per_key_and_per_tenant_and_a_spent_quota_answers_429_until_utc_midnight()
     {
-        await PlatformHost.IngestAsync(_admin, "help", "returns.md", "# Returns\n\nA damaged order is returned free of charge within 30 days using the prepaid label in the box.", _ct);
+        await PlatformHost.IngestAsync(Admin, "help", "returns.md", "# Returns\n\nA damaged order is returned free of charge within 30 days using the prepaid label in the box.", Ct);
         await SetQuotaAsync(new { keyTokensPerDay = 10 });
         using var first = await KeyAsync();
         using var second = await KeyAsync();
 
         using (var ask = await AskAsync(first)) Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
-        var status = await first.GetFromJsonAsync<JsonElement>("/api/v1/quotas", _ct);
+        var status = await first.GetFromJsonAsync<JsonElement>("/api/v1/quotas", Ct);
         var used = status.GetProperty("keyTokensToday").GetInt64();
         Assert.True(used > 10, $"an answered ask counts question, answer and cited passages: {used} tokens");
         Assert.Equal(used, status.GetProperty("tenantTokensToday").GetInt64());
@@ -92,22 +83,22 @@ public abstract class QuotaTests(TestDatabase database) : IAsyncLifetime
     {
         await SetQuotaAsync(new { storageBytes = 1000 });
         var text = "# Shipping\n\n" + string.Concat(Enumerable.Repeat("Orders ship within two working days. ", 15));
-        using (var ok = await PlatformHost.UploadAsync(_admin, "help", "shipping.md", text, _ct)) Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
-        using (var over = await PlatformHost.UploadAsync(_admin, "help", "shipping-2.md", text, _ct)) await AssertQuotaRefusalAsync(over, "storage_quota_exceeded", 3600);
-        Assert.Single((await _admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/help/documents", _ct)).EnumerateArray());
-        Assert.Equal(1000, (await _admin.GetFromJsonAsync<JsonElement>("/api/v1/quotas", _ct)).GetProperty("limits").GetProperty("storageBytes").GetInt64());
+        using (var ok = await PlatformHost.UploadAsync(Admin, "help", "shipping.md", text, Ct)) Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
+        using (var over = await PlatformHost.UploadAsync(Admin, "help", "shipping-2.md", text, Ct)) await AssertQuotaRefusalAsync(over, "storage_quota_exceeded", 3600);
+        Assert.Single((await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/help/documents", Ct)).EnumerateArray());
+        Assert.Equal(1000, (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/quotas", Ct)).GetProperty("limits").GetProperty("storageBytes").GetInt64());
     }
 
     [Fact]
     public async Task Only_a_platform_admin_sets_quotas_and_a_tenant_admin_cannot_grant_itself_the_platform_scope()
     {
-        using (var own = await _admin.PutAsJsonAsync("/api/v1/platform/tenants/shop/quotas", new { tokensPerDay = 999_999_999 }, _ct))
+        using (var own = await Admin.PutAsJsonAsync($"/api/v1/platform/tenants/{Tenant.Id}/quotas", new { tokensPerDay = 999_999_999 }, Ct))
             Assert.Equal(HttpStatusCode.Forbidden, own.StatusCode);
-        using (var escalate = await _admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", scopes = new[] { "platform" } }, _ct))
+        using (var escalate = await Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "x", scopes = new[] { "platform" } }, Ct))
             Assert.Equal(HttpStatusCode.BadRequest, escalate.StatusCode);
-        using (var unknown = await _platform.PutAsJsonAsync("/api/v1/platform/tenants/nobody/quotas", new { tokensPerDay = 5 }, _ct))
+        using (var unknown = await _platform.PutAsJsonAsync("/api/v1/platform/tenants/nobody/quotas", new { tokensPerDay = 5 }, Ct))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        using (var invalid = await _platform.PutAsJsonAsync("/api/v1/platform/tenants/shop/quotas", new { tokensPerDay = 0 }, _ct))
+        using (var invalid = await _platform.PutAsJsonAsync($"/api/v1/platform/tenants/{Tenant.Id}/quotas", new { tokensPerDay = 0 }, Ct))
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
     }
 }
@@ -115,17 +106,9 @@ public abstract class QuotaTests(TestDatabase database) : IAsyncLifetime
 public sealed class QuotaOptionsTests
 {
     [Fact]
-    public void A_server_with_a_non_positive_quota_refuses_to_start_and_names_the_setting()
+    public async Task A_server_with_a_non_positive_quota_refuses_to_start_and_names_the_setting()
     {
-        var data = PlatformHost.NewDataPath();
-        try
-        {
-            var error = Assert.ThrowsAny<Exception>(() => new PlatformHost(data, new Dictionary<string, string> { ["Security:Quotas:TokensPerDay"] = "0" }).Dispose());
-            Assert.Contains("TokensPerDay", error.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-        }
+        var error = await TestPlatform.StartFailureAsync(new Dictionary<string, string> { ["Security:Quotas:TokensPerDay"] = "0" }, TestContext.Current.CancellationToken);
+        Assert.Contains("TokensPerDay", error.ToString(), StringComparison.Ordinal);
     }
 }

@@ -14,30 +14,22 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>What was ingested survives a restart, without re-embedding; lost index files are rebuilt from the database.</summary>
-public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
+public abstract class RestartTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : RestartTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite() : RestartTests(TestPlatform.Owned(TestDatabase.Sqlite()));
 
-    public sealed class OnPostgres(PostgresServer server) : RestartTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresServer server) : RestartTests(TestPlatform.Owned(TestDatabase.Postgres(server)));
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+    // The tests start and stop their servers themselves, with the settings each step needs.
+    protected override bool StartsServer => false;
 
-    public async ValueTask InitializeAsync() => await database.CreateAsync(_data, _ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
-    private PlatformHost StartHost() => new(_data, database.Settings);
+    private PlatformHost StartHost() => new(DataPath, Database.Settings);
 
     private async Task<string> TopFileAsync(HttpClient client, string query)
     {
-        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query }, _ct);
+        using var response = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query }, Ct);
         response.EnsureSuccessStatusCode();
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return result.GetProperty("hits")[0].GetProperty("fileName").GetString()!;
     }
 
@@ -57,16 +49,16 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
         (int, DateTimeOffset) before;
         await using (var first = StartHost())
         {
-            key = await first.CreateTenantAsync("acme", "support", _ct);
+            key = await first.CreateTenantAsync("acme", "support", Ct);
             using var client = first.Client(key);
             foreach (var (name, text) in new[] { ("returns-policy.md", ApiJourneyTests.ReturnsPolicy), ("thermostat-install.md", ApiJourneyTests.ThermostatGuide) })
             {
-                using var upload = await PlatformHost.UploadAsync(client, "support", name, text, _ct);
-                var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-                await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+                using var upload = await PlatformHost.UploadAsync(client, "support", name, text, Ct);
+                var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+                await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, Ct);
             }
             Assert.Equal("returns-policy.md", await TopFileAsync(client, "refund to the original payment method"));
-            before = await IngestionRecordAsync(first, _ct);
+            before = await IngestionRecordAsync(first, Ct);
         }
 
         await using (var second = StartHost())
@@ -75,19 +67,19 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
             Assert.Equal("returns-policy.md", await TopFileAsync(client, "refund to the original payment method"));
             Assert.Equal("thermostat-install.md", await TopFileAsync(client, "C wire constant power"));
             // Nothing was ingested again: no new attempts, no document touched.
-            Assert.Equal(before, await IngestionRecordAsync(second, _ct));
+            Assert.Equal(before, await IngestionRecordAsync(second, Ct));
         }
 
-        Directory.Delete(Path.Combine(_data, "index"), recursive: true);
+        Directory.Delete(Path.Combine(DataPath, "index"), recursive: true);
 
         await using (var third = StartHost())
         {
             using var client = third.Client(key);
             Assert.Equal("thermostat-install.md", await TopFileAsync(client, "C wire constant power"));
             Assert.Equal("returns-policy.md", await TopFileAsync(client, "refund to the original payment method"));
-            Assert.Equal(before, await IngestionRecordAsync(third, _ct));
+            Assert.Equal(before, await IngestionRecordAsync(third, Ct));
             await using var scope = third.Services.CreateAsyncScope();
-            var ready = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
+            var ready = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, Ct);
             Assert.Equal(2, ready);
         }
     }
@@ -96,20 +88,20 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
     public async Task A_job_stopped_after_writing_the_index_is_indexed_again_after_the_start_up_repair()
     {
         string key;
-        await using (var first = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Ingestion:Workers"] = "0" })))
+        await using (var first = new PlatformHost(DataPath, Database.With(new Dictionary<string, string> { ["Ingestion:Workers"] = "0" })))
         {
-            key = await first.CreateTenantAsync("acme", "support", _ct);
+            key = await first.CreateTenantAsync("acme", "support", Ct);
             using var client = first.Client(key);
-            (await PlatformHost.UploadAsync(client, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, _ct)).EnsureSuccessStatusCode();
-            (await PlatformHost.UploadAsync(client, "support", "thermostat-install.md", ApiJourneyTests.ThermostatGuide, _ct)).EnsureSuccessStatusCode();
+            (await PlatformHost.UploadAsync(client, "support", "returns-policy.md", ApiJourneyTests.ReturnsPolicy, Ct)).EnsureSuccessStatusCode();
+            (await PlatformHost.UploadAsync(client, "support", "thermostat-install.md", ApiJourneyTests.ThermostatGuide, Ct)).EnsureSuccessStatusCode();
 
             await using var scope = first.Services.CreateAsyncScope();
             var services = scope.ServiceProvider;
-            Assert.True(await services.GetRequiredService<IngestionRunner>().RunNextAsync("test", _ct));
+            Assert.True(await services.GetRequiredService<IngestionRunner>().RunNextAsync("test", Ct));
 
             // The second job is stopped (shutdown) after its index write, just before the document is marked
             // ready: the index holds rows the database does not count as indexed yet.
-            using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+            using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var store = new StopBeforeSucceeding(services.GetRequiredService<IIngestionStore>(), shutdown);
             var runner = new IngestionRunner(services.GetServices<IIngestionStep>(), store, services.GetRequiredService<IChunkIndex>(),
                 services.GetRequiredService<IOptions<IngestionOptions>>(), NullLogger<IngestionRunner>());
@@ -125,7 +117,7 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
         while (await ReadyCountAsync(second) < 2)
         {
             Assert.True(DateTime.UtcNow < deadline, "the resumed job did not finish within a minute");
-            await Task.Delay(100, _ct);
+            await Task.Delay(100, Ct);
         }
         Assert.Equal("thermostat-install.md", await TopFileAsync(secondClient, "C wire constant power"));
         Assert.Equal("returns-policy.md", await TopFileAsync(secondClient, "refund to the original payment method"));
@@ -134,7 +126,7 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
     private async Task<int> ReadyCountAsync(PlatformHost host)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct);
+        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Documents.CountAsync(d => d.Status == DocumentStatus.Ready, Ct);
     }
 
     private static ILogger<T> NullLogger<T>() => Microsoft.Extensions.Logging.Abstractions.NullLogger<T>.Instance;

@@ -13,25 +13,12 @@ namespace KnowledgePlatform.IntegrationTests;
 /// page number, says it was, and answers a question (decision 81). Needs tesseract and pdftoppm: skipped without
 /// them, mandatory in CI.
 /// </summary>
-public sealed class ScannedPdfTests : IAsyncLifetime
+public sealed class ScannedPdfTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _host = new PlatformHost(_data);
-        _client = _host.Client(await _host.CreateTenantAsync("clinic", "letters", _ct));
-    }
+    protected override string TenantName => "clinic";
 
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    protected override string KnowledgeBase => "letters";
 
     /// <summary>The image of a faxed letter, after a cover page with a text layer when <paramref name="cover"/>.</summary>
     private static async Task<byte[]> ScannedLetterAsync(CancellationToken ct, bool cover = true)
@@ -59,9 +46,9 @@ public sealed class ScannedPdfTests : IAsyncLifetime
     public async Task A_scanned_page_is_recognised_keeps_its_page_number_and_answers_a_question()
     {
         OcrTools.Require();
-        var pdf = await ScannedLetterAsync(_ct);
+        var pdf = await ScannedLetterAsync(Ct);
 
-        var document = await PlatformHost.IngestAsync(_client, "letters", "discharge-letter.pdf", pdf, _ct);
+        var document = await PlatformHost.IngestAsync(Admin, "letters", "discharge-letter.pdf", pdf, Ct);
 
         Assert.Equal("ready", document.GetProperty("status").GetString());
         var recognition = document.GetProperty("recognition");
@@ -71,8 +58,8 @@ public sealed class ScannedPdfTests : IAsyncLifetime
         Assert.InRange(recognition.GetProperty("confidence").GetDouble(), 70, 100);
         TestSummary.Report($"OCR read 1 page with confidence {recognition.GetProperty("confidence").GetDouble():0.0}");
 
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/letters/ask", new { question = "What dose of amoxicillin should the patient continue?" }, _ct);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/letters/ask", new { question = "What dose of amoxicillin should the patient continue?" }, Ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, Ct);
         Assert.Equal("answered", answer.GetProperty("status").GetString());
         Assert.Contains("500 mg", answer.GetProperty("answer").GetString(), StringComparison.Ordinal);
         var citation = answer.GetProperty("citations")[0];
@@ -84,10 +71,10 @@ public sealed class ScannedPdfTests : IAsyncLifetime
     public async Task A_knowledge_base_asking_for_a_missing_language_pack_is_told_which_package_to_install()
     {
         OcrTools.Require();
-        using (var patch = await _client.PatchAsJsonAsync("/api/v1/knowledge-bases/letters", new { ocrLanguages = "eng+zzz" }, _ct))
-            Assert.Equal("eng+zzz", (await patch.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("ocrLanguages").GetString());
+        using (var patch = await Admin.PatchAsJsonAsync("/api/v1/knowledge-bases/letters", new { ocrLanguages = "eng+zzz" }, Ct))
+            Assert.Equal("eng+zzz", (await patch.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("ocrLanguages").GetString());
 
-        var document = await PlatformHost.IngestAsync(_client, "letters", "discharge-letter.pdf", await ScannedLetterAsync(_ct, cover: false), _ct);
+        var document = await PlatformHost.IngestAsync(Admin, "letters", "discharge-letter.pdf", await ScannedLetterAsync(Ct, cover: false), Ct);
 
         Assert.Equal("failed", document.GetProperty("status").GetString());
         Assert.Contains("apt-get install tesseract-ocr-zzz", document.GetProperty("error").GetString(), StringComparison.Ordinal);

@@ -11,52 +11,45 @@ namespace KnowledgePlatform.IntegrationTests;
 /// A platform admin onboards a clinic from the medical template, its first admin joins through the one-time link,
 /// and suspending the tenant refuses its keys and portal users until it is resumed.
 /// </summary>
-public abstract class TenantAdministrationTests(TestDatabase database) : IAsyncLifetime
+/// <remarks>Each test has a server of its own: they list every tenant of the server and the platform's audit.</remarks>
+public abstract class TenantAdministrationTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : TenantAdministrationTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite() : TenantAdministrationTests(TestPlatform.Owned(TestDatabase.Sqlite()));
 
-    public sealed class OnPostgres(PostgresServer server) : TenantAdministrationTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresServer server) : TenantAdministrationTests(TestPlatform.Owned(TestDatabase.Postgres(server)));
 
     private const string PlatformKey = "kp_platform_admin_key_for_tenant_admin_tests_012345";
     private const string AdminEmail = "head.nurse@clinic.example";
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private HttpClient _platform = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey }));
-        _platform = _host.Client(PlatformKey);
-    }
+    protected override string? TenantName => null;
 
-    public async ValueTask DisposeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey };
+
+    public override async ValueTask InitializeAsync()
     {
-        _platform.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _platform = Client(PlatformKey);
     }
 
     private async Task<JsonElement> CreateClinicAsync()
     {
         using var created = await _platform.PostAsJsonAsync("/api/v1/platform/tenants",
-            new { id = "clinic", name = "Riverside Clinic", template = "medical", knowledgeBase = "guidelines", adminEmail = AdminEmail }, _ct);
+            new { id = "clinic", name = "Riverside Clinic", template = "medical", knowledgeBase = "guidelines", adminEmail = AdminEmail }, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return await created.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     /// <summary>A client without a cookie yet that follows no redirects, so each answer can be checked.</summary>
     private HttpClient Browser()
     {
-        using var plain = _host.Client();
+        using var plain = Host.Client();
         return new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = plain.BaseAddress };
     }
 
     private async Task<HttpResponseMessage> AcceptAsync(HttpClient browser, string link, string password, string? confirm = null) =>
         await PortalSession.PostFormAsync(browser, "/portal/account/invitation",
-            new() { ["token"] = new Uri(link).Query.Split("token=")[1], ["password"] = password, ["confirm"] = confirm ?? password, ["displayName"] = "Head Nurse" }, _ct);
+            new() { ["token"] = new Uri(link).Query.Split("token=")[1], ["password"] = password, ["confirm"] = confirm ?? password, ["displayName"] = "Head Nurse" }, Ct);
 
     [Fact]
     public async Task A_tenant_created_from_the_medical_template_gets_its_policy_and_vertical_and_its_admin_joins_once_through_the_link()
@@ -67,7 +60,7 @@ public abstract class TenantAdministrationTests(TestDatabase database) : IAsyncL
         Assert.Contains("/portal/invitation?token=", link, StringComparison.Ordinal);
 
         using var browser = Browser();
-        var page = await browser.GetStringAsync(new Uri(link).PathAndQuery, _ct);
+        var page = await browser.GetStringAsync(new Uri(link).PathAndQuery, Ct);
         Assert.Contains(AdminEmail, page, StringComparison.Ordinal);
         using (var mismatch = await AcceptAsync(browser, link, PortalSession.Password, "something-else-entirely"))
             Assert.Contains("error=", mismatch.Headers.Location!.OriginalString, StringComparison.Ordinal);
@@ -75,18 +68,18 @@ public abstract class TenantAdministrationTests(TestDatabase database) : IAsyncL
             Assert.Equal("/portal", accepted.Headers.Location?.OriginalString);
 
         // Signed in as the clinic's admin: its knowledge base is medical, its policy the medical template.
-        var kb = await browser.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/guidelines", _ct);
+        var kb = await browser.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/guidelines", Ct);
         Assert.Equal("medical", kb.GetProperty("vertical").GetString());
-        Assert.Equal("medical-strict", (await browser.GetFromJsonAsync<JsonElement>("/api/v1/policy", _ct)).GetProperty("effective").GetProperty("name").GetString());
-        var users = await browser.GetFromJsonAsync<JsonElement>("/api/v1/users", _ct);
+        Assert.Equal("medical-strict", (await browser.GetFromJsonAsync<JsonElement>("/api/v1/policy", Ct)).GetProperty("effective").GetProperty("name").GetString());
+        var users = await browser.GetFromJsonAsync<JsonElement>("/api/v1/users", Ct);
         Assert.Equal("tenant-admin", users.EnumerateArray().Single(u => u.GetProperty("email").GetString() == AdminEmail).GetProperty("role").GetString());
 
         // The link works once.
         using var again = Browser();
-        Assert.Contains("already been used", await again.GetStringAsync(new Uri(link).PathAndQuery, _ct), StringComparison.Ordinal);
+        Assert.Contains("already been used", await again.GetStringAsync(new Uri(link).PathAndQuery, Ct), StringComparison.Ordinal);
         using (var reused = await AcceptAsync(again, link, "another-password-123"))
             Assert.Equal("/portal/login?error=invitation_used", reused.Headers.Location?.OriginalString);
-        var invitations = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/platform/tenants/clinic/invitations", _ct);
+        var invitations = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/platform/tenants/clinic/invitations", Ct);
         Assert.NotEqual(JsonValueKind.Null, invitations[0].GetProperty("acceptedAt").ValueKind);
         Assert.Equal(JsonValueKind.Null, invitations[0].GetProperty("link").ValueKind);
     }
@@ -98,33 +91,33 @@ public abstract class TenantAdministrationTests(TestDatabase database) : IAsyncL
         using var browser = Browser();
         using (await AcceptAsync(browser, link, PortalSession.Password)) { }
         string key;
-        using (var created = await browser.PostAsJsonAsync("/api/v1/api-keys", new { name = "ehr" }, _ct))
-            key = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!;
-        using var clinic = _host.Client(key);
-        Assert.Equal(HttpStatusCode.OK, (await clinic.GetAsync("/api/v1/knowledge-bases", _ct)).StatusCode);
+        using (var created = await browser.PostAsJsonAsync("/api/v1/api-keys", new { name = "ehr" }, Ct))
+            key = (await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
+        using var clinic = Host.Client(key);
+        Assert.Equal(HttpStatusCode.OK, (await clinic.GetAsync("/api/v1/knowledge-bases", Ct)).StatusCode);
 
-        using (var suspended = await _platform.PostAsJsonAsync("/api/v1/platform/tenants/clinic/suspend", new { reason = "invoice overdue" }, _ct))
-            Assert.NotEqual(JsonValueKind.Null, (await suspended.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("suspendedAt").ValueKind);
+        using (var suspended = await _platform.PostAsJsonAsync("/api/v1/platform/tenants/clinic/suspend", new { reason = "invoice overdue" }, Ct))
+            Assert.NotEqual(JsonValueKind.Null, (await suspended.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("suspendedAt").ValueKind);
         foreach (var client in new[] { clinic, browser })
         {
-            using var refused = await client.GetAsync("/api/v1/knowledge-bases", _ct);
+            using var refused = await client.GetAsync("/api/v1/knowledge-bases", Ct);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal("tenant_suspended", problem.GetProperty("code").GetString());
             Assert.Contains("invoice overdue", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
-        using (var portal = await browser.GetAsync("/portal", _ct))
+        using (var portal = await browser.GetAsync("/portal", Ct))
             Assert.Equal("/portal/login?error=suspended", portal.Headers.Location?.OriginalString);
-        using (var signIn = await PortalSession.PostFormAsync(Browser(), "/portal/account/login", new() { ["email"] = AdminEmail, ["password"] = PortalSession.Password, ["returnUrl"] = "/portal" }, _ct))
+        using (var signIn = await PortalSession.PostFormAsync(Browser(), "/portal/account/login", new() { ["email"] = AdminEmail, ["password"] = PortalSession.Password, ["returnUrl"] = "/portal" }, Ct))
             Assert.Equal("/portal/login?error=suspended", signIn.Headers.Location?.OriginalString);
 
-        using (var resumed = await _platform.PostAsync("/api/v1/platform/tenants/clinic/resume", null, _ct))
+        using (var resumed = await _platform.PostAsync("/api/v1/platform/tenants/clinic/resume", null, Ct))
             resumed.EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.OK, (await clinic.GetAsync("/api/v1/knowledge-bases", _ct)).StatusCode);
-        using var again = await PortalSession.SignInAsync(_host, AdminEmail, _ct);
-        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/knowledge-bases", _ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clinic.GetAsync("/api/v1/knowledge-bases", Ct)).StatusCode);
+        using var again = await PortalSession.SignInAsync(Host, AdminEmail, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/api/v1/knowledge-bases", Ct)).StatusCode);
 
-        var audit = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/audit", _ct);
+        var audit = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/audit", Ct);
         var actions = audit.EnumerateArray().Select(a => a.GetProperty("action").GetString()).ToList();
         Assert.Contains("tenant.create", actions);
         Assert.Contains("tenant.suspend", actions);
@@ -135,17 +128,17 @@ public abstract class TenantAdministrationTests(TestDatabase database) : IAsyncL
     public async Task Creating_a_tenant_refuses_a_taken_id_an_unknown_template_and_the_platform_tenant_cannot_be_suspended_or_deleted()
     {
         await CreateClinicAsync();
-        using (var taken = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "clinic" }, _ct))
+        using (var taken = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "clinic" }, Ct))
             Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
-        using (var unknown = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "shop", template = "casino" }, _ct))
+        using (var unknown = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "shop", template = "casino" }, Ct))
             Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
-        using (var badId = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "Shop Ltd" }, _ct))
+        using (var badId = await _platform.PostAsJsonAsync("/api/v1/platform/tenants", new { id = "Shop Ltd" }, Ct))
             Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
-        using (var suspend = await _platform.PostAsync("/api/v1/platform/tenants/platform/suspend", null, _ct))
+        using (var suspend = await _platform.PostAsync("/api/v1/platform/tenants/platform/suspend", null, Ct))
             Assert.Equal(HttpStatusCode.Conflict, suspend.StatusCode);
-        using (var delete = await _platform.DeleteAsync("/api/v1/platform/tenants/platform", _ct))
+        using (var delete = await _platform.DeleteAsync("/api/v1/platform/tenants/platform", Ct))
             Assert.Equal(HttpStatusCode.Conflict, delete.StatusCode);
-        var tenants = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/platform/tenants", _ct);
+        var tenants = await _platform.GetFromJsonAsync<JsonElement>("/api/v1/platform/tenants", Ct);
         Assert.Equal(["clinic", "platform"], tenants.EnumerateArray().Select(t => t.GetProperty("id").GetString()!).ToArray());
     }
 }

@@ -11,11 +11,11 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests;
 
 /// <summary>Re-uploads make versions that replace each other atomically; identical bytes are not ingested twice.</summary>
-public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
+public abstract class VersioningTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : VersioningTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : VersioningTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : VersioningTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : VersioningTests(platform), IClassFixture<PostgresPlatform>;
 
     private static string Manual(int version) => $"""
         # Sweep S2 filter care
@@ -28,39 +28,17 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
         Replace the filter every {version * 3} months, or sooner if the suction warning light stays on after cleaning.
         """;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
-    private string _key = "";
-
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _key = await _host.CreateTenantAsync("acme", "support", _ct);
-        _client = _host.Client(_key);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
-
     private async Task<JsonElement> UploadAndWaitAsync(string content)
     {
-        using var upload = await PlatformHost.UploadAsync(_client, "support", "filter-care.md", content, _ct);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        return await PlatformHost.WaitForIngestionAsync(_client, accepted.GetProperty("statusUrl").GetString()!, _ct);
+        using var upload = await PlatformHost.UploadAsync(Admin, "support", "filter-care.md", content, Ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return await PlatformHost.WaitForIngestionAsync(Admin, accepted.GetProperty("statusUrl").GetString()!, Ct);
     }
 
     private async Task<IReadOnlyList<string>> SearchChunkIdsAsync()
     {
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how often should I rinse the HEPA filter of the vacuum", top = 10 }, _ct);
-        var result = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "how often should I rinse the HEPA filter of the vacuum", top = 10 }, Ct);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         return result.GetProperty("hits").EnumerateArray().Select(h => h.GetProperty("chunkId").GetString()!).ToList();
     }
 
@@ -78,9 +56,9 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
         {
             while (!replaced.Task.IsCompleted || observed.Count < 3)
                 observed.Add(await SearchChunkIdsAsync());
-        }, _ct);
+        }, Ct);
         var second = await UploadAndWaitAsync(Manual(2));
-        await Task.Delay(300, _ct);
+        await Task.Delay(300, Ct);
         replaced.SetResult();
         await searching;
 
@@ -96,9 +74,9 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
         Assert.All(await SearchChunkIdsAsync(), id => Assert.Contains("-v2-", id, StringComparison.Ordinal));
 
         // The database keeps only the indexed version's chunks.
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        Assert.All(await db.Chunks.Where(c => c.DocumentId == first.GetProperty("id").GetString()).ToListAsync(_ct), c => Assert.Equal(2, c.Version));
+        Assert.All(await db.Chunks.Where(c => c.DocumentId == first.GetProperty("id").GetString()).ToListAsync(Ct), c => Assert.Equal(2, c.Version));
     }
 
     [Fact]
@@ -106,15 +84,15 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
     {
         var first = await UploadAndWaitAsync(Manual(1));
 
-        using var again = await PlatformHost.UploadAsync(_client, "support", "filter-care.md", Manual(1), _ct);
+        using var again = await PlatformHost.UploadAsync(Admin, "support", "filter-care.md", Manual(1), Ct);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        var document = await again.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var document = await again.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(first.GetProperty("id").GetString(), document.GetProperty("id").GetString());
         Assert.Equal(1, document.GetProperty("version").GetInt32());
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        Assert.Equal(1, await db.IngestionJobs.CountAsync(_ct));
+        Assert.Equal(1, await db.IngestionJobs.CountAsync(j => j.TenantId == Tenant.Id, Ct));
     }
 
     [Fact]
@@ -123,17 +101,17 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
         var events = new List<JsonElement>();
         var ready = new TaskCompletionSource();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = _key)
+            .WithUrl(new Uri(Host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = Tenant.Key)
             .Build();
         connection.On<JsonElement>("progress", p =>
         {
             lock (events) events.Add(p);
             if (p.GetProperty("status").GetString() == "ready") ready.TrySetResult();
         });
-        await connection.StartAsync(_ct);
+        await connection.StartAsync(Ct);
 
         await UploadAndWaitAsync(Manual(1));
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), _ct);
+        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         lock (events)
         {
@@ -146,16 +124,16 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task Another_tenant_hears_nothing_of_our_ingestion()
     {
-        var otherKey = await _host.CreateTenantAsync("globex", "kb", _ct);
+        var otherKey = (await NewTenantAsync("globex", "kb")).Key;
         var heard = 0;
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = otherKey)
+            .WithUrl(new Uri(Host.ClientOptions.BaseAddress, "/hubs/ingestion"), o => o.Headers["X-Api-Key"] = otherKey)
             .Build();
         connection.On<JsonElement>("progress", _ => Interlocked.Increment(ref heard));
-        await connection.StartAsync(_ct);
+        await connection.StartAsync(Ct);
 
         await UploadAndWaitAsync(Manual(1));
-        await Task.Delay(600, _ct);
+        await Task.Delay(600, Ct);
 
         Assert.Equal(0, heard);
     }
@@ -163,7 +141,7 @@ public abstract class VersioningTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task The_hub_refuses_a_connection_without_a_key()
     {
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(_host.ClientOptions.BaseAddress, "/hubs/ingestion")).Build();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync(_ct));
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(Host.ClientOptions.BaseAddress, "/hubs/ingestion")).Build();
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => connection.StartAsync(Ct));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgePlatform.IntegrationTests.Channels;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Answers;
@@ -10,42 +11,39 @@ namespace KnowledgePlatform.IntegrationTests.Answers;
 /// generative model: every question of samples/questions.md is answered and says its first key fact, and every question
 /// listed there as one the knowledge bases cannot answer gets "not found".
 /// </summary>
-public sealed class SampleQuestionTests : IAsyncLifetime
+/// <remarks>The test has a server of its own: the demo's tenants and keys are fixed.</remarks>
+public sealed class SampleQuestionTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private static readonly Dictionary<string, string> Keys = new() { ["medical"] = "kp_demo_clinic_key", ["customer-service"] = "kp_demo_support_key" };
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string>
+    protected override string? TenantName => null;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Demo:Enabled"] = "true",
         ["Demo:SamplesPath"] = SampleFiles.Folder,
         ["Calibration:Enabled"] = "false",
         ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
-    });
+    };
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        using var http = _host.Client();
+        await base.InitializeAsync();
+        using var http = Host.Client();
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while ((await http.GetAsync("/health/ready", _ct)).StatusCode != System.Net.HttpStatusCode.OK)
+        while ((await http.GetAsync("/health/ready", Ct)).StatusCode != System.Net.HttpStatusCode.OK)
         {
             Assert.True(DateTime.UtcNow < deadline, "The demo knowledge bases were not ready within 3 minutes.");
-            await Task.Delay(500, _ct);
+            await Task.Delay(500, Ct);
         }
         // Calibrated as the background scheduler would once ingestion is quiet, here at once.
         foreach (var (kb, key) in Keys)
         {
-            using var api = _host.Client(key);
-            using var calibrated = await api.PostAsync($"/api/v1/knowledge-bases/{kb}/evidence-gate/calibrate", null, _ct);
+            using var api = Host.Client(key);
+            using var calibrated = await api.PostAsync($"/api/v1/knowledge-bases/{kb}/evidence-gate/calibrate", null, Ct);
             calibrated.EnsureSuccessStatusCode();
-            Assert.Equal("pseudo-questions", (await calibrated.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("source").GetString());
+            Assert.Equal("pseudo-questions", (await calibrated.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("source").GetString());
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        Directory.Delete(_host.DataPath, recursive: true);
     }
 
     /// <summary>The rows of samples/questions.md: (knowledge base, question, what the answer must say, or null for a question it cannot answer).</summary>
@@ -74,10 +72,10 @@ public sealed class SampleQuestionTests : IAsyncLifetime
         var problems = new List<string>();
         foreach (var (kb, question, mustSay) in questions)
         {
-            using var api = _host.Client(Keys[kb]);
-            using var response = await api.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question }, _ct);
+            using var api = Host.Client(Keys[kb]);
+            using var response = await api.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/ask", new { question }, Ct);
             response.EnsureSuccessStatusCode();
-            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             var status = answer.GetProperty("status").GetString();
             var text = answer.GetProperty("answer").GetString()!;
             if (mustSay is null && status != "insufficient_evidence")

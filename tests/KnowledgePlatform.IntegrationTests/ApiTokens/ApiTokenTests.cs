@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.ApiTokens;
@@ -11,39 +12,42 @@ namespace KnowledgePlatform.IntegrationTests.ApiTokens;
 /// The REST API accepts OpenID Connect bearer tokens from the configured issuer next to API keys: the tenant and the role
 /// come from the token's claims, and nothing in the request can choose another tenant.
 /// </summary>
-public sealed class ApiTokenTests : IAsyncLifetime
+/// <remarks>Each test has a server of its own: it trusts the test's own issuer, whose tokens name the tenants by fixed ids.</remarks>
+public sealed class ApiTokenTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
     private readonly OpenIdIssuerStub _issuer = new();
-    private PlatformHost _host = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override string? TenantName => null;
+
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["ApiTokens:Authority"] = _issuer.Issuer,
+        ["ApiTokens:Audience"] = OpenIdIssuerStub.Audience,
+        ["ApiTokens:RequireHttpsMetadata"] = "false",
+    };
+
+    public override async ValueTask InitializeAsync()
     {
         await _issuer.StartAsync();
-        _host = new PlatformHost(PlatformHost.NewDataPath(), new Dictionary<string, string>
-        {
-            ["ApiTokens:Authority"] = _issuer.Issuer,
-            ["ApiTokens:Audience"] = OpenIdIssuerStub.Audience,
-            ["ApiTokens:RequireHttpsMetadata"] = "false",
-        });
-        await _host.CreateTenantAsync("north", "north-handbook", _ct);
-        await _host.CreateTenantAsync("south", "south-secrets", _ct);
+        await base.InitializeAsync();
+        await Host.CreateTenantAsync("north", "north-handbook", Ct);
+        await Host.CreateTenantAsync("south", "south-secrets", Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _host.DisposeAsync();
+        await base.DisposeAsync();
         await _issuer.DisposeAsync();
     }
 
     private async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpMethod method, string url, string token, object? body = null, (string, string)? header = null)
     {
-        using var client = _host.Client();
+        using var client = Host.Client();
         using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (header is var (name, value)) request.Headers.Add(name, value);
-        using var response = await client.SendAsync(request, _ct);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(_ct));
+        using var response = await client.SendAsync(request, Ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
@@ -60,8 +64,8 @@ public sealed class ApiTokenTests : IAsyncLifetime
         Assert.Contains("insufficient_scope", problem);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, "/api/v1/api-keys", _issuer.Token("north", "tenant-admin"))).Status);
         // API keys keep working beside tokens.
-        using var keyed = _host.Client(await _host.CreateTenantAsync("east", "east-kb", _ct));
-        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/api/v1/knowledge-bases", _ct)).StatusCode);
+        using var keyed = Host.Client(await Host.CreateTenantAsync("east", "east-kb", Ct));
+        Assert.Equal(HttpStatusCode.OK, (await keyed.GetAsync("/api/v1/knowledge-bases", Ct)).StatusCode);
     }
 
     [Fact]
@@ -103,11 +107,11 @@ public sealed class ApiTokenTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Token_settings_are_checked_at_start_up_with_the_setting_named()
+    public async Task Token_settings_are_checked_at_start_up_with_the_setting_named()
     {
-        static string StartFails(Dictionary<string, string> settings) => Assert.ThrowsAny<Exception>(() => new PlatformHost(PlatformHost.NewDataPath(), settings)).ToString();
-        Assert.Contains("ApiTokens:Audience is required", StartFails(new() { ["ApiTokens:Authority"] = "https://idp.example" }));
-        Assert.Contains("ApiTokens:Authority must be an absolute https URL", StartFails(new() { ["ApiTokens:Authority"] = "http://idp.example", ["ApiTokens:Audience"] = "api" }));
-        Assert.Contains("ApiTokens:TenantClaim and ApiTokens:RoleClaim", StartFails(new() { ["ApiTokens:Authority"] = "https://idp.example", ["ApiTokens:Audience"] = "api", ["ApiTokens:RoleClaim"] = " " }));
+        async Task<string> StartFails(Dictionary<string, string> settings) => (await TestPlatform.StartFailureAsync(settings, Ct)).ToString();
+        Assert.Contains("ApiTokens:Audience is required", await StartFails(new() { ["ApiTokens:Authority"] = "https://idp.example" }));
+        Assert.Contains("ApiTokens:Authority must be an absolute https URL", await StartFails(new() { ["ApiTokens:Authority"] = "http://idp.example", ["ApiTokens:Audience"] = "api" }));
+        Assert.Contains("ApiTokens:TenantClaim and ApiTokens:RoleClaim", await StartFails(new() { ["ApiTokens:Authority"] = "https://idp.example", ["ApiTokens:Audience"] = "api", ["ApiTokens:RoleClaim"] = " " }));
     }
 }

@@ -6,6 +6,7 @@ using Json.Schema;
 using KnowledgePlatform.IntegrationTests.Channels;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.CdsHooks;
@@ -22,14 +23,9 @@ public sealed class CdsHooksHost : IAsyncLifetime
 
     private readonly ECDsa _signing = ECDsa.Create(ECCurve.NamedCurves.nistP384);
 
-    public PlatformHost Host { get; } = new(PlatformHost.NewDataPath(), new Dictionary<string, string>
-    {
-        ["Demo:Enabled"] = "true",
-        ["Demo:SamplesPath"] = SampleFiles.Folder,
-        ["Calibration:Enabled"] = "false",
-        ["CdsHooks:FhirTimeout"] = "00:00:02",
-        ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
-    });
+    private readonly SqlitePlatform _platform = new();
+
+    public PlatformHost Host => _platform.Host;
 
     public JsonSchema ResponseSchema { get; } = JsonSchema.FromText(File.ReadAllText(Fixture("cds-service-response.schema.json")));
 
@@ -38,6 +34,14 @@ public sealed class CdsHooksHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
+        await _platform.StartAsync(ct, new Dictionary<string, string>
+        {
+            ["Demo:Enabled"] = "true",
+            ["Demo:SamplesPath"] = SampleFiles.Folder,
+            ["Calibration:Enabled"] = "false",
+            ["CdsHooks:FhirTimeout"] = "00:00:02",
+            ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
+        });
         using var http = Host.Client();
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while ((await http.GetAsync("/health/ready", ct)).StatusCode != System.Net.HttpStatusCode.OK)
@@ -59,8 +63,7 @@ public sealed class CdsHooksHost : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         _signing.Dispose();
-        await Host.DisposeAsync();
-        Directory.Delete(Host.DataPath, recursive: true);
+        await _platform.DisposeAsync();
     }
 
     /// <summary>A JWK Set with the public half of an EC P-384 key.</summary>

@@ -5,34 +5,25 @@ using System.Text;
 using System.Text.Json;
 using OpenAI;
 using OpenAI.Chat;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Channels;
 
 /// <summary>/v1/chat/completions with the official OpenAI .NET library and a tenant key as its API key.</summary>
-public sealed class ChatCompletionsTests : IAsyncLifetime
+public sealed class ChatCompletionsTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private string _key = "";
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
-        _key = await _host.CreateTenantAsync("acme", "support", _ct);
-        using var client = _host.Client(_key);
-        await PlatformHost.IngestAsync(client, "support", "returns-policy.md", System.Text.Encoding.UTF8.GetBytes(ApiJourneyTests.ReturnsPolicy), _ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _key = Tenant.Key;
+        await PlatformHost.IngestAsync(Admin, "support", "returns-policy.md", System.Text.Encoding.UTF8.GetBytes(ApiJourneyTests.ReturnsPolicy), Ct);
     }
 
     private ChatClient OpenAiChat(string key) =>
-        new("knowledgeplatform", new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(_host.ClientOptions.BaseAddress, "/v1") });
+        new("knowledgeplatform", new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(Host.ClientOptions.BaseAddress, "/v1") });
 
     [Fact]
     public async Task The_openai_library_streams_a_grounded_answer_with_citations_using_a_tenant_key()
@@ -41,7 +32,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         string? citations = null;
         string? status = null;
         var updates = 0;
-        await foreach (var update in OpenAiChat(_key).CompleteChatStreamingAsync([new UserChatMessage("How many days do I have to return a product?")], cancellationToken: _ct))
+        await foreach (var update in OpenAiChat(_key).CompleteChatStreamingAsync([new UserChatMessage("How many days do I have to return a product?")], cancellationToken: Ct))
         {
             updates++;
             foreach (var part in update.ContentUpdate) text.Append(part.Text);
@@ -64,7 +55,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     [Fact]
     public async Task A_non_streamed_completion_names_the_knowledge_base_in_the_kb_field_and_returns_citations()
     {
-        using var client = _host.Client();
+        using var client = Host.Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", _key);
         using var response = await client.PostAsJsonAsync("/v1/chat/completions", new
         {
@@ -75,8 +66,8 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
                 new { role = "system", content = "Be brief." },
                 new { role = "user", content = new[] { new { type = "text", text = "When are refunds issued?" } } },
             },
-        }, _ct);
-        var completion = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        }, Ct);
+        var completion = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("chat.completion", completion.GetProperty("object").GetString());
@@ -90,14 +81,14 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
     [Fact]
     public async Task Another_tenants_knowledge_base_is_not_found_and_a_bad_key_is_refused()
     {
-        var other = await _host.CreateTenantAsync("globex", "private", _ct);
-        using var client = _host.Client();
+        var other = (await NewTenantAsync("globex", "private")).Key;
+        using var client = Host.Client();
         client.DefaultRequestHeaders.Authorization = new("Bearer", other);
         using var response = await client.PostAsJsonAsync("/v1/chat/completions",
-            new { kb = "support", messages = new[] { new { role = "user", content = "When are refunds issued?" } } }, _ct);
+            new { kb = "support", messages = new[] { new { role = "user", content = "When are refunds issued?" } } }, Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
 
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() => OpenAiChat("kp_not_a_key").CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: _ct));
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => OpenAiChat("kp_not_a_key").CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: Ct));
         Assert.Equal(401, refused.Status);
     }
 }

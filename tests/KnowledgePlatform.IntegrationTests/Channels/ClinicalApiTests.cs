@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgePlatform.Core.Policies;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Channels;
@@ -10,42 +11,34 @@ namespace KnowledgePlatform.IntegrationTests.Channels;
 /// Contract tests of the clinical decision support API on medical sample documents under the medical-strict
 /// policy: evidence passages, strict cited answers and their statuses, reproducibility, request ids.
 /// </summary>
-public sealed class ClinicalApiTests : IAsyncLifetime
+public sealed class ClinicalApiTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
     private static readonly string[] Documents = ["medical/chronic-kidney-disease.md", "medical/antibiotic-prescribing-table.md", "medical/hypertension-adults.md"];
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _clinic = null!;
     private string _ckdDocumentId = "";
 
-    public async ValueTask InitializeAsync()
+    protected override string TenantName => "clinic";
+
+    protected override string KnowledgeBase => "medical";
+
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
-        _clinic = _host.Client(await _host.CreateTenantAsync("clinic", "medical", _ct));
-        using (var policy = await _clinic.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, _ct)) policy.EnsureSuccessStatusCode();
+        await base.InitializeAsync();
+        using (var policy = await Admin.PutAsJsonAsync("/api/v1/policy", new { template = "medical-strict" }, Ct)) policy.EnsureSuccessStatusCode();
         foreach (var path in Documents)
         {
-            var document = await PlatformHost.IngestAsync(_clinic, "medical", Path.GetFileName(path), SampleFiles.Read(path), _ct);
+            var document = await PlatformHost.IngestAsync(Admin, "medical", Path.GetFileName(path), SampleFiles.Read(path), Ct);
             Assert.Equal("ready", document.GetProperty("status").GetString());
             if (path.Contains("kidney", StringComparison.Ordinal)) _ckdDocumentId = document.GetProperty("id").GetString()!;
         }
-        using var metadata = await _clinic.PatchAsJsonAsync($"/api/v1/documents/{_ckdDocumentId}/metadata", new { effectiveDate = "2025-03-01" }, _ct);
+        using var metadata = await Admin.PatchAsJsonAsync($"/api/v1/documents/{_ckdDocumentId}/metadata", new { effectiveDate = "2025-03-01" }, Ct);
         metadata.EnsureSuccessStatusCode();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _clinic.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     private async Task<JsonElement> Post(string path, object body, HttpStatusCode expected = HttpStatusCode.OK)
     {
-        using var response = await _clinic.PostAsJsonAsync(path, body, _ct);
-        var json = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var response = await Admin.PostAsJsonAsync(path, body, Ct);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {json}");
         return json;
     }
@@ -159,12 +152,12 @@ public sealed class ClinicalApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/answers") { Content = JsonContent.Create(new { question = " " }) };
         request.Headers.Add("X-Request-Id", "client-req-42");
-        using var response = await _clinic.SendAsync(request, _ct);
+        using var response = await Admin.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("client-req-42", response.Headers.GetValues("X-Request-Id").Single());
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("question_missing", problem.GetProperty("code").GetString());
         Assert.Equal("client-req-42", problem.GetProperty("requestId").GetString());
     }
@@ -174,7 +167,7 @@ public sealed class ClinicalApiTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/knowledge-bases");
         request.Headers.TryAddWithoutValidation("X-Request-Id", "bad id with spaces");
-        using var response = await _clinic.SendAsync(request, _ct);
+        using var response = await Admin.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("req_", response.Headers.GetValues("X-Request-Id").Single(), StringComparison.Ordinal);
@@ -183,7 +176,7 @@ public sealed class ClinicalApiTests : IAsyncLifetime
     [Fact]
     public async Task The_openapi_document_describes_the_clinical_endpoints_with_examples_and_docs_are_rendered()
     {
-        var openApi = await _clinic.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct);
+        var openApi = await Admin.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         var paths = openApi.GetProperty("paths");
         foreach (var path in new[] { "/api/v1/evidence", "/api/v1/answers", "/v1/chat/completions" })
         {
@@ -192,8 +185,8 @@ public sealed class ClinicalApiTests : IAsyncLifetime
             Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
         }
 
-        using var docs = await _clinic.GetAsync("/docs", _ct);
+        using var docs = await Admin.GetAsync("/docs", Ct);
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
-        Assert.Contains("openapi/v1.json", await docs.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
+        Assert.Contains("openapi/v1.json", await docs.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 }

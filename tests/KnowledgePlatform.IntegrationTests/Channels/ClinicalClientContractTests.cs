@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Samples.ClinicalClient;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Channels;
@@ -11,7 +12,7 @@ namespace KnowledgePlatform.IntegrationTests.Channels;
 /// The sample clinical client (samples/clinical-client) against the server: every property of its records exists
 /// in the OpenAPI document with a matching JSON type, and the typed client reads real answers.
 /// </summary>
-public sealed class ClinicalClientContractTests : IAsyncLifetime
+public sealed class ClinicalClientContractTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
     private static readonly Type[] ClientTypes =
     [
@@ -20,30 +21,21 @@ public sealed class ClinicalClientContractTests : IAsyncLifetime
         typeof(ClinicalAnswerResponse),
     ];
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private string _key = "";
+    protected override string TenantName => "clinic";
 
-    public async ValueTask InitializeAsync()
-    {
-        _host = new PlatformHost(_data);
-        _key = await _host.CreateTenantAsync("clinic", "medical", _ct);
-        using var client = _host.Client(_key);
-        await PlatformHost.IngestAsync(client, "medical", "chronic-kidney-disease.md", SampleFiles.Read("medical/chronic-kidney-disease.md"), _ct);
-    }
+    protected override string KnowledgeBase => "medical";
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        await PlatformHost.IngestAsync(Admin, "medical", "chronic-kidney-disease.md", SampleFiles.Read("medical/chronic-kidney-disease.md"), Ct);
     }
 
     [Fact]
     public async Task Every_property_of_the_client_records_is_in_the_openapi_schema_with_a_matching_type()
     {
-        using var client = _host.Client();
-        var schemas = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct)).GetProperty("components").GetProperty("schemas");
+        using var client = Host.Client();
+        var schemas = (await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct)).GetProperty("components").GetProperty("schemas");
         var mismatches = new List<string>();
         foreach (var type in ClientTypes)
         {
@@ -82,22 +74,22 @@ public sealed class ClinicalClientContractTests : IAsyncLifetime
     [Fact]
     public async Task The_typed_client_reads_evidence_an_answer_and_a_problem()
     {
-        using var http = _host.Client();
-        http.DefaultRequestHeaders.Authorization = new("Bearer", _key);
+        using var http = Host.Client();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Tenant.Key);
         var api = new ClinicalApi(http);
 
-        var evidence = await api.EvidenceAsync(new EvidenceRequest("What eGFR range defines CKD category G3b?", Patient: new PatientContext(AgeYears: 70, Egfr: 40)), _ct);
+        var evidence = await api.EvidenceAsync(new EvidenceRequest("What eGFR range defines CKD category G3b?", Patient: new PatientContext(AgeYears: 70, Egfr: 40)), Ct);
         Assert.Equal("chronic-kidney-disease.md", evidence.Passages[0].Document.FileName);
 
-        var answer = await api.AnswerAsync(new ClinicalAnswerRequest("What eGFR range defines CKD category G3b?"), _ct);
+        var answer = await api.AnswerAsync(new ClinicalAnswerRequest("What eGFR range defines CKD category G3b?"), Ct);
         Assert.Equal(ClinicalAnswerStatus.Answered, answer.Status);
         Assert.All(answer.Sentences, s => Assert.NotEmpty(s.Citations));
         // A citation's source opens with the client's own credential: the original file it quotes.
         var source = answer.Citations[0].Source!;
-        Assert.Contains("G3b", await http.GetStringAsync(source.ContentUrl, _ct));
+        Assert.Contains("G3b", await http.GetStringAsync(source.ContentUrl, Ct));
         Assert.StartsWith($"/portal/documents/{answer.Citations[0].DocumentId}/source?", source.ViewUrl);
 
-        var refused = await Assert.ThrowsAsync<ClinicalApiException>(() => api.AnswerAsync(new ClinicalAnswerRequest(""), _ct));
+        var refused = await Assert.ThrowsAsync<ClinicalApiException>(() => api.AnswerAsync(new ClinicalAnswerRequest(""), Ct));
         Assert.Equal("question_missing", refused.Problem.Code);
         Assert.False(string.IsNullOrEmpty(refused.Problem.RequestId));
     }

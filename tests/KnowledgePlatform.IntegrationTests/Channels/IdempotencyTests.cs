@@ -4,30 +4,22 @@ using System.Text.Json;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Channels;
 
 /// <summary>Idempotency-Key on writes: replay, refusal of a reused key, per-tenant scope, durability and expiry.</summary>
-public sealed class IdempotencyTests : IAsyncLifetime
+public sealed class IdempotencyTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private string _acme = "";
     private string _globex = "";
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data);
-        _acme = await _host.CreateTenantAsync("acme", "support", _ct);
-        _globex = await _host.CreateTenantAsync("globex", "support", _ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _acme = Tenant.Key;
+        _globex = (await NewTenantAsync("globex", "support")).Key;
     }
 
     private static async Task<HttpResponseMessage> Send(PlatformHost host, string key, string idempotencyKey, object body, CancellationToken ct)
@@ -44,28 +36,28 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task The_same_key_and_request_replay_the_stored_response_without_doing_it_twice()
     {
-        using var first = await Send(_host, _acme, "create-faq-1", new { name = "faq" }, _ct);
-        using var second = await Send(_host, _acme, "create-faq-1", new { name = "faq" }, _ct);
+        using var first = await Send(Host, _acme, "create-faq-1", new { name = "faq" }, Ct);
+        using var second = await Send(Host, _acme, "create-faq-1", new { name = "faq" }, Ct);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
-        Assert.Equal(await IdOf(first, _ct), await IdOf(second, _ct));
+        Assert.Equal(await IdOf(first, Ct), await IdOf(second, Ct));
         Assert.False(first.Headers.Contains("Idempotency-Replayed"));
         Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
-        using var client = _host.Client(_acme);
-        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct);
+        using var client = Host.Client(_acme);
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", Ct);
         Assert.Single(list.EnumerateArray(), kb => kb.GetProperty("name").GetString() == "faq");
     }
 
     [Fact]
     public async Task The_same_key_with_another_request_is_refused_with_problem_details()
     {
-        using var first = await Send(_host, _acme, "create-2", new { name = "manuals" }, _ct);
-        using var second = await Send(_host, _acme, "create-2", new { name = "other" }, _ct);
+        using var first = await Send(Host, _acme, "create-2", new { name = "manuals" }, Ct);
+        using var second = await Send(Host, _acme, "create-2", new { name = "other" }, Ct);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, second.StatusCode);
-        var problem = await second.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var problem = await second.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("idempotency_key_reused", problem.GetProperty("code").GetString());
         Assert.True(problem.TryGetProperty("requestId", out _));
     }
@@ -73,38 +65,37 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task Keys_are_scoped_per_tenant()
     {
-        using var acme = await Send(_host, _acme, "shared-key", new { name = "guides" }, _ct);
-        using var globex = await Send(_host, _globex, "shared-key", new { name = "guides" }, _ct);
+        using var acme = await Send(Host, _acme, "shared-key", new { name = "guides" }, Ct);
+        using var globex = await Send(Host, _globex, "shared-key", new { name = "guides" }, Ct);
 
         Assert.Equal(HttpStatusCode.Created, globex.StatusCode);
         Assert.False(globex.Headers.Contains("Idempotency-Replayed"));
-        Assert.NotEqual(await IdOf(acme, _ct), await IdOf(globex, _ct));
+        Assert.NotEqual(await IdOf(acme, Ct), await IdOf(globex, Ct));
     }
 
     [Fact]
     public async Task A_stored_response_survives_a_restart_and_an_expired_one_is_not_replayed()
     {
-        using (var first = await Send(_host, _acme, "durable", new { name = "warranty" }, _ct))
+        using (var first = await Send(Host, _acme, "durable", new { name = "warranty" }, Ct))
             Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        await _host.DisposeAsync();
-        _host = new PlatformHost(_data);
+        await Platform.RestartAsync(Ct);
 
-        using (var replay = await Send(_host, _acme, "durable", new { name = "warranty" }, _ct))
+        using (var replay = await Send(Host, _acme, "durable", new { name = "warranty" }, Ct))
             Assert.Equal("true", replay.Headers.GetValues("Idempotency-Replayed").Single());
 
-        await using (var scope = _host.Services.CreateAsyncScope())
+        await using (var scope = Host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-            var record = await db.IdempotencyRecords.SingleAsync(r => r.TenantId == "acme" && r.Key == "durable", _ct);
+            var record = await db.IdempotencyRecords.SingleAsync(r => r.TenantId == Tenant.Id && r.Key == "durable", Ct);
             db.Remove(record);
             db.Add(new Core.Domain.IdempotencyRecord
             {
                 Id = record.Id, TenantId = record.TenantId, Key = record.Key, RequestHash = record.RequestHash, StatusCode = record.StatusCode,
                 ContentType = record.ContentType, Body = record.Body, CreatedAt = record.CreatedAt.AddDays(-2), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(-1),
             });
-            await db.SaveChangesAsync(_ct);
+            await db.SaveChangesAsync(Ct);
         }
-        using var expired = await Send(_host, _acme, "durable", new { name = "warranty-2" }, _ct);
+        using var expired = await Send(Host, _acme, "durable", new { name = "warranty-2" }, Ct);
         Assert.Equal(HttpStatusCode.Created, expired.StatusCode);
         Assert.False(expired.Headers.Contains("Idempotency-Replayed"));
     }
@@ -112,10 +103,10 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [Fact]
     public async Task A_client_error_is_an_answer_to_that_request_and_is_replayed()
     {
-        using var invalid = await Send(_host, _acme, "retry-me", new { name = "" }, _ct);
+        using var invalid = await Send(Host, _acme, "retry-me", new { name = "" }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         // A 4xx is a real answer to that request: replayed, not re-run.
-        using var again = await Send(_host, _acme, "retry-me", new { name = "" }, _ct);
+        using var again = await Send(Host, _acme, "retry-me", new { name = "" }, Ct);
         Assert.Equal("true", again.Headers.GetValues("Idempotency-Replayed").Single());
     }
 }

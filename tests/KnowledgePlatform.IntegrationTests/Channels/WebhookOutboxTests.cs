@@ -7,48 +7,42 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Channels;
 
 /// <summary>Handoff webhooks through the outbox (decision 0092): signed, retried with the same id until delivered, visible, sent again on request.</summary>
-public abstract class WebhookOutboxTests(TestDatabase database) : IAsyncLifetime
+public abstract class WebhookOutboxTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : WebhookOutboxTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : WebhookOutboxTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : WebhookOutboxTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : WebhookOutboxTests(platform), IClassFixture<PostgresPlatform>;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
     private readonly WebhookReceiver _receiver = new();
-    private PlatformHost _host = null!;
-    private HttpClient _acme = null!;
 
-    public async ValueTask InitializeAsync()
+    /// <summary>One attempt a round, rounds half a second to a second apart, the outbox polled five times a second.</summary>
+    private static readonly Dictionary<string, string> QuickRetries = new()
     {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string>
-        {
-            ["Channels:Handoff:RetriesPerRound"] = "0",
-            ["Channels:Handoff:Rounds"] = "3",
-            ["Channels:Handoff:FirstRetryDelay"] = "00:00:00.500",
-            ["Channels:Handoff:MaxRetryDelay"] = "00:00:01",
-            ["Channels:Handoff:PollInterval"] = "00:00:00.200",
-        }));
-        _acme = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
-        using var put = await _acme.PutAsJsonAsync("/api/v1/widget-settings", new { handoffWebhookUrl = _receiver.Url }, _ct);
+        ["Channels:Handoff:RetriesPerRound"] = "0", ["Channels:Handoff:Rounds"] = "3",
+        ["Channels:Handoff:FirstRetryDelay"] = "00:00:00.500", ["Channels:Handoff:MaxRetryDelay"] = "00:00:01",
+        ["Channels:Handoff:PollInterval"] = "00:00:00.200",
+    };
+
+    protected override IReadOnlyDictionary<string, string> Settings => QuickRetries;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        using var put = await Admin.PutAsJsonAsync("/api/v1/widget-settings", new { handoffWebhookUrl = _receiver.Url }, Ct);
         put.EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _acme.Dispose();
         await _receiver.DisposeAsync();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.DisposeAsync();
     }
 
     private async Task<string> HandoffAsync(string message)
     {
-        using var response = await _acme.PostAsJsonAsync("/api/v1/handoffs", new { message, contact = "ana@example.com" }, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/handoffs", new { message, contact = "ana@example.com" }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("id").GetString()!;
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
     }
 
     private async Task<JsonElement> MessageAsync(string handoffId, string status)
@@ -56,16 +50,16 @@ public abstract class WebhookOutboxTests(TestDatabase database) : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var message = (await _acme.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/messages", _ct)).EnumerateArray()
+            var message = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/messages", Ct)).EnumerateArray()
                 .Single(m => m.GetProperty("subjectId").GetString() == handoffId);
             if (message.GetProperty("status").GetString() == status) return message;
             Assert.True(DateTime.UtcNow < deadline, $"the message is still {message.GetProperty("status").GetString()}, not {status}");
-            await Task.Delay(100, _ct);
+            await Task.Delay(100, Ct);
         }
     }
 
     private async Task<string> SecretAsync() =>
-        (await _acme.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/signing-secret", _ct)).GetProperty("secret").GetString()!;
+        (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/signing-secret", Ct)).GetProperty("secret").GetString()!;
 
     [Fact]
     public async Task A_failed_delivery_is_retried_with_the_same_id_and_a_valid_signature_until_the_receiver_takes_it()
@@ -86,7 +80,7 @@ public abstract class WebhookOutboxTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal((handoff, "handoff.requested", "Please call me back"),
             (body.GetProperty("handoffId").GetString(), body.GetProperty("event").GetString(), body.GetProperty("message").GetString()));
         Assert.Equal((3, "200"), (message.GetProperty("attempts").GetInt32(), message.GetProperty("lastResult").GetString()));
-        var recorded = (await _acme.GetFromJsonAsync<JsonElement>("/api/v1/handoffs", _ct)).EnumerateArray().Single();
+        var recorded = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/handoffs", Ct)).EnumerateArray().Single();
         Assert.Equal("delivered", recorded.GetProperty("webhook").GetString());
     }
 
@@ -99,18 +93,18 @@ public abstract class WebhookOutboxTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal("unreachable", failed.GetProperty("lastResult").GetString());
 
         var old = await SecretAsync();
-        using var rotated = await _acme.PostAsync("/api/v1/webhooks/signing-secret/rotate", null, _ct);
-        var secret = (await rotated.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString()!;
+        using var rotated = await Admin.PostAsync("/api/v1/webhooks/signing-secret/rotate", null, Ct);
+        var secret = (await rotated.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
         Assert.NotEqual(old, secret);
         await _receiver.StartAsync();
-        using var retry = await _acme.PostAsync($"/api/v1/webhooks/messages/{failed.GetProperty("id").GetString()}/retry", null, _ct);
+        using var retry = await Admin.PostAsync($"/api/v1/webhooks/messages/{failed.GetProperty("id").GetString()}/retry", null, Ct);
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         await MessageAsync(handoff, "delivered");
 
         var call = Assert.Single(_receiver.Calls);
         Assert.True(WebhookReceiver.IsValid(call, secret));
         Assert.False(WebhookReceiver.IsValid(call, old));
-        using var again = await _acme.PostAsync($"/api/v1/webhooks/messages/{failed.GetProperty("id").GetString()}/retry", null, _ct);
+        using var again = await Admin.PostAsync($"/api/v1/webhooks/messages/{failed.GetProperty("id").GetString()}/retry", null, Ct);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 }

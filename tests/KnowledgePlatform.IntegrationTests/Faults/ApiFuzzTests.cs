@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Faults;
@@ -18,7 +19,7 @@ namespace KnowledgePlatform.IntegrationTests.Faults;
 /// and its managed memory must stay bounded.
 /// </summary>
 [Collection(ResourceMeasurements.Name)]
-public sealed class ApiFuzzTests : IAsyncLifetime
+public sealed class ApiFuzzTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private const int Seed = 20261130;
 
@@ -39,48 +40,41 @@ public sealed class ApiFuzzTests : IAsyncLifetime
         "%C0%AE%C0%AE", "..%5c..%5c", new string('k', 3000), "%u002e", "😀", "null", "0", "-1", "kb_", "%0d%0aX-Injected:%201", ";", "@",
     ];
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
     private readonly LogCapture _logs = new();
-    private PlatformHost _host = null!;
     private HttpClient _http = null!;
     private string _key = "";
     private string _otherKey = "";
     private readonly Dictionary<string, string[]> _validValues = new(StringComparer.OrdinalIgnoreCase);
 
-    public async ValueTask InitializeAsync()
+    // The test has a server of its own: it reads every failure the server logged.
+    protected override ILoggerProvider Logs => _logs;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Security:RateLimits:KeyRequestsPerMinute"] = "100000000",
-            ["Security:RateLimits:TenantRequestsPerMinute"] = "100000000",
-            ["Ingestion:MaxUploadBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        await TestDatabase.Sqlite().CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, settings, _logs);
-        _key = await _host.CreateTenantAsync("acme", "support", _ct);
-        _otherKey = await _host.CreateTenantAsync("globex", "secrets", _ct);
-        _http = _host.Client();
+        ["Security:RateLimits:KeyRequestsPerMinute"] = "100000000",
+        ["Security:RateLimits:TenantRequestsPerMinute"] = "100000000",
+        ["Ingestion:MaxUploadBytes"] = (64 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _key = Tenant.Key;
+        _otherKey = (await NewTenantAsync("globex", "secrets")).Key;
+        _http = Client();
         _http.Timeout = TimeSpan.FromSeconds(60);
 
         // Real ids to put in paths now and then, so the fuzz also reaches past the 404s.
-        using var client = _host.Client(_key);
-        using var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct);
-        var document = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        await PlatformHost.WaitForIngestionAsync(client, document.GetProperty("statusUrl").GetString()!, _ct);
-        using var ask = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "How long do I have to return a product?" }, _ct);
-        var answer = await ask.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        var kb = await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support", _ct);
+        var client = Admin;
+        using var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", Ct);
+        var document = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        await PlatformHost.WaitForIngestionAsync(client, document.GetProperty("statusUrl").GetString()!, Ct);
+        using var ask = await client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", new { question = "How long do I have to return a product?" }, Ct);
+        var answer = await ask.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var kb = await client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support", Ct);
         _validValues["kb"] = ["support", kb.GetProperty("id").GetString()!];
         _validValues["id"] = [document.GetProperty("id").GetString()!];
         _validValues["conversationId"] = [answer.GetProperty("conversationId").GetString() ?? "none"];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     private sealed record Operation(string Method, string Path, JsonElement? JsonSchema, bool Multipart, IReadOnlyList<string> QueryParameters);
@@ -90,7 +84,7 @@ public sealed class ApiFuzzTests : IAsyncLifetime
     [Fact]
     public async Task Random_and_mutated_requests_to_every_endpoint_never_get_a_5xx_nor_leave_an_unhandled_exception()
     {
-        var openApi = await _http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _ct);
+        var openApi = await _http.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         var operations = Operations(openApi);
         Assert.True(operations.Count >= 15, $"only {operations.Count} operations in the OpenAPI document");
         var random = new Random(Seed);
@@ -109,9 +103,9 @@ public sealed class ApiFuzzTests : IAsyncLifetime
             int status;
             try
             {
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _ct);
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
                 status = (int)response.StatusCode;
-                var body = await response.Content.ReadAsStringAsync(_ct);
+                var body = await response.Content.ReadAsStringAsync(Ct);
                 if (status == 200 && response.Content.Headers.ContentType?.MediaType == "text/event-stream" && body.Contains("event: error", StringComparison.Ordinal))
                     failures.Add($"#{i} {operation.Method} {request.RequestUri!.PathAndQuery} [{@case.Mutation}] -> SSE error event");
             }

@@ -19,27 +19,27 @@ namespace KnowledgePlatform.IntegrationTests.Faults;
 /// SIGKILL while it streams and started again on the same port; the server itself stopped gracefully
 /// (what SIGTERM does) while it streams.
 /// </summary>
-public sealed class ModelHostCrashTests : IAsyncLifetime
+public sealed class ModelHostCrashTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
     private readonly string _modelFolder = Directory.CreateTempSubdirectory("kp-crash-moe-").FullName;
     private readonly int _port = LoopbackPort.Free();
     private Process? _modelHost;
 
-    public ValueTask InitializeAsync()
+    // The test starts the server against a model host process it kills and starts again.
+    protected override bool StartsServer => false;
+
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         // One token per byte: a long context lets the host stream long enough to be killed mid-answer.
         TinyMoeModel.Write(Path.Combine(_modelFolder, "tiny-moe.gguf"), new TinyMoeModel.Options { ContextLength = 8192 });
-        return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         StopModelHost();
         Directory.Delete(_modelFolder, recursive: true);
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return ValueTask.CompletedTask;
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
 
         // Consistent: the completed turns only, in order; nothing stored for the broken answers.
         await using var scope = host.Services.CreateAsyncScope();
-        var turns = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.AsNoTracking().ToListAsync(_ct);
+        var turns = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.AsNoTracking().ToListAsync(Ct);
         Assert.Equal(2, turns.Count);
         Assert.All(turns, t => Assert.Equal(conversation, t.ConversationId));
         Assert.Equal([0, 1], turns.Select(t => t.Ordinal).Order().Select(o => o - turns.Min(t => t.Ordinal)));
@@ -103,10 +103,10 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         var followUp = await AskAsync(again, conversation, afterFirstDelta: null);
         Assert.Equal(conversation, Assert.Single(followUp, e => e.Type == "done").Data.GetProperty("conversationId").GetString());
         await using var scope = second.Services.CreateAsyncScope();
-        Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.CountAsync(t => t.ConversationId == conversation, _ct));
+        Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ConversationTurns.CountAsync(t => t.ConversationId == conversation, Ct));
     }
 
-    private PlatformHost ServerWithModelHost() => new(_data, new Dictionary<string, string>
+    private PlatformHost ServerWithModelHost() => new(DataPath, new Dictionary<string, string>
     {
         ["Chat:Provider"] = "openai-compatible",
         ["Chat:BaseUrl"] = $"http://127.0.0.1:{_port}/v1/",
@@ -118,10 +118,10 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
     /// <summary>A tenant with one ready document, on a fresh data folder.</summary>
     private async Task<HttpClient> SeededClientAsync(PlatformHost host)
     {
-        var client = host.Client(await host.CreateTenantAsync("acme", "support", _ct));
-        using var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct);
-        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(_ct);
-        Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, _ct)).GetProperty("status").GetString());
+        var client = host.Client(await host.CreateTenantAsync("acme", "support", Ct));
+        using var upload = await PlatformHost.UploadAsync(client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", Ct);
+        var accepted = await upload.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(client, accepted.GetProperty("statusUrl").GetString()!, Ct)).GetProperty("status").GetString());
         return client;
     }
 
@@ -132,7 +132,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         {
             Content = JsonContent.Create(new { question = "How many days do I have to return a product?", stream = true, conversationId }),
         };
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(2));
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -176,7 +176,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
             Assert.False(_modelHost.HasExited, "the model host exited at start");
             try
             {
-                using var models = await http.GetAsync($"http://127.0.0.1:{_port}/v1/models", _ct);
+                using var models = await http.GetAsync($"http://127.0.0.1:{_port}/v1/models", Ct);
                 if (models.IsSuccessStatusCode) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -184,7 +184,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
                 // still starting
             }
             Assert.True(DateTime.UtcNow < deadline, "the model host did not start within 180 s");
-            await Task.Delay(200, _ct);
+            await Task.Delay(200, Ct);
         }
     }
 
@@ -197,7 +197,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
         {
             try
             {
-                var health = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{_port}/health", _ct);
+                var health = await http.GetFromJsonAsync<JsonElement>($"http://127.0.0.1:{_port}/health", Ct);
                 if (health.GetProperty("in_flight").GetInt32() > 0)
                 {
                     _modelHost!.Kill(entireProcessTree: true);
@@ -208,7 +208,7 @@ public sealed class ModelHostCrashTests : IAsyncLifetime
             {
                 // busy: asked again
             }
-            await Task.Delay(5, _ct);
+            await Task.Delay(5, Ct);
         }
         Assert.Fail("The model host never reported a generation in flight.");
     }

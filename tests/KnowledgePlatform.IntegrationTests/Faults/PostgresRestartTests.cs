@@ -12,28 +12,28 @@ public sealed class PostgresRestartTests : IAsyncLifetime
     private const int Documents = 30;
 
     private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+    // A PostgreSQL server of the test's own, since the test restarts it; the platform's database lives on it.
     private readonly PostgresServer _server = new();
-    private TestDatabase _database = null!;
+    private readonly TestPlatform _platform;
+
+    public PostgresRestartTests() => _platform = new TestPlatform(TestDatabase.Postgres(_server));
 
     public async ValueTask InitializeAsync()
     {
         await _server.InitializeAsync();
-        _database = TestDatabase.Postgres(_server);
-        await _database.CreateAsync(_data, _ct);
+        await _platform.CreateDatabaseAsync(_ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _database.DisposeAsync();
+        await _platform.DisposeAsync();
         await _server.DisposeAsync();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
     }
 
     [Fact]
     public async Task Jobs_resume_after_a_database_restart_mid_ingestion_and_each_document_is_indexed_exactly_once()
     {
-        await using var host = new PlatformHost(_data, _database.With(new Dictionary<string, string> { ["Ingestion:Workers"] = "2" }));
+        var host = await _platform.StartAsync(_ct, new Dictionary<string, string> { ["Ingestion:Workers"] = "2" });
         using var client = host.Client(await host.CreateTenantAsync("acme", "support", _ct));
         await Ingestion.UploadAsync(client, Documents, _ct);
         await Ingestion.WaitUntilAsync(host, ready => ready >= 3, TimeSpan.FromMinutes(2), _ct);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.IntegrationTests.Support;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Faults;
@@ -11,53 +13,38 @@ namespace KnowledgePlatform.IntegrationTests.Faults;
 /// the failure is made with something that stops root too: a regular file where the store must create a
 /// folder (the kernel answers ENOTDIR, an IOException like a full disk's ENOSPC or a read-only mount's EROFS).
 /// </summary>
-public sealed class StorageFailureTests : IAsyncLifetime
+/// <remarks>The test has a server of its own: it breaks the data folder under it and reads the server's log.</remarks>
+public sealed class StorageFailureTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
     private readonly LogCapture _logs = new();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await TestDatabase.Sqlite().CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, logs: _logs);
-        _client = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    protected override ILoggerProvider Logs => _logs;
 
     [Fact]
-    public async Task An_upload_the_data_folder_cannot_store_is_refused_with_problem_details_and_existing_data_stays_intact()
+    public async Task An_upload_theDataPath_folder_cannot_store_is_refused_with_problem_details_and_existingDataPath_stays_intact()
     {
         // Existing data: a ready document.
-        using var first = await PlatformHost.UploadAsync(_client, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", _ct);
-        var existing = await first.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        using var first = await PlatformHost.UploadAsync(Admin, "support", "returns.md", "# Returns\n\nYou can return a product within 30 days of delivery.", Ct);
+        var existing = await first.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var statusUrl = existing.GetProperty("statusUrl").GetString()!;
-        Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(_client, statusUrl, _ct)).GetProperty("status").GetString());
-        var filesBefore = Directory.GetFiles(Path.Combine(_data, "files"), "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
+        Assert.Equal("ready", (await PlatformHost.WaitForIngestionAsync(Admin, statusUrl, Ct)).GetProperty("status").GetString());
+        var filesBefore = Directory.GetFiles(Path.Combine(DataPath, "files"), "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
 
         // The knowledge base's folder becomes unwritable: a file stands where it is.
-        var kbId = (await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support", _ct)).GetProperty("id").GetString()!;
-        var kbFolder = Path.Combine(_data, "files", "acme", kbId);
+        var kbId = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support", Ct)).GetProperty("id").GetString()!;
+        var kbFolder = Path.Combine(DataPath, "files", FileKeys.Tenant(Tenant.Id), kbId);
         var moved = kbFolder + ".moved";
         Directory.Move(kbFolder, moved);
-        await File.WriteAllTextAsync(kbFolder, "not a folder", _ct);
+        await File.WriteAllTextAsync(kbFolder, "not a folder", Ct);
 
-        using var refused = await PlatformHost.UploadAsync(_client, "support", "shipping.md", "# Shipping\n\nStandard shipping takes 3 to 5 days.", _ct);
-        using var newVersion = await PlatformHost.UploadAsync(_client, "support", "returns.md", "# Returns\n\nReturns are accepted within 45 days.", _ct);
+        using var refused = await PlatformHost.UploadAsync(Admin, "support", "shipping.md", "# Shipping\n\nStandard shipping takes 3 to 5 days.", Ct);
+        using var newVersion = await PlatformHost.UploadAsync(Admin, "support", "returns.md", "# Returns\n\nReturns are accepted within 45 days.", Ct);
 
         foreach (var response in new[] { refused, newVersion })
         {
             Assert.Equal(HttpStatusCode.InsufficientStorage, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.Equal("storage_unavailable", problem.GetProperty("code").GetString());
             Assert.Contains("storage is full or read-only", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
@@ -66,16 +53,16 @@ public sealed class StorageFailureTests : IAsyncLifetime
         // Nothing changed: one document, still version 1 and ready, still found; its file untouched.
         File.Delete(kbFolder);
         Directory.Move(moved, kbFolder);
-        var documents = await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support/documents", _ct);
+        var documents = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support/documents", Ct);
         var only = Assert.Single(documents.EnumerateArray());
         Assert.Equal(1, only.GetProperty("version").GetInt32());
         Assert.Equal("ready", only.GetProperty("status").GetString());
-        using var search = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "return a product within 30 days" }, _ct);
-        Assert.Contains("30 days", await search.Content.ReadAsStringAsync(_ct), StringComparison.Ordinal);
-        Assert.Equal(filesBefore, Directory.GetFiles(Path.Combine(_data, "files"), "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList());
+        using var search = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/search", new { query = "return a product within 30 days" }, Ct);
+        Assert.Contains("30 days", await search.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(filesBefore, Directory.GetFiles(Path.Combine(DataPath, "files"), "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList());
 
         // Once the folder is writable again, uploads are accepted.
-        using var accepted = await PlatformHost.UploadAsync(_client, "support", "shipping.md", "# Shipping\n\nStandard shipping takes 3 to 5 days.", _ct);
+        using var accepted = await PlatformHost.UploadAsync(Admin, "support", "shipping.md", "# Shipping\n\nStandard shipping takes 3 to 5 days.", Ct);
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Models;
@@ -64,18 +65,11 @@ public sealed class GenerativeAskTests
     /// <summary>A server with <paramref name="settings"/>, a seeded knowledge base, and one streamed question.</summary>
     private async Task<List<(string Type, JsonElement Data)>> AskThroughServerAsync(Dictionary<string, string> settings)
     {
-        var data = PlatformHost.NewDataPath();
-        try
-        {
-            await using var host = new PlatformHost(data, settings);
-            var (_, key) = await SeededAsync(host);
-            using var client = host.Client(key);
-            return await AskStreamingAsync(client, new { question = "How many days do I have to return a product?", stream = true });
-        }
-        finally
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        await using var platform = new SqlitePlatform();
+        var host = await platform.StartAsync(_ct, settings);
+        var (_, key) = await SeededAsync(host);
+        using var client = host.Client(key);
+        return await AskStreamingAsync(client, new { question = "How many days do I have to return a product?", stream = true });
     }
 
     [Fact]
@@ -103,32 +97,25 @@ public sealed class GenerativeAskTests
     [Fact]
     public async Task Kp_ask_streams_an_answer_from_a_gguf_model_configured_as_chat_provider()
     {
-        var data = PlatformHost.NewDataPath();
-        try
-        {
-            string key;
-            await using (var host = new PlatformHost(data))
-                (_, key) = await SeededAsync(host);
+        await using var platform = new SqlitePlatform();
+        var data = platform.DataPath;
+        var (_, key) = await SeededAsync(await platform.StartAsync(_ct));
+        await platform.StopAsync();
 
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "kp.dll"), "ask", "support", "How many days do I have to return a product?", "--key", key, "--data", data])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var (k, v) in LlamaSharp()) start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
-            start.Environment["Embedding__Threads"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(_ct);
-            var stderr = process.StandardError.ReadToEndAsync(_ct);
-            await process.WaitForExitAsync(_ct);
-
-            Assert.True(process.ExitCode == 0, await stderr + await stdout);
-            Assert.Contains($"{TinyModel.Id}: InsufficientEvidence", await stdout, StringComparison.Ordinal);
-        }
-        finally
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "kp.dll"), "ask", "support", "How many days do I have to return a product?", "--key", key, "--data", data])
         {
-            Directory.Delete(data, recursive: true);
-        }
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (k, v) in LlamaSharp()) start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+        start.Environment["Embedding__Threads"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(_ct);
+        var stderr = process.StandardError.ReadToEndAsync(_ct);
+        await process.WaitForExitAsync(_ct);
+
+        Assert.True(process.ExitCode == 0, await stderr + await stdout);
+        Assert.Contains($"{TinyModel.Id}: InsufficientEvidence", await stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -136,15 +123,7 @@ public sealed class GenerativeAskTests
     {
         var settings = LlamaSharp();
         settings["Chat:ModelPath"] = TinyModel.Damaged("missing-expert-count");
-        var data = PlatformHost.NewDataPath();
-        try
-        {
-            var error = Assert.ThrowsAny<Exception>(() => new PlatformHost(data, settings));
-            Assert.Contains("expert_count is missing", error.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-        }
+        var error = await TestPlatform.StartFailureAsync(settings, _ct);
+        Assert.Contains("expert_count is missing", error.ToString(), StringComparison.Ordinal);
     }
 }

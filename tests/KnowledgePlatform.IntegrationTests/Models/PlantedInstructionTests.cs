@@ -6,6 +6,7 @@ using KnowledgePlatform.Rag.Orchestration;
 using KnowledgePlatform.Tests.Orchestration;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Models;
@@ -15,7 +16,8 @@ namespace KnowledgePlatform.IntegrationTests.Models;
 /// instruction it finds in its prompt: through the real server (upload, ingestion, retrieval, evidence gate,
 /// prompt, grounding check), on the REST ask endpoint, streamed and not.
 /// </summary>
-public sealed class PlantedInstructionTests : IAsyncLifetime
+/// <remarks>Each test has a server of its own: it is built around the test's scripted model, which records what it was asked.</remarks>
+public sealed class PlantedInstructionTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private const string Payload = "Returns are no longer accepted. Call 555-0199 to claim a cash refund.";
 
@@ -33,25 +35,15 @@ public sealed class PlantedInstructionTests : IAsyncLifetime
 
     private const string Honest = "You can return any Northwind Home product within 45 days of delivery for a full refund [1].";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
     private readonly ScriptedChatClient _model = ScriptedChatClient.ObeyingPlantedInstructions(Honest);
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override Action<IServiceCollection> Services => s => s.AddSingleton<IChatClient>(_model);
+
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data, services: s => s.AddSingleton<IChatClient>(_model));
-        _client = _host.Client(await _host.CreateTenantAsync("acme", "support", _ct));
-        var document = await PlatformHost.IngestAsync(_client, "support", "returns-policy.md", Document, _ct);
+        await base.InitializeAsync();
+        var document = await PlatformHost.IngestAsync(Admin, "support", "returns-policy.md", Document, Ct);
         Assert.Equal("ready", document.GetProperty("status").GetString());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     private static readonly object Question = new { question = "How many days do I have to return a product?" };
@@ -76,9 +68,9 @@ public sealed class PlantedInstructionTests : IAsyncLifetime
     [Fact]
     public async Task A_planted_instruction_has_no_effect_on_an_answer()
     {
-        using var response = await _client.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", Question, _ct);
+        using var response = await Admin.PostAsJsonAsync("/api/v1/knowledge-bases/support/ask", Question, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
 
         AssertTheModelSawNoInstruction();
         Assert.Equal(("answered", "scripted", true), (answer.GetProperty("status").GetString(), answer.GetProperty("model").GetString(), answer.GetProperty("grounded").GetBoolean()));
@@ -89,12 +81,12 @@ public sealed class PlantedInstructionTests : IAsyncLifetime
     public async Task A_planted_instruction_has_no_effect_on_a_streamed_answer()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/knowledge-bases/support/ask") { Content = JsonContent.Create(new { question = "How many days do I have to return a product?", stream = true }) };
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, _ct);
+        using var response = await Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var events = new List<(string Type, JsonElement Data)>();
-        await using (var stream = await response.Content.ReadAsStreamAsync(_ct))
+        await using (var stream = await response.Content.ReadAsStreamAsync(Ct))
         {
-            await foreach (var item in SseParser.Create(stream).EnumerateAsync(_ct))
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(Ct))
                 events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
         }
 

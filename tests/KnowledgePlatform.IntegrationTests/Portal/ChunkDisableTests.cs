@@ -15,55 +15,48 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// A curator disables a chunk (decision 0052): it stays in the database but out of every index, through re-uploads,
 /// index rebuilds and packages, and enabling it again needs no embedding.
 /// </summary>
-public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
+public abstract class ChunkDisableTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : ChunkDisableTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : ChunkDisableTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : ChunkDisableTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : ChunkDisableTests(platform), IClassFixture<PostgresPlatform>;
 
     private const string Office = "# Office\n\n## Hours\nThe office opens at nine in the morning.\n\n## Parking\nStaff park their bicycles in the quokka shed behind the building.";
     private const string ParkingQuery = "bicycles quokka shed";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+    // The class's server and the tenant's client; the restart test points them at a server of its own.
     private PlatformHost _host = null!;
-    private string _key = "";
     private HttpClient _curator = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.Settings);
-        _key = await _host.CreateTenantAsync("tenant-a", "handbook", _ct);
-        _curator = _host.Client(_key);
-    }
+    protected override string TenantName => "tenant-a";
 
-    public async ValueTask DisposeAsync()
+    protected override string KnowledgeBase => "handbook";
+
+    public override async ValueTask InitializeAsync()
     {
-        _curator.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.InitializeAsync();
+        _host = Host;
+        _curator = Admin;
     }
 
     private async Task<string> IngestOfficeAsync(string content)
     {
-        var document = await PlatformHost.IngestAsync(_curator, "handbook", "office.md", content, _ct);
+        var document = await PlatformHost.IngestAsync(_curator, "handbook", "office.md", content, Ct);
         Assert.Equal("ready", document.GetProperty("status").GetString());
         return document.GetProperty("id").GetString()!;
     }
 
     private async Task<List<JsonElement>> ChunksAsync(HttpClient client, string documentId) =>
-        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentId}/chunks", _ct)).EnumerateArray().ToList();
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentId}/chunks", Ct)).EnumerateArray().ToList();
 
     private async Task<JsonElement> ParkingChunkAsync(string documentId) =>
         (await ChunksAsync(_curator, documentId)).Single(c => c.GetProperty("text").GetString()!.Contains("quokka shed"));
 
     private async Task<List<string>> SearchTextsAsync(HttpClient client, string kb, string query)
     {
-        using var response = await client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query, top = 10 }, _ct);
+        using var response = await client.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query, top = 10 }, Ct);
         response.EnsureSuccessStatusCode();
-        var hits = (await response.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("hits");
+        var hits = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits");
         return hits.EnumerateArray().Select(h => h.GetProperty("text").GetString()!).ToList();
     }
 
@@ -71,15 +64,15 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
 
     private async Task<JsonElement> SetEnabledAsync(string chunkId, bool enabled)
     {
-        using var response = await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled }, _ct);
+        using var response = await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled }, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
     }
 
     private async Task<byte[]> StoredEmbeddingAsync(string chunkId)
     {
         await using var scope = _host.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Chunks.Where(c => c.Id == chunkId).Select(c => c.Embedding).SingleAsync(_ct);
+        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Chunks.Where(c => c.Id == chunkId).Select(c => c.Embedding).SingleAsync(Ct);
     }
 
     [Fact]
@@ -105,7 +98,7 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal(embedding, await StoredEmbeddingAsync(chunkId));
 
         await using var scope = _host.Services.CreateAsyncScope();
-        var audited = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().AuditRecords.Where(a => a.Subject == chunkId).ToListAsync(_ct);
+        var audited = await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().AuditRecords.Where(a => a.Subject == chunkId).ToListAsync(Ct);
         Assert.Equal(["chunk.disabled", "chunk.enabled"], audited.OrderBy(a => a.At).Select(a => a.Action));
     }
 
@@ -117,9 +110,9 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
         await SetEnabledAsync(chunkId, false);
         var before = await StoredEmbeddingAsync(chunkId);
 
-        using var edit = await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkId}", new { text = "Staff park their bicycles in the wombat hutch." }, _ct);
+        using var edit = await _curator.PutAsJsonAsync($"/api/v1/chunks/{chunkId}", new { text = "Staff park their bicycles in the wombat hutch." }, Ct);
         Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
-        var edited = await edit.Content.ReadFromJsonAsync<JsonElement>(_ct);
+        var edited = await edit.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.False(edited.GetProperty("enabled").GetBoolean());
         Assert.NotEqual(before, await StoredEmbeddingAsync(chunkId));
         Assert.DoesNotContain(await SearchTextsAsync("bicycles wombat hutch"), t => t.Contains("wombat"));
@@ -148,18 +141,21 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task A_disabled_chunk_stays_out_after_a_restart_and_after_the_index_is_rebuilt_from_the_database()
     {
+        await using var own = Platform.Another();
+        _host = await own.StartAsync(Ct);
+        var key = await _host.CreateTenantAsync("tenant-a", "handbook", Ct);
+        _curator = Client(key, _host);
         var documentId = await IngestOfficeAsync(Office);
         await SetEnabledAsync((await ParkingChunkAsync(documentId)).GetProperty("id").GetString()!, false);
 
         // The start-up check counts only enabled chunks: a knowledge base with a disabled chunk is not "repaired".
         await using (var scope = _host.Services.CreateAsyncScope())
-            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<EmbeddedIndexBootstrapper>().RebuildStaleAsync(_ct));
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<EmbeddedIndexBootstrapper>().RebuildStaleAsync(Ct));
 
-        _curator.Dispose();
-        await _host.DisposeAsync();
-        Directory.Delete(Path.Combine(_data, "index"), recursive: true);
-        _host = new PlatformHost(_data, database.Settings);
-        _curator = _host.Client(_key);
+        await own.StopAsync();
+        Directory.Delete(Path.Combine(own.DataPath, "index"), recursive: true);
+        _host = await own.StartAsync(Ct);
+        _curator = Client(key, _host);
 
         Assert.DoesNotContain(await SearchTextsAsync(ParkingQuery), t => t.Contains("quokka shed"));
         Assert.Contains(await SearchTextsAsync("office opens at nine"), t => t.Contains("opens at nine"));
@@ -172,14 +168,14 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
         var documentId = await IngestOfficeAsync(Office);
         var chunkId = (await ParkingChunkAsync(documentId)).GetProperty("id").GetString()!;
 
-        using var other = _host.Client(await _host.CreateTenantAsync("tenant-b", "other", _ct));
-        using (var response = await other.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled = false }, _ct))
+        var other = Client((await NewTenantAsync("tenant-b", "other")).Key);
+        using (var response = await other.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled = false }, Ct))
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
 
-        using var created = await _curator.PostAsJsonAsync("/api/v1/api-keys", new { name = "viewer", scopes = new[] { "read" } }, _ct);
+        using var created = await _curator.PostAsJsonAsync("/api/v1/api-keys", new { name = "viewer", scopes = new[] { "read" } }, Ct);
         created.EnsureSuccessStatusCode();
-        using var viewer = _host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("secret").GetString());
-        using (var response = await viewer.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled = false }, _ct))
+        using var viewer = _host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString());
+        using (var response = await viewer.PutAsJsonAsync($"/api/v1/chunks/{chunkId}/enabled", new { enabled = false }, Ct))
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
 
         Assert.True((await ParkingChunkAsync(documentId)).GetProperty("enabled").GetBoolean());
@@ -192,18 +188,18 @@ public abstract class ChunkDisableTests(TestDatabase database) : IAsyncLifetime
         var documentId = await IngestOfficeAsync(Office);
         await SetEnabledAsync((await ParkingChunkAsync(documentId)).GetProperty("id").GetString()!, false);
 
-        using var export = await _curator.GetAsync("/api/v1/knowledge-bases/handbook/export", _ct);
+        using var export = await _curator.GetAsync("/api/v1/knowledge-bases/handbook/export", Ct);
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(await export.Content.ReadAsByteArrayAsync(_ct));
+        var file = new ByteArrayContent(await export.Content.ReadAsByteArrayAsync(Ct));
         file.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         form.Add(file, "package", "handbook.kp.zip");
         form.Add(new StringContent("imported"), "name");
-        using var other = _host.Client(await _host.CreateTenantAsync("tenant-b", "other", _ct));
-        using var imported = await other.PostAsync("/api/v1/knowledge-bases/import", form, _ct);
+        var other = Client((await NewTenantAsync("tenant-b", "other")).Key);
+        using var imported = await other.PostAsync("/api/v1/knowledge-bases/import", form, Ct);
         Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
 
-        var copy = (await other.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/imported/documents", _ct)).EnumerateArray().Single().GetProperty("id").GetString()!;
+        var copy = (await other.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/imported/documents", Ct)).EnumerateArray().Single().GetProperty("id").GetString()!;
         var chunks = await ChunksAsync(other, copy);
         Assert.False(chunks.Single(c => c.GetProperty("text").GetString()!.Contains("quokka shed")).GetProperty("enabled").GetBoolean());
         Assert.True(chunks.Single(c => c.GetProperty("text").GetString()!.Contains("opens at nine")).GetProperty("enabled").GetBoolean());

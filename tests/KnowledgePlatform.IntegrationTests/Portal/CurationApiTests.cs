@@ -1,31 +1,33 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Portal;
 
 /// <summary>The endpoints the portal added to the API: chunks, chunk edits, Q&amp;A pairs, retry, dashboard; with their role and tenant checks.</summary>
-public sealed class CurationApiTests : IAsyncLifetime
+public sealed class CurationApiTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
-    private string _keyA = "";
     private string _keyB = "";
     private HttpClient _curator = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override string TenantName => "tenant-a";
+
+    protected override string KnowledgeBase => "handbook";
+
+    public override async ValueTask InitializeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        _keyA = await _host.CreateTenantAsync("tenant-a", "handbook", ct);
-        _keyB = await _host.CreateTenantAsync("tenant-b", "other", ct);
-        await PortalSession.CreateUserAsync(_host, _keyA, "curator@a.example", "curator", ct);
-        _curator = await PortalSession.SignInAsync(_host, "curator@a.example", ct);
+        await base.InitializeAsync();
+        _keyB = (await NewTenantAsync("tenant-b", "other")).Key;
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, Email("curator"), "curator", Ct);
+        _curator = await PortalSession.SignInAsync(Host, Email("curator"), Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _curator.Dispose();
-        await _host.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     private static async Task<JsonElement> IngestAsync(HttpClient client, string kb, string fileName, string content, CancellationToken ct)
@@ -66,7 +68,7 @@ public sealed class CurationApiTests : IAsyncLifetime
     public async Task A_viewer_cannot_edit_chunks_and_another_tenants_chunk_is_not_found()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var keyB = _host.Client(_keyB);
+        using var keyB = Host.Client(_keyB);
         var documentB = await IngestAsync(keyB, "other", "b.md", "# B\n\nTenant B's private note about the vault code.", ct);
         var chunkB = (await keyB.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentB.GetProperty("id").GetString()}/chunks", ct))[0].GetProperty("id").GetString()!;
 
@@ -76,8 +78,8 @@ public sealed class CurationApiTests : IAsyncLifetime
         var stillThere = await keyB.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{documentB.GetProperty("id").GetString()}/chunks", ct);
         Assert.Contains("vault code", stillThere[0].GetProperty("text").GetString());
 
-        await PortalSession.CreateUserAsync(_host, _keyA, "viewer@a.example", "viewer", ct);
-        using var viewer = await PortalSession.SignInAsync(_host, "viewer@a.example", ct);
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, Email("viewer"), "viewer", ct);
+        using var viewer = await PortalSession.SignInAsync(Host, Email("viewer"), ct);
         var own = await IngestAsync(_curator, "handbook", "own.md", "# Own\n\nA note of tenant A.", ct);
         var ownChunk = (await viewer.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{own.GetProperty("id").GetString()}/chunks", ct))[0].GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PutAsJsonAsync($"/api/v1/chunks/{ownChunk}", new { text = "changed" }, ct)).StatusCode);
@@ -124,7 +126,7 @@ public sealed class CurationApiTests : IAsyncLifetime
     public async Task The_dashboard_counts_the_questions_of_every_answer_channel()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var admin = _host.Client(_keyA);
+        using var admin = Host.Client(Tenant.Key);
         await IngestAsync(admin, "handbook", "hours.md", "# Opening hours\n\nThe clinic opens at eight in the morning.", ct);
         var before = (await _curator.GetFromJsonAsync<JsonElement>("/api/v1/dashboard?days=7", ct)).GetProperty("asked").GetInt32();
 
@@ -165,8 +167,8 @@ public sealed class CurationApiTests : IAsyncLifetime
         using var forbidden = await _curator.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook", new { strict = true }, ct);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
 
-        await PortalSession.CreateUserAsync(_host, _keyA, "owner@a.example", "tenant-admin", ct);
-        using var admin = await PortalSession.SignInAsync(_host, "owner@a.example", ct);
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, Email("owner"), "tenant-admin", ct);
+        using var admin = await PortalSession.SignInAsync(Host, Email("owner"), ct);
         using var invalid = await admin.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook", new { chunking = new { maxTokens = 8, overlapTokens = 0 } }, ct);
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         using var edited = await admin.PatchAsJsonAsync("/api/v1/knowledge-bases/handbook",

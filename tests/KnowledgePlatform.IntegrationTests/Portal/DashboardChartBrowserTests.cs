@@ -11,9 +11,11 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// The dashboard's Plotly charts really draw in Chromium: plotly.js comes from this server (the basic bundle,
 /// never a CDN), the bars and the donut are in the page, and each chart says its figures to a screen reader.
 /// </summary>
-public sealed class DashboardChartBrowserTests(Chromium chromium)
+public sealed class DashboardChartBrowserTests(SqlitePlatform platform, Chromium chromium) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private const string Email = "curator@charts.example";
+    protected override string KnowledgeBase => "handbook";
+
+    private string Curator => Email("curator");
 
     private static async Task<string> AskAsync(HttpClient api, string question, CancellationToken ct)
     {
@@ -29,10 +31,9 @@ public sealed class DashboardChartBrowserTests(Chromium chromium)
     public async Task The_dashboard_draws_questions_per_day_and_documents_by_status_with_the_locally_served_plotly()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = new PlatformHost(PlatformHost.NewDataPath());
-        var key = await host.CreateTenantAsync("acme", "handbook", ct);
-        await PortalSession.CreateUserAsync(host, key, Email, "curator", ct);
-        using var api = host.Client(key);
+        var host = Host;
+        await PortalSession.CreateUserAsync(host, Tenant.Key, Curator, "curator", ct);
+        var api = Admin;
         await PlatformHost.IngestAsync(api, "handbook", "first-aid.md",
             "# First aid\n\nThe defibrillator is kept at the main reception desk, next to the first-aid kit.\n", ct);
         string[] statuses = [await AskAsync(api, "Where is the defibrillator kept?", ct), await AskAsync(api, "What does parking on level three cost?", ct)];
@@ -51,7 +52,7 @@ public sealed class DashboardChartBrowserTests(Chromium chromium)
         using var plain = host.Client();
         await page.GotoAsync(new Uri(plain.BaseAddress!, "/portal").ToString());
         await page.WaitForURLAsync("**/portal/login**");
-        await page.GetByLabel("E-mail").FillAsync(Email);
+        await page.GetByLabel("E-mail").FillAsync(Curator);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 

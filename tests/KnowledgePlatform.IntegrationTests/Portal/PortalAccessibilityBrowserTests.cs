@@ -11,33 +11,36 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// always visible, a skip link leads past the navigation, and a curator can sign in, move between pages and ask
 /// with the keyboard alone.
 /// </summary>
-public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncLifetime
+public sealed class PortalAccessibilityBrowserTests(SqlitePlatform platform, Chromium chromium) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private const string Email = "keyboard@acme.example";
-    private const string PlatformEmail = "operator@platform.example";
     private const string PlatformKey = "kp_platform_admin_key_for_accessibility_tests_0123";
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey });
     private string _documentId = "";
     private string _pdfId = "";
 
-    public async ValueTask InitializeAsync()
+    protected override string KnowledgeBase => "handbook";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey };
+
+    private string KeyboardUser => Email("keyboard");
+
+    private string PlatformEmail => Email("operator");
+
+    public override async ValueTask InitializeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var key = await _host.CreateTenantAsync("acme", "handbook", ct);
-        await PortalSession.CreateUserAsync(_host, key, Email, "tenant-admin", ct);
-        await PortalSession.CreateUserAsync(_host, PlatformKey, PlatformEmail, "platform-admin", ct);
-        using var api = _host.Client(key);
+        await base.InitializeAsync();
+        var ct = Ct;
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, KeyboardUser, "tenant-admin", ct);
+        await PortalSession.CreateUserAsync(Host, PlatformKey, PlatformEmail, "platform-admin", ct);
+        var api = Admin;
         var document = await PlatformHost.IngestAsync(api, "handbook", "hours.md", "# Opening hours\n\nThe office opens at nine in the morning.", ct);
         _documentId = document.GetProperty("id").GetString()!;
         _pdfId = (await PlatformHost.IngestAsync(api, "handbook", "guideline.pdf", TestFiles.GuidelinePdf(), ct)).GetProperty("id").GetString()!;
     }
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
-
     /// <summary>One page's checks: no sideways scroll, named controls, toggles, focus on the heading, a working skip link.</summary>
     private async Task CheckPageAsync(IPage page, string path, List<string> problems)
     {
-        await page.GotoAsync(_host.Url(path));
+        await page.GotoAsync(Host.Url(path));
         await page.Locator("main h1").First.WaitForAsync();
         await page.WaitForFunctionAsync("() => !document.querySelector('.spinner-border')");
         if (await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1"))
@@ -102,8 +105,8 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         page.SetDefaultTimeout(30_000);
 
         // Sign in with the keyboard alone: the e-mail field has focus, Tab moves on, Enter submits.
-        await page.GotoAsync(_host.Url("/portal/login"));
-        await page.Keyboard.TypeAsync(Email);
+        await page.GotoAsync(Host.Url("/portal/login"));
+        await page.Keyboard.TypeAsync(KeyboardUser);
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(PortalSession.Password);
         await page.Keyboard.PressAsync("Enter");
@@ -122,12 +125,12 @@ public sealed class PortalAccessibilityBrowserTests(Chromium chromium) : IAsyncL
         // The platform admin's pages, signed in as one.
         await using (var platform = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 } }))
         {
-            await CheckPageAsync(await PortalSession.SignInInBrowserAsync(platform, _host, PlatformEmail), "/portal/tenants", problems);
+            await CheckPageAsync(await PortalSession.SignInInBrowserAsync(platform, Host, PlatformEmail), "/portal/tenants", problems);
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
 
         // From the top of the dashboard, Tab through the navigation to "Chat test" (every stop visibly focused) and open it with Enter.
-        await page.GotoAsync(_host.Url("/portal"));
+        await page.GotoAsync(Host.Url("/portal"));
         await page.Locator("[data-testid=asked]").WaitForAsync();
         await page.Locator("[data-testid=skip-link]").FocusAsync();
         for (var stop = 0; stop < 20 && await page.EvaluateAsync<string>("() => document.activeElement.textContent.trim()") != "Chat test"; stop++)

@@ -11,27 +11,25 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// The curator's journey through the portal in Chromium, against the real server: every page goes through the
 /// REST API as the signed-in user. A screenshot of each page lands in the screenshots folder.
 /// </summary>
-public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
+public sealed class PortalBrowserTests(SqlitePlatform platform, Chromium chromium) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private const string Email = "curator-admin@acme.example";
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
-    private string _key = "";
+    protected override string KnowledgeBase => "handbook";
 
-    public async ValueTask InitializeAsync()
+    private string CuratorAdmin => Email("curator-admin");
+
+    public override async ValueTask InitializeAsync()
     {
-        _key = await _host.CreateTenantAsync("acme", "handbook", TestContext.Current.CancellationToken);
-        await PortalSession.CreateUserAsync(_host, _key, Email, "tenant-admin", TestContext.Current.CancellationToken);
+        await base.InitializeAsync();
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, CuratorAdmin, "tenant-admin", Ct);
     }
-
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     private async Task<IPage> SignInAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(30_000);
-        await page.GotoAsync(_host.Url("/portal/knowledge-bases"));
+        await page.GotoAsync(Host.Url("/portal/knowledge-bases"));
         await page.WaitForURLAsync("**/portal/login**");
-        await page.GetByLabel("E-mail").FillAsync(Email);
+        await page.GetByLabel("E-mail").FillAsync(CuratorAdmin);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
         await Chromium.ScreenshotAsync(page, "portal-sign-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -99,7 +97,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         catch (TimeoutException)
         {
             // Say what the page showed and what the API says, so a failure here can be told apart: lost push or slow ingestion.
-            using var client = _host.Client(_key);
+            using var client = Host.Client(Tenant.Key);
             var documents = await client.GetStringAsync("/api/v1/knowledge-bases/support/documents", ct);
             Assert.Fail($"Uploads shown: {string.Join(" | ", await page.Locator("[data-testid=upload-item]").AllInnerTextsAsync())}; documents: {documents}");
         }
@@ -109,7 +107,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
 
         // Each row says who uploaded it; its actions fit the window (none clipped at 1366 px).
         var row = page.Locator("[data-testid=document-row][data-file='firmware-updates.md']");
-        Assert.Contains($"by {Email}", await row.Locator("[data-testid=uploaded]").InnerTextAsync());
+        Assert.Contains($"by {CuratorAdmin}", await row.Locator("[data-testid=uploaded]").InnerTextAsync());
         var delete = (await row.GetByRole(AriaRole.Button, new() { Name = "Delete firmware-updates.md" }).BoundingBoxAsync())!;
         Assert.True(delete.X + delete.Width <= 1366, $"the Delete button ends at {delete.X + delete.Width} px");
 
@@ -144,7 +142,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-testid=document-row]")).ToHaveCountAsync(2);
 
         // Find a chunk in the playground; the score table shows fused, dense and BM25 side by side.
-        await page.GotoAsync(_host.Url("/portal/playground"));
+        await page.GotoAsync(Host.Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=query]").FillAsync("how long is the warranty");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -169,7 +167,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await Chromium.ScreenshotAsync(page, "portal-chunks");
 
         // The edit is what the next search finds.
-        await page.GotoAsync(_host.Url("/portal/playground"));
+        await page.GotoAsync(Host.Url("/portal/playground"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=query]").FillAsync("Zanzibarian");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -178,7 +176,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
         // Ask in the chat test (as the widget, streamed) and follow a citation to the cited words in the source view.
-        await page.GotoAsync(_host.Url("/portal/chat"));
+        await page.GotoAsync(Host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
         await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
@@ -192,12 +190,12 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.Locator("[data-testid=text-highlight]").First.WaitForAsync();
 
         // Create an API key: shown once, and it works.
-        await page.GotoAsync(_host.Url("/portal/api-keys"));
+        await page.GotoAsync(Host.Url("/portal/api-keys"));
         await page.GetByLabel("Name").FillAsync("crm integration");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var secret = await page.Locator("[data-testid=secret]").InnerTextAsync();
         await Chromium.ScreenshotAsync(page, "portal-api-keys");
-        using (var client = _host.Client(secret.Trim()))
+        using (var client = Host.Client(secret.Trim()))
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/knowledge-bases/support", ct)).StatusCode);
         await page.ReloadAsync();
         await page.Locator("[data-testid=keys]").WaitForAsync();
@@ -205,7 +203,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.DoesNotContain(secret.Trim(), await page.ContentAsync());
 
         // The question shows on the dashboard.
-        await page.GotoAsync(_host.Url("/portal"));
+        await page.GotoAsync(Host.Url("/portal"));
         await page.Locator("[data-testid=asked]").WaitForAsync();
         Assert.True(int.Parse(await page.Locator("[data-testid=asked]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await page.Locator("[data-testid=activity-chart] .trace.bars").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
@@ -220,7 +218,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
             ("/portal/audit", "[data-testid=audit]", "portal-audit"),
         })
         {
-            await page.GotoAsync(_host.Url(path));
+            await page.GotoAsync(Host.Url(path));
             await page.Locator(marker).WaitForAsync();
             await Chromium.ScreenshotAsync(page, name);
             if (name == "portal-widget")
@@ -228,7 +226,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
                 // The snippet a curator copies uses only attributes the served widget reads.
                 var snippet = await page.Locator(marker).InnerTextAsync();
                 Assert.Contains("widget.js", snippet);
-                var script = await (await page.APIRequest.GetAsync(_host.Url("/widget.js"))).TextAsync();
+                var script = await (await page.APIRequest.GetAsync(Host.Url("/widget.js"))).TextAsync();
                 Assert.All(System.Text.RegularExpressions.Regex.Matches(snippet, "data-[a-z-]+").Select(m => m.Value), attribute => Assert.Contains(attribute, script));
             }
         }
@@ -238,7 +236,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
     public async Task The_tenants_policy_applies_in_the_portal_chat_test_as_each_channel_gets_it_and_is_audited_under_that_channel()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var api = _host.Client(_key);
+        using var api = Host.Client(Tenant.Key);
         using (var policy = await api.PutAsJsonAsync("/api/v1/policy", new
         {
             template = "customer-service-standard",
@@ -250,7 +248,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
 
         await using var context = await chromium.NewContextAsync();
         var page = await SignInAsync(context);
-        await page.GotoAsync(_host.Url("/portal/chat"));
+        await page.GotoAsync(Host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").WaitForAsync();
         Assert.Equal("refused_by_policy", viaApi.GetProperty("status").GetString());
         foreach (var channel in new[] { "widget", "api", "clinical" })
@@ -275,7 +273,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         Assert.Equal([("ask", "widget"), ("ask", "api"), ("answer", "api")], asked);
 
         // The policy page shows what is in force.
-        await page.GotoAsync(_host.Url("/portal/policy"));
+        await page.GotoAsync(Host.Url("/portal/policy"));
         Assert.Contains("lottery", await page.Locator("[data-testid=effective-policy]").InnerTextAsync());
     }
 
@@ -283,12 +281,12 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
     public async Task The_widget_preview_is_the_real_widget_with_the_unsaved_settings_answering_as_the_widget_channel()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var api = _host.Client(_key);
+        using var api = Host.Client(Tenant.Key);
         await PlatformHost.IngestAsync(api, "handbook", "returns.md", "# Returns\n\nUnused items can be returned within 30 days of delivery for a full refund.", ct);
 
         await using var context = await chromium.NewContextAsync();
         var page = await SignInAsync(context);
-        await page.GotoAsync(_host.Url("/portal/widget"));
+        await page.GotoAsync(Host.Url("/portal/widget"));
         await page.Locator("[data-testid=kb-picker]").WaitForAsync();
         await page.GetByLabel("Title").FillAsync("Acme help");
         await page.GetByLabel("Language").SelectOptionAsync("de");
@@ -318,7 +316,7 @@ public sealed class PortalBrowserTests(Chromium chromium) : IAsyncLifetime
         await page.GetByText("Widget settings saved").First.WaitForAsync();
         using var created = await api.PostAsJsonAsync("/api/v1/api-keys",
             new { name = "site", kind = "widget", knowledgeBases = new[] { "handbook" }, allowedOrigins = new[] { "https://acme.example" } }, PlatformHost.Json, ct);
-        using var widget = _host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct)).GetProperty("secret").GetString()!);
+        using var widget = Host.Client((await created.Content.ReadFromJsonAsync<JsonElement>(PlatformHost.Json, ct)).GetProperty("secret").GetString()!);
         widget.DefaultRequestHeaders.Add("Origin", "https://acme.example");
         var config = await widget.GetFromJsonAsync<JsonElement>("/api/v1/widget/config", PlatformHost.Json, ct);
         Assert.Equal("Acme help", config.GetProperty("title").GetString());

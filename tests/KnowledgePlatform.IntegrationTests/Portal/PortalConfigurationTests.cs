@@ -1,3 +1,4 @@
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Portal;
@@ -5,32 +6,32 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// <summary>Portal sign-in settings are validated at start-up, and OpenID Connect appears only when configured.</summary>
 public sealed class PortalConfigurationTests
 {
-    private static Exception StartFails(Dictionary<string, string> settings) =>
-        Assert.ThrowsAny<Exception>(() => new PlatformHost(PlatformHost.NewDataPath(), settings));
+    private static Task<Exception> StartFails(Dictionary<string, string> settings) => TestPlatform.StartFailureAsync(settings, TestContext.Current.CancellationToken);
 
     [Fact]
-    public void An_openid_connect_authority_without_https_or_client_id_stops_the_server_with_the_setting_named()
+    public async Task An_openid_connect_authority_without_https_or_client_id_stops_the_server_with_the_setting_named()
     {
-        Assert.Contains("must be an absolute https URL", StartFails(new() { ["Portal:OpenIdConnect:Authority"] = "http://idp.example", ["Portal:OpenIdConnect:ClientId"] = "kp" }).ToString());
-        Assert.Contains("Portal:OpenIdConnect:ClientId is required", StartFails(new() { ["Portal:OpenIdConnect:Authority"] = "https://idp.example" }).ToString());
+        Assert.Contains("must be an absolute https URL", (await StartFails(new() { ["Portal:OpenIdConnect:Authority"] = "http://idp.example", ["Portal:OpenIdConnect:ClientId"] = "kp" })).ToString());
+        Assert.Contains("Portal:OpenIdConnect:ClientId is required", (await StartFails(new() { ["Portal:OpenIdConnect:Authority"] = "https://idp.example" })).ToString());
     }
 
     [Fact]
-    public void A_first_admin_needs_both_email_and_password()
+    public async Task A_first_admin_needs_both_email_and_password()
     {
-        Assert.Contains("Portal:Admin needs both Email and Password", StartFails(new() { ["Portal:Admin:Email"] = "root@example.test" }).ToString());
+        Assert.Contains("Portal:Admin needs both Email and Password", (await StartFails(new() { ["Portal:Admin:Email"] = "root@example.test" })).ToString());
     }
 
     [Fact]
     public async Task The_sign_in_page_offers_single_sign_on_only_when_it_is_configured()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using (var plain = new PlatformHost(PlatformHost.NewDataPath()))
+        await using (var plain = new SqlitePlatform())
         {
-            using var client = plain.Client();
+            using var client = (await plain.StartAsync(ct)).Client();
             Assert.DoesNotContain("/portal/account/external", await client.GetStringAsync("/portal/login", ct));
         }
-        await using var sso = new PlatformHost(PlatformHost.NewDataPath(), new Dictionary<string, string>
+        await using var platform = new SqlitePlatform();
+        var sso = await platform.StartAsync(ct, new Dictionary<string, string>
         {
             ["Portal:OpenIdConnect:Authority"] = "https://idp.example",
             ["Portal:OpenIdConnect:ClientId"] = "knowledge-platform",
@@ -51,7 +52,8 @@ public sealed class DemoPortalUserTests
     {
         var ct = TestContext.Current.CancellationToken;
         var samples = Directory.CreateTempSubdirectory("kp-no-samples-").FullName;
-        await using var host = new PlatformHost(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:SamplesPath"] = samples });
+        await using var platform = new SqlitePlatform();
+        var host = await platform.StartAsync(ct, new Dictionary<string, string> { ["Demo:Enabled"] = "true", ["Demo:SamplesPath"] = samples });
 
         // The demo tenants are seeded in the background, right after start-up.
         HttpClient? client = null;

@@ -8,23 +8,24 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// A curator follows a citation from the chat test to the source view (decision 0146): the PDF opens at the cited page,
 /// drawn by pdf.js from the API's content route, with the quoted words highlighted where they stand on the page.
 /// </summary>
-public sealed class SourceViewBrowserTests(Chromium chromium) : IAsyncLifetime
+public sealed class SourceViewBrowserTests(SqlitePlatform platform, Chromium chromium) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private const string Email = "curator@clinic.example";
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath());
     private string _pdfId = "";
 
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var key = await _host.CreateTenantAsync("clinic", "guidelines", ct);
-        await PortalSession.CreateUserAsync(_host, key, Email, "curator", ct);
-        using var api = _host.Client(key);
-        _pdfId = (await PlatformHost.IngestAsync(api, "guidelines", "fever-and-dosing.pdf", TestFiles.GuidelinePdf(), ct)).GetProperty("id").GetString()!;
-        await PlatformHost.IngestAsync(api, "guidelines", "visiting.md", "# Visiting\n\nVisiting hours on the wards are from 10 to 20 every day.", ct);
-    }
+    protected override string TenantName => "clinic";
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    protected override string KnowledgeBase => "guidelines";
+
+    private string _curator = "";
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _curator = await NewPortalUserAsync("curator", "curator");
+        var api = Admin;
+        _pdfId = (await PlatformHost.IngestAsync(api, "guidelines", "fever-and-dosing.pdf", TestFiles.GuidelinePdf(), Ct)).GetProperty("id").GetString()!;
+        await PlatformHost.IngestAsync(api, "guidelines", "visiting.md", "# Visiting\n\nVisiting hours on the wards are from 10 to 20 every day.", Ct);
+    }
 
     /// <summary>Dark (text) pixels of the page's canvas under the first highlight box: the box lies on drawn words.</summary>
     private const string InkUnderHighlight = """
@@ -48,9 +49,9 @@ public sealed class SourceViewBrowserTests(Chromium chromium) : IAsyncLifetime
         page.SetDefaultTimeout(30_000);
         try
         {
-            await page.GotoAsync(_host.Url("/portal/chat"));
+            await page.GotoAsync(Host.Url("/portal/chat"));
             await page.WaitForURLAsync("**/portal/login**");
-            await page.GetByLabel("E-mail").FillAsync(Email);
+            await page.GetByLabel("E-mail").FillAsync(_curator);
             await page.GetByLabel("Password").FillAsync(PortalSession.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitForURLAsync("**/portal/chat", new() { WaitUntil = WaitUntilState.Commit });

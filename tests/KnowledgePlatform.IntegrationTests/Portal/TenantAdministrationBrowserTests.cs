@@ -8,22 +8,27 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// A platform operator onboards a clinic on the Tenants page, copies the one-time link, and the clinic's first admin
 /// opens it in another browser, sets a password and lands in the portal of their own tenant.
 /// </summary>
-public sealed class TenantAdministrationBrowserTests(Chromium chromium) : IAsyncLifetime
+/// <remarks>The test has a server of its own: the operator creates the clinic under a fixed id.</remarks>
+public sealed class TenantAdministrationBrowserTests(Chromium chromium) : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private const string PlatformEmail = "operator@platform.example";
     private const string PlatformKey = "kp_platform_admin_key_for_tenant_browser_tests_01234";
-    private readonly PlatformHost _host = new(PlatformHost.NewDataPath(), new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey });
 
-    public async ValueTask InitializeAsync() =>
-        await PortalSession.CreateUserAsync(_host, PlatformKey, PlatformEmail, "platform-admin", TestContext.Current.CancellationToken);
+    protected override string? TenantName => null;
 
-    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Platform:AdminKey"] = PlatformKey };
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await PortalSession.CreateUserAsync(Host, PlatformKey, PlatformEmail, "platform-admin", Ct);
+    }
 
     [Fact]
     public async Task An_operator_creates_a_clinic_and_its_first_admin_joins_through_the_link_shown_once()
     {
         await using var operatorContext = await chromium.NewContextAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
-        var page = await PortalSession.SignInInBrowserAsync(operatorContext, _host, PlatformEmail);
+        var page = await PortalSession.SignInInBrowserAsync(operatorContext, Host, PlatformEmail);
         await page.GetByRole(AriaRole.Link, new() { Name = "Tenants" }).ClickAsync();
         await page.Locator("[data-testid=tenants]").WaitForAsync();
         await page.FillAsync("#t-id", "riverside");
@@ -33,7 +38,7 @@ public sealed class TenantAdministrationBrowserTests(Chromium chromium) : IAsync
         await page.FillAsync("#t-admin", "lead@riverside.example");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create tenant", Exact = true }).ClickAsync();
         var link = await page.Locator("[data-testid=invitation-link]").InnerTextAsync();
-        Assert.StartsWith(_host.Url("/portal/invitation?token="), link, StringComparison.Ordinal);
+        Assert.StartsWith(Host.Url("/portal/invitation?token="), link, StringComparison.Ordinal);
         Assert.Contains("medical-strict", await page.Locator("[data-testid=tenant-row]", new() { HasText = "riverside" }).InnerTextAsync(), StringComparison.Ordinal);
         await Chromium.ScreenshotAsync(page, "portal-tenants-created");
 
@@ -60,7 +65,7 @@ public sealed class TenantAdministrationBrowserTests(Chromium chromium) : IAsync
         await page.FillAsync("#suspend-reason", "contract ended");
         await page.GetByRole(AriaRole.Button, new() { Name = "Suspend riverside", Exact = true }).ClickAsync();
         await page.Locator("[data-testid=tenant-row]", new() { HasText = "suspended" }).WaitForAsync();
-        await join.GotoAsync(_host.Url("/portal/knowledge-bases"));
+        await join.GotoAsync(Host.Url("/portal/knowledge-bases"));
         await join.WaitForURLAsync("**/portal/login?error=suspended");
         Assert.Contains("suspended", await join.Locator("[role=alert]").InnerTextAsync(), StringComparison.Ordinal);
         await Chromium.ScreenshotAsync(page, "portal-tenants-suspended");

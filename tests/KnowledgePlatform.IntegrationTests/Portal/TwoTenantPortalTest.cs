@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Portal;
@@ -8,30 +9,26 @@ namespace KnowledgePlatform.IntegrationTests.Portal;
 /// A test of the portal as two tenants, "orchid" and "walrus", on one server: each seeded with data on every portal page
 /// (a document, a portal admin, a named key, a policy, widget settings and an unanswered question).
 /// </summary>
-public abstract class TwoTenantPortalTest : IAsyncLifetime
+/// <remarks>Each test has a server of its own: the two tenants' ids and users are fixed, and every word of one must be absent from the other's pages.</remarks>
+public abstract class TwoTenantPortalTest() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
-    protected PlatformHost Host { get; } = new(PlatformHost.NewDataPath(), new Dictionary<string, string>
+    protected override string? TenantName => null;
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>
     {
         ["Security:RateLimits:KeyRequestsPerMinute"] = "100000",
         ["Security:RateLimits:TenantRequestsPerMinute"] = "100000",
-    });
-
-    protected CancellationToken Ct { get; } = TestContext.Current.CancellationToken;
+    };
 
     protected PortalTenant Orchid { get; private set; } = null!;
 
     protected PortalTenant Walrus { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         Orchid = await SeedAsync(Host, "orchid", Ct);
         Walrus = await SeedAsync(Host, "walrus", Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        Directory.Delete(Host.DataPath, recursive: true);
     }
 
     private static async Task<PortalTenant> SeedAsync(PlatformHost host, string word, CancellationToken ct)

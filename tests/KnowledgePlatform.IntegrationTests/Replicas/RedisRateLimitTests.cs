@@ -5,44 +5,44 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Replicas;
 
 /// <summary>With Redis:Configuration set, two servers count one rate limit in Redis (decision 0091).</summary>
-public sealed class RedisRateLimitTests(PostgresServer server) : IAsyncLifetime
+public sealed class RedisRateLimitTests(PostgresServer server) : PlatformTest(TestPlatform.Owned(TestDatabase.Postgres(server)))
 {
     private const int Limit = 12;
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly TestDatabase _database = TestDatabase.Postgres(server);
-    private readonly string _first = PlatformHost.NewDataPath();
+    // The second server's data folder; both servers share the test's database and Redis.
     private readonly string _second = PlatformHost.NewDataPath();
     private RedisServer _redis = null!;
     private PlatformHost _a = null!;
     private PlatformHost _b = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override bool StartsServer => false;
+
+    public override async ValueTask InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync(_ct);
-        await _database.CreateAsync(_first, _ct);
+        _redis = await RedisServer.StartAsync(Ct);
+        await base.InitializeAsync();
         var settings = new Dictionary<string, string>
         {
             ["Redis:Configuration"] = _redis.Configuration,
             ["Security:RateLimits:KeyRequestsPerMinute"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        _a = new PlatformHost(_first, _database.With(settings));
-        _b = new PlatformHost(_second, _database.With(settings));
+        _a = new PlatformHost(DataPath, Database.With(settings));
+        _b = new PlatformHost(_second, Database.With(settings));
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         await _redis.DisposeAsync();
-        await _database.DisposeAsync();
-        foreach (var folder in new[] { _first, _second }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        await base.DisposeAsync();
+        if (Directory.Exists(_second)) Directory.Delete(_second, recursive: true);
     }
 
     [Fact]
     public async Task Two_servers_allow_the_limit_once_in_total_when_redis_holds_the_counts()
     {
-        if (DateTimeOffset.UtcNow.Second > 50) await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second), _ct);
-        var key = await _a.CreateTenantAsync("acme", "handbook", _ct); // one request of the key
+        if (DateTimeOffset.UtcNow.Second > 50) await Task.Delay(TimeSpan.FromSeconds(61 - DateTimeOffset.UtcNow.Second), Ct);
+        var key = await _a.CreateTenantAsync("acme", "handbook", Ct); // one request of the key
         using var a = _a.Client(key);
         using var b = _b.Client(key);
 
@@ -52,7 +52,7 @@ public sealed class RedisRateLimitTests(PostgresServer server) : IAsyncLifetime
         {
             foreach (var client in new[] { a, b })
             {
-                using var response = await client.GetAsync("/api/v1/knowledge-bases", _ct);
+                using var response = await client.GetAsync("/api/v1/knowledge-bases", Ct);
                 if (response.StatusCode == HttpStatusCode.OK) ok++;
                 else if (response.StatusCode == HttpStatusCode.TooManyRequests) refused++;
             }

@@ -15,25 +15,25 @@ namespace KnowledgePlatform.IntegrationTests.Replicas;
 /// honours (sign-in cookies, antiforgery tokens), limits count across both, and the webhook outbox survives a restart
 /// of both (decisions 0090-0092).
 /// </summary>
-public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAsyncLifetime
+public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : PlatformTest(TestPlatform.Owned(TestDatabase.Postgres(server)))
 {
     private const int KeyRequestsPerMinute = 20;
     private const string AdminEmail = "admin@acme.example";
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private readonly TestDatabase _database = TestDatabase.Postgres(server);
     private readonly WebhookReceiver _receiver = new();
     private ServerProcess _a = null!;
     private ServerProcess _b = null!;
     private string _key = "";
 
-    public async ValueTask InitializeAsync()
+    // The replicas are server processes of their own on the test's database and data folder.
+    protected override bool StartsServer => false;
+
+    public override async ValueTask InitializeAsync()
     {
-        await _database.CreateAsync(_data, _ct);
-        var settings = _database.With(new Dictionary<string, string>
+        await base.InitializeAsync();
+        var settings = Database.With(new Dictionary<string, string>
         {
-            ["Storage:DataPath"] = _data,
+            ["Storage:DataPath"] = DataPath,
             ["Security:RateLimits:KeyRequestsPerMinute"] = KeyRequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Channels:Handoff:RetriesPerRound"] = "0",
             ["Channels:Handoff:FirstRetryDelay"] = "00:00:00.500",
@@ -44,27 +44,26 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
         _a = new ServerProcess(settings);
         _b = new ServerProcess(settings);
         // The first replica migrates the database; both then start as a rolling deployment would.
-        await _a.StartAsync(_ct);
-        await _b.StartAsync(_ct);
+        await _a.StartAsync(Ct);
+        await _b.StartAsync(Ct);
 
-        await using (var db = _database.NewContext())
+        await using (var db = Database.NewContext())
         {
             db.Tenants.Add(new Tenant { Id = "acme", Name = "Acme" });
-            await db.SaveChangesAsync(_ct);
+            await db.SaveChangesAsync(Ct);
         }
         _key = await NewKeyAsync();
         using var admin = _a.Client(_key);
-        (await admin.PostAsJsonAsync("/api/v1/users", new { email = AdminEmail, password = PortalSession.Password, role = "tenant-admin" }, _ct)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "handbook", vertical = "general" }, _ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/users", new { email = AdminEmail, password = PortalSession.Password, role = "tenant-admin" }, Ct)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "handbook", vertical = "general" }, Ct)).EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         await _receiver.DisposeAsync();
-        await _database.DisposeAsync();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -74,12 +73,12 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
         var cookies = new CookieContainer();
         using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }))
         {
-            var form = await http.GetStringAsync(new Uri(_a.Address, "/portal/login"), _ct);
+            var form = await http.GetStringAsync(new Uri(_a.Address, "/portal/login"), Ct);
             var token = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value);
             using var signIn = await http.PostAsync(new Uri(_b.Address, "/portal/account/login"), new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["email"] = AdminEmail, ["password"] = PortalSession.Password, ["returnUrl"] = "/portal", ["__RequestVerificationToken"] = token,
-            }), _ct);
+            }), Ct);
             Assert.Equal((HttpStatusCode.Redirect, "/portal"), (signIn.StatusCode, signIn.Headers.Location?.OriginalString));
         }
 
@@ -95,7 +94,7 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
         await Chromium.ScreenshotAsync(page, "replicas-portal-through-the-other-server");
 
         using var api = _a.Client(_key);
-        var names = (await api.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", _ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString());
+        var names = (await api.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases", Ct)).EnumerateArray().Select(k => k.GetProperty("name").GetString());
         Assert.Contains("made-on-b", names);
     }
 
@@ -104,7 +103,7 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
     {
         // Counts are per calendar minute: start well inside one.
         var intoMinute = DateTimeOffset.UtcNow.Second;
-        if (intoMinute > 45) await Task.Delay(TimeSpan.FromSeconds(61 - intoMinute), _ct);
+        if (intoMinute > 45) await Task.Delay(TimeSpan.FromSeconds(61 - intoMinute), Ct);
         var key = await NewKeyAsync();
         using var a = _a.Client(key);
         using var b = _b.Client(key);
@@ -114,7 +113,7 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
         {
             foreach (var client in new[] { a, b })
             {
-                using var response = await client.GetAsync("/api/v1/knowledge-bases", _ct);
+                using var response = await client.GetAsync("/api/v1/knowledge-bases", Ct);
                 statuses.Add(response.StatusCode);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests) Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
             }
@@ -129,27 +128,27 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
     {
         using (var api = _a.Client(_key))
         {
-            (await api.PutAsJsonAsync("/api/v1/widget-settings", new { handoffWebhookUrl = _receiver.Url }, _ct)).EnsureSuccessStatusCode();
-            using var handoff = await api.PostAsJsonAsync("/api/v1/handoffs", new { message = "Please call me", contact = "sam@example.com" }, _ct);
+            (await api.PutAsJsonAsync("/api/v1/widget-settings", new { handoffWebhookUrl = _receiver.Url }, Ct)).EnsureSuccessStatusCode();
+            using var handoff = await api.PostAsJsonAsync("/api/v1/handoffs", new { message = "Please call me", contact = "sam@example.com" }, Ct);
             Assert.Equal(HttpStatusCode.Accepted, handoff.StatusCode);
             // The receiver is down: the first attempts fail and the message waits in the outbox.
             await WaitForMessageAsync(api, m => m.GetProperty("lastResult").GetString() == "unreachable");
         }
 
         await Task.WhenAll(_a.StopAsync(), _b.StopAsync());
-        await _a.StartAsync(_ct);
-        await _b.StartAsync(_ct);
+        await _a.StartAsync(Ct);
+        await _b.StartAsync(Ct);
         await _receiver.StartAsync();
 
         using var after = _b.Client(_key);
         var delivered = await WaitForMessageAsync(after, m => m.GetProperty("status").GetString() == "delivered");
-        await Task.Delay(TimeSpan.FromSeconds(2), _ct); // time for a duplicate to show up, were there one
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct); // time for a duplicate to show up, were there one
         var call = Assert.Single(_receiver.Calls);
-        var secret = (await after.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/signing-secret", _ct)).GetProperty("secret").GetString()!;
+        var secret = (await after.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/signing-secret", Ct)).GetProperty("secret").GetString()!;
         Assert.True(WebhookReceiver.IsValid(call, secret), "the signature does not verify with the tenant's secret");
         Assert.Equal(delivered.GetProperty("id").GetString(), call.Id);
         Assert.Equal("Please call me", JsonDocument.Parse(call.Body).RootElement.GetProperty("message").GetString());
-        Assert.Equal("delivered", (await after.GetFromJsonAsync<JsonElement>("/api/v1/handoffs", _ct))[0].GetProperty("webhook").GetString());
+        Assert.Equal("delivered", (await after.GetFromJsonAsync<JsonElement>("/api/v1/handoffs", Ct))[0].GetProperty("webhook").GetString());
 
         // The delivery, as a curator sees it in the portal (served by the other server).
         await using var context = await chromium.NewContextAsync();
@@ -175,9 +174,9 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
     private async Task<string> NewKeyAsync()
     {
         var key = ApiKeys.Generate();
-        await using var db = _database.NewContext();
+        await using var db = Database.NewContext();
         db.ApiKeys.Add(ApiKeys.Create("acme", "replica test", key));
-        await db.SaveChangesAsync(_ct);
+        await db.SaveChangesAsync(Ct);
         return key;
     }
 
@@ -186,10 +185,10 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : IAs
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var message = (await api.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/messages", _ct)).EnumerateArray().SingleOrDefault();
+            var message = (await api.GetFromJsonAsync<JsonElement>("/api/v1/webhooks/messages", Ct)).EnumerateArray().SingleOrDefault();
             if (message.ValueKind == JsonValueKind.Object && condition(message)) return message;
             Assert.True(DateTime.UtcNow < deadline, $"the webhook message did not get there: {message}\nA:\n{_a.Output}\nB:\n{_b.Output}");
-            await Task.Delay(200, _ct);
+            await Task.Delay(200, Ct);
         }
     }
 }

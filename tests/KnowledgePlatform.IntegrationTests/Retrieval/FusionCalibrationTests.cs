@@ -14,34 +14,18 @@ namespace KnowledgePlatform.IntegrationTests.Retrieval;
 /// A knowledge base's own fusion: the vertical default until it is calibrated, then the weight fitted on pseudo-questions
 /// cut from its content, shown in GET /knowledge-bases/{kb} with what it was fitted on; a curator's weight overrides it.
 /// </summary>
-public abstract class FusionCalibrationTests(TestDatabase database) : IAsyncLifetime
+public abstract class FusionCalibrationTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : FusionCalibrationTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : FusionCalibrationTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : FusionCalibrationTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : FusionCalibrationTests(platform), IClassFixture<PostgresPlatform>;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
-    private HttpClient _client = null!;
+    protected override string KnowledgeBase => "handbook";
 
-    public async ValueTask InitializeAsync()
-    {
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(new Dictionary<string, string> { ["Calibration:Enabled"] = "false" }));
-        _client = _host.Client(await _host.CreateTenantAsync("acme", "handbook", _ct));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Calibration:Enabled"] = "false" };
 
     private async Task<JsonElement> FusionAsync() =>
-        (await _client.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook", _ct)).GetProperty("fusion");
+        (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/handbook", Ct)).GetProperty("fusion");
 
     [Fact]
     public async Task A_calibrated_knowledge_base_searches_with_its_own_weight_until_a_curator_sets_one()
@@ -53,13 +37,13 @@ public abstract class FusionCalibrationTests(TestDatabase database) : IAsyncLife
         foreach (var (room, i) in new[] { "library", "gym", "canteen", "garage", "clinic", "lab", "studio", "archive", "lounge", "workshop", "nursery", "chapel" }.Select((r, i) => (r, i)))
             handbook.Append($"## Opening hours of the {room}\n\nThe {room} opens at {7 + i % 3} in the morning and closes at {17 + i % 4} on weekdays; at weekends ask the {room} desk.\n\n" +
                             $"## Booking the {room}\n\nBook the {room} through the intranet form {100 + i}; bookings for groups over {5 + i} people need a manager's approval.\n\n");
-        await PlatformHost.IngestAsync(_client, "handbook", "handbook.md", handbook.ToString(), _ct);
+        await PlatformHost.IngestAsync(Admin, "handbook", "handbook.md", handbook.ToString(), Ct);
 
-        await using (var scope = _host.Services.CreateAsyncScope())
+        await using (var scope = Host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.TenantId == "acme", _ct);
-            await scope.ServiceProvider.GetRequiredService<KnowledgeBaseCalibrator>().CalibrateAsync(kb, _ct);
+            var kb = await db.KnowledgeBases.AsNoTracking().SingleAsync(k => k.TenantId == Tenant.Id, Ct);
+            await scope.ServiceProvider.GetRequiredService<KnowledgeBaseCalibrator>().CalibrateAsync(kb, Ct);
         }
 
         var calibrated = await FusionAsync();
@@ -69,7 +53,7 @@ public abstract class FusionCalibrationTests(TestDatabase database) : IAsyncLife
         Assert.InRange(calibrated.GetProperty("ndcg10").GetProperty("fused").GetDouble(), 0.0, 1.0);
         Assert.NotEqual(JsonValueKind.Null, calibrated.GetProperty("fittedAt").ValueKind);
 
-        (await _client.PutAsJsonAsync("/api/v1/knowledge-bases/handbook/retrieval", new { fusion = "convex", denseWeight = 0.95 }, _ct)).EnsureSuccessStatusCode();
+        (await Admin.PutAsJsonAsync("/api/v1/knowledge-bases/handbook/retrieval", new { fusion = "convex", denseWeight = 0.95 }, Ct)).EnsureSuccessStatusCode();
         var curated = await FusionAsync();
         Assert.Equal("curator", curated.GetProperty("source").GetString());
         Assert.Equal(0.95, curated.GetProperty("denseWeight").GetDouble(), 3);

@@ -9,19 +9,20 @@ namespace KnowledgePlatform.IntegrationTests.Sources;
 /// A curator adds a web source in the portal (Chromium) and watches it sync live, reads its history, pauses it and
 /// removes it with its documents. Screenshots: portal-sources-syncing, portal-sources-history.
 /// </summary>
-public sealed class SourceSyncBrowserTests(Chromium chromium) : IAsyncLifetime
+public sealed class SourceSyncBrowserTests(SqlitePlatform platform, Chromium chromium) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
-    private const string Email = "curator@acme.example";
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private LoopbackSite _site = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override string KnowledgeBase => "help";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = SourceClient.Settings();
+
+    private string Curator => Email("curator");
+
+    public override async ValueTask InitializeAsync()
     {
-        _host = new PlatformHost(_data, SourceClient.Settings());
-        var key = await _host.CreateTenantAsync("acme", "help", _ct);
-        await PortalSession.CreateUserAsync(_host, key, Email, "curator", _ct);
+        await base.InitializeAsync();
+        await PortalSession.CreateUserAsync(Host, Tenant.Key, Curator, "curator", Ct);
         _site = await LoopbackSite.StartAsync();
         for (var i = 0; i < 6; i++) _site.Set($"/help/topic-{i}", LoopbackSite.Html($"Topic {i}", $"Thermo alert A{i + 1} means the sensor {i} needs attention."));
         _site.SetSitemap("/help/sitemap.xml", Enumerable.Range(0, 6).Select(i => $"/help/topic-{i}"));
@@ -29,11 +30,10 @@ public sealed class SourceSyncBrowserTests(Chromium chromium) : IAsyncLifetime
         _site.Delay = TimeSpan.FromMilliseconds(400);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _site.DisposeAsync();
-        await _host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -44,9 +44,9 @@ public sealed class SourceSyncBrowserTests(Chromium chromium) : IAsyncLifetime
         page.SetDefaultTimeout(30_000);
         try
         {
-            await page.GotoAsync(_host.Url("/portal/knowledge-bases/help/sources"));
+            await page.GotoAsync(Host.Url("/portal/knowledge-bases/help/sources"));
             await page.WaitForURLAsync("**/portal/login**");
-            await page.GetByLabel("E-mail").FillAsync(Email);
+            await page.GetByLabel("E-mail").FillAsync(Curator);
             await page.GetByLabel("Password").FillAsync(PortalSession.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
             await page.WaitForURLAsync("**/portal/knowledge-bases/help/sources");
@@ -78,15 +78,15 @@ public sealed class SourceSyncBrowserTests(Chromium chromium) : IAsyncLifetime
             await row.GetByRole(AriaRole.Button, new() { Name = "Resume Help centre" }).ClickAsync();
 
             // The synced pages are documents of the knowledge base.
-            await page.GotoAsync(_host.Url("/portal/knowledge-bases/help/documents"));
+            await page.GotoAsync(Host.Url("/portal/knowledge-bases/help/documents"));
             await page.Locator("[data-testid=document-row]").Nth(5).WaitForAsync();
             Assert.Equal(6, await page.Locator("[data-testid=document-row]").CountAsync());
 
-            await page.GotoAsync(_host.Url("/portal/knowledge-bases/help/sources"));
+            await page.GotoAsync(Host.Url("/portal/knowledge-bases/help/sources"));
             await row.GetByRole(AriaRole.Button, new() { Name = "Remove Help centre" }).ClickAsync();
             await row.GetByRole(AriaRole.Button, new() { Name = "Remove with its documents" }).ClickAsync();
             await page.GetByText("No sources yet.").WaitForAsync();
-            await page.GotoAsync(_host.Url("/portal/knowledge-bases/help/documents"));
+            await page.GotoAsync(Host.Url("/portal/knowledge-bases/help/documents"));
             await page.GetByText("No documents yet.").WaitForAsync();
         }
         catch

@@ -8,15 +8,17 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Sources;
 
 /// <summary>The worker process killed (SIGKILL) in the middle of a sync and started again: every page ends up exactly once (decision 80).</summary>
-public sealed class SourceSyncCrashTests : IAsyncLifetime
+public sealed class SourceSyncCrashTests() : PlatformTest(TestPlatform.Owned(TestDatabase.Sqlite()))
 {
     private const int Pages = 120;
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
+
+    // The test runs a server without workers, then kills and restarts worker processes on the same data.
+    protected override bool StartsServer => false;
     private LoopbackSite _site = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
+        await base.InitializeAsync();
         _site = await LoopbackSite.StartAsync();
         for (var i = 0; i < Pages; i++)
             _site.Set($"/manual/page-{i:D3}", LoopbackSite.Html($"Bulletin {i}", $"Unit batch {i} shows error E{i % 12 + 1:D2}; install firmware {i % 5}.{i % 7} and recalibrate sensor {i % 4}."));
@@ -25,16 +27,16 @@ public sealed class SourceSyncCrashTests : IAsyncLifetime
         _site.Delay = TimeSpan.FromMilliseconds(40);
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await _site.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await base.DisposeAsync();
     }
 
     private KnowledgeDbContext Db() =>
-        new SqliteKnowledgeDbContext(new DbContextOptionsBuilder<SqliteKnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "knowledge.db")};Pooling=False").Options);
+        new SqliteKnowledgeDbContext(new DbContextOptionsBuilder<SqliteKnowledgeDbContext>().UseSqlite($"Data Source={Path.Combine(DataPath, "knowledge.db")};Pooling=False").Options);
 
-    private Process StartWorker() => WorkerProcess.Start(_data, new Dictionary<string, string>
+    private Process StartWorker() => WorkerProcess.Start(DataPath, new Dictionary<string, string>
     {
         ["Sources__Lease"] = "00:00:03",
         ["Sources__PollInterval"] = "00:00:00.200",
@@ -50,7 +52,7 @@ public sealed class SourceSyncCrashTests : IAsyncLifetime
                 if (await condition(db)) return;
             Assert.False(worker.HasExited, $"the worker exited with code {(worker.HasExited ? worker.ExitCode : 0)}");
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100, _ct);
+            await Task.Delay(100, Ct);
         }
     }
 
@@ -58,45 +60,45 @@ public sealed class SourceSyncCrashTests : IAsyncLifetime
     public async Task A_sync_killed_half_way_resumes_and_ends_with_every_page_exactly_once()
     {
         // Queue the sync through the real API, with no workers in the server.
-        await using (var api = new PlatformHost(_data, new Dictionary<string, string> { ["Ingestion:Workers"] = "0", ["Sources:Workers"] = "0" }))
+        await using (var api = new PlatformHost(DataPath, new Dictionary<string, string> { ["Ingestion:Workers"] = "0", ["Sources:Workers"] = "0" }))
         {
-            using var client = api.Client(await api.CreateTenantAsync("acme", "manuals", _ct));
-            await new SourceClient(client, "manuals").CreateWebAsync(_site.Url("/manual/sitemap.xml"), TimeSpan.Zero, _ct);
+            using var client = api.Client(await api.CreateTenantAsync("acme", "manuals", Ct));
+            await new SourceClient(client, "manuals").CreateWebAsync(_site.Url("/manual/sitemap.xml"), TimeSpan.Zero, Ct);
         }
 
         var first = StartWorker();
-        await WaitUntilAsync(async db => await db.SyncEntries.CountAsync(e => e.Outcome != SyncOutcome.Pending, _ct) >= 40, first, TimeSpan.FromMinutes(3), "40 pages read");
+        await WaitUntilAsync(async db => await db.SyncEntries.CountAsync(e => e.Outcome != SyncOutcome.Pending, Ct) >= 40, first, TimeSpan.FromMinutes(3), "40 pages read");
         first.Kill(); // SIGKILL: no chance to give the sync back
-        await first.WaitForExitAsync(_ct);
+        await first.WaitForExitAsync(Ct);
         int atKill;
         await using (var db = Db())
         {
-            Assert.Equal(SyncRunStatus.Running, (await db.SyncRuns.SingleAsync(_ct)).Status);
-            atKill = await db.SyncEntries.CountAsync(e => e.Outcome != SyncOutcome.Pending, _ct);
+            Assert.Equal(SyncRunStatus.Running, (await db.SyncRuns.SingleAsync(Ct)).Status);
+            atKill = await db.SyncEntries.CountAsync(e => e.Outcome != SyncOutcome.Pending, Ct);
             Assert.InRange(atKill, 40, Pages - 1);
         }
 
         var second = StartWorker();
-        await WaitUntilAsync(async db => (await db.SyncRuns.SingleAsync(_ct)).Status == SyncRunStatus.Succeeded
-            && await db.Documents.CountAsync(d => d.Status == DocumentStatus.Ready, _ct) == Pages, second, TimeSpan.FromMinutes(5), "the sync and its documents");
-        using (var term = Process.Start("kill", ["-TERM", second.Id.ToString()])) await term.WaitForExitAsync(_ct);
-        await second.WaitForExitAsync(_ct);
+        await WaitUntilAsync(async db => (await db.SyncRuns.SingleAsync(Ct)).Status == SyncRunStatus.Succeeded
+            && await db.Documents.CountAsync(d => d.Status == DocumentStatus.Ready, Ct) == Pages, second, TimeSpan.FromMinutes(5), "the sync and its documents");
+        using (var term = Process.Start("kill", ["-TERM", second.Id.ToString()])) await term.WaitForExitAsync(Ct);
+        await second.WaitForExitAsync(Ct);
 
         await using var check = Db();
-        var run = await check.SyncRuns.SingleAsync(_ct);
+        var run = await check.SyncRuns.SingleAsync(Ct);
         Assert.Equal((2, Pages, Pages, 0, 0), (run.Attempts, run.Discovered, run.Added, run.Updated, run.Failed));
         var pages = Enumerable.Range(0, Pages).Select(i => _site.Url($"/manual/page-{i:D3}")).ToList();
-        var entries = await check.SyncEntries.ToListAsync(_ct);
+        var entries = await check.SyncEntries.ToListAsync(Ct);
         Assert.Equal(pages, entries.Select(e => e.Key).Order());
         Assert.All(entries, e => Assert.Equal(SyncOutcome.Added, e.Outcome));
-        var documents = await check.Documents.ToListAsync(_ct);
+        var documents = await check.Documents.ToListAsync(Ct);
         Assert.Equal(pages, documents.Select(d => d.FileName).Order());
         Assert.All(documents, d => Assert.Equal((1, (int?)1, DocumentStatus.Ready), (d.Version, d.IndexedVersion, d.Status)));
-        Assert.Equal(Pages, await check.SourceItems.CountAsync(_ct));
-        var jobs = await check.IngestionJobs.ToListAsync(_ct);
+        Assert.Equal(Pages, await check.SourceItems.CountAsync(Ct));
+        var jobs = await check.IngestionJobs.ToListAsync(Ct);
         Assert.Equal(Pages, jobs.Count);
         Assert.All(jobs, j => Assert.Equal(JobStatus.Succeeded, j.Status));
-        var chunks = await check.Chunks.ToListAsync(_ct);
+        var chunks = await check.Chunks.ToListAsync(Ct);
         Assert.Equal(documents.Sum(d => d.ChunkCount), chunks.Count);
 
         // The second worker went on from the frontier: at most the page in hand at the kill was fetched twice.

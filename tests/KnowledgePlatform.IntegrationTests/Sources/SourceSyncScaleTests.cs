@@ -10,50 +10,50 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Sources;
 
 /// <summary>A sync of 1,000 unchanged pages costs conditional requests only: nothing is submitted or embedded again (decision 80).</summary>
-public sealed class SourceSyncScaleTests : IAsyncLifetime
+public sealed class SourceSyncScaleTests(SqlitePlatform platform) : PlatformTest(platform), IClassFixture<SqlitePlatform>
 {
     private const int Pages = 1000;
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private PlatformHost _host = null!;
     private LoopbackSite _site = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override string KnowledgeBase => "faq";
+
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = SourceClient.Settings();
+
+    public override async ValueTask InitializeAsync()
     {
         _site = await LoopbackSite.StartAsync();
         for (var i = 0; i < Pages; i++)
             _site.Set($"/faq/q{i:D4}", LoopbackSite.Html($"Question {i}", $"Order {i} ships from warehouse {i % 9} within {i % 5 + 1} days."));
         _site.SetSitemap("/faq/sitemap.xml", Enumerable.Range(0, Pages).Select(i => $"/faq/q{i:D4}"));
-        _host = new PlatformHost(_data, SourceClient.Settings());
+        await base.InitializeAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _host.DisposeAsync();
+        await base.DisposeAsync();
         await _site.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
     }
 
     [Fact]
     public async Task Syncing_1000_unchanged_pages_embeds_nothing_and_takes_under_30_seconds()
     {
-        using var client = _host.Client(await _host.CreateTenantAsync("acme", "faq", _ct));
+        var client = Admin;
         var sources = new SourceClient(client, "faq");
-        var source = await sources.CreateWebAsync(_site.Url("/faq/sitemap.xml"), TimeSpan.FromDays(1), _ct, maxPages: 2 * Pages);
-        var first = await sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, _ct, TimeSpan.FromMinutes(15));
+        var source = await sources.CreateWebAsync(_site.Url("/faq/sitemap.xml"), TimeSpan.FromDays(1), Ct, maxPages: 2 * Pages);
+        var first = await sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, Ct, TimeSpan.FromMinutes(15));
         Assert.Equal(Pages, SourceClient.Count(first, "added"));
         var (jobs, chunks) = await CountAsync();
         Assert.Equal(Pages, jobs);
 
         var clock = Stopwatch.StartNew();
-        var run = await sources.SyncAsync(source.GetProperty("id").GetString()!, _ct);
-        var second = await sources.WaitAsync(run.GetProperty("id").GetString()!, _ct);
+        var run = await sources.SyncAsync(source.GetProperty("id").GetString()!, Ct);
+        var second = await sources.WaitAsync(run.GetProperty("id").GetString()!, Ct);
         var elapsed = clock.Elapsed;
 
         Assert.Equal("succeeded", second.GetProperty("run").GetProperty("status").GetString());
         Assert.Equal((Pages, 0, 0, 0), (SourceClient.Count(second, "unchanged"), SourceClient.Count(second, "added"), SourceClient.Count(second, "updated"), SourceClient.Count(second, "removed")));
         Assert.Equal((jobs, chunks), await CountAsync());
-        Assert.All(await sources.DocumentsAsync(_ct), d => Assert.Equal(1, d.GetProperty("version").GetInt32()));
+        Assert.All(await sources.DocumentsAsync(Ct), d => Assert.Equal(1, d.GetProperty("version").GetInt32()));
         Assert.Equal(2 * Pages, _site.Requests.Count(r => r.Path.StartsWith("/faq/q", StringComparison.Ordinal)));
         Assert.Equal(Pages, _site.Requests.Count(r => r.Path.StartsWith("/faq/q", StringComparison.Ordinal) && r.Status == 304));
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"re-syncing {Pages} unchanged pages took {elapsed.TotalSeconds:0.0} s");
@@ -68,8 +68,8 @@ public sealed class SourceSyncScaleTests : IAsyncLifetime
 
     private async Task<(int Jobs, int Chunks)> CountAsync()
     {
-        await using var scope = _host.Services.CreateAsyncScope();
+        await using var scope = Host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-        return (await db.IngestionJobs.CountAsync(_ct), await db.Chunks.CountAsync(_ct));
+        return (await db.IngestionJobs.CountAsync(Ct), await db.Chunks.CountAsync(Ct));
     }
 }

@@ -10,38 +10,37 @@ using Xunit;
 namespace KnowledgePlatform.IntegrationTests.Sources;
 
 /// <summary>Web and folder sources kept in sync on the real server, on both metadata providers (decision 0080).</summary>
-public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
+public abstract class SourceSyncTests(TestPlatform platform) : PlatformTest(platform)
 {
-    public sealed class OnSqlite() : SourceSyncTests(TestDatabase.Sqlite());
+    public sealed class OnSqlite(SqlitePlatform platform) : SourceSyncTests(platform), IClassFixture<SqlitePlatform>;
 
-    public sealed class OnPostgres(PostgresServer server) : SourceSyncTests(TestDatabase.Postgres(server));
+    public sealed class OnPostgres(PostgresPlatform platform) : SourceSyncTests(platform), IClassFixture<PostgresPlatform>;
 
-    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
-    private readonly string _data = PlatformHost.NewDataPath();
-    private readonly string _folders = Path.Combine(Path.GetTempPath(), "kp-folders-" + Guid.NewGuid().ToString("N"));
-    private PlatformHost _host = null!;
     private LoopbackSite _site = null!;
     private SourceClient _sources = null!;
-    private string _key = "";
 
-    public async ValueTask InitializeAsync()
+    protected override string KnowledgeBase => "help";
+
+    /// <summary>The folder sources may read: the test's own folder is under it.</summary>
+    private string FolderRoot => Path.Combine(DataPath, "source-folders");
+
+    /// <summary>This test's folder for folder sources.</summary>
+    private string Folders => Path.Combine(FolderRoot, Tenant.Id);
+
+    protected override IReadOnlyDictionary<string, string> Settings => SourceClient.Settings(FolderRoot);
+
+    public override async ValueTask InitializeAsync()
     {
-        Directory.CreateDirectory(_folders);
-        await database.CreateAsync(_data, _ct);
-        _host = new PlatformHost(_data, database.With(SourceClient.Settings(_folders)));
-        _key = await _host.CreateTenantAsync("acme", "help", _ct);
-        _sources = new SourceClient(_host.Client(_key), "help");
+        await base.InitializeAsync();
+        Directory.CreateDirectory(Folders);
+        _sources = new SourceClient(Admin, "help");
         _site = await LoopbackSite.StartAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        _sources.Http.Dispose();
         await _site.DisposeAsync();
-        await _host.DisposeAsync();
-        await database.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-        Directory.Delete(_folders, recursive: true);
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -60,13 +59,13 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         string[] listed = ["/help/start", "/help/changing", "/help/vanishing", "/help/no-validators", "/help/private/secret"];
         _site.SetSitemap("/help/sitemap.xml", listed);
 
-        var source = await _sources.CreateWebAsync(_site.Url("/help/sitemap.xml"), TimeSpan.FromSeconds(3), _ct, syncNow: false);
+        var source = await _sources.CreateWebAsync(_site.Url("/help/sitemap.xml"), TimeSpan.FromSeconds(3), Ct, syncNow: false);
         var id = source.GetProperty("id").GetString()!;
         Assert.Equal("/help/", source.GetProperty("web").GetProperty("pathPrefix").GetString());
 
-        var first = await _sources.SyncAndWaitAsync(id, _ct);
+        var first = await _sources.SyncAndWaitAsync(id, Ct);
         string[] inScope = ["/help/start", "/help/deep", "/help/changing", "/help/vanishing", "/help/no-validators"];
-        Assert.Equal(inScope.Select(_site.Url).Order(), (await _sources.DocumentsByNameAsync(_ct)).Keys.Order());
+        Assert.Equal(inScope.Select(_site.Url).Order(), (await _sources.DocumentsByNameAsync(Ct)).Keys.Order());
         Assert.All(SourceClient.Changes(first).Values, outcome => Assert.Equal("added", outcome));
         Assert.Equal(5, SourceClient.Count(first, "added"));
 
@@ -75,8 +74,8 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         _site.Remove("/help/vanishing");
         _site.SetSitemap("/help/sitemap.xml", listed.Where(p => p != "/help/vanishing"));
 
-        var second = await _sources.SyncAndWaitAsync(id, _ct);
-        var documents = await _sources.DocumentsByNameAsync(_ct);
+        var second = await _sources.SyncAndWaitAsync(id, Ct);
+        var documents = await _sources.DocumentsByNameAsync(Ct);
         Assert.Equal(2, documents[_site.Url("/help/changing")].GetProperty("version").GetInt32());
         Assert.Equal(2, documents[_site.Url("/help/changing")].GetProperty("indexedVersion").GetInt32());
         foreach (var unchanged in new[] { "/help/start", "/help/deep", "/help/no-validators" })
@@ -86,19 +85,19 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         // Within the grace period the vanished page still answers questions; the history says why it is going.
         Assert.True(documents.ContainsKey(_site.Url("/help/vanishing")));
         Assert.Equal("gone", SourceClient.Changes(second)[_site.Url("/help/vanishing")]);
-        var gone = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sync-runs/{second.GetProperty("run").GetProperty("id").GetString()}?outcome=gone", PlatformHost.Json, _ct);
+        var gone = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sync-runs/{second.GetProperty("run").GetProperty("id").GetString()}?outcome=gone", PlatformHost.Json, Ct);
         Assert.Equal([_site.Url("/help/vanishing")], SourceClient.Changes(gone).Keys);
         // Unchanged pages with validators cost a 304, not a download.
         Assert.Equal((2, 1), _site.Count("/help/start"));
         Assert.Equal((2, 1), _site.Count("/help/deep"));
-        Assert.Contains(await _sources.SearchAsync("how many days to return a product", _ct), t => t.Contains("60 days", StringComparison.Ordinal));
-        Assert.DoesNotContain(await _sources.SearchAsync("how many days to return a product", _ct), t => t.Contains("30 days", StringComparison.Ordinal));
+        Assert.Contains(await _sources.SearchAsync("how many days to return a product", Ct), t => t.Contains("60 days", StringComparison.Ordinal));
+        Assert.DoesNotContain(await _sources.SearchAsync("how many days to return a product", Ct), t => t.Contains("30 days", StringComparison.Ordinal));
 
-        await Task.Delay(TimeSpan.FromSeconds(3), _ct);
-        var third = await _sources.SyncAndWaitAsync(id, _ct);
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        var third = await _sources.SyncAndWaitAsync(id, Ct);
         Assert.Equal("removed", SourceClient.Changes(third)[_site.Url("/help/vanishing")]);
-        Assert.Equal(inScope.Where(p => p != "/help/vanishing").Select(_site.Url).Order(), (await _sources.DocumentsByNameAsync(_ct)).Keys.Order());
-        Assert.DoesNotContain(await _sources.SearchAsync("gift wrapping cost per parcel", _ct), t => t.Contains("four dollars", StringComparison.Ordinal));
+        Assert.Equal(inScope.Where(p => p != "/help/vanishing").Select(_site.Url).Order(), (await _sources.DocumentsByNameAsync(Ct)).Keys.Order());
+        Assert.DoesNotContain(await _sources.SearchAsync("gift wrapping cost per parcel", Ct), t => t.Contains("four dollars", StringComparison.Ordinal));
 
         // Disallowed and off-scope pages were never asked for; the off-scope host was never contacted.
         Assert.Equal((0, 0), _site.Count("/help/private/secret"));
@@ -110,52 +109,52 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
     [Fact]
     public async Task A_folder_source_follows_added_changed_and_removed_files_and_an_unmounted_folder_removes_nothing()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(_folders, "guides")).FullName;
-        await File.WriteAllTextAsync(Path.Combine(folder, "filters.md"), "# Filters\n\nRinse the HEPA filter every 14 days.", _ct);
+        var folder = Directory.CreateDirectory(Path.Combine(Folders, "guides")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "filters.md"), "# Filters\n\nRinse the HEPA filter every 14 days.", Ct);
         Directory.CreateDirectory(Path.Combine(folder, "sub"));
-        await File.WriteAllTextAsync(Path.Combine(folder, "sub", "battery.txt"), "The battery lasts 120 minutes in eco mode.", _ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "sub", "battery.txt"), "The battery lasts 120 minutes in eco mode.", Ct);
         File.Copy(Path.Combine(SampleFolder(), "customer-service", "sweep-s2-support-training.pptx"), Path.Combine(folder, "training.pptx"));
-        await File.WriteAllTextAsync(Path.Combine(folder, ".draft.md"), "# Hidden draft", _ct);
-        await File.WriteAllBytesAsync(Path.Combine(folder, "photo.png"), [0x89, 0x50, 0x4E, 0x47], _ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, ".draft.md"), "# Hidden draft", Ct);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "photo.png"), [0x89, 0x50, 0x4E, 0x47], Ct);
 
-        var source = await _sources.CreateAsync(new { name = "guides", kind = "folder", folder = new { path = folder, watch = true } }, _ct);
+        var source = await _sources.CreateAsync(new { name = "guides", kind = "folder", folder = new { path = folder, watch = true } }, Ct);
         var id = source.GetProperty("id").GetString()!;
-        var first = await _sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, _ct);
+        var first = await _sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, Ct);
         Assert.Equal("succeeded", first.GetProperty("run").GetProperty("status").GetString());
-        Assert.Equal(["guides/filters.md", "guides/sub/battery.txt", "guides/training.pptx"], (await _sources.DocumentsByNameAsync(_ct)).Keys.Order());
-        Assert.All(await _sources.DocumentsAsync(_ct), d => Assert.Equal("ready", d.GetProperty("status").GetString()));
+        Assert.Equal(["guides/filters.md", "guides/sub/battery.txt", "guides/training.pptx"], (await _sources.DocumentsByNameAsync(Ct)).Keys.Order());
+        Assert.All(await _sources.DocumentsAsync(Ct), d => Assert.Equal("ready", d.GetProperty("status").GetString()));
 
-        await File.WriteAllTextAsync(Path.Combine(folder, "filters.md"), "# Filters\n\nRinse the HEPA filter every 21 days.", _ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "filters.md"), "# Filters\n\nRinse the HEPA filter every 21 days.", Ct);
         File.Delete(Path.Combine(folder, "sub", "battery.txt"));
-        await File.WriteAllTextAsync(Path.Combine(folder, "dock.md"), "# Dock\n\nThe dock LED blinks amber when the water tank is empty.", _ct);
-        var second = await _sources.SyncAndWaitAsync(id, _ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "dock.md"), "# Dock\n\nThe dock LED blinks amber when the water tank is empty.", Ct);
+        var second = await _sources.SyncAndWaitAsync(id, Ct);
         var changes = SourceClient.Changes(second);
         Assert.Equal(("updated", "removed", "added"), (changes["filters.md"], changes["sub/battery.txt"], changes["dock.md"]));
         Assert.Equal(1, SourceClient.Count(second, "unchanged"));
-        var documents = await _sources.DocumentsByNameAsync(_ct);
+        var documents = await _sources.DocumentsByNameAsync(Ct);
         Assert.Equal(["guides/dock.md", "guides/filters.md", "guides/training.pptx"], documents.Keys.Order());
         Assert.Equal(2, documents["guides/filters.md"].GetProperty("version").GetInt32());
 
         // A change in the watched folder starts a sync on its own (earlier edits may have started one too: wait for this one's effect).
         var edited = DateTimeOffset.UtcNow;
-        await File.WriteAllTextAsync(Path.Combine(folder, "dock.md"), "# Dock\n\nThe dock LED blinks red when the water tank is empty.", _ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "dock.md"), "# Dock\n\nThe dock LED blinks red when the water tank is empty.", Ct);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await _sources.DocumentsByNameAsync(_ct))["guides/dock.md"] is var dock
+        while ((await _sources.DocumentsByNameAsync(Ct))["guides/dock.md"] is var dock
                && (dock.GetProperty("version").GetInt32() < 2 || dock.GetProperty("status").GetString() != "ready"))
         {
             Assert.True(DateTime.UtcNow < deadline, "the change in the watched folder was not synced");
-            await Task.Delay(200, _ct);
+            await Task.Delay(200, Ct);
         }
         var watched = await WaitForRunAsync(id, r => r.GetProperty("trigger").GetString() == "change" && r.GetProperty("createdAt").GetDateTimeOffset() > edited, TimeSpan.FromSeconds(5));
-        Assert.Equal("succeeded", (await _sources.WaitAsync(watched.GetProperty("id").GetString()!, _ct)).GetProperty("run").GetProperty("status").GetString());
+        Assert.Equal("succeeded", (await _sources.WaitAsync(watched.GetProperty("id").GetString()!, Ct)).GetProperty("run").GetProperty("status").GetString());
 
         // An unmounted share: the sync fails, says why, and the documents stay.
-        await _sources.Http.PostAsync($"/api/v1/sources/{id}/pause", null, _ct);
+        await _sources.Http.PostAsync($"/api/v1/sources/{id}/pause", null, Ct);
         Directory.Move(folder, folder + "-unmounted");
-        await _sources.Http.PostAsync($"/api/v1/sources/{id}/resume", null, _ct);
-        var failed = await _sources.WaitAsync((await WaitForRunAsync(id, r => r.GetProperty("status").GetString() is "failed", TimeSpan.FromSeconds(60))).GetProperty("id").GetString()!, _ct);
+        await _sources.Http.PostAsync($"/api/v1/sources/{id}/resume", null, Ct);
+        var failed = await _sources.WaitAsync((await WaitForRunAsync(id, r => r.GetProperty("status").GetString() is "failed", TimeSpan.FromSeconds(60))).GetProperty("id").GetString()!, Ct);
         Assert.Contains("does not exist or is not mounted", failed.GetProperty("run").GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(3, (await _sources.DocumentsAsync(_ct)).Count);
+        Assert.Equal(3, (await _sources.DocumentsAsync(Ct)).Count);
     }
 
     [Fact]
@@ -163,36 +162,36 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
     {
         for (var i = 0; i < 8; i++) _site.Set($"/big/p{i}", LoopbackSite.Html($"Page {i}", $"Fact number {i}."));
         _site.SetSitemap("/big/sitemap.xml", Enumerable.Range(0, 8).Select(i => $"/big/p{i}"));
-        var source = await _sources.CreateAsync(new { name = "big", kind = "web", removalGrace = "00:00:00", web = new { startUrl = _site.Url("/big/sitemap.xml"), maxPages = 5, requestInterval = "00:00:00" } }, _ct);
-        var first = await _sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, _ct);
+        var source = await _sources.CreateAsync(new { name = "big", kind = "web", removalGrace = "00:00:00", web = new { startUrl = _site.Url("/big/sitemap.xml"), maxPages = 5, requestInterval = "00:00:00" } }, Ct);
+        var first = await _sources.WaitAsync(source.GetProperty("lastRun").GetProperty("id").GetString()!, Ct);
         Assert.True(first.GetProperty("run").GetProperty("limitReached").GetBoolean());
-        Assert.Equal(5, (await _sources.DocumentsAsync(_ct)).Count);
+        Assert.Equal(5, (await _sources.DocumentsAsync(Ct)).Count);
 
         // The sitemap now lists the pages the other way round: p0 to p2 fall past the limit, yet they stay.
         _site.SetSitemap("/big/sitemap.xml", Enumerable.Range(0, 8).Reverse().Select(i => $"/big/p{i}"));
-        var second = await _sources.SyncAndWaitAsync(source.GetProperty("id").GetString()!, _ct);
+        var second = await _sources.SyncAndWaitAsync(source.GetProperty("id").GetString()!, Ct);
         Assert.Equal((3, 2, 0), (SourceClient.Count(second, "added"), SourceClient.Count(second, "unchanged"), SourceClient.Count(second, "removed")));
-        Assert.Equal(8, (await _sources.DocumentsAsync(_ct)).Count);
+        Assert.Equal(8, (await _sources.DocumentsAsync(Ct)).Count);
     }
 
     [Fact]
     public async Task A_folder_outside_the_allowed_folders_and_a_bad_url_are_refused_with_the_reason()
     {
-        using var outside = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources", new { name = "etc", kind = "folder", folder = new { path = "/etc" } }, PlatformHost.Json, _ct);
+        using var outside = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources", new { name = "etc", kind = "folder", folder = new { path = "/etc" } }, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
-        Assert.Contains("not inside a folder this server lets sources read", (await outside.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("not inside a folder this server lets sources read", (await outside.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
-        using var ftp = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources", new { name = "ftp", kind = "web", web = new { startUrl = "ftp://example.com/" } }, PlatformHost.Json, _ct);
+        using var ftp = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources", new { name = "ftp", kind = "web", web = new { startUrl = "ftp://example.com/" } }, PlatformHost.Json, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, ftp.StatusCode);
-        Assert.Equal("invalid_web_source", (await ftp.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
+        Assert.Equal("invalid_web_source", (await ftp.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
 
         using var tooOften = await _sources.Http.PostAsJsonAsync("/api/v1/knowledge-bases/help/sources",
-            new { name = "fast", kind = "web", interval = "00:00:10", web = new { startUrl = _site.Url("/") } }, PlatformHost.Json, _ct);
-        Assert.Equal("invalid_schedule", (await tooOften.Content.ReadFromJsonAsync<JsonElement>(_ct)).GetProperty("code").GetString());
+            new { name = "fast", kind = "web", interval = "00:00:10", web = new { startUrl = _site.Url("/") } }, PlatformHost.Json, Ct);
+        Assert.Equal("invalid_schedule", (await tooOften.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("code").GetString());
 
         // A start page that does not exist: the sync fails and says why.
-        var missing = await _sources.CreateWebAsync(_site.Url("/nothing/here"), TimeSpan.Zero, _ct);
-        var run = (await _sources.WaitAsync(missing.GetProperty("lastRun").GetProperty("id").GetString()!, _ct)).GetProperty("run");
+        var missing = await _sources.CreateWebAsync(_site.Url("/nothing/here"), TimeSpan.Zero, Ct);
+        var run = (await _sources.WaitAsync(missing.GetProperty("lastRun").GetProperty("id").GetString()!, Ct)).GetProperty("run");
         Assert.Equal("failed", run.GetProperty("status").GetString());
         Assert.Contains("/nothing/here: The site answered 404", run.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
@@ -202,38 +201,38 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
     {
         for (var i = 0; i < 40; i++) _site.Set($"/kb/page-{i}", LoopbackSite.Html($"Page {i}", $"Error code E{i:D2} means the brush {i} is stuck."));
         _site.SetSitemap("/kb/sitemap.xml", Enumerable.Range(0, 40).Select(i => $"/kb/page-{i}"));
-        var slow = await _sources.CreateWebAsync(_site.Url("/kb/sitemap.xml"), TimeSpan.Zero, _ct, requestInterval: "00:00:00.150");
+        var slow = await _sources.CreateWebAsync(_site.Url("/kb/sitemap.xml"), TimeSpan.Zero, Ct, requestInterval: "00:00:00.150");
         var slowId = slow.GetProperty("id").GetString()!;
         await WaitForRunAsync(slowId, r => r.GetProperty("processed").GetInt32() >= 3, TimeSpan.FromSeconds(60));
 
-        using (var pause = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/pause", null, _ct)) pause.EnsureSuccessStatusCode();
-        var cancelled = await _sources.WaitAsync(slow.GetProperty("lastRun").GetProperty("id").GetString()!, _ct);
+        using (var pause = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/pause", null, Ct)) pause.EnsureSuccessStatusCode();
+        var cancelled = await _sources.WaitAsync(slow.GetProperty("lastRun").GetProperty("id").GetString()!, Ct);
         Assert.Equal("cancelled", cancelled.GetProperty("run").GetProperty("status").GetString());
         Assert.InRange(cancelled.GetProperty("run").GetProperty("processed").GetInt32(), 3, 39);
-        using (var refused = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/sync", null, _ct))
+        using (var refused = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/sync", null, Ct))
             Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
 
-        using (var resume = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/resume", null, _ct)) resume.EnsureSuccessStatusCode();
-        await _sources.Http.PatchAsJsonAsync($"/api/v1/sources/{slowId}", new { web = new { requestInterval = "00:00:00" } }, PlatformHost.Json, _ct);
-        var completed = await _sources.SyncAndWaitAsync(slowId, _ct);
-        Assert.Equal(40, (await _sources.DocumentsAsync(_ct)).Count);
+        using (var resume = await _sources.Http.PostAsync($"/api/v1/sources/{slowId}/resume", null, Ct)) resume.EnsureSuccessStatusCode();
+        await _sources.Http.PatchAsJsonAsync($"/api/v1/sources/{slowId}", new { web = new { requestInterval = "00:00:00" } }, PlatformHost.Json, Ct);
+        var completed = await _sources.SyncAndWaitAsync(slowId, Ct);
+        Assert.Equal(40, (await _sources.DocumentsAsync(Ct)).Count);
         Assert.Equal(40, SourceClient.Count(completed, "added") + SourceClient.Count(completed, "unchanged"));
 
         // Removed without its documents: they stay, as ordinary documents.
         _site.Set("/other/one", LoopbackSite.Html("One", "The Vision 55 remote pairs by holding home and back."));
-        var other = await _sources.CreateWebAsync(_site.Url("/other/one"), TimeSpan.Zero, _ct);
-        await _sources.WaitAsync(other.GetProperty("lastRun").GetProperty("id").GetString()!, _ct);
-        using (var keep = await _sources.Http.DeleteAsync($"/api/v1/sources/{other.GetProperty("id").GetString()}?deleteDocuments=false", _ct))
+        var other = await _sources.CreateWebAsync(_site.Url("/other/one"), TimeSpan.Zero, Ct);
+        await _sources.WaitAsync(other.GetProperty("lastRun").GetProperty("id").GetString()!, Ct);
+        using (var keep = await _sources.Http.DeleteAsync($"/api/v1/sources/{other.GetProperty("id").GetString()}?deleteDocuments=false", Ct))
             Assert.Equal(HttpStatusCode.NoContent, keep.StatusCode);
-        var kept = Assert.Single(await _sources.DocumentsAsync(_ct), d => d.GetProperty("fileName").GetString() == _site.Url("/other/one"));
+        var kept = Assert.Single(await _sources.DocumentsAsync(Ct), d => d.GetProperty("fileName").GetString() == _site.Url("/other/one"));
         Assert.Equal(JsonValueKind.Null, kept.GetProperty("sourceId").ValueKind);
 
         // Removed with its documents: they leave the knowledge base and its index.
-        using (var drop = await _sources.Http.DeleteAsync($"/api/v1/sources/{slowId}?deleteDocuments=true", _ct))
+        using (var drop = await _sources.Http.DeleteAsync($"/api/v1/sources/{slowId}?deleteDocuments=true", Ct))
             Assert.Equal(HttpStatusCode.NoContent, drop.StatusCode);
-        Assert.Single(await _sources.DocumentsAsync(_ct));
-        Assert.DoesNotContain(await _sources.SearchAsync("error code E17 brush stuck", _ct), t => t.Contains("E17", StringComparison.Ordinal));
-        using var gone = await _sources.Http.GetAsync($"/api/v1/sources/{slowId}", _ct);
+        Assert.Single(await _sources.DocumentsAsync(Ct));
+        Assert.DoesNotContain(await _sources.SearchAsync("error code E17 brush stuck", Ct), t => t.Contains("E17", StringComparison.Ordinal));
+        using var gone = await _sources.Http.GetAsync($"/api/v1/sources/{slowId}", Ct);
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
 
@@ -241,29 +240,29 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
     public async Task The_schedule_queues_a_sync_when_it_is_due_and_another_tenant_cannot_see_or_touch_the_source()
     {
         _site.Set("/docs/a", LoopbackSite.Html("A", "Alpha."));
-        var source = await _sources.CreateAsync(new { name = "nightly", kind = "web", interval = "06:00:00", syncNow = false, web = new { startUrl = _site.Url("/docs/a") } }, _ct);
+        var source = await _sources.CreateAsync(new { name = "nightly", kind = "web", interval = "06:00:00", syncNow = false, web = new { startUrl = _site.Url("/docs/a") } }, Ct);
         var id = source.GetProperty("id").GetString()!;
 
-        await using (var scope = _host.Services.CreateAsyncScope())
+        await using (var scope = Host.Services.CreateAsyncScope())
         {
             var store = scope.ServiceProvider.GetRequiredService<ISourceStore>();
-            Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow, _ct));
-            Assert.Equal(1, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), _ct));
-            Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), _ct));
+            // The schedule covers the class's whole server: this is its only test that gives a source an interval.
+            Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow, Ct));
+            Assert.Equal(1, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), Ct));
+            Assert.Equal(0, await store.QueueDueAsync(DateTimeOffset.UtcNow.AddHours(7), Ct));
         }
-        var runs = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{id}/runs", PlatformHost.Json, _ct);
+        var runs = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{id}/runs", PlatformHost.Json, Ct);
         Assert.Equal("schedule", Assert.Single(runs.EnumerateArray()).GetProperty("trigger").GetString());
 
-        var otherKey = await _host.CreateTenantAsync("globex", "other", _ct);
-        using var other = _host.Client(otherKey);
+        var other = Client((await NewTenantAsync("globex", "other")).Key);
         foreach (var (method, url) in new[] { ("GET", $"/api/v1/sources/{id}"), ("POST", $"/api/v1/sources/{id}/sync"), ("POST", $"/api/v1/sources/{id}/pause"),
                      ("GET", $"/api/v1/sources/{id}/runs"), ("DELETE", $"/api/v1/sources/{id}?deleteDocuments=true"),
                      ("GET", $"/api/v1/sync-runs/{runs[0].GetProperty("id").GetString()}"), ("GET", "/api/v1/knowledge-bases/help/sources") })
         {
-            using var response = await other.SendAsync(new HttpRequestMessage(new HttpMethod(method), url), _ct);
+            using var response = await other.SendAsync(new HttpRequestMessage(new HttpMethod(method), url), Ct);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
-        Assert.False((await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{id}", PlatformHost.Json, _ct)).GetProperty("paused").GetBoolean());
+        Assert.False((await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{id}", PlatformHost.Json, Ct)).GetProperty("paused").GetBoolean());
     }
 
     private async Task<JsonElement> WaitForRunAsync(string sourceId, Func<JsonElement, bool> condition, TimeSpan timeout)
@@ -271,10 +270,10 @@ public abstract class SourceSyncTests(TestDatabase database) : IAsyncLifetime
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var runs = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{sourceId}/runs", PlatformHost.Json, _ct);
+            var runs = await _sources.Http.GetFromJsonAsync<JsonElement>($"/api/v1/sources/{sourceId}/runs", PlatformHost.Json, Ct);
             if (runs.EnumerateArray().FirstOrDefault(condition) is { ValueKind: JsonValueKind.Object } run) return run;
             Assert.True(DateTime.UtcNow < deadline, $"no matching sync in time: {runs}");
-            await Task.Delay(100, _ct);
+            await Task.Delay(100, Ct);
         }
     }
 

@@ -21,6 +21,9 @@ public abstract class TestDatabase : IAsyncDisposable
 
     public static TestDatabase Postgres(PostgresServer server) => new PostgresTestDatabase(server);
 
+    /// <summary>Another database of the same provider (on the same PostgreSQL server), not yet created.</summary>
+    public abstract TestDatabase Another();
+
     /// <summary>Creates the database; on PostgreSQL skips the test (fails in CI) when there is no server.</summary>
     public abstract Task CreateAsync(string dataPath, CancellationToken ct);
 
@@ -32,6 +35,8 @@ public abstract class TestDatabase : IAsyncDisposable
     private sealed class SqliteTestDatabase : TestDatabase
     {
         private string _connectionString = "";
+
+        public override TestDatabase Another() => new SqliteTestDatabase();
 
         public override Task CreateAsync(string dataPath, CancellationToken ct)
         {
@@ -58,6 +63,8 @@ public abstract class TestDatabase : IAsyncDisposable
     {
         private readonly string _name = "kp_test_" + Guid.NewGuid().ToString("N")[..16];
         private string? _connectionString;
+
+        public override TestDatabase Another() => new PostgresTestDatabase(server);
 
         public override async Task CreateAsync(string dataPath, CancellationToken ct)
         {

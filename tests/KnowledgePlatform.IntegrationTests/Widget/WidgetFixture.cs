@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using KnowledgePlatform.IntegrationTests.Channels;
+using KnowledgePlatform.IntegrationTests.Support;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests.Widget;
@@ -13,9 +14,9 @@ namespace KnowledgePlatform.IntegrationTests.Widget;
 /// </summary>
 public sealed class WidgetFixture : IAsyncLifetime
 {
-    private readonly string _data = PlatformHost.NewDataPath();
+    private readonly SqlitePlatform _platform = new();
 
-    public PlatformHost Host { get; private set; } = null!;
+    public PlatformHost Host => _platform.Host;
     public HttpClient Admin { get; private set; } = null!;
     public StaticSite Site { get; private set; } = null!;
     public StaticSite Elsewhere { get; private set; } = null!;
@@ -33,7 +34,7 @@ public sealed class WidgetFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        Host = new PlatformHost(_data);
+        await _platform.StartAsync(ct);
         var adminKey = await Host.CreateTenantAsync("northwind", "customer-service", ct);
         Admin = Host.Client(adminKey);
         await Portal.PortalSession.CreateUserAsync(Host, adminKey, LeadEmail, "tenant-admin", ct);
@@ -86,7 +87,6 @@ public sealed class WidgetFixture : IAsyncLifetime
         Admin.Dispose();
         await Site.DisposeAsync();
         await Elsewhere.DisposeAsync();
-        await Host.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        await _platform.DisposeAsync();
     }
 }
