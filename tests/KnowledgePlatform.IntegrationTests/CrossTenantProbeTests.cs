@@ -1,3 +1,4 @@
+// Over 300 lines: one table of probes (every tenant-scoped route, read and write, by id and by list) run from the other tenant, on SQLite and PostgreSQL.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

@@ -1,3 +1,4 @@
+// Over 300 lines: the fuzzer generates cases from the OpenAPI document, sends them and judges every answer in one pass; its generators and its verdicts share the operation model.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;

@@ -1,3 +1,4 @@
+// Over 300 lines: one curator journey through the portal, step by step, each step building on the one before.
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

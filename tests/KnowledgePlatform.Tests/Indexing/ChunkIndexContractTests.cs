@@ -1,3 +1,4 @@
+// Over 300 lines: one contract that every chunk index (embedded and Qdrant) must meet, kept in one place so no backend can skip a clause.
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Infrastructure.Indexing;

@@ -1,3 +1,4 @@
+// Over 300 lines: every translation of our filter, payload and vector model into Qdrant's, checked without a server.
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Core.Text;
