@@ -1,5 +1,6 @@
 using System.Buffers;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.BackgroundWork;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
 
@@ -19,7 +20,7 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     private static readonly string[] OutputNames = ["last_hidden_state"];
 
     private readonly InferenceSession _session;
-    private readonly Lazy<InferenceSession> _background;
+    private readonly Lazy<(InferenceSession Session, LowPriorityThread Thread)> _background;
     private readonly ArcticWordPiece _tokenizer;
     private readonly EmbeddingModelCard _card;
     private readonly OnnxBatching _batching;
@@ -29,9 +30,9 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         _card = card;
         _batching = batching ?? OnnxBatching.Default;
         _session = CreateSession(threads > 0 ? threads : Environment.ProcessorCount);
-        // Background calls (EmbeddingPriority) get a session of one thread: ONNX Runtime then runs them on the calling
-        // thread alone, so a low-priority caller never has normal-priority helper threads working for it.
-        _background = new Lazy<InferenceSession>(() => CreateSession(1));
+        // Background calls (EmbeddingPriority) run on a thread of the lowest priority in a session of one intra-op
+        // thread, so ONNX Runtime runs them on that thread alone, never on normal-priority helper threads (decision 0125).
+        _background = new(() => (CreateSession(1), new LowPriorityThread("background embeddings")));
         _tokenizer = ArcticWordPiece.Shared;
 
         var probe = _session.OutputMetadata[OutputNames[0]].Dimensions[^1];
@@ -55,14 +56,15 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
         return new InferenceSession(ArcticWordPiece.ModelBytes(), options);
     }
 
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values as IReadOnlyList<string> ?? values.ToList();
-        // Synchronous and CPU-bound, like the package's encoder; callers already run off the request path.
-        var vectors = Embed(texts, EmbeddingPriority.IsBackground(options) ? _background.Value : _session, cancellationToken);
-        var result = new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = _card.Name }));
-        return Task.FromResult(result);
+        // Synchronous and CPU-bound, like the package's encoder, on the caller's thread; background calls on the low-priority one.
+        var vectors = EmbeddingPriority.IsBackground(options)
+            ? await _background.Value.Thread.RunAsync(() => Embed(texts, _background.Value.Session, cancellationToken), cancellationToken)
+            : Embed(texts, _session, cancellationToken);
+        return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = _card.Name }));
     }
 
     /// <summary>One L2-normalised vector per text, in the order given.</summary>
@@ -153,6 +155,8 @@ public sealed class OnnxEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public void Dispose()
     {
         _session.Dispose();
-        if (_background.IsValueCreated) _background.Value.Dispose();
+        if (!_background.IsValueCreated) return;
+        _background.Value.Thread.Dispose();
+        _background.Value.Session.Dispose();
     }
 }

@@ -1,5 +1,4 @@
 using KnowledgePlatform.Core.Domain;
-using KnowledgePlatform.Infrastructure.BackgroundWork;
 using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -31,10 +30,8 @@ public sealed class CalibrationScheduler(IServiceScopeFactory scopes, IOptions<C
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>Calibrates every knowledge base that is due, one at a time, on a thread of the lowest priority (decision 0125).</summary>
-    public Task CalibrateDueAsync(CancellationToken ct) => LowPriorityWork.RunAsync(() => CalibrateDueOnThisThreadAsync(ct));
-
-    private async Task CalibrateDueOnThisThreadAsync(CancellationToken ct)
+    /// <summary>Calibrates every knowledge base that is due, one at a time; its embeddings run at the lowest priority (decision 0125).</summary>
+    public async Task CalibrateDueAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();

@@ -27,8 +27,7 @@ public sealed class KnowledgeBaseCalibrator(
 
     /// <summary>
     /// Calibrates the gate (unless a curator set it) and the fusion; returns the gate in force. Its embeddings are
-    /// background calls, which run on the calling thread alone: the scheduler calls it from a thread of the lowest
-    /// priority, so that searches on the same cores go first; a curator who asked for it waits at normal priority (decision 0125).
+    /// background calls, run on one thread of the lowest priority, so that searches on the same cores go first (decision 0125).
     /// </summary>
     public async Task<EvidenceGateCalibration?> CalibrateAsync(KnowledgeBase kb, CancellationToken ct)
     {

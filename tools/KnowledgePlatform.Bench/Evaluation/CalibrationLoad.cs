@@ -1,6 +1,5 @@
 using System.Globalization;
 using KnowledgePlatform.Core.Domain;
-using KnowledgePlatform.Infrastructure.BackgroundWork;
 using KnowledgePlatform.Rag.Retrieval;
 using Spectre.Console;
 
@@ -19,8 +18,8 @@ internal sealed record CalibrationLoad(Timing Idle, Timing During, int SearchesD
         var idle = new List<double>();
         foreach (var q in queries.Take(300)) idle.Add(await run.TimeHybridAsync(q.Text, settings, ct));
 
-        // As the server runs it: on a thread of the lowest priority (decision 0125).
-        var calibration = LowPriorityWork.RunAsync(() => run.SelfCalibrateAsync(Vertical.General, ct));
+        // As the server runs it: its embeddings are background calls, run at the lowest priority (decision 0125).
+        var calibration = Task.Run(() => run.SelfCalibrateAsync(Vertical.General, ct), ct);
         var during = new List<double>();
         for (var i = 0; !calibration.IsCompleted; i++)
             during.Add(await run.TimeHybridAsync(queries[i % queries.Count].Text, settings, ct));
