@@ -15,6 +15,10 @@ namespace KnowledgePlatform.IntegrationTests;
 /// make-fixture.sh with that release's own server) are opened by today's code, migrated, and everything the release
 /// said about them still holds: keys, users, documents, versions, chunks, the disabled chunk, searches, handoffs.
 /// </summary>
+/// <remarks>
+/// Not on the test base (PlatformTest): the base creates and migrates a fresh database before a test runs, while this
+/// test must open the release's files and database as they were, unmigrated, and watch today's server migrate them.
+/// </remarks>
 public sealed class UpgradeTests(PostgresServer server) : IAsyncLifetime
 {
     private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "upgrade");
