@@ -16,8 +16,8 @@ namespace KnowledgePlatform.IntegrationTests;
 /// said about them still holds: keys, users, documents, versions, chunks, the disabled chunk, searches, handoffs.
 /// </summary>
 /// <remarks>
-/// Not on the test base (PlatformTest): the base creates and migrates a fresh database before a test runs, while this
-/// test must open the release's files and database as they were, unmigrated, and watch today's server migrate them.
+/// Not on the test base (PlatformTest), whose class fixtures give a class one kind of database: the two tests here use
+/// one kind each, and each fills its data folder and database from the release's files before any server opens them.
 /// </remarks>
 public sealed class UpgradeTests(PostgresServer server) : IAsyncLifetime
 {
