@@ -32,6 +32,7 @@ public static class IngestionServiceCollectionExtensions
         builder.Services.AddSingleton(sp => new ExtractorRegistry(ExtractorRegistry.CreateDefault(sp.GetRequiredService<ITextRecognizer>())));
         builder.Services.AddSingleton<Chunker>();
         builder.Services.AddSingleton<IngestionSignal>();
+        builder.Services.AddSingleton<EmbeddingBatcher>();
 
         builder.Services.TryAddSingleton(new Redactor());
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -8,7 +8,8 @@ namespace KnowledgePlatform.Infrastructure.Metadata;
 public static class MetadataDatabase
 {
     public static void UseSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable));
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsHistoryTable(HistoryTable))
+            .AddInterceptors(SqliteWriteAheadLog.Instance);
 
     public static void UsePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, npgsql => npgsql

@@ -11,13 +11,17 @@ public sealed class IngestionOptions
     [Range(1, long.MaxValue)]
     public long MaxUploadBytes { get; set; } = 50 * 1024 * 1024;
 
-    /// <summary>Jobs processed at once by this process. Embedding is CPU-bound: one per two cores is plenty.</summary>
+    /// <summary>
+    /// Jobs in flight in this process (0: this process ingests nothing). Their embed steps share one queue in front of
+    /// the model (<see cref="EmbeddingBatcher"/>), so more jobs do not mean more threads in the model: they let short
+    /// documents share the model's calls and one job read, chunk and write while another is embedded (decision 0164).
+    /// </summary>
     [Range(0, 64)]
-    public int Workers { get; set; } = 1;
+    public int Workers { get; set; } = 8;
 
-    /// <summary>Texts sent to the embedding model per call.</summary>
+    /// <summary>Texts per call to the embedding model at most, from one job or several (decision 0164).</summary>
     [Range(1, 1024)]
-    public int EmbeddingBatchSize { get; set; } = 8;
+    public int EmbeddingBatchSize { get; set; } = 256;
 
     /// <summary>Attempts before a document with a transient failure is marked failed.</summary>
     [Range(1, 20)]

@@ -1,4 +1,3 @@
-using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Tests.Fakes;
@@ -52,41 +51,14 @@ public sealed class IngestionRunnerTests
     }
 
     /// <summary>Hands out one job; recording its failure fails <paramref name="failures"/> times as a locked database would.</summary>
-    private sealed class UnsteadyStore(int failures) : IIngestionStore
+    private sealed class UnsteadyStore(int failures) : SingleJobStore
     {
         private int _failures = failures;
-        private bool _claimed;
 
-        public List<(string Reason, TimeSpan? RetryAfter)> Recorded { get; } = [];
-
-        public Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
-        {
-            if (_claimed) return Task.FromResult<IngestionWork?>(null);
-            _claimed = true;
-            var document = new Document
-            {
-                Id = "d1", TenantId = "acme", KnowledgeBaseId = "kb", FileName = "a.md", Format = "md", SizeBytes = 1, ContentHash = "h", StorageKey = "k",
-            };
-            var job = new IngestionJob { Id = "j1", TenantId = "acme", DocumentId = "d1", DocumentVersion = 1, Attempts = 1 };
-            return Task.FromResult<IngestionWork?>(new IngestionWork(job, document, new KnowledgeBase { Id = "kb", TenantId = "acme", Name = "KB", EmbeddingModel = "m", EmbeddingDimension = 3 }));
-        }
-
-        public Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
+        public override Task FailAsync(string jobId, string documentId, string reason, TimeSpan? retryAfter, CancellationToken cancellationToken)
         {
             if (_failures-- > 0) throw new SqliteException("database is locked", 5);
-            Recorded.Add((reason, retryAfter));
-            return Task.CompletedTask;
+            return base.FailAsync(jobId, documentId, reason, retryAfter, cancellationToken);
         }
-
-        public Task ReportProgressAsync(string jobId, string documentId, string step, int percent, TimeSpan lease, CancellationToken cancellationToken) => Task.CompletedTask;
-        public Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<Chunk>> LoadChunksAsync(string documentId, int version, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<bool> SucceedAsync(string jobId, string documentId, int version, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task ReleaseAsync(string jobId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -46,12 +46,11 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         try
         {
             await host.StartAsync(cancellationToken);
-            if (settings.MetadataWal) await UseWalAsync(host, cancellationToken);
             var embedding = host.Services.GetRequiredService<IOptions<EmbeddingOptions>>().Value;
             var workers = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Workers;
             var pipelineEncoder = clock.Untimed(host.Services.GetRequiredService<EmbeddingModelRegistry>().Default.Generator);
             var embedBatch = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.EmbeddingBatchSize;
-            AnsiConsole.MarkupLineInterpolated($"[grey]kp-bench ingest · runtime {embedding.Runtime} · threads {(embedding.Threads == 0 ? Environment.ProcessorCount : embedding.Threads)} · model runs ≤{embedding.OnnxBatchSize} texts/{embedding.BatchTokens} tokens · embed step calls of {embedBatch} · workers {workers} · metadata commits {(settings.MetadataWal ? "WAL, synchronous NORMAL" : "default")} · {Environment.ProcessorCount} cores[/]");
+            AnsiConsole.MarkupLineInterpolated($"[grey]kp-bench ingest · runtime {embedding.Runtime} · threads {(embedding.Threads == 0 ? Environment.ProcessorCount : embedding.Threads)} · model runs ≤{embedding.OnnxBatchSize} texts/{embedding.BatchTokens} tokens · model calls of ≤{embedBatch} texts · {workers} jobs in flight · {Environment.ProcessorCount} cores[/]");
 
             var report = new Report();
             if (corpus.Count > 0)
@@ -124,34 +123,8 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
         if (settings.EmbedBatch is { } batch) overrides["Ingestion:EmbeddingBatchSize"] = batch.ToString(CultureInfo.InvariantCulture);
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.AddEmbeddings().AddStorage().AddIngestion(runWorkers: false);
-        if (settings.MetadataWal) builder.Services.ConfigureDbContext<KnowledgeDbContext>(o => o.AddInterceptors(new RelaxedSync()));
         clock.Instrument(builder.Services);
         return builder.Build();
-    }
-
-    /// <summary>What-if: commits of the metadata database do not wait for the disk (WAL + synchronous NORMAL).</summary>
-    private sealed class RelaxedSync : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
-    {
-        public override async Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection,
-            Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = NORMAL;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA synchronous = NORMAL;";
-            command.ExecuteNonQuery();
-        }
-    }
-
-    private static async Task UseWalAsync(IHost host, CancellationToken cancellationToken)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", cancellationToken);
     }
 
     private static async Task<KnowledgeBase> CreateKnowledgeBaseAsync(IHost host, string name, Vertical vertical, CancellationToken cancellationToken)

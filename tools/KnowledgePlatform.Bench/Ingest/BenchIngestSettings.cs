@@ -60,12 +60,9 @@ public sealed class BenchIngestSettings : CommandSettings
     public int? Threads { get; init; }
 
     [CommandOption("--embed-batch <N>")]
-    [Description("What-if: texts per call of the embed step. Default: Ingestion:EmbeddingBatchSize")]
+    [Description("Texts per call to the embedding model at most, from one job or several. Default: Ingestion:EmbeddingBatchSize")]
     public int? EmbedBatch { get; init; }
 
-    [CommandOption("--metadata-wal")]
-    [Description("What-if: metadata database commits that do not wait for the disk (WAL, synchronous NORMAL), to show what its per-document writes cost.")]
-    public bool MetadataWal { get; init; }
 
     public override ValidationResult Validate() =>
         Rounds < 1 ? ValidationResult.Error("--rounds must be at least 1.")

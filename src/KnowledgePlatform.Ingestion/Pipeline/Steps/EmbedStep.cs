@@ -11,6 +11,7 @@ namespace KnowledgePlatform.Ingestion.Pipeline.Steps;
 public sealed class EmbedStep(
     EmbeddingModelRegistry models,
     IIngestionStore store,
+    EmbeddingBatcher batcher,
     IOptions<IngestionOptions> options) : IIngestionStep
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
@@ -37,10 +38,11 @@ public sealed class EmbedStep(
         for (var i = 0; i < drafts.Count; i += batchSize)
         {
             var batch = drafts.Skip(i).Take(batchSize).ToList();
-            var vectors = await embedder.GenerateAsync(batch.Select(d => EmbeddingText(title, d)), cancellationToken: cancellationToken);
+            // The batcher joins these texts with other jobs' in the model's calls.
+            var vectors = await batcher.EmbedAsync(embedder, [.. batch.Select(d => EmbeddingText(title, d))], cancellationToken);
             for (var j = 0; j < batch.Count; j++)
             {
-                var vector = vectors[j].Vector;
+                var vector = vectors[j];
                 if (vector.Length != model.Dimension)
                     throw new InvalidOperationException($"The embedding model returned {vector.Length} dimensions, configured {model.Dimension}.");
                 chunks.Add(ToChunk(context.Document, context.Version, batch[j], i + j, vector));
