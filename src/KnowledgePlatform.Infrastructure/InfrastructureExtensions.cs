@@ -49,8 +49,11 @@ public static class InfrastructureExtensions
             .ValidateOnStart();
         builder.Services.AddScoped<IConversationStore, EfConversationStore>();
         builder.Services.AddScoped<TenantDeletion>();
-        builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(
-            Path.Combine(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataPath, "index")));
+        builder.Services.AddSingleton(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new EmbeddedChunkIndex(Path.Combine(storage.FullDataPath, "index"), precision: storage.VectorPrecision);
+        });
         builder.Services.AddScoped<EmbeddedIndexBootstrapper>();
         builder.Services.AddScoped<ChunkIndexRebuilder>();
         builder.Services.AddScoped<Reembedder>();

@@ -32,6 +32,9 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression("^(embedded|qdrant)$", ErrorMessage = "Storage:Index must be 'embedded' or 'qdrant'.")]
     public string Index { get; set; } = EmbeddedIndex;
 
+    /// <summary>How the embedded index stores the vectors of the knowledge bases it creates (decision 0165).</summary>
+    public Indexing.VectorPrecision VectorPrecision { get; set; } = Indexing.VectorPrecision.Float16;
+
     public string FullDataPath => Path.GetFullPath(DataPath);
 
     public bool IsPostgres => Provider == Postgres;

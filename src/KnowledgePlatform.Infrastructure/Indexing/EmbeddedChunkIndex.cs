@@ -21,6 +21,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private const int SchemaVersion = 5;
 
     private readonly string _folder;
+    private readonly VectorPrecision _precision;
     private readonly string _connectionString;
     private readonly Bm25Index _bm25;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -33,10 +34,14 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     private readonly ConcurrentDictionary<string, VectorIndex> _vectors = new();
     private readonly Timer _flushTimer;
 
-    /// <summary>An index under <paramref name="folder"/>; each knowledge base's vector index takes the dimension of the first vectors it is given.</summary>
-    public EmbeddedChunkIndex(string folder, Bm25Parameters? bm25 = null)
+    /// <summary>
+    /// An index under <paramref name="folder"/>; each knowledge base's vector index takes the dimension of the first vectors
+    /// it is given, and is created with <paramref name="precision"/> (one that exists keeps its own).
+    /// </summary>
+    public EmbeddedChunkIndex(string folder, Bm25Parameters? bm25 = null, VectorPrecision precision = VectorPrecision.Float16)
     {
         _folder = folder;
+        _precision = precision;
         _bm25 = new Bm25Index(bm25 ?? Bm25Parameters.Default);
         Directory.CreateDirectory(Path.Combine(folder, "vectors"));
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "fulltext.db"), Pooling = true }.ToString();
@@ -345,7 +350,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
 
     /// <summary>The knowledge base's vector index: loaded from its file, or created with <paramref name="dimension"/> when it has none.</summary>
     private VectorIndex Vectors(string knowledgeBaseId, int dimension = 0) =>
-        _vectors.GetOrAdd(knowledgeBaseId, kb => new VectorIndex(VectorPath(kb), dimension));
+        _vectors.GetOrAdd(knowledgeBaseId, kb => new VectorIndex(VectorPath(kb), dimension, _precision));
 
     private string VectorPath(string knowledgeBaseId) =>
         Path.Combine(_folder, "vectors", string.Concat(knowledgeBaseId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".usearch");
@@ -517,17 +522,20 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         private long _changedAt;
         private long _savedAt = Environment.TickCount64;
 
-        public VectorIndex(string path, int dimension)
+        public VectorIndex(string path, int dimension, VectorPrecision precision)
         {
             _path = path;
             if (!File.Exists(path) && dimension <= 0) throw new InvalidOperationException($"The vector index {path} does not exist and no dimension was given to create it.");
             _index = File.Exists(path)
                 ? new USearchIndex(path, false)
-                : new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension, 16, 128, MinExpansion, false);
+                : new USearchIndex(MetricKind.Cos, ScalarKindOf(precision), (ulong)dimension, 16, 128, MinExpansion, false);
             Dimension = (int)_index.Dimensions();
         }
 
         public int Dimension { get; }
+
+        private static ScalarKind ScalarKindOf(VectorPrecision precision) =>
+            precision == VectorPrecision.Float32 ? ScalarKind.Float32 : ScalarKind.Float16;
 
         public long Count
         {

@@ -22,7 +22,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         if (settings.Answers) return await AnswerEvalCommand.RunAsync(dataset, settings, cancellationToken);
         var queries = dataset.Queries.Take(settings.Limit ?? int.MaxValue).ToList();
         if (queries.Count == 0) throw new CliException("No judged queries: queries.jsonl ids must appear in qrels.tsv.");
-        using var run = EvaluationRun.Open(settings.Depth, settings.CacheFolder, new Bm25Parameters(settings.K1, settings.B));
+        using var run = EvaluationRun.Open(settings.Depth, settings.CacheFolder, new Bm25Parameters(settings.K1, settings.B), settings.VectorPrecision);
         var methods = (settings.Methods ?? (run.RerankerConfigured ? "bm25,dense,hybrid,hybrid+rerank" : "bm25,dense,hybrid"))
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         if (methods.FirstOrDefault(m => m is not ("bm25" or "dense" or "hybrid" or "hybrid+rerank")) is { } unknown)

@@ -91,6 +91,10 @@ public sealed class EvalSettings : CommandSettings
             .Select(s => int.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1)
             .ToList() is { Count: > 0 } sizes && sizes.All(n => n > 0) ? [.. sizes.Distinct().Order()] : null;
 
+    [CommandOption("--vector-precision <KIND>")]
+    [Description("How the HNSW index stores vectors: Float16 (default) or Float32 (Storage:VectorPrecision).")]
+    public VectorPrecision VectorPrecision { get; init; } = VectorPrecision.Float16;
+
     [CommandOption("--with-candidates")]
     [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
     public bool WithCandidates { get; init; }

@@ -46,6 +46,8 @@ internal sealed class EvaluationRun : IDisposable
     private readonly EmbeddedChunkIndex _index;
     private readonly EmbeddingCache _cache;
     private readonly List<(string ChunkId, float[] Vector)> _vectors = [];
+    /// <summary>The synthesised chunks' vectors, for exact search at padded sizes.</summary>
+    private readonly List<(string ChunkId, float[] Vector)> _synthesisedVectors = [];
     private readonly List<string> _texts = [];
     private readonly List<ChunkPayload> _chunks = [];
 
@@ -65,7 +67,7 @@ internal sealed class EvaluationRun : IDisposable
     public int CacheHits => _cache.Hits;
 
     /// <param name="depth">Candidates per signal for this run; null keeps the configured (production) depth.</param>
-    public static EvaluationRun Open(int? depth, string? cacheFolder, Bm25Parameters bm25)
+    public static EvaluationRun Open(int? depth, string? cacheFolder, Bm25Parameters bm25, VectorPrecision precision = VectorPrecision.Float16)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
         var configured = builder.Configuration.GetSection(RetrievalOptions.Section).Get<RetrievalOptions>() ?? new RetrievalOptions();
@@ -75,7 +77,7 @@ internal sealed class EvaluationRun : IDisposable
         ]);
         builder.AddEmbeddings().AddRag();
         var folder = Path.Combine(Path.GetTempPath(), "kp-eval-" + Guid.NewGuid().ToString("N"));
-        builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(folder, bm25));
+        builder.Services.AddSingleton(sp => new EmbeddedChunkIndex(folder, bm25, precision));
         builder.Services.AddSingleton<IChunkIndex>(sp => sp.GetRequiredService<EmbeddedChunkIndex>());
         var host = builder.Build();
         var model = host.Services.GetRequiredService<EmbeddingModelCard>();
@@ -163,14 +165,21 @@ internal sealed class EvaluationRun : IDisposable
     /// Share of the exact top-k (brute-force cosine over every chunk vector) that the HNSW index returns
     /// for the same query vectors, averaged over the queries.
     /// </summary>
-    public async Task<double> HnswRecallAsync(IReadOnlyList<BeirQuery> queries, int k, CancellationToken cancellationToken)
+    public Task<double> HnswRecallAsync(IReadOnlyList<BeirQuery> queries, int k, CancellationToken cancellationToken) =>
+        RecallAsync(queries, k, _vectors, cancellationToken);
+
+    /// <summary>The same, against exact search over every chunk, the synthesised ones included.</summary>
+    private Task<double> DenseRecallAsync(IReadOnlyList<BeirQuery> queries, int k, CancellationToken cancellationToken) =>
+        RecallAsync(queries, k, [.. _vectors, .. _synthesisedVectors], cancellationToken);
+
+    private async Task<double> RecallAsync(IReadOnlyList<BeirQuery> queries, int k, IReadOnlyList<(string ChunkId, float[] Vector)> all, CancellationToken cancellationToken)
     {
         var queryVectors = await _cache.EmbedAsync(queries.Select(q => Model.QueryPrefix + q.Text).ToList(), 16, null, cancellationToken);
         var filter = new ChunkFilter(Tenant, [KnowledgeBase]);
         var total = 0.0;
         foreach (var vector in queryVectors)
         {
-            var exact = _vectors
+            var exact = all
                 .Select(c => (c.ChunkId, Similarity: Dot(c.Vector, vector)))
                 .OrderByDescending(c => c.Similarity).Take(k).Select(c => c.ChunkId).ToHashSet();
             var approximate = await _index.SearchDenseAsync(filter, vector, k, cancellationToken);
@@ -200,6 +209,7 @@ internal sealed class EvaluationRun : IDisposable
             made += batch.Count;
             next = made < count ? Synthesise(first + made, Math.Min(PadBatch, count - made)) : null;
             await _index.AddChunksAsync(batch, cancellationToken);
+            _synthesisedVectors.AddRange(batch.Select(c => (c.Payload.ChunkId, c.Vector.ToArray())));
             progress.Report((made, count));
         }
         _synthesised += count;
@@ -207,7 +217,10 @@ internal sealed class EvaluationRun : IDisposable
         var seconds = clock.Elapsed.TotalSeconds;
         using var process = Process.GetCurrentProcess();
         var indexBytes = Directory.EnumerateFiles(_folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        return new PaddingCost(count, seconds, process.WorkingSet64, GC.GetTotalMemory(false), indexBytes);
+        var vectorBytes = Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        // The process keeps every synthesised vector for exact search (4 bytes a dimension): not the index's memory.
+        var heldForExactSearch = _synthesisedVectors.Sum(v => (long)v.Vector.Length * sizeof(float));
+        return new PaddingCost(count, seconds, process.WorkingSet64, GC.GetTotalMemory(false), indexBytes, vectorBytes, heldForExactSearch);
     }
 
     /// <summary>Chunks per bulk transaction when padding.</summary>
@@ -264,8 +277,9 @@ internal sealed class EvaluationRun : IDisposable
         }
         // The first three were warm-up.
         var synthesised = await SynthesisedCountAsync(cancellationToken);
+        var recall = await DenseRecallAsync(queries.Take(200).ToList(), 10, cancellationToken);
         return new LatencyReport(_vectors.Count + synthesised, synthesised, queries.Count, _configuredCandidates,
-            parts.Select(p => Timing.Of(p.Key, p.Value.Skip(3).ToList())).ToList(), padding);
+            parts.Select(p => Timing.Of(p.Key, p.Value.Skip(3).ToList())).ToList(), padding, recall);
     }
 
     /// <summary>One signal's candidate list back from a single-signal search, in that signal's order.</summary>

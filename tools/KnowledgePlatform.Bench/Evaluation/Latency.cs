@@ -11,15 +11,17 @@ internal sealed record Timing(string Part, double P50Ms, double P95Ms)
 
 /// <summary>
 /// How the knowledge base was padded to its size: chunks added through the bulk path and how long that took
-/// (synthesising included), the process's resident memory afterwards and the index's files on disk.
+/// (synthesising included), the process's resident memory afterwards, the index's files on disk (the HNSW files of
+/// them apart) and what the benchmark itself holds for exact search.
 /// </summary>
-internal sealed record PaddingCost(int AddedChunks, double Seconds, long ResidentBytes, long ManagedBytes, long IndexBytes)
+internal sealed record PaddingCost(int AddedChunks, double Seconds, long ResidentBytes, long ManagedBytes, long IndexBytes, long VectorBytes, long HeldForExactSearch)
 {
     public double ChunksPerSecond => AddedChunks == 0 ? 0 : AddedChunks / Seconds;
 }
 
 /// <summary>Latency of one query against a knowledge base of <paramref name="Chunks"/> chunks, split into its parts.</summary>
-internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Queries, int Candidates, IReadOnlyList<Timing> Timings, PaddingCost Padding)
+/// <param name="DenseRecall10">HNSW recall@10 against exact search over every chunk, synthesised ones included (200 queries).</param>
+internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Queries, int Candidates, IReadOnlyList<Timing> Timings, PaddingCost Padding, double DenseRecall10)
 {
     /// <summary>One row per size: each part's p50 / p95, then what building that size cost.</summary>
     public static void Print(IReadOnlyList<LatencyReport> reports)
@@ -31,16 +33,18 @@ internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Quer
         AnsiConsole.MarkupLineInterpolated($"Latency, {first.Queries} queries one at a time, {first.Candidates} candidates per signal (p50 / p95 ms):");
         var table = new Table().AddColumn("chunks (synthesised)");
         foreach (var t in first.Timings) table.AddColumn(t.Part);
-        table.AddColumns("padding: s (chunks/s)", "resident MiB (managed)", "index on disk MiB");
+        table.AddColumns("dense recall@10", "padding: s (chunks/s)", "resident MiB (managed; held for exact search)", "index on disk MiB (HNSW files)", "bytes/chunk: HNSW · rest");
         foreach (var r in reports)
         {
             var p = r.Padding;
             table.AddRow([
                 $"{r.Chunks:N0} ({r.SynthesisedChunks:N0})",
                 .. r.Timings.Select(t => $"{Ms(t.P50Ms)} / {Ms(t.P95Ms)}"),
+                r.DenseRecall10.ToString("0.000", CultureInfo.InvariantCulture),
                 p.AddedChunks == 0 ? "-" : $"{p.Seconds:0.0} ({p.ChunksPerSecond:N0})",
-                $"{p.ResidentBytes / 1048576.0:N0} ({p.ManagedBytes / 1048576.0:N0})",
-                $"{p.IndexBytes / 1048576.0:N0}",
+                $"{p.ResidentBytes / 1048576.0:N0} ({p.ManagedBytes / 1048576.0:N0}; {p.HeldForExactSearch / 1048576.0:N0})",
+                $"{p.IndexBytes / 1048576.0:N0} ({p.VectorBytes / 1048576.0:N0})",
+                $"{p.VectorBytes / (double)r.Chunks:N0} · {(p.IndexBytes - p.VectorBytes) / (double)r.Chunks:N0}",
             ]);
         }
         AnsiConsole.Write(table);
