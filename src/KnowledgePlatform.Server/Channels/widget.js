@@ -108,6 +108,8 @@
   var storeKey = preview ? 'kp-chat:preview' : 'kp-chat:' + key.slice(-12);
   var state = load();
   var settings = {};
+  // The key's stored settings (its knowledge base among them), loaded once at start; a question asked sooner waits for them.
+  var configured = Promise.resolve();
   var busy = false;
   var t = TEXT.en;
 
@@ -292,6 +294,14 @@
     busy = true; sendBtn.disabled = true; clearErrors();
     var pendingUser = state.messages.length && state.messages[state.messages.length - 1].role === 'user' && state.messages[state.messages.length - 1].text === question;
     if (!pendingUser) { state.messages.push({ role: 'user', text: question }); save(); log.appendChild(userBubble(question)); }
+    // A question asked before the key's settings arrived waits for them: they name the knowledge base, and showing
+    // them redraws the conversation (the visitor's message is kept, being in the state).
+    configured
+      .then(function () { return answer(question); })
+      .then(function () { busy = false; sendBtn.disabled = false; });
+  }
+
+  function answer(question) {
     var m = { role: 'bot', id: newId(), text: '', citations: [] };
     var bubble = botBubble({ text: t.thinking });
     bubble.setAttribute('aria-busy', 'true');
@@ -301,7 +311,7 @@
     var kb = attr('kb') || settings.knowledgeBase;
     var finished = false;
 
-    post('/api/v1/knowledge-bases/' + encodeURIComponent(kb || '') + '/ask', { question: question, stream: true, conversationId: state.conversationId || null })
+    return post('/api/v1/knowledge-bases/' + encodeURIComponent(kb || '') + '/ask', { question: question, stream: true, conversationId: state.conversationId || null })
       .then(function (response) {
         if (!response.ok) throw response;
         return readEvents(response, function (type, data) {
@@ -323,11 +333,11 @@
           var wait = parseInt(problem.headers.get('Retry-After') || '30', 10);
           showError(t.busy.replace('{s}', String(isNaN(wait) ? 30 : wait)), again);
         } else if (problem && problem.status === 403) showError(t.refused);
-        else if (problem && problem.status === 404 && state.conversationId) { state.conversationId = null; save(); again(); }
+        // The conversation expired: the question starts a new one.
+        else if (problem && problem.status === 404 && state.conversationId) { state.conversationId = null; save(); return answer(question); }
         else if (problem instanceof TypeError) showError(t.dropped, again);
         else showError(t.failed, again);
-      })
-      .then(function () { busy = false; sendBtn.disabled = false; });
+      });
   }
 
   /** Server-Sent Events over fetch (EventSource cannot send the key header). */
@@ -422,7 +432,7 @@
     if (state.open || preview) setOpen(true, false);
     // The preview shows the portal's unsaved settings exactly, so it reads no stored ones.
     if (preview) return;
-    fetch(api + '/api/v1/widget/config', { headers: headers(false), mode: 'cors', credentials: 'omit' })
+    configured = fetch(api + '/api/v1/widget/config', { headers: headers(false), mode: 'cors', credentials: 'omit' })
       .then(function (r) { if (!r.ok) throw r; return r.json(); })
       .then(function (config) { settings = config || {}; applySettings(); render(); })
       .catch(function (problem) {

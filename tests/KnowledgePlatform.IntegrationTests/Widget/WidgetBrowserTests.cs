@@ -1,3 +1,4 @@
+// Over 300 lines: the visitor's journeys through the widget share one platform fixture and its helpers.
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -176,6 +177,32 @@ public sealed class WidgetBrowserTests(Chromium chromium, WidgetFixture platform
         // A visitor gets the answer and its sources, not a note about how the platform is configured.
         Assert.DoesNotContain("generative model", first + followUp, StringComparison.OrdinalIgnoreCase);
         await Chromium.ScreenshotAsync(page, "widget-follow-up-without-a-model");
+    }
+
+    [Fact]
+    public async Task A_question_asked_before_the_widgets_settings_arrive_waits_for_them_and_is_answered()
+    {
+        // The page names no knowledge base: the key's stored settings do, and they come slowly.
+        var url = platform.AddWidgetPage(platform.Site, "slow-settings.html", platform.WidgetKey);
+        var context = await chromium.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var settingsSent = new TaskCompletionSource();
+        await page.RouteAsync("**/api/v1/widget/config", async route =>
+        {
+            await settingsSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open chat" }).ClickAsync();
+        await page.GetByLabel("Type your question").FillAsync(Question);
+        await page.GetByLabel("Type your question").PressAsync("Enter");
+        await Assertions.Expect(page.Locator("kp-chat .msg.user")).ToHaveCountAsync(1);
+
+        settingsSent.SetResult();
+
+        await Assertions.Expect(Answers(page)).ToContainTextAsync("31 January", new() { Timeout = 30_000 });
+        Assert.Equal(1, await page.Locator("kp-chat .msg.user").CountAsync());
+        Assert.Equal(0, await page.Locator("kp-chat .error").CountAsync());
     }
 
     [Fact]
