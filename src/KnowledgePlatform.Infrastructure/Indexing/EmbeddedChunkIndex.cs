@@ -408,14 +408,9 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     /// <summary>Payloads of the given keys that are the tenant's, in the filter's knowledge bases, and pass its other conditions.</summary>
     private static Dictionary<ulong, ChunkPayload> LoadPayloads(SqliteConnection connection, ChunkFilter filter, IEnumerable<ulong> keys)
     {
-        using var command = connection.CreateCommand();
-        var keyList = string.Join(",", keys.Distinct().Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (keyList.Length == 0) return [];
-        command.CommandText = $"""
-            SELECT key, payload FROM chunks
-            WHERE key IN ({keyList}) AND {Scope(command, filter)}
-                  {(filter.DocumentIds is { } docs ? "AND " + InList(command, "document_id", "doc", docs) : "")}
-            """;
+        var keyList = keys.Distinct().ToList();
+        if (keyList.Count == 0) return [];
+        using var command = PayloadQuery(connection, filter, keyList);
         var result = new Dictionary<ulong, ChunkPayload>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -424,6 +419,22 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             if (filter.Matches(payload)) result[(ulong)reader.GetInt64(0)] = payload;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The query of <see cref="LoadPayloads"/>. NOT INDEXED makes SQLite find the rows by primary key: without statistics it
+    /// otherwise prefers the scope index for `tenant_id = … AND kb_id = …` and reads every row of the knowledge base
+    /// (121 ms of a dense search at 1M chunks).
+    /// </summary>
+    internal static SqliteCommand PayloadQuery(SqliteConnection connection, ChunkFilter filter, IReadOnlyCollection<ulong> keys)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT key, payload FROM chunks NOT INDEXED
+            WHERE key IN ({string.Join(",", keys.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)))}) AND {Scope(command, filter)}
+                  {(filter.DocumentIds is { } docs ? "AND " + InList(command, "document_id", "doc", docs) : "")}
+            """;
+        return command;
     }
 
     private static long ReadSchemaVersion(SqliteConnection connection)

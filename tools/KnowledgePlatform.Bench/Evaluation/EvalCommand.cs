@@ -42,6 +42,11 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         AnsiConsole.MarkupLineInterpolated($"{run.ChunkCount} chunks ({chunking.MaxTokens} tokens, overlap {chunking.OverlapTokens}), {run.CacheHits} embeddings from the cache, {(DateTime.UtcNow - started).TotalSeconds:0}s");
 
         var runs = new List<MethodRun>();
+        if (settings.CompareLucene)
+        {
+            run.CompareLucene(settings.LuceneSimilarity == "exact");
+            AnsiConsole.MarkupLineInterpolated($"Lucene.NET index of the same chunks: {run.Lucene?.Seconds ?? 0:0.0}s");
+        }
         foreach (var method in methods)
         {
             var mode = method switch { "bm25" => RetrievalMode.Keyword, "dense" => RetrievalMode.Dense, _ => RetrievalMode.Hybrid };
@@ -52,6 +57,12 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
                 result = await run.RunAsync(method, mode, method == "hybrid+rerank", kbSettings, dataset, queries, new SynchronousProgress<int>(n => p(done += n, queries.Count)), cancellationToken);
             });
             runs.Add(result!);
+            if (method == "bm25" && settings.CompareLucene)
+            {
+                var (lucene, same) = run.RunLucene(dataset, queries, result!);
+                runs.Add(lucene);
+                AnsiConsole.MarkupLineInterpolated($"Lucene.NET ({settings.LuceneSimilarity} lengths) returned the embedded index's top 10, in order, for {same} of {queries.Count} queries.");
+            }
         }
 
         SelfCalibration? self = null;

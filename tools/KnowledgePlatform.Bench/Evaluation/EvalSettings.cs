@@ -91,6 +91,14 @@ public sealed class EvalSettings : CommandSettings
             .Select(s => int.TryParse(s.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1)
             .ToList() is { Count: > 0 } sizes && sizes.All(n => n > 0) ? [.. sizes.Distinct().Order()] : null;
 
+    [CommandOption("--compare-lucene")]
+    [Description("Also index the chunks (and every padded size) in Lucene.NET and report its BM25 beside the embedded index's: a 'bm25 (Lucene.NET)' row, and with --latency-at its latency, build time and size (decision 0166).")]
+    public bool CompareLucene { get; init; }
+
+    [CommandOption("--lucene-similarity <KIND>")]
+    [Description("With --compare-lucene: exact (each chunk's exact length, the platform's BM25; default) or lucene (Lucene's BM25Similarity, lengths kept in one byte).")]
+    public string LuceneSimilarity { get; init; } = "exact";
+
     [CommandOption("--vector-precision <KIND>")]
     [Description("How the HNSW index stores vectors: Float16 (default) or Float32 (Storage:VectorPrecision).")]
     public VectorPrecision VectorPrecision { get; init; } = VectorPrecision.Float16;
@@ -132,6 +140,7 @@ public sealed class EvalSettings : CommandSettings
         : Depth is < 10 or > 1000 ? ValidationResult.Error("--depth must be between 10 and 1000.")
         : Unanswerable is < 0 or >= 1 ? ValidationResult.Error("--unanswerable is a fraction from 0 up to (not including) 1.")
         : ParseVertical(Vertical) is null ? ValidationResult.Error("--vertical is medical, customer_service or general.")
+        : LuceneSimilarity is not ("exact" or "lucene") ? ValidationResult.Error("--lucene-similarity is exact or lucene.")
         : LatencyAt is not null && LatencySizes is null ? ValidationResult.Error("--latency-at is a comma-separated list of chunk counts, e.g. 10000,100000,1000000.")
         : ValidationResult.Success();
 }
