@@ -39,11 +39,30 @@ public sealed class LocalFileStore(string root) : IFileStore
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult<Stream>(new FileStream(FullPath(key), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true));
 
-    public Task DeleteFolderAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the folder and everything in it. A writer still finishing there (a sync whose source was just removed, an
+    /// upload) can add a file between the listing and the removal of the folder ("directory not empty"): the delete is
+    /// tried again, a few times, a little later each time.
+    /// </summary>
+    public async Task DeleteFolderAsync(string prefix, CancellationToken cancellationToken)
     {
         var folder = FullPath(prefix);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        return Task.CompletedTask;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
+            }
+        }
     }
 
     private string FullPath(string key)
