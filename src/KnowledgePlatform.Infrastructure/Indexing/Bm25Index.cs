@@ -1,40 +1,33 @@
+// Over 300 lines: the BM25 statistics, the scopes' Lucene indexes and the write protocol that keeps the two in step (add, remove, seal, publish, abandon) are one invariant.
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Json;
 using KnowledgePlatform.Core.Text;
 using Microsoft.Data.Sqlite;
 
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
-/// Okapi BM25 over an inverted index kept in the full-text SQLite database: postings (term, chunk,
-/// term frequency, chunk length) partitioned by tenant and knowledge base, so a search reads only its
-/// own scope and the statistics (document count, average length, document frequency) are those of the
-/// knowledge bases searched. Terms come from <see cref="FullTextAnalyzer"/> and are stored as 64-bit
-/// FNV-1a hashes. Decision 10 says why this replaced FTS5's built-in bm25().
+/// Okapi BM25 for the embedded index (decisions 10, 130 and 0166). Postings live in one Lucene.NET index per tenant and
+/// knowledge base (<see cref="Bm25ScopeIndex"/>, under {DataPath}/index/keyword/); the statistics BM25 needs (chunks
+/// and total length per scope; per term its document frequency, largest tf and shortest chunk, the bounds of MaxScore)
+/// live in the full-text SQLite database, written in the same transaction as the chunk rows, so they are exact. Terms
+/// come from <see cref="FullTextAnalyzer"/>; the statistics key them by a 64-bit FNV-1a hash.
+/// Writes are the caller's to serialise: changes go to the open transaction and the scopes' writers, <see cref="Seal"/>
+/// before the commit, <see cref="Publish"/> after it (while searches are held off), <see cref="Abandon"/> on failure.
 /// </summary>
-internal sealed partial class Bm25Index(Bm25Parameters parameters)
+internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters, Func<SqliteConnection> open) : IDisposable
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS bm25_scopes(
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             tenant_id TEXT NOT NULL,
             kb_id TEXT NOT NULL,
             docs INTEGER NOT NULL DEFAULT 0,
             length INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 0,
             UNIQUE(tenant_id, kb_id));
-        CREATE TABLE IF NOT EXISTS bm25_docs(
-            key INTEGER PRIMARY KEY,
-            scope INTEGER NOT NULL,
-            length INTEGER NOT NULL,
-            terms BLOB NOT NULL);
-        CREATE INDEX IF NOT EXISTS ix_bm25_docs_scope ON bm25_docs(scope);
-        CREATE TABLE IF NOT EXISTS bm25_postings(
-            scope INTEGER NOT NULL,
-            term INTEGER NOT NULL,
-            key INTEGER NOT NULL,
-            tf INTEGER NOT NULL,
-            length INTEGER NOT NULL,
-            PRIMARY KEY(scope, term, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS bm25_terms(
             scope INTEGER NOT NULL,
             term INTEGER NOT NULL,
@@ -44,146 +37,222 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
             PRIMARY KEY(scope, term)) WITHOUT ROWID;
         """;
 
+    private readonly ConcurrentDictionary<long, Lazy<Bm25ScopeIndex>> _scopes = new();
+    private readonly HashSet<long> _touched = [];
+    private readonly List<long> _dropped = [];
+    private readonly Dictionary<long, long> _sealed = [];
+
     public Bm25Parameters Parameters => parameters;
 
-    /// <summary>Indexes one chunk's text under its tenant and knowledge base.</summary>
-    public static void Add(SqliteConnection connection, SqliteTransaction tx, long key, string tenantId, string knowledgeBaseId, string text)
+    /// <summary>The folder of every scope's Lucene index.</summary>
+    public string Folder { get; } = Path.Combine(folder, "keyword");
+
+    /// <summary>A chunk to index: its key, scope, access groups and searchable text.</summary>
+    public readonly record struct Chunk(long Key, string TenantId, string KnowledgeBaseId, IReadOnlyList<string> Groups, string Text);
+
+    /// <summary>Indexes new chunks in the caller's transaction: texts analysed in parallel, each scope's statistics updated once per term.</summary>
+    public void Add(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks)
     {
-        var terms = FullTextAnalyzer.Terms(text);
-        var frequencies = new Dictionary<long, int>();
-        foreach (var hash in terms.Select(Hash))
-            frequencies[hash] = frequencies.GetValueOrDefault(hash) + 1;
-        var scope = ScopeId(connection, tx, tenantId, knowledgeBaseId);
-
-        using var insert = Command(connection, tx, "INSERT OR REPLACE INTO bm25_postings(scope, term, key, tf, length) VALUES ($s, $term, $key, $tf, $len)");
-        var termParameter = insert.Parameters.Add("$term", SqliteType.Integer);
-        var tfParameter = insert.Parameters.Add("$tf", SqliteType.Integer);
-        insert.Parameters.AddWithValue("$s", scope);
-        insert.Parameters.AddWithValue("$key", key);
-        insert.Parameters.AddWithValue("$len", terms.Count);
-        foreach (var (term, tf) in frequencies)
-        {
-            termParameter.Value = term;
-            tfParameter.Value = tf;
-            insert.ExecuteNonQuery();
-        }
-        CountDocuments(connection, tx, frequencies.Select(f => (scope, f.Key, 1, f.Value, terms.Count)));
-
-        using var doc = Command(connection, tx, """
-            INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms);
-            UPDATE bm25_scopes SET docs = docs + 1, length = length + $len WHERE id = $s;
-            """);
-        doc.Parameters.AddWithValue("$key", key);
-        doc.Parameters.AddWithValue("$s", scope);
-        doc.Parameters.AddWithValue("$len", terms.Count);
-        doc.Parameters.AddWithValue("$terms", MemoryMarshal.AsBytes(frequencies.Keys.ToArray().AsSpan()).ToArray());
-        doc.ExecuteNonQuery();
+        if (chunks.Count == 0) return;
+        var analysed = Analyse(chunks);
+        var scopes = ScopeIds(connection, tx, chunks);
+        CountDocuments(connection, tx, chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i]))
+            .SelectMany(x => x.Item2.Frequencies.Select(f => (x.Scope, Term: f.Key, Tf: f.Value, x.Item2.Terms.Count)))
+            .GroupBy(p => (p.Scope, p.Term))
+            .Select(g => (g.Key.Scope, g.Key.Term, g.Count(), g.Max(p => p.Tf), g.Min(p => p.Count))));
+        UpdateScopes(connection, tx, chunks, analysed, scopes, +1);
+        Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => Scope(scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)]).Add(chunks[i].Key, chunks[i].Groups, analysed[i].Terms));
     }
 
-    /// <summary>
-    /// Indexes many new chunks in the caller's transaction: texts analysed in parallel, postings inserted in
-    /// (scope, term, key) order through one prepared statement, each scope's statistics updated once.
-    /// </summary>
-    public static void AddMany(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<(long Key, string TenantId, string KnowledgeBaseId, string Text)> chunks)
+    /// <summary>Removes chunks (given with the text they were indexed with) and their share of the statistics.</summary>
+    public void Remove(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks)
     {
-        var analysed = new (Dictionary<long, int> Frequencies, int Length)[chunks.Count];
+        if (chunks.Count == 0) return;
+        var analysed = Analyse(chunks);
+        var scopes = ScopeIds(connection, tx, chunks);
+        // The largest tf and shortest length stay as they were: still bounds, if looser ones.
+        CountDocuments(connection, tx, chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i]))
+            .SelectMany(x => x.Item2.Frequencies.Keys.Select(term => (x.Scope, Term: term)))
+            .GroupBy(p => p)
+            .Select(g => (g.Key.Scope, g.Key.Term, -g.Count(), 0, int.MaxValue)));
+        UpdateScopes(connection, tx, chunks, analysed, scopes, -1);
+        foreach (var group in chunks.GroupBy(c => scopes[(c.TenantId, c.KnowledgeBaseId)]))
+            Scope(group.Key).Delete(group.Select(c => c.Key));
+    }
+
+    /// <summary>Drops a knowledge base's statistics (its index folder goes at <see cref="Publish"/>); without a tenant, every tenant's scope of that id.</summary>
+    public void RemoveScope(SqliteConnection connection, SqliteTransaction? tx, string? tenantId, string knowledgeBaseId)
+    {
+        using var command = Command(connection, tx, """
+            DELETE FROM bm25_scopes WHERE kb_id = $kb AND ($t IS NULL OR tenant_id = $t) RETURNING id
+            """);
+        command.Parameters.AddWithValue("$kb", knowledgeBaseId);
+        command.Parameters.AddWithValue("$t", (object?)tenantId ?? DBNull.Value);
+        var ids = new List<long>();
+        using (var reader = command.ExecuteReader())
+            while (reader.Read()) ids.Add(reader.GetInt64(0));
+        using var terms = Command(connection, tx, $"DELETE FROM bm25_terms WHERE scope IN ({string.Join(",", ids)})");
+        terms.ExecuteNonQuery();
+        _dropped.AddRange(ids);
+    }
+
+    /// <summary>Before the commit: moves the version of every scope changed, so an index folder left behind by a crash is known to be.</summary>
+    public void Seal(SqliteConnection connection, SqliteTransaction tx)
+    {
+        foreach (var scope in _touched.Except(_dropped))
+        {
+            using var command = Command(connection, tx, "UPDATE bm25_scopes SET version = version + 1 WHERE id = $s RETURNING version");
+            command.Parameters.AddWithValue("$s", scope);
+            _sealed[scope] = (long)command.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>After the commit, while searches are held off: changed scopes show their changes, dropped ones are deleted.</summary>
+    public void Publish()
+    {
+        foreach (var (scope, version) in _sealed) Scope(scope).Publish(version);
+        foreach (var scope in _dropped)
+        {
+            if (_scopes.TryRemove(scope, out var index) && index.IsValueCreated) index.Value.Dispose();
+            if (Directory.Exists(ScopeFolder(scope))) Directory.Delete(ScopeFolder(scope), recursive: true);
+        }
+        Clear();
+    }
+
+    /// <summary>After a failed write, while searches are held off: the scopes changed drop what they were given and reopen from their last commit.</summary>
+    public void Abandon()
+    {
+        foreach (var scope in _touched)
+            if (_scopes.TryRemove(scope, out var index) && index.IsValueCreated)
+                index.Value.Abandon();
+        Clear();
+    }
+
+    private void Clear()
+    {
+        _touched.Clear();
+        _dropped.Clear();
+        _sealed.Clear();
+    }
+
+    /// <summary>Commits the scopes whose changes settled (see <see cref="Bm25ScopeIndex.CommitIfChanged"/>), or all of them. The caller holds off writes.</summary>
+    public void Commit(TimeSpan? settle = null, TimeSpan? atMost = null)
+    {
+        foreach (var index in _scopes.Values.Where(s => s.IsValueCreated)) index.Value.CommitIfChanged(settle, atMost);
+    }
+
+    /// <summary>Whether a scope's writer merged segments its searches do not read yet.</summary>
+    public bool Merged => _scopes.Values.Any(s => s.IsValueCreated && s.Value.Behind);
+
+    /// <summary>Has searches read the merged segments. The caller holds off writes and searches.</summary>
+    public void Refresh()
+    {
+        foreach (var index in _scopes.Values.Where(s => s.IsValueCreated)) index.Value.Refresh();
+    }
+
+    /// <summary>Deletes index folders of scopes the database no longer has (a drop interrupted by a crash).</summary>
+    public void RemoveStrayFolders(SqliteConnection connection)
+    {
+        if (!Directory.Exists(Folder)) return;
+        using var command = Command(connection, null, "SELECT id FROM bm25_scopes");
+        var known = new HashSet<string>();
+        using (var reader = command.ExecuteReader())
+            while (reader.Read()) known.Add(reader.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var stray in Directory.EnumerateDirectories(Folder).Where(d => !known.Contains(Path.GetFileName(d))))
+            Directory.Delete(stray, recursive: true);
+    }
+
+    public void Dispose()
+    {
+        foreach (var index in _scopes.Values.Where(s => s.IsValueCreated))
+        {
+            index.Value.CommitIfChanged();
+            index.Value.Dispose();
+        }
+        _scopes.Clear();
+    }
+
+    /// <summary>A scope's Lucene index, opened (and rebuilt from its rows when behind them) on first use.</summary>
+    private Bm25ScopeIndex Scope(long scope)
+    {
+        var index = _scopes.GetOrAdd(scope, id => new Lazy<Bm25ScopeIndex>(() => OpenScope(id)));
+        try
+        {
+            return index.Value;
+        }
+        catch
+        {
+            // A failed open is not kept: the next use tries again.
+            _scopes.TryRemove(KeyValuePair.Create(scope, index));
+            throw;
+        }
+    }
+
+    /// <summary>Opens a scope's folder at the version of its committed rows, which it is rebuilt from when it holds another.</summary>
+    private Bm25ScopeIndex OpenScope(long scope)
+    {
+        using var connection = open();
+        // One read transaction: the version and the rows are those of one commit.
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var select = Command(connection, snapshot, "SELECT tenant_id, kb_id, version FROM bm25_scopes WHERE id = $s");
+        select.Parameters.AddWithValue("$s", scope);
+        string? tenantId = null, knowledgeBaseId = null;
+        long version = 0;
+        using (var reader = select.ExecuteReader())
+            if (reader.Read()) (tenantId, knowledgeBaseId, version) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+        return new Bm25ScopeIndex(ScopeFolder(scope), version, add =>
+        {
+            if (tenantId is null) return;
+            using var rows = Command(connection, snapshot, "SELECT key, groups, payload FROM chunks WHERE tenant_id = $t AND kb_id = $kb");
+            rows.Parameters.AddWithValue("$t", tenantId);
+            rows.Parameters.AddWithValue("$kb", knowledgeBaseId);
+            using var reader = rows.ExecuteReader();
+            Parallel.ForEach(Read(reader), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, row =>
+                add(row.Key, JsonSerializer.Deserialize<string[]>(row.Groups)!, FullTextAnalyzer.Terms(EmbeddedChunkIndex.Deserialize(row.Payload).SearchableText)));
+        });
+
+        static IEnumerable<(long Key, string Groups, string Payload)> Read(SqliteDataReader reader)
+        {
+            while (reader.Read()) yield return (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+    }
+
+    private string ScopeFolder(long scope) => Path.Combine(Folder, scope.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private readonly record struct Analysed(Dictionary<long, int> Frequencies, List<string> Terms);
+
+    private static Analysed[] Analyse(IReadOnlyList<Chunk> chunks)
+    {
+        var analysed = new Analysed[chunks.Count];
         Parallel.For(0, chunks.Count, i =>
         {
             var terms = FullTextAnalyzer.Terms(chunks[i].Text);
             var frequencies = new Dictionary<long, int>();
             foreach (var term in terms) CollectionsMarshal.GetValueRefOrAddDefault(frequencies, Hash(term), out _)++;
-            analysed[i] = (frequencies, terms.Count);
+            analysed[i] = new Analysed(frequencies, terms);
         });
-        var scopes = chunks.Select(c => (c.TenantId, c.KnowledgeBaseId)).Distinct().ToDictionary(s => s, s => ScopeId(connection, tx, s.TenantId, s.KnowledgeBaseId));
-        var postings = new List<(long Scope, long Term, long Key, int Tf, int Length)>(analysed.Sum(a => a.Frequencies.Count));
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            var scope = scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)];
-            foreach (var (term, tf) in analysed[i].Frequencies) postings.Add((scope, term, chunks[i].Key, tf, analysed[i].Length));
-        }
-        postings.Sort();
+        return analysed;
+    }
 
-        using (var insert = Command(connection, tx, "INSERT INTO bm25_postings(scope, term, key, tf, length) VALUES ($s, $term, $key, $tf, $len)"))
-        {
-            var values = new[] { "$s", "$term", "$key", "$tf", "$len" }.Select(n => insert.Parameters.Add(n, SqliteType.Integer)).ToArray();
-            insert.Prepare();
-            foreach (var (scope, term, key, tf, length) in postings)
-            {
-                (values[0].Value, values[1].Value, values[2].Value, values[3].Value, values[4].Value) = (scope, term, key, tf, length);
-                insert.ExecuteNonQuery();
-            }
-        }
-        CountDocuments(connection, tx, postings.GroupBy(p => (p.Scope, p.Term)).Select(g => (g.Key.Scope, g.Key.Term, g.Count(), g.Max(p => p.Tf), g.Min(p => p.Length))));
-        using (var doc = Command(connection, tx, "INSERT INTO bm25_docs(key, scope, length, terms) VALUES ($key, $s, $len, $terms)"))
-        {
-            var (key, scope, length, terms) = (doc.Parameters.Add("$key", SqliteType.Integer), doc.Parameters.Add("$s", SqliteType.Integer),
-                doc.Parameters.Add("$len", SqliteType.Integer), doc.Parameters.Add("$terms", SqliteType.Blob));
-            doc.Prepare();
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                (key.Value, scope.Value, length.Value) = (chunks[i].Key, scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)], analysed[i].Length);
-                terms.Value = MemoryMarshal.AsBytes(analysed[i].Frequencies.Keys.ToArray().AsSpan()).ToArray();
-                doc.ExecuteNonQuery();
-            }
-        }
-        foreach (var group in chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i].Length)).GroupBy(x => x.Scope))
+    private Dictionary<(string, string), long> ScopeIds(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks)
+    {
+        var scopes = chunks.Select(c => (c.TenantId, c.KnowledgeBaseId)).Distinct().ToDictionary(s => s, s => ScopeId(connection, tx, s.TenantId, s.KnowledgeBaseId));
+        _touched.UnionWith(scopes.Values);
+        return scopes;
+    }
+
+    private static void UpdateScopes(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks, Analysed[] analysed,
+        Dictionary<(string, string), long> scopes, int sign)
+    {
+        foreach (var group in chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i].Terms.Count)).GroupBy(x => x.Scope))
         {
             using var stats = Command(connection, tx, "UPDATE bm25_scopes SET docs = docs + $n, length = length + $len WHERE id = $s");
-            stats.Parameters.AddWithValue("$n", group.Count());
-            stats.Parameters.AddWithValue("$len", group.Sum(x => (long)x.Length));
+            stats.Parameters.AddWithValue("$n", sign * group.Count());
+            stats.Parameters.AddWithValue("$len", sign * group.Sum(x => (long)x.Count));
             stats.Parameters.AddWithValue("$s", group.Key);
             stats.ExecuteNonQuery();
         }
-    }
-
-    /// <summary>Removes chunks: their postings (found through the term list kept with each chunk) and their share of the statistics.</summary>
-    public static void Remove(SqliteConnection connection, SqliteTransaction tx, IReadOnlyCollection<ulong> keys)
-    {
-        if (keys.Count == 0) return;
-        var docs = new List<(long Key, long Scope, long Length, long[] Terms)>();
-        using (var select = Command(connection, tx, $"SELECT key, scope, length, terms FROM bm25_docs WHERE key IN ({string.Join(",", keys)})"))
-        using (var reader = select.ExecuteReader())
-            while (reader.Read())
-                docs.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), MemoryMarshal.Cast<byte, long>((byte[])reader[3]).ToArray()));
-
-        using var delete = Command(connection, tx, "DELETE FROM bm25_postings WHERE scope = $s AND term = $term AND key = $key");
-        var s = delete.Parameters.Add("$s", SqliteType.Integer);
-        var term = delete.Parameters.Add("$term", SqliteType.Integer);
-        var k = delete.Parameters.Add("$key", SqliteType.Integer);
-        using var stats = Command(connection, tx, "UPDATE bm25_scopes SET docs = docs - 1, length = length - $len WHERE id = $s; DELETE FROM bm25_docs WHERE key = $key");
-        // The largest tf and shortest length stay as they were: still bounds, if looser ones.
-        CountDocuments(connection, tx, docs.SelectMany(d => d.Terms.Select(t => (d.Scope, t))).GroupBy(x => x).Select(g => (g.Key.Scope, g.Key.t, -g.Count(), 0, int.MaxValue)));
-        var statsScope = stats.Parameters.Add("$s", SqliteType.Integer);
-        var statsLength = stats.Parameters.Add("$len", SqliteType.Integer);
-        var statsKey = stats.Parameters.Add("$key", SqliteType.Integer);
-        foreach (var doc in docs)
-        {
-            (s.Value, k.Value) = (doc.Scope, doc.Key);
-            foreach (var t in doc.Terms)
-            {
-                term.Value = t;
-                delete.ExecuteNonQuery();
-            }
-            (statsScope.Value, statsLength.Value, statsKey.Value) = (doc.Scope, doc.Length, doc.Key);
-            stats.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>Drops a knowledge base's postings and statistics; without a tenant, every tenant's scope of that id.</summary>
-    public static void RemoveScope(SqliteConnection connection, SqliteTransaction? tx, string? tenantId, string knowledgeBaseId)
-    {
-        using var command = Command(connection, tx, """
-            CREATE TEMP TABLE IF NOT EXISTS bm25_dropped(id INTEGER PRIMARY KEY);
-            DELETE FROM bm25_dropped;
-            INSERT INTO bm25_dropped SELECT id FROM bm25_scopes WHERE kb_id = $kb AND ($t IS NULL OR tenant_id = $t);
-            DELETE FROM bm25_postings WHERE scope IN (SELECT id FROM bm25_dropped);
-            DELETE FROM bm25_docs WHERE scope IN (SELECT id FROM bm25_dropped);
-            DELETE FROM bm25_terms WHERE scope IN (SELECT id FROM bm25_dropped);
-            DELETE FROM bm25_scopes WHERE id IN (SELECT id FROM bm25_dropped);
-            """);
-        command.Parameters.AddWithValue("$kb", knowledgeBaseId);
-        command.Parameters.AddWithValue("$t", (object?)tenantId ?? DBNull.Value);
-        command.ExecuteNonQuery();
     }
 
     /// <summary>
@@ -200,6 +269,7 @@ internal sealed partial class Bm25Index(Bm25Parameters parameters)
         var (s, term, n) = (upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$term", SqliteType.Integer), upsert.Parameters.Add("$n", SqliteType.Integer));
         var (tf, length) = (upsert.Parameters.Add("$tf", SqliteType.Integer), upsert.Parameters.Add("$len", SqliteType.Integer));
         var (dropScope, dropTerm) = (drop.Parameters.Add("$s", SqliteType.Integer), drop.Parameters.Add("$term", SqliteType.Integer));
+        upsert.Prepare();
         foreach (var change in changes)
         {
             (s.Value, term.Value, n.Value, tf.Value, length.Value) = (change.Scope, change.Term, change.Change, change.MaxTf, change.MinLength);

@@ -9,8 +9,8 @@ using Microsoft.Data.Sqlite;
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
-/// The embedded chunk index: dense vectors in one USearch HNSW index per knowledge base and BM25 full
-/// text (<see cref="Bm25Index"/>) in SQLite, under {DataPath}/index/. Both are derived data: the
+/// The embedded chunk index: chunk rows in SQLite, dense vectors in one USearch HNSW index per knowledge base and BM25
+/// (<see cref="Bm25Index"/>: postings in Lucene.NET, statistics in SQLite), under {DataPath}/index/. All are derived data: the
 /// metadata database holds every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/>
 /// rebuilds what is missing. Every query is scoped by tenant and knowledge base inside SQL; a vector hit
 /// is only returned when its row matches the tenant.
@@ -18,7 +18,7 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
 {
     /// <summary>Version of the tables below; an index written by an older version is dropped and rebuilt from the metadata.</summary>
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private readonly string _folder;
     private readonly VectorPrecision _precision;
@@ -42,9 +42,9 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         _folder = folder;
         _precision = precision;
-        _bm25 = new Bm25Index(bm25 ?? Bm25Parameters.Default);
         Directory.CreateDirectory(Path.Combine(folder, "vectors"));
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "fulltext.db"), Pooling = true }.ToString();
+        _bm25 = new Bm25Index(folder, bm25 ?? Bm25Parameters.Default, Open);
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode = WAL;");
         if (ReadSchemaVersion(connection) != SchemaVersion) DropOldSchema(connection);
@@ -62,6 +62,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             {Bm25Index.Schema}
             PRAGMA user_version = {SchemaVersion};
             """);
+        _bm25.RemoveStrayFolders(connection);
         _flushTimer = new Timer(_ => FlushSettled(), null, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2));
     }
 
@@ -90,13 +91,14 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             var newKeys = new List<(ulong Key, ReadOnlyMemory<float> Vector)>(chunks.Count);
             foreach (var chunk in chunks)
                 newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
+            _bm25.Add(connection, tx, [.. chunks.Select((c, i) => Bm25Chunk((long)newKeys[i].Key, c.Payload))]);
             var vectors = dimension > 0 ? Vectors(document.KnowledgeBaseId, dimension) : null;
-            Swap(() =>
-            {
-                vectors?.Add(newKeys);
-                tx.Commit();
-                vectors?.Remove(oldKeys);
-            });
+            Commit(connection, tx, () => vectors?.Add(newKeys), () => vectors?.Remove(oldKeys));
+        }
+        catch
+        {
+            Swap(_bm25.Abandon);
+            throw;
         }
         finally
         {
@@ -113,11 +115,15 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             var keys = DeleteRows(connection, tx, document);
-            Swap(() =>
+            Commit(connection, tx, after: () =>
             {
-                tx.Commit();
                 if (HasVectors(document.KnowledgeBaseId)) Vectors(document.KnowledgeBaseId).Remove(keys);
             });
+        }
+        catch
+        {
+            Swap(_bm25.Abandon);
+            throw;
         }
         finally
         {
@@ -133,14 +139,18 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var connection = Open();
             using var tx = connection.BeginTransaction();
-            Bm25Index.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
+            _bm25.RemoveScope(connection, tx, tenantId, knowledgeBaseId);
             Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb", tx, ("$t", tenantId), ("$kb", knowledgeBaseId));
-            Swap(() =>
+            Commit(connection, tx, after: () =>
             {
-                tx.Commit();
                 if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
                 File.Delete(VectorPath(knowledgeBaseId));
             });
+        }
+        catch
+        {
+            Swap(_bm25.Abandon);
+            throw;
         }
         finally
         {
@@ -213,6 +223,22 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         {
             _visibility.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// Commits a write and makes it visible at one instant: <paramref name="before"/> (vectors in, invisible until their rows
+    /// commit), the commit, the BM25 postings of the changed scopes, then <paramref name="after"/> (vectors out).
+    /// </summary>
+    private void Commit(SqliteConnection connection, SqliteTransaction tx, Action? before = null, Action? after = null)
+    {
+        _bm25.Seal(connection, tx);
+        Swap(() =>
+        {
+            before?.Invoke();
+            tx.Commit();
+            _bm25.Publish();
+            after?.Invoke();
+        });
     }
 
     /// <summary>Makes a change visible to searches at one instant: vectors and committed rows move together.</summary>
@@ -288,10 +314,11 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var connection = Open();
-            Bm25Index.RemoveScope(connection, null, null, knowledgeBaseId);
-            Swap(() =>
+            using var tx = connection.BeginTransaction();
+            _bm25.RemoveScope(connection, tx, null, knowledgeBaseId);
+            Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", tx, ("$kb", knowledgeBaseId));
+            Commit(connection, tx, after: () =>
             {
-                Execute(connection, "DELETE FROM chunks WHERE kb_id = $kb", null, ("$kb", knowledgeBaseId));
                 if (_vectors.TryRemove(knowledgeBaseId, out var vectors)) vectors.Dispose();
                 File.Delete(VectorPath(knowledgeBaseId));
             });
@@ -302,10 +329,20 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         }
     }
 
-    /// <summary>Writes changed vector indexes to disk now (the timer does it once changes settle, and dispose does it too).</summary>
+    /// <summary>Writes changed vector and BM25 indexes to disk now (the timer does it once changes settle, and dispose does it too).</summary>
     public void Flush()
     {
-        foreach (var vectors in _vectors.Values) vectors.SaveIfDirty();
+        _writeLock.Wait();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var vectors in _vectors.Values) vectors.SaveIfDirty();
+            _bm25.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>
@@ -317,6 +354,18 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     {
         if (_disposed) return;
         foreach (var vectors in _vectors.Values) vectors.SaveIfDirty(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
+        // A BM25 commit must not take half a write with it: skipped while one is under way, tried again on the next tick.
+        if (!_writeLock.Wait(0)) return;
+        try
+        {
+            if (_disposed) return;
+            _bm25.Commit(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1));
+            if (_bm25.Merged) Swap(_bm25.Refresh);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public void Dispose()
@@ -329,11 +378,12 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             _disposed = true;
             using (var stopped = new ManualResetEvent(false))
                 if (_flushTimer.Dispose(stopped)) stopped.WaitOne();
-            Flush();
+            foreach (var vectors in _vectors.Values) vectors.SaveIfDirty();
             Swap(() =>
             {
                 foreach (var vectors in _vectors.Values) vectors.Dispose();
                 _vectors.Clear();
+                _bm25.Dispose();
             });
         }
         finally
@@ -365,20 +415,22 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         return connection;
     }
 
-    private static List<ulong> DeleteRows(SqliteConnection connection, SqliteTransaction tx, DocumentRef document)
+    /// <summary>Deletes a document's rows and BM25 postings in the transaction; returns the keys it held.</summary>
+    private List<ulong> DeleteRows(SqliteConnection connection, SqliteTransaction tx, DocumentRef document)
     {
-        var keys = new List<ulong>();
+        var removed = new List<Bm25Index.Chunk>();
         using (var select = connection.CreateCommand())
         {
             select.Transaction = tx;
-            select.CommandText = "SELECT key FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc";
+            select.CommandText = "SELECT key, payload FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc";
             select.Parameters.AddWithValue("$t", document.TenantId);
             select.Parameters.AddWithValue("$kb", document.KnowledgeBaseId);
             select.Parameters.AddWithValue("$doc", document.DocumentId);
             using var reader = select.ExecuteReader();
-            while (reader.Read()) keys.Add((ulong)reader.GetInt64(0));
+            while (reader.Read()) removed.Add(Bm25Chunk(reader.GetInt64(0), Deserialize(reader.GetString(1))));
         }
-        Bm25Index.Remove(connection, tx, keys);
+        _bm25.Remove(connection, tx, removed);
+        var keys = removed.Select(r => (ulong)r.Key).ToList();
         Execute(connection, "DELETE FROM chunks WHERE tenant_id = $t AND kb_id = $kb AND document_id = $doc", tx,
             ("$t", document.TenantId), ("$kb", document.KnowledgeBaseId), ("$doc", document.DocumentId));
         return keys;
@@ -400,10 +452,12 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         insert.Parameters.AddWithValue("$ordinal", payload.Ordinal);
         insert.Parameters.AddWithValue("$groups", JsonSerializer.Serialize(payload.Groups));
         insert.Parameters.AddWithValue("$payload", JsonSerializer.Serialize(payload));
-        var key = (long)insert.ExecuteScalar()!;
-        Bm25Index.Add(connection, tx, key, payload.TenantId, payload.KnowledgeBaseId, payload.SearchableText);
-        return (ulong)key;
+        return (ulong)(long)insert.ExecuteScalar()!;
     }
+
+    /// <summary>What BM25 indexes of a chunk: its scope, access groups and searchable text (title, headings, text).</summary>
+    private static Bm25Index.Chunk Bm25Chunk(long key, ChunkPayload payload) =>
+        new(key, payload.TenantId, payload.KnowledgeBaseId, payload.Groups, payload.SearchableText);
 
     /// <summary>Payloads of the given keys that are the tenant's, in the filter's knowledge bases, and pass its other conditions.</summary>
     private static Dictionary<ulong, ChunkPayload> LoadPayloads(SqliteConnection connection, ChunkFilter filter, IEnumerable<ulong> keys)
@@ -456,6 +510,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             DROP TABLE IF EXISTS bm25_terms;
             """);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
+        if (Directory.Exists(_bm25.Folder)) Directory.Delete(_bm25.Folder, recursive: true);
     }
 
     /// <summary>
@@ -509,7 +564,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         return $"{column} IN ({string.Join(",", names)})";
     }
 
-    private static ChunkPayload Deserialize(string json) => JsonSerializer.Deserialize<ChunkPayload>(json)!;
+    internal static ChunkPayload Deserialize(string json) => JsonSerializer.Deserialize<ChunkPayload>(json)!;
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] parameters)
     {

@@ -8,8 +8,8 @@ public sealed partial class EmbeddedChunkIndex
 {
     /// <summary>
     /// Adds chunks of documents the index does not hold yet, of any number of documents at once: one transaction for
-    /// the whole list, each statement prepared once, BM25 postings written in (scope, term, key) order and the scope
-    /// statistics updated once. Vectors go in before the rows commit, so a search sees all of the list or none of it.
+    /// the whole list, each statement prepared once, BM25 postings added to Lucene from every core and the statistics
+    /// updated once per scope and term. Vectors go in before the rows commit, so a search sees all of the list or none of it.
     /// A chunk id the index already holds fails the whole list (nothing is written): replacing a document is
     /// <see cref="ReplaceDocumentAsync"/>'s job.
     /// </summary>
@@ -47,12 +47,17 @@ public sealed partial class EmbeddedChunkIndex
                 (parameters[4].Value, parameters[5].Value, parameters[6].Value) = (p.Ordinal, JsonSerializer.Serialize(p.Groups), JsonSerializer.Serialize(p));
                 keys[i] = (long)insert.ExecuteScalar()!;
             }
-            Bm25Index.AddMany(connection, tx, [.. chunks.Select((c, i) => (keys[i], c.Payload.TenantId, c.Payload.KnowledgeBaseId, c.Payload.SearchableText))]);
+            _bm25.Add(connection, tx, [.. chunks.Select((c, i) => Bm25Chunk(keys[i], c.Payload))]);
 
             // Invisible until the commit: a vector only counts once its row is committed.
             foreach (var kb in byKnowledgeBase)
                 Vectors(kb.Key, kb.First().Vector.Length).Add(chunks.Select((c, i) => (c, i)).Where(x => x.c.Payload.KnowledgeBaseId == kb.Key).Select(x => ((ulong)keys[x.i], x.c.Vector)));
-            Swap(tx.Commit);
+            Commit(connection, tx);
+        }
+        catch
+        {
+            Swap(_bm25.Abandon);
+            throw;
         }
         finally
         {
