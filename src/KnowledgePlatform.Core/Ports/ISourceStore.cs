@@ -15,7 +15,8 @@ public interface ISourceStore
 
     /// <summary>
     /// Queues a sync of the source unless one is queued or running already; returns the active sync and whether it
-    /// was queued by this call, or null when there is no such source or it is paused.
+    /// was queued by this call, or null when there is no such source or it is paused. A failure of the database (a busy
+    /// one) is thrown, never taken for a sync another caller queued.
     /// </summary>
     Task<(SyncRun Run, bool Queued)?> QueueAsync(string sourceId, SyncTrigger trigger, CancellationToken cancellationToken);
 

@@ -50,10 +50,12 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
                 await db.SaveChangesAsync(cancellationToken);
                 return (run, true);
             }
-            catch (DbUpdateException)
+            catch (DbUpdateException ex)
             {
-                // Another caller queued one first (one active sync per source): answer with that one.
                 db.ChangeTracker.Clear();
+                // Only the unique index on a source's active sync means another caller queued one first: answer with
+                // that one. Anything else (a busy or locked database) is no sign of a queued sync and goes to the caller.
+                if (!StorageFailures.IsUniqueViolation(ex)) throw;
             }
         }
         return null;

@@ -1,3 +1,4 @@
+using KnowledgePlatform.Infrastructure.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -42,6 +43,12 @@ public static class ApiProblems
             // Our own message: which store is down and that retrying later helps; no addresses or internals.
             problem.Detail = unavailable.Message;
             problem.Extensions.TryAdd("code", "index_unavailable");
+            context.HttpContext.Response.Headers.RetryAfter = "5";
+        }
+        if (context.Exception is { } failure && StorageFailures.IsBusy(failure))
+        {
+            problem.Detail = "The database stayed busy and the request could not be completed. Try again in a few seconds.";
+            problem.Extensions.TryAdd("code", "storage_busy");
             context.HttpContext.Response.Headers.RetryAfter = "5";
         }
         problem.Extensions.TryAdd("code", status switch

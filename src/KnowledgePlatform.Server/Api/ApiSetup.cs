@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Ingestion.Pipeline;
 using KnowledgePlatform.Server.Api.Audit;
 using KnowledgePlatform.Server.Api.Channels;
@@ -62,11 +63,12 @@ public static class ApiSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // Kestrel's own refusals (body too large, malformed request) keep their status; an unreachable
-            // chunk index (Qdrant down) is a 503 the client may retry.
+            // chunk index (Qdrant down) and a metadata database that stayed busy are 503s the client may retry.
             StatusCodeSelector = ex => ex switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
                 IndexUnavailableException => StatusCodes.Status503ServiceUnavailable,
+                _ when StorageFailures.IsBusy(ex) => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
             // A malformed request is the client's error, answered with a 4xx Problem Details: not logged as an
