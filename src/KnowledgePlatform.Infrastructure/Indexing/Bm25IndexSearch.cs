@@ -61,9 +61,10 @@ internal sealed partial class Bm25Index
         var text = reader.GetTerms(Bm25ScopeIndex.Text);
         if (text is null) return;
         var cursors = new List<(QueryTerm Term, double Bound, DocsEnum Postings)>();
+        // One terms enumerator for the segment: a postings list keeps its own position once taken from it.
+        var enumerator = text.GetEnumerator();
         foreach (var (term, bound) in terms)
         {
-            var enumerator = text.GetEnumerator();
             if (!enumerator.SeekExact(new BytesRef(term.Text))) continue;
             var postings = enumerator.Docs(accept, null, DocsFlags.FREQS);
             if (postings.NextDoc() != NoMoreDocs) cursors.Add((term, bound, postings));
