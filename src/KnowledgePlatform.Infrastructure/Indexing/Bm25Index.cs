@@ -41,6 +41,7 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
     private readonly HashSet<long> _touched = [];
     private readonly List<long> _dropped = [];
     private readonly Dictionary<long, long> _sealed = [];
+    private volatile bool _disposed;
 
     public Bm25Parameters Parameters => parameters;
 
@@ -165,6 +166,8 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
 
     public void Dispose()
     {
+        // No scope opens after this: a late search would leave a writer, and its files, behind.
+        _disposed = true;
         foreach (var index in _scopes.Values.Where(s => s.IsValueCreated))
         {
             index.Value.CommitIfChanged();
@@ -176,6 +179,7 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
     /// <summary>A scope's Lucene index, opened (and rebuilt from its rows when behind them) on first use.</summary>
     private Bm25ScopeIndex Scope(long scope)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var index = _scopes.GetOrAdd(scope, id => new Lazy<Bm25ScopeIndex>(() => OpenScope(id)));
         try
         {

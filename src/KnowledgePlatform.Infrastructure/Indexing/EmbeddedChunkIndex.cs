@@ -217,6 +217,8 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         _visibility.EnterReadLock();
         try
         {
+            // A search that comes after dispose (a background job finishing while the host stops) finds nothing open.
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return read();
         }
         finally

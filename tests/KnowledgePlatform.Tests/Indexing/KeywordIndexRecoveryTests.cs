@@ -147,6 +147,22 @@ public sealed class KeywordIndexRecoveryTests : IDisposable
         Assert.Equal(new[] { before[0].Key, 1001UL }.Order(), bm25.Search(connection, _filter, "shipping returns", 10).Select(h => h.Key).Order());
     }
 
+    [Fact]
+    public async Task A_search_after_the_index_is_disposed_is_refused_and_leaves_no_writer_behind()
+    {
+        var doc = new DocumentRef("t", "kb", "d");
+        var index = new EmbeddedChunkIndex(_folder);
+        await index.ReplaceDocumentAsync(doc, Chunks(doc, "returns are free"), _ct);
+        index.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => index.SearchKeywordAsync(_filter, "returns", 5, _ct));
+
+        // Nothing holds the folder: it can be deleted, and opened again.
+        Assert.Empty(Directory.EnumerateFiles(Keyword, "write.lock", SearchOption.AllDirectories));
+        using var reopened = new EmbeddedChunkIndex(_folder);
+        Assert.Single(await SearchAsync(reopened, "returns"));
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
