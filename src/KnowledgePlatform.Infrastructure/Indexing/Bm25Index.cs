@@ -43,8 +43,6 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
     private readonly Dictionary<long, long> _sealed = [];
     private volatile bool _disposed;
 
-    public Bm25Parameters Parameters => parameters;
-
     /// <summary>The folder of every scope's Lucene index.</summary>
     public string Folder { get; } = Path.Combine(folder, "keyword");
 

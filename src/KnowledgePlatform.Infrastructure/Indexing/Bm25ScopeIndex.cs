@@ -65,14 +65,10 @@ internal sealed class Bm25ScopeIndex : IDisposable
             _writer.DeleteAll();
             fill(Add);
             Commit(version);
-            Rebuilt = true;
         }
         (Version, _committedVersion) = (version, version);
         _reader = DirectoryReader.Open(_writer, applyAllDeletes: true);
     }
-
-    /// <summary>Whether opening found the folder behind its rows and indexed them again.</summary>
-    public bool Rebuilt { get; }
 
     /// <summary>The version of the scope's rows that searches see.</summary>
     public long Version { get; private set; }
