@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Infrastructure;
+using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.IntegrationTests.Support;
 using Microsoft.AspNetCore.Hosting;
@@ -11,6 +13,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace KnowledgePlatform.IntegrationTests;
@@ -50,7 +53,12 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         BootstrapBlazorStatics.Stopping(Services);
+        // The server's own Run disposes its services on its thread, racing this disposal, and the loser returns at once.
+        // The embedded index's Dispose returns only once its files are closed, whoever calls it: called again here, the
+        // data folder is free when this returns (a test deletes it next).
+        var index = Services.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant ? null : Services.GetRequiredService<EmbeddedChunkIndex>();
         await base.DisposeAsync();
+        index?.Dispose();
     }
 
     public string DataPath { get; }

@@ -370,13 +370,18 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         }
     }
 
+    /// <summary>
+    /// Saves and closes everything. Every caller returns only once the files are closed: a host's services can be disposed
+    /// on two threads at once (its own Run and its owner's Dispose), and the second must not return while the first still
+    /// writes (a test, or an operator's script, deletes the data folder next).
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        // Wait for a write in progress, so the last save holds it; a write that comes later is refused.
+        // Waits for a write in progress, so the last save holds it, and for a dispose in progress; a write that comes later is refused.
         _writeLock.Wait();
         try
         {
+            if (_disposed) return;
             _disposed = true;
             using (var stopped = new ManualResetEvent(false))
                 if (_flushTimer.Dispose(stopped)) stopped.WaitOne();
@@ -387,15 +392,15 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 _vectors.Clear();
                 _bm25.Dispose();
             });
+            // Close the pooled connections too: an index opened again later (or rebuilt after its files were
+            // deleted) must not be handed a connection to the old, unlinked file.
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
         }
         finally
         {
             _writeLock.Release();
         }
-        // Close the pooled connections too: an index opened again later (or rebuilt after its files were
-        // deleted) must not be handed a connection to the old, unlinked file.
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
     }
 
     private bool HasVectors(string knowledgeBaseId) => _vectors.ContainsKey(knowledgeBaseId) || File.Exists(VectorPath(knowledgeBaseId));

@@ -163,6 +163,27 @@ public sealed class KeywordIndexRecoveryTests : IDisposable
         Assert.Single(await SearchAsync(reopened, "returns"));
     }
 
+    [Fact]
+    public async Task A_second_dispose_during_the_first_returns_only_once_the_files_are_closed()
+    {
+        // A host's services can be disposed on two threads at once (its own Run and its owner's Dispose). Enough unsaved
+        // work that the first dispose takes a while: a keyword index to commit and close for each of 200 knowledge bases.
+        var index = new EmbeddedChunkIndex(_folder);
+        foreach (var kb in Enumerable.Range(0, 200).Select(i => $"kb{i}"))
+        {
+            var doc = new DocumentRef("t", kb, "d");
+            await index.ReplaceDocumentAsync(doc, Chunks(doc, "returns are free within 30 days"), _ct);
+        }
+        var first = Task.Run(index.Dispose, _ct);
+        // Under way by now, most runs (it takes hundreds of milliseconds); a second that comes first only makes it pass.
+        await Task.Delay(50, _ct);
+
+        index.Dispose();
+
+        Assert.Empty(Directory.EnumerateFiles(Keyword, "write.lock", SearchOption.AllDirectories));
+        await first;
+    }
+
     private static void CopyFolder(string from, string to)
     {
         foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
