@@ -29,6 +29,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     private readonly Dictionary<string, string> _settings;
     private readonly ILoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
+    private readonly EmbeddedChunkIndex? _index;
 
     /// <param name="services">Registrations that replace the server's own (a scripted chat model).</param>
     public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
@@ -48,17 +49,17 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         UseKestrel(0);
         StartServer();
         BootstrapBlazorStatics.Started(Services);
+        _index = Services.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant ? null : Services.GetRequiredService<EmbeddedChunkIndex>();
     }
 
     public override async ValueTask DisposeAsync()
     {
         BootstrapBlazorStatics.Stopping(Services);
-        // The server's own Run disposes its services on its thread, racing this disposal, and the loser returns at once.
-        // The embedded index's Dispose returns only once its files are closed, whoever calls it: called again here, the
-        // data folder is free when this returns (a test deletes it next).
-        var index = Services.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant ? null : Services.GetRequiredService<EmbeddedChunkIndex>();
         await base.DisposeAsync();
-        index?.Dispose();
+        // The server's own Run disposes its services on its thread, racing the factory's disposal, and the loser returns
+        // at once. The embedded index's Dispose returns only once its files are closed, whoever calls it: called again
+        // here, the data folder is free when this returns (a test deletes it next).
+        _index?.Dispose();
     }
 
     public string DataPath { get; }
