@@ -34,6 +34,32 @@ public sealed class EmbeddedChunkIndexBulkTests : IDisposable
     })];
 
     [Fact]
+    public async Task Vectors_added_in_bulk_from_every_core_are_each_found_as_their_own_nearest()
+    {
+        // The bulk path inserts HNSW vectors from several threads once it has reserved the room (decision 0167).
+        Assert.True(VectorIndex.InsertsInParallel, "Cloud.Unum.USearch no longer has the capacity check the bulk path reserves room with.");
+        var random = new Random(11);
+        var chunks = Enumerable.Range(0, 6_000).Select(i =>
+        {
+            var vector = Enumerable.Range(0, 32).Select(_ => random.NextSingle() - 0.5f).ToArray();
+            return new IndexedChunk(new ChunkPayload($"c-{i}", "t", "kb", $"doc-{i / 10}", "Doc", "f.md", i % 10, "text", "", null, null, ChunkKind.Text), vector);
+        }).ToList();
+        using var index = new EmbeddedChunkIndex(_bulkFolder);
+
+        // Two imports: the second reserves room in an index that already holds vectors.
+        await index.AddChunksAsync(chunks[..2_000], _ct);
+        await index.AddChunksAsync(chunks[2_000..], _ct);
+
+        var filter = new ChunkFilter("t", ["kb"]);
+        Assert.Equal(chunks.Count, await index.CountAsync(filter, _ct));
+        var sample = chunks.Where((_, i) => i % 10 == 3).ToList();
+        var found = 0;
+        foreach (var chunk in sample)
+            if ((await index.SearchDenseAsync(filter, chunk.Vector, 1, _ct)).Single().Chunk.ChunkId == chunk.Payload.ChunkId) found++;
+        Assert.True(found >= sample.Count * 0.99, $"{found} of {sample.Count} vectors found themselves");
+    }
+
+    [Fact]
     public async Task Chunks_added_in_bulk_are_found_and_scored_exactly_as_chunks_added_document_by_document()
     {
         var documents = Documents(20);
