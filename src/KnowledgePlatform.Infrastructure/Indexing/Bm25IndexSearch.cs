@@ -35,7 +35,7 @@ internal sealed partial class Bm25Index
         var averageLength = (double)scopes.Sum(s => s.Length) / docs;
 
         var grouped = filter.Groups is not null || filter.Shared is { Count: > 0 };
-        var leaves = scopes.SelectMany(s => Scope(s.Id).Reader.Leaves.Select(l => (Reader: l.AtomicReader, Accept: grouped ? Visible(l.AtomicReader, s.TenantId, filter) : l.AtomicReader.LiveDocs))).ToList();
+        var leaves = scopes.SelectMany(s => Scope(s.Id) is var index ? index.Reader.Leaves.Select(l => (Reader: l.AtomicReader, Columns: index.ColumnsOf(l.AtomicReader), Accept: grouped ? Visible(l.AtomicReader, s.TenantId, filter) : l.AtomicReader.LiveDocs)) : []).ToList();
         var scopeList = string.Join(",", scopes.Select(s => s.Id));
         var terms = queryTerms
             .Select(t => grouped
@@ -47,8 +47,8 @@ internal sealed partial class Bm25Index
             .ToList();
         var pruned = !grouped && top != int.MaxValue;
         var best = new BestScores(pruned ? top : int.MaxValue);
-        foreach (var (reader, accept) in leaves)
-            ScoreLeaf(reader, accept, terms, averageLength, best, pruned);
+        foreach (var (reader, columns, accept) in leaves)
+            ScoreLeaf(reader, columns, accept, terms, averageLength, best, pruned);
         return best.Ranked();
     }
 
@@ -56,7 +56,7 @@ internal sealed partial class Bm25Index
     /// MaxScore over one segment's postings. Terms [0, essential) are those whose bounds add up to less than the score to
     /// beat: a chunk holding none of the others cannot make it, so only the others' postings are walked.
     /// </summary>
-    private void ScoreLeaf(AtomicReader reader, IBits? accept, List<(QueryTerm Term, double Bound)> terms, double averageLength, BestScores best, bool pruned)
+    private void ScoreLeaf(AtomicReader reader, Bm25ScopeIndex.Columns columns, IBits? accept, List<(QueryTerm Term, double Bound)> terms, double averageLength, BestScores best, bool pruned)
     {
         var text = reader.GetTerms(Bm25ScopeIndex.Text);
         if (text is null) return;
@@ -70,8 +70,7 @@ internal sealed partial class Bm25Index
             if (postings.NextDoc() != NoMoreDocs) cursors.Add((term, bound, postings));
         }
         if (cursors.Count == 0) return;
-        var keys = reader.GetNumericDocValues(Bm25ScopeIndex.Key);
-        var lengths = reader.GetNumericDocValues(Bm25ScopeIndex.Length);
+        var (keys, lengths) = (columns.Keys, columns.Lengths);
         // score = weight·idf·tf·(k1 + 1)/(tf + k1·(1 − b + b·length/average)): the first factor per term, the norm per chunk.
         var factors = cursors.Select(c => c.Term.Weight * c.Term.Idf * (parameters.K1 + 1)).ToArray();
         var lists = cursors.Select(c => c.Postings).ToArray();
@@ -94,7 +93,7 @@ internal sealed partial class Bm25Index
             var doc = NoMoreDocs;
             for (var i = essential; i < lists.Length; i++) doc = Math.Min(doc, lists[i].DocID);
             if (doc == NoMoreDocs) break;
-            var norm = k1 * (1 - b) + lengthFactor * lengths.Get(doc);
+            var norm = k1 * (1 - b) + lengthFactor * lengths[doc];
             var score = 0.0;
             Array.Clear(parts);
             for (var i = essential; i < lists.Length; i++)
@@ -122,7 +121,7 @@ internal sealed partial class Bm25Index
             if (!candidate) continue;
             score = 0;
             foreach (var part in parts) score += part;
-            if (best.Offer((ulong)keys.Get(doc), score)) Sift();
+            if (best.Offer((ulong)keys[doc], score)) Sift();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.TokenAttributes;
 using Lucene.Net.Documents;
@@ -32,6 +33,7 @@ internal sealed class Bm25ScopeIndex : IDisposable
 
     private readonly LuceneDirectory _directory;
     private readonly IndexWriter _writer;
+    private readonly ConditionalWeakTable<object, Columns> _columns = new();
     private DirectoryReader _reader;
     private long _committedVersion;
     private long _changedAt;
@@ -51,6 +53,8 @@ internal sealed class Bm25ScopeIndex : IDisposable
             _writer = new IndexWriter(_directory, new IndexWriterConfig(LuceneVersion.LUCENE_48, new NothingToAnalyse())
             {
                 OpenMode = OpenMode.CREATE_OR_APPEND, RAMBufferSizeMB = 32,
+                // A merged segment's columns are read on the merge thread, before searches see it, not by the first search.
+                MergedSegmentWarmer = new ColumnsWarmer(this),
             });
         }
         catch (LockObtainFailedException locked)
@@ -75,6 +79,25 @@ internal sealed class Bm25ScopeIndex : IDisposable
 
     /// <summary>What searches read: the postings as of <see cref="Version"/>.</summary>
     public DirectoryReader Reader => _reader;
+
+    /// <summary>A segment's chunk keys and lengths, by document: its doc values read once into arrays.</summary>
+    public sealed record Columns(long[] Keys, int[] Lengths);
+
+    /// <summary>
+    /// The keys and lengths of a segment's chunks. Doc values are packed and decode on every lookup, which was half of
+    /// a search's scoring time; read once per segment (its core, shared by every reader of it) they are array reads.
+    /// </summary>
+    public Columns ColumnsOf(AtomicReader segment) => _columns.GetValue(segment.CoreCacheKey, _ =>
+    {
+        var (keys, lengths) = (segment.GetNumericDocValues(Key), segment.GetNumericDocValues(Length));
+        var columns = new Columns(new long[segment.MaxDoc], new int[segment.MaxDoc]);
+        for (var doc = 0; doc < segment.MaxDoc; doc++)
+        {
+            columns.Keys[doc] = keys?.Get(doc) ?? 0;
+            columns.Lengths[doc] = (int)(lengths?.Get(doc) ?? 0);
+        }
+        return columns;
+    });
 
     /// <summary>Adds a chunk; searches see it once <see cref="Publish"/> is called.</summary>
     public void Add(long key, IReadOnlyList<string> groups, IReadOnlyList<string> terms)
@@ -186,6 +209,11 @@ internal sealed class Bm25ScopeIndex : IDisposable
             base.Reset();
             _next = 0;
         }
+    }
+
+    private sealed class ColumnsWarmer(Bm25ScopeIndex index) : IndexWriter.IndexReaderWarmer
+    {
+        public override void Warm(AtomicReader reader) => index.ColumnsOf(reader);
     }
 
     /// <summary>Every field is analysed before it reaches Lucene (or is a single term): nothing is left for an analyzer.</summary>

@@ -8,7 +8,7 @@ public sealed partial class EmbeddedChunkIndex
 {
     /// <summary>
     /// Adds chunks of documents the index does not hold yet, of any number of documents at once: one transaction for
-    /// the whole list, each statement prepared once, BM25 postings and HNSW vectors added from every core and the statistics
+    /// the whole list, each statement prepared once, BM25 postings added to Lucene from every core and the statistics
     /// updated once per scope and term. Vectors go in before the rows commit, so a search sees all of the list or none of it.
     /// A chunk id the index already holds fails the whole list (nothing is written): replacing a document is
     /// <see cref="ReplaceDocumentAsync"/>'s job.
@@ -51,7 +51,7 @@ public sealed partial class EmbeddedChunkIndex
 
             // Invisible until the commit: a vector only counts once its row is committed.
             foreach (var kb in byKnowledgeBase)
-                Vectors(kb.Key, kb.First().Vector.Length).AddNew([.. chunks.Select((c, i) => (c, i)).Where(x => x.c.Payload.KnowledgeBaseId == kb.Key).Select(x => ((ulong)keys[x.i], x.c.Vector))]);
+                Vectors(kb.Key, kb.First().Vector.Length).Add(chunks.Select((c, i) => (c, i)).Where(x => x.c.Payload.KnowledgeBaseId == kb.Key).Select(x => ((ulong)keys[x.i], x.c.Vector)));
             Commit(connection, tx);
         }
         catch

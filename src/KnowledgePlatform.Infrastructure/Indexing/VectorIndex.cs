@@ -1,4 +1,3 @@
-using System.Reflection;
 using Cloud.Unum.USearch;
 
 namespace KnowledgePlatform.Infrastructure.Indexing;
@@ -44,40 +43,6 @@ internal sealed class VectorIndex : IDisposable
             {
                 if (_index.Contains(key)) _index.Remove(key);
                 _index.Add(key, vector.ToArray());
-            }
-            _dirty = true;
-            _changedAt = Environment.TickCount64;
-        }
-    }
-
-    /// <summary>
-    /// Makes room for <c>n</c> more vectors: the binding's own capacity check (<c>CheckIncreaseCapacity</c>), private in
-    /// Cloud.Unum.USearch 2.26. With the room reserved, USearch inserts from several threads at once (decision 0167);
-    /// without it (another version of the binding), inserts run one at a time.
-    /// </summary>
-    private static readonly MethodInfo? Reserve =
-        typeof(USearchIndex).GetMethod("CheckIncreaseCapacity", BindingFlags.NonPublic | BindingFlags.Instance, [typeof(ulong)]);
-
-    /// <summary>Whether <see cref="AddNew"/> inserts from several threads.</summary>
-    public static bool InsertsInParallel => Reserve is not null;
-
-    /// <summary>
-    /// Adds vectors under keys the index does not hold yet (a bulk import), from every core: HNSW inserts are what a
-    /// bulk import of given vectors waits on.
-    /// </summary>
-    public void AddNew(IReadOnlyList<(ulong Key, ReadOnlyMemory<float> Vector)> items)
-    {
-        lock (_lock)
-        {
-            if (Reserve is not null && items.Count > 1)
-            {
-                Reserve.Invoke(_index, [(ulong)items.Count]);
-                Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                    i => _index.Add(items[i].Key, items[i].Vector.ToArray()));
-            }
-            else
-            {
-                foreach (var (key, vector) in items) _index.Add(key, vector.ToArray());
             }
             _dirty = true;
             _changedAt = Environment.TickCount64;
