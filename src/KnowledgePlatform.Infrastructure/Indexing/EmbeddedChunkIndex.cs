@@ -1,7 +1,6 @@
 // Over 300 lines: the embedded index keeps its payload store, HNSW indexes and BM25 under one lock and one set of invariants (decision 10).
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Cloud.Unum.USearch;
 using KnowledgePlatform.Core.Text;
 using KnowledgePlatform.Core.Ports;
 using Microsoft.Data.Sqlite;
