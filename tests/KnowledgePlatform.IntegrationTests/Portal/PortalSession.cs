@@ -47,7 +47,24 @@ internal static partial class PortalSession
         await page.GetByLabel("E-mail").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal));
+        }
+        catch (TimeoutException timeout)
+        {
+            // Where the browser is instead (the sign-in page's ?error=…) and what it shows say why.
+            string shown;
+            try
+            {
+                shown = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 });
+            }
+            catch (Microsoft.Playwright.PlaywrightException)
+            {
+                shown = "(no text)";
+            }
+            throw new TimeoutException($"Signing in as {email} did not reach /portal: the browser is at {page.Url}, showing: {shown[..Math.Min(shown.Length, 400)]}", timeout);
+        }
         return page;
     }
 
