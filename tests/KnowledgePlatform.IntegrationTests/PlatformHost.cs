@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -30,6 +32,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     private readonly ILoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
     private readonly EmbeddedChunkIndex? _index;
+    private readonly StartFailureLog _startFailure = new();
 
     /// <param name="services">Registrations that replace the server's own (a scripted chat model).</param>
     public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
@@ -40,13 +43,16 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string>
         {
             ["Storage:DataPath"] = dataPath,
+            // Kestrel takes a free port from the server's own settings: the factory's UseKestrel(0) writes the port into the
+            // server's addresses from this thread while the server's own Run may already be starting it on its thread.
+            ["urls"] = "http://127.0.0.1:0",
             ["Demo:Enabled"] = "false",
             ["Ingestion:MaxUploadBytes"] = (256 * 1024).ToString(),
             ["Ingestion:PollInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) _settings[k] = v;
-        UseKestrel(0);
+        UseKestrel();
         StartServer();
         BootstrapBlazorStatics.Started(Services);
         _index = Services.GetRequiredService<IOptions<StorageOptions>>().Value.IsQdrant ? null : Services.GetRequiredService<EmbeddedChunkIndex>();
@@ -64,9 +70,26 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
 
     public string DataPath { get; }
 
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        try
+        {
+            return base.CreateHost(builder);
+        }
+        catch (ObjectDisposedException) when (_startFailure.Reason is { } reason)
+        {
+            // The server's own Run starts the host on its thread while the factory, on this one, looks at the host it
+            // built and waits for the start. When the start fails fast, Run disposes the host first and the factory sees
+            // only the disposed services: report the reason the host logged instead.
+            ExceptionDispatchInfo.Throw(reason);
+            throw;
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.AddProvider(_startFailure));
         if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         if (_services is not null) builder.ConfigureTestServices(_services);
     }
