@@ -109,6 +109,40 @@ public abstract class JobClaimingTests(TestDatabase database) : IAsyncLifetime
         Assert.Null(await store.ClaimNextAsync("idle", TimeSpan.FromMinutes(5), _ct));
     }
 
+    [Fact]
+    public async Task A_suspended_tenants_jobs_wait_queued_until_it_is_resumed()
+    {
+        await EnqueueAsync(1);
+        await using var db = database.NewContext();
+        var store = new EfIngestionStore(db, TimeProvider.System);
+        await db.Tenants.Where(t => t.Id == "acme").ExecuteUpdateAsync(s => s.SetProperty(t => t.SuspendedAt, DateTimeOffset.UtcNow), _ct);
+
+        Assert.Null(await store.ClaimNextAsync("worker", TimeSpan.FromMinutes(5), _ct));
+        Assert.Equal(JobStatus.Queued, (await db.IngestionJobs.AsNoTracking().SingleAsync(_ct)).Status);
+
+        await db.Tenants.Where(t => t.Id == "acme").ExecuteUpdateAsync(s => s.SetProperty(t => t.SuspendedAt, (DateTimeOffset?)null), _ct);
+        var resumed = await store.ClaimNextAsync("worker", TimeSpan.FromMinutes(5), _ct);
+        Assert.Equal("job_000", resumed?.Job.Id);
+        Assert.Equal(1, resumed!.Job.Attempts);
+    }
+
+    [Fact]
+    public async Task A_suspended_tenants_source_syncs_wait_queued_until_it_is_resumed()
+    {
+        await EnqueueAsync(0);
+        await using var db = database.NewContext();
+        db.Sources.Add(new Source { Id = "src_1", TenantId = "acme", KnowledgeBaseId = "kb_1", Name = "manuals", Kind = SourceKind.Web });
+        db.SyncRuns.Add(new SyncRun { Id = "run_1", TenantId = "acme", SourceId = "src_1", KnowledgeBaseId = "kb_1" });
+        await db.SaveChangesAsync(_ct);
+        var store = new EfSourceStore(db, TimeProvider.System);
+        await db.Tenants.Where(t => t.Id == "acme").ExecuteUpdateAsync(s => s.SetProperty(t => t.SuspendedAt, DateTimeOffset.UtcNow), _ct);
+
+        Assert.Null(await store.ClaimNextAsync("worker", TimeSpan.FromMinutes(5), _ct));
+
+        await db.Tenants.Where(t => t.Id == "acme").ExecuteUpdateAsync(s => s.SetProperty(t => t.SuspendedAt, (DateTimeOffset?)null), _ct);
+        Assert.Equal("run_1", (await store.ClaimNextAsync("worker", TimeSpan.FromMinutes(5), _ct))?.Run.Id);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;

@@ -71,7 +71,7 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
     /// </summary>
     private async Task<string?> ClaimWithSkipLockedAsync(string workerId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var sql = ClaimSql.Postgres(db.Model.FindEntityType(typeof(IngestionJob))!);
+        var sql = ClaimSql.Postgres(db.Model.FindEntityType(typeof(IngestionJob))!, db.Model.FindEntityType(typeof(Tenant))!);
         var claimed = await db.Database
             .SqlQueryRaw<string>(sql, workerId, now + lease, now, JobStatus.Queued.ToString(), JobStatus.Running.ToString())
             .ToListAsync(cancellationToken);
@@ -90,6 +90,8 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                 .Where(j => (j.Status == JobStatus.Queued && j.NotBefore <= now) || (j.Status == JobStatus.Running && j.LeaseExpiresAt < now))
                 // One live job per document: versions are ingested in order, never side by side.
                 .Where(j => !db.IngestionJobs.Any(o => o.DocumentId == j.DocumentId && o.Id != j.Id && o.Status == JobStatus.Running && o.LeaseExpiresAt >= now))
+                // A suspended tenant's jobs wait, queued, until it is resumed.
+                .Where(j => !db.Tenants.Any(t => t.Id == j.TenantId && t.SuspendedAt != null))
                 .OrderBy(j => j.NotBefore)
                 .Select(j => new { j.Id, j.Status, j.LeaseExpiresAt })
                 .FirstOrDefaultAsync(cancellationToken);
@@ -201,11 +203,13 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
 internal static class ClaimSql
 {
     /// <summary>Parameters: {0} worker id, {1} lease expiry, {2} now, {3} queued status, {4} running status.</summary>
-    public static string Postgres(Microsoft.EntityFrameworkCore.Metadata.IEntityType jobs)
+    public static string Postgres(Microsoft.EntityFrameworkCore.Metadata.IEntityType jobs, Microsoft.EntityFrameworkCore.Metadata.IEntityType tenants)
     {
         var table = $"\"{jobs.GetTableName()}\"";
         string C(string property) => $"\"{jobs.FindProperty(property)!.GetColumnName()}\"";
-        // One live job per document: a job whose document another live job is working on waits.
+        string T(string property) => $"\"{tenants.FindProperty(property)!.GetColumnName()}\"";
+        // One live job per document: a job whose document another live job is working on waits. A suspended tenant's
+        // jobs wait, queued, until it is resumed.
         return $$"""
             UPDATE {{table}} SET {{C(nameof(IngestionJob.Status))}} = {4}, {{C(nameof(IngestionJob.LeasedBy))}} = {0},
                    {{C(nameof(IngestionJob.LeaseExpiresAt))}} = {1}, {{C(nameof(IngestionJob.Attempts))}} = {{C(nameof(IngestionJob.Attempts))}} + 1
@@ -218,6 +222,9 @@ internal static class ClaimSql
                     WHERE o.{{C(nameof(IngestionJob.DocumentId))}} = j.{{C(nameof(IngestionJob.DocumentId))}}
                       AND o.{{C(nameof(IngestionJob.Id))}} <> j.{{C(nameof(IngestionJob.Id))}}
                       AND o.{{C(nameof(IngestionJob.Status))}} = {4} AND o.{{C(nameof(IngestionJob.LeaseExpiresAt))}} >= {2})
+                  AND NOT EXISTS (
+                    SELECT 1 FROM "{{tenants.GetTableName()}}" t
+                    WHERE t.{{T(nameof(Tenant.Id))}} = j.{{C(nameof(IngestionJob.TenantId))}} AND t.{{T(nameof(Tenant.SuspendedAt))}} IS NOT NULL)
                 ORDER BY j.{{C(nameof(IngestionJob.NotBefore))}}
                 LIMIT 1
                 FOR UPDATE SKIP LOCKED)

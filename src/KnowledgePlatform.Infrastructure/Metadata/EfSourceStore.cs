@@ -68,6 +68,8 @@ public sealed class EfSourceStore(KnowledgeDbContext db, TimeProvider clock) : I
             var now = clock.GetUtcNow();
             var candidate = await db.SyncRuns.AsNoTracking()
                 .Where(r => r.Status == SyncRunStatus.Queued || (r.Status == SyncRunStatus.Running && r.LeaseExpiresAt < now))
+                // A suspended tenant's syncs wait, queued, until it is resumed.
+                .Where(r => !db.Tenants.Any(t => t.Id == r.TenantId && t.SuspendedAt != null))
                 .OrderBy(r => r.CreatedAt)
                 .Select(r => new { r.Id, r.Status, r.LeaseExpiresAt })
                 .FirstOrDefaultAsync(cancellationToken);
