@@ -112,12 +112,20 @@ public sealed class IngestionRunner(
             var reason = final
                 ? $"Ingestion failed at the {current} step after {attempts} attempts: {ex.Message}"
                 : $"Attempt {attempts} failed at the {current} step; retrying: {ex.Message}";
-            await RecordAsync(() => store.FailAsync(job.Id, document.Id, reason, final ? null : TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300)), CancellationToken.None),
+            await RecordAsync(() => store.FailAsync(job.Id, document.Id, reason, final ? null : RetryDelay(attempts), CancellationToken.None),
                 job.Id, cancellationToken);
             PlatformTelemetry.IngestionJobs.Add(1, new KeyValuePair<string, object?>("outcome", final ? "failed" : "retry"));
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
         }
     }
+
+    /// <summary>
+    /// How long a failed job waits before its next attempt: 4 s after the first, 16 s after the second, ... at most 5
+    /// minutes, each within ±25 % at random, so the jobs that one outage failed together (Qdrant or the embedding
+    /// endpoint down) do not all come back in the same second.
+    /// </summary>
+    internal static TimeSpan RetryDelay(int attempts) =>
+        TimeSpan.FromSeconds(Math.Min(Math.Pow(4, attempts), 300) * (0.75 + 0.5 * Random.Shared.NextDouble()));
 
     /// <summary>
     /// Records a job's outcome. When the database itself is down (a restart, a failover) the outcome cannot be

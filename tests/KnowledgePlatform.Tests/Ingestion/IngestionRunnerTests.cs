@@ -26,9 +26,18 @@ public sealed class IngestionRunnerTests
 
         var (reason, retryAfter) = Assert.Single(store.Recorded);
         Assert.Equal("Attempt 1 failed at the explode step; retrying: boom", reason);
-        Assert.Equal(TimeSpan.FromSeconds(4), retryAfter);
+        Assert.InRange(retryAfter!.Value.TotalSeconds, 3, 5);
         Assert.Equal(3, _clock.Waits.Count);
         Assert.NotEqual([250, 500, 1000], _clock.Waits.Select(w => w.TotalMilliseconds));
+    }
+
+    [Fact]
+    public void Jobs_failed_by_one_outage_come_back_spread_out_within_a_quarter_of_their_wait()
+    {
+        var second = Enumerable.Range(0, 100).Select(_ => IngestionRunner.RetryDelay(2).TotalSeconds).ToList();
+        Assert.All(second, s => Assert.InRange(s, 12, 20));
+        Assert.True(second.Max() - second.Min() > 4, $"100 retries after a second failure spread over only {second.Max() - second.Min():0.0} s");
+        Assert.All(Enumerable.Range(0, 100), _ => Assert.InRange(IngestionRunner.RetryDelay(9).TotalSeconds, 225, 375));
     }
 
     [Fact]
