@@ -157,8 +157,12 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         }
     }
 
+    /// <summary>
+    /// On a pool thread: a hybrid search starts this and the keyword search before it awaits either, so at a million
+    /// chunks the two signals take the time of the slower one instead of the sum (retrieval.md).
+    /// </summary>
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
-        Task.FromResult(Visible(() => SearchDense(filter, vector, top)));
+        Task.Run(() => Visible(() => SearchDense(filter, vector, top)), cancellationToken);
 
     private IReadOnlyList<ChunkHit> SearchDense(ChunkFilter filter, ReadOnlyMemory<float> vector, int top)
     {

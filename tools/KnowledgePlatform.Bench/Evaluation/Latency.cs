@@ -1,4 +1,5 @@
 using System.Globalization;
+using KnowledgePlatform.Infrastructure.Indexing;
 using Spectre.Console;
 
 namespace KnowledgePlatform.Bench.Evaluation;
@@ -20,11 +21,12 @@ internal sealed record PaddingCost(int AddedChunks, double Seconds, long Residen
 }
 
 /// <summary>Latency of one query against a knowledge base of <paramref name="Chunks"/> chunks, split into its parts.</summary>
+/// <param name="Beam">The HNSW search beam the embedded index uses at this size (<see cref="HnswSearchBeam"/>).</param>
 /// <param name="DenseRecall10">HNSW recall@10 against exact search over every chunk, synthesised ones included (200 queries).</param>
-/// <param name="DenseRecall10WideBeam">The same with the search's beam widened to 256.</param>
+/// <param name="DenseRecall10WideBeam">The same with twice the beam.</param>
 /// <param name="Lucene">What the Lucene.NET comparison's index cost at this size; null without it.</param>
 internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Queries, int Candidates, IReadOnlyList<Timing> Timings, PaddingCost Padding,
-    double DenseRecall10, double DenseRecall10WideBeam, LuceneCost? Lucene)
+    int Beam, double DenseRecall10, double DenseRecall10WideBeam, LuceneCost? Lucene)
 {
     /// <summary>One row per size: each part's p50 / p95, then what building that size cost.</summary>
     public static void Print(IReadOnlyList<LatencyReport> reports)
@@ -36,7 +38,7 @@ internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Quer
         AnsiConsole.MarkupLineInterpolated($"Latency, {first.Queries} queries one at a time, {first.Candidates} candidates per signal (p50 / p95 ms):");
         var table = new Table().AddColumn("chunks (synthesised)");
         foreach (var t in first.Timings) table.AddColumn(t.Part);
-        table.AddColumns("dense recall@10 (beam 256)", "padding: s (chunks/s)", "resident MiB (managed; held for exact search)", "index on disk MiB (HNSW files)", "bytes/chunk: HNSW · rest");
+        table.AddColumns("dense recall@10 at the beam (at twice it)", "padding: s (chunks/s)", "resident MiB (managed; held for exact search)", "index on disk MiB (HNSW files)", "bytes/chunk: HNSW · rest");
         if (first.Lucene is not null) table.AddColumn("Lucene.NET: build s (chunks/s) · MiB · segments");
         foreach (var r in reports)
         {
@@ -44,7 +46,7 @@ internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Quer
             table.AddRow([
                 $"{r.Chunks:N0} ({r.SynthesisedChunks:N0})",
                 .. r.Timings.Select(t => $"{Ms(t.P50Ms)} / {Ms(t.P95Ms)}"),
-                $"{r.DenseRecall10.ToString("0.000", CultureInfo.InvariantCulture)} ({r.DenseRecall10WideBeam.ToString("0.000", CultureInfo.InvariantCulture)})",
+                $"{r.DenseRecall10.ToString("0.000", CultureInfo.InvariantCulture)} at {r.Beam} ({r.DenseRecall10WideBeam.ToString("0.000", CultureInfo.InvariantCulture)})",
                 p.AddedChunks == 0 ? "-" : $"{p.Seconds:0.0} ({p.ChunksPerSecond:N0})",
                 $"{p.ResidentBytes / 1048576.0:N0} ({p.ManagedBytes / 1048576.0:N0}; {p.HeldForExactSearch / 1048576.0:N0})",
                 $"{p.IndexBytes / 1048576.0:N0} ({p.VectorBytes / 1048576.0:N0})",
