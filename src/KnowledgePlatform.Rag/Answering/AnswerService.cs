@@ -47,19 +47,23 @@ public sealed class AnswerService(
         var tenant = request.TenantId;
         // The conversation belongs to the asking tenant and its first knowledge base (a shared one when asked alone).
         var kb = request.KnowledgeBaseIds.Count > 0 ? request.KnowledgeBaseIds[0] : request.Shared is { Count: > 0 } shared ? shared[0].KnowledgeBaseId : "";
-        IReadOnlyList<Core.Domain.ConversationTurn> history = [];
+        // A stored conversation's turns, else those the caller sent with the question (an OpenAI client's messages).
+        IReadOnlyList<HistoryTurn> history = request.History?.TakeLast(options.Value.HistoryTurns).ToList() ?? [];
         if (conversationId is not null)
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<IConversationStore>();
             _ = await store.FindAsync(tenant, kb, conversationId, cancellationToken) ?? throw new ConversationNotFoundException(conversationId);
-            history = await store.RecentTurnsAsync(tenant, conversationId, options.Value.HistoryTurns, cancellationToken);
+            history = (await store.RecentTurnsAsync(tenant, conversationId, options.Value.HistoryTurns, cancellationToken))
+                .Select(t => new HistoryTurn(t.Question, t.Answer) { Standalone = t.StandaloneQuestion }).ToList();
         }
+        // The question is made standalone once, here: the search it goes to does not rewrite it again.
+        request = request with { History = null };
 
         var turnKernel = kernel.Clone();
         // The evidence gate, not the relevance floor, decides whether the evidence answers.
         var plugin = turnKernel.Plugins.AddFromObject(new KnowledgeSearchPlugin(retriever, request with { ApplyFloor = false }), KnowledgeSearchPlugin.PluginName);
-        var standalone = await rewriter.RewriteAsync(request.Query, history.Select(t => new HistoryTurn(t.Question, t.Answer) { Standalone = t.StandaloneQuestion }).ToList(), cancellationToken);
+        var standalone = await rewriter.RewriteAsync(request.Query, history, cancellationToken);
         var evidence = await turnKernel.InvokeAsync<RetrievalResult>(
             plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = standalone }, cancellationToken)
             ?? throw new InvalidOperationException("The knowledge search returned nothing.");

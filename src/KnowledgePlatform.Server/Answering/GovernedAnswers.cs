@@ -38,7 +38,7 @@ public sealed class GovernedAnswers(
 
         var policy = await db.PolicyOfAsync(tenant, question.KnowledgeBases, ct);
         var actions = new PolicyActions();
-        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, question.KnowledgeBases, question.SearchQuery ?? question.Question, question.Filter) with { Top = question.Top };
+        var retrieval = QuestionEndpoints.ForKnowledgeBases(user, question.KnowledgeBases, question.SearchQuery ?? question.Question, question.Filter) with { Top = question.Top, History = question.History };
         var answerPolicy = (question.Terms is { } terms ? terms(AnswerPolicy.For(first)) : AnswerPolicy.For(first)) with { NeutraliseEmbeddedInstructions = policy.NeutraliseEmbeddedInstructions };
         var events = PolicyEnforcer.BlockedTopic(policy, question.Question) is { } topic
             ? PolicyEnforcer.Refuse(policy, topic, actions)

@@ -1,5 +1,6 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Retrieval;
 using KnowledgePlatform.Server.Api;
 
 namespace KnowledgePlatform.Server.Answering;
@@ -19,6 +20,9 @@ public sealed record GovernedQuestion(string Question, IReadOnlyList<KnowledgeBa
     public bool Remember { get; init; }
 
     public string? ConversationId { get; init; }
+
+    /// <summary>Earlier turns the caller sent with the question (the OpenAI-compatible endpoint's messages), for a follow-up to be understood.</summary>
+    public IReadOnlyList<HistoryTurn>? History { get; init; }
 
     /// <summary>The channel's terms on top of the knowledge base's answer policy (the clinical API: strict and deterministic).</summary>
     public Func<AnswerPolicy, AnswerPolicy>? Terms { get; init; }

@@ -53,6 +53,25 @@ public sealed class ChatCompletionsTests(SqlitePlatform platform) : PlatformTest
     }
 
     [Fact]
+    public async Task A_follow_up_is_understood_from_the_earlier_messages_the_client_sends_with_it()
+    {
+        var followUp = new UserChatMessage("And how long do I have?");
+        ChatMessage[] conversation =
+        [
+            new SystemChatMessage("Be brief."),
+            new UserChatMessage("Can I return a product I bought?"),
+            new AssistantChatMessage("Yes, in its original packaging with all accessories [1]."),
+            followUp,
+        ];
+
+        var alone = (await OpenAiChat(_key).CompleteChatAsync([followUp], cancellationToken: Ct)).Value;
+        var inConversation = (await OpenAiChat(_key).CompleteChatAsync(conversation, cancellationToken: Ct)).Value;
+
+        Assert.DoesNotContain("45 days", alone.Content[0].Text, StringComparison.Ordinal);
+        Assert.Contains("45 days", inConversation.Content[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_non_streamed_completion_names_the_knowledge_base_in_the_kb_field_and_returns_citations()
     {
         using var client = Host.Client();

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Infrastructure.Metadata;
 using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Retrieval;
 using KnowledgePlatform.Server.Answering;
 using KnowledgePlatform.Server.Api.Clinical;
 using KnowledgePlatform.Server.Security;
@@ -43,12 +44,14 @@ public static class ChatCompletionsEndpoints
     private static async Task<Results<JsonHttpResult<ChatCompletionResponse>, ServerSentEventsResult<string>, ProblemHttpResult>> Complete(
         ChatCompletionRequest request, HttpContext http, ClaimsPrincipal user, KnowledgeDbContext db, GovernedAnswers governed, TimeProvider clock, CancellationToken ct)
     {
-        var question = request.Messages?.LastOrDefault(m => m.Role == "user") is { } last ? TextOf(last.Content) : null;
+        var messages = request.Messages ?? [];
+        var lastUser = messages.ToList().FindLastIndex(m => m.Role == "user");
+        var question = lastUser >= 0 ? TextOf(messages[lastUser].Content) : null;
         if (question is null) return ApiProblems.Validation("question_missing", "messages needs a user message with text content.");
         if (QuestionEndpoints.Invalid(question, "question") is { } invalid) return invalid;
         var (found, problem) = await ClinicalEndpoints.ResolveKnowledgeBaseAsync(db, user, request.Kb, ct);
         if (found is not { } kb) return problem!;
-        var (answer, refused) = await governed.AskAsync(http, new GovernedQuestion(question, [kb], "chat.completion"), ct);
+        var (answer, refused) = await governed.AskAsync(http, new GovernedQuestion(question, [kb], "chat.completion") { History = EarlierTurns(messages, lastUser) }, ct);
         if (answer is null) return refused!;
         var events = answer.Events;
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
@@ -130,6 +133,27 @@ public static class ChatCompletionsEndpoints
             ["finish_reason"] = finishReason,
         }),
     };
+
+    /// <summary>
+    /// The exchanges before the question, as an OpenAI client resends them with every request: each user message with the
+    /// assistant's reply that follows it (system and tool messages aside), so a follow-up ("and for children?") is searched
+    /// for what it means.
+    /// </summary>
+    private static List<HistoryTurn> EarlierTurns(IReadOnlyList<ChatMessageDto> messages, int question)
+    {
+        var turns = new List<HistoryTurn>();
+        string? asked = null;
+        foreach (var message in messages.Take(question))
+        {
+            if (message.Role == "user") asked = TextOf(message.Content);
+            else if (message.Role == "assistant" && asked is not null)
+            {
+                turns.Add(new HistoryTurn(asked, TextOf(message.Content) ?? ""));
+                asked = null;
+            }
+        }
+        return turns;
+    }
 
     /// <summary>Text of a message: a string, or the text parts of a content array.</summary>
     private static string? TextOf(JsonElement content) => content.ValueKind switch
