@@ -32,7 +32,8 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
     private readonly ILoggerProvider? _logs;
     private readonly Action<IServiceCollection>? _services;
     private readonly EmbeddedChunkIndex? _index;
-    private readonly StartFailureLog _startFailure = new();
+    /// <summary>The server's warnings and errors, kept for <see cref="CreateHost"/> to find why a start failed.</summary>
+    private readonly LogCapture _startLog = new();
 
     /// <param name="services">Registrations that replace the server's own (a scripted chat model).</param>
     public PlatformHost(string dataPath, IReadOnlyDictionary<string, string>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? services = null)
@@ -76,7 +77,7 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         {
             return base.CreateHost(builder);
         }
-        catch (ObjectDisposedException) when (_startFailure.Reason is { } reason)
+        catch (ObjectDisposedException) when (StartFailure() is { } reason)
         {
             // The server's own Run starts the host on its thread while the factory, on this one, looks at the host it
             // built and waits for the start. When the start fails fast, Run disposes the host first and the factory sees
@@ -86,10 +87,14 @@ public sealed class PlatformHost : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The exception with which the host reported that it failed to start ("Hosting failed to start").</summary>
+    private Exception? StartFailure() =>
+        _startLog.Failures.FirstOrDefault(e => e.Category == "Microsoft.Extensions.Hosting.Internal.Host" && e.Exception is not null)?.Exception;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureLogging(logging => logging.AddProvider(_startFailure));
+        builder.ConfigureLogging(logging => logging.AddProvider(_startLog));
         if (_logs is not null) builder.ConfigureLogging(logging => logging.AddProvider(_logs));
         if (_services is not null) builder.ConfigureTestServices(_services);
     }
