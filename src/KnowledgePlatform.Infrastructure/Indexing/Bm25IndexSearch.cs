@@ -35,7 +35,10 @@ internal sealed partial class Bm25Index
         var averageLength = (double)scopes.Sum(s => s.Length) / docs;
 
         var grouped = filter.Groups is not null || filter.Shared is { Count: > 0 };
-        var leaves = scopes.SelectMany(s => Scope(s.Id) is var index ? index.Reader.Leaves.Select(l => (Reader: l.AtomicReader, Columns: index.ColumnsOf(l.AtomicReader), Accept: grouped ? Visible(l.AtomicReader, s.TenantId, filter) : l.AtomicReader.LiveDocs)) : []).ToList();
+        var leaves = (from s in scopes
+                      let index = Scope(s.Id)
+                      from l in index.Reader.Leaves
+                      select (Reader: l.AtomicReader, Columns: index.ColumnsOf(l.AtomicReader), Accept: grouped ? Visible(l.AtomicReader, s.TenantId, filter) : l.AtomicReader.LiveDocs)).ToList();
         var scopeList = string.Join(",", scopes.Select(s => s.Id));
         var terms = queryTerms
             .Select(t => grouped
