@@ -107,6 +107,47 @@ public sealed class DocumentedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Kp_bench_samples_asks_each_sample_question_and_counts_the_answers_that_say_their_key_fact()
+    {
+        var samples = TinySamples();
+        await File.WriteAllTextAsync(Path.Combine(samples, "questions.md"), """
+            ## Medical
+
+            | # | Question | Answered by | Expected answer (key facts) | The answer must say |
+            |---|---|---|---|---|
+            | 1 | How long does a migraine attack without aura last? | `migraine.md` | 4–72 hours | 4–72 hours |
+
+            ## Customer service
+
+            | # | Question | Answered by | Expected answer (key facts) | The answer must say |
+            |---|---|---|---|---|
+            | 1 | How long is the warranty on the Northwind Sweep S2? | `warranty-policy.md` | 2 years | 2 years |
+
+            ## Questions the knowledge bases cannot answer
+
+            | Knowledge base | Question |
+            |---|---|
+            | customer-service | Do you sell washing machines? |
+
+            ## The same questions asked differently
+
+            | Knowledge base | # | Asked differently |
+            |---|---|---|
+            | customer-service | 1 | What warranty does the Sweep S2 come with? |
+            """, _ct);
+        var json = Path.Combine(_work, "samples.answers.json");
+
+        await Succeeds(Tool.Bench, ["samples", "--server", AssemblyPath("ServerAssembly"), "--samples", samples, "--out", json],
+            "as written", "asked differently", "cannot be answered");
+
+        var answers = JsonDocument.Parse(await File.ReadAllTextAsync(json, _ct)).RootElement;
+        Assert.Equal(4, answers.GetArrayLength());
+        Assert.All(answers.EnumerateArray(), a => Assert.False(string.IsNullOrEmpty(a.GetProperty("answer").GetString())));
+        var warranty = answers.EnumerateArray().Single(a => a.GetProperty("question").GetProperty("text").GetString() == "How long is the warranty on the Northwind Sweep S2?");
+        Assert.Equal("Right", warranty.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task Kp_bench_model_times_a_generated_tiny_model_and_refuses_a_host_too_small_for_four_streams()
     {
         await Succeeds(Tool.Bench, ["model", "--tokens", "4", "--runs", "1"], "generated tiny random MoE model", "4 streams");

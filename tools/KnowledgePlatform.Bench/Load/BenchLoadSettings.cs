@@ -5,19 +5,11 @@ using Spectre.Console.Cli;
 
 namespace KnowledgePlatform.Bench.Load;
 
-public sealed class BenchLoadSettings : CommandSettings
+public sealed class BenchLoadSettings : DemoServerSettings
 {
     [CommandOption("-u|--url <URL>")]
     [Description("A running server to load (with the demo tenants). Default: start KnowledgePlatform.Server with the samples in a temp folder.")]
     public string? Url { get; init; }
-
-    [CommandOption("--server <DLL>")]
-    [Description("KnowledgePlatform.Server.dll to start. Default: the build next to this kp-bench, found from the repository root.")]
-    public string? Server { get; init; }
-
-    [CommandOption("--samples <DIR>")]
-    [Description("The samples folder (medical/, customer-service/, questions.md). Default: samples/ above the current folder.")]
-    public string? Samples { get; init; }
 
     [CommandOption("--clients <LIST>")]
     [Description("Concurrent clients per step. Default: 1,8,32,128")]

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using KnowledgePlatform.Bench.Samples;
 
 namespace KnowledgePlatform.Bench.Load;
 
@@ -203,25 +204,16 @@ internal sealed class MemorySampler : IAsyncDisposable
     }
 }
 
-/// <summary>Questions for the two demo knowledge bases, from samples/questions.md (with a few fallbacks).</summary>
+/// <summary>Questions for the two demo knowledge bases: those written in samples/questions.md (with a few fallbacks).</summary>
 internal static class LoadQuestions
 {
     public static (IReadOnlyList<string> Medical, IReadOnlyList<string> Support) Read(string samples)
     {
-        var medical = new List<string>();
-        var support = new List<string>();
-        var path = Path.Combine(samples, "questions.md");
-        if (File.Exists(path))
-        {
-            List<string>? target = null;
-            foreach (var line in File.ReadLines(path))
-            {
-                if (line.StartsWith("## ", StringComparison.Ordinal))
-                    target = line.Contains("medical", StringComparison.OrdinalIgnoreCase) ? medical : line.Contains("customer", StringComparison.OrdinalIgnoreCase) ? support : null;
-                var cells = line.Split('|', StringSplitOptions.TrimEntries);
-                if (target is not null && cells.Length > 3 && int.TryParse(cells[1], out _)) target.Add(cells[2]);
-            }
-        }
+        var written = File.Exists(Path.Combine(samples, "questions.md"))
+            ? SampleQuestions.Read(samples).Where(q => q.Wording == SampleWording.Written).ToList()
+            : [];
+        List<string> Of(string kb) => [.. written.Where(q => q.KnowledgeBase == kb).Select(q => q.Text)];
+        var (medical, support) = (Of(SampleQuestions.Medical), Of(SampleQuestions.CustomerService));
         if (medical.Count == 0) medical.AddRange(["What is the maximum daily dose of paracetamol?", "When should a patient with sepsis get antibiotics?"]);
         if (support.Count == 0) support.AddRange(["How long is the warranty on the Sweep S2?", "How do I return a product?"]);
         return (medical, support);
