@@ -54,15 +54,16 @@ public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
             AnsiConsole.MarkupLineInterpolated($"Server ready at {server.Address} after {clock.Elapsed.TotalSeconds:0} s (samples ingested and calibrated).");
 
             var answers = new List<SampleAnswer>();
+            var clients = Keys.ToDictionary(k => k.Key, k => Client(server.Address, k.Value));
             foreach (var question in questions)
             {
-                using var http = Client(server.Address, Keys[question.KnowledgeBase]);
-                using var response = await http.PostAsJsonAsync($"api/v1/knowledge-bases/{question.KnowledgeBase}/ask", new { question = question.Text }, cancellationToken);
+                using var response = await clients[question.KnowledgeBase].PostAsJsonAsync($"api/v1/knowledge-bases/{question.KnowledgeBase}/ask", new { question = question.Text }, cancellationToken);
                 response.EnsureSuccessStatusCode();
                 var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
                 var (status, text) = (body.GetProperty("status").GetString()!, body.GetProperty("answer").GetString()!);
                 answers.Add(new SampleAnswer(question, status, text, SampleAnswer.Judge(question, status, text)));
             }
+            foreach (var client in clients.Values) client.Dispose();
 
             Print(answers);
             if (settings.Out is { } file)
