@@ -51,7 +51,8 @@ public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
                     calibrated.EnsureSuccessStatusCode();
                 }
             }
-            AnsiConsole.MarkupLineInterpolated($"Server ready at {server.Address} after {clock.Elapsed.TotalSeconds:0} s (samples ingested and calibrated).");
+            if (data is null) AnsiConsole.MarkupLineInterpolated($"Asking the server at {server.Address} as it is calibrated.");
+            else AnsiConsole.MarkupLineInterpolated($"Server ready at {server.Address} after {clock.Elapsed.TotalSeconds:0} s (samples ingested and calibrated).");
 
             var answers = new List<SampleAnswer>();
             var clients = Keys.ToDictionary(k => k.Key, k => Client(server.Address, k.Value));
