@@ -8,7 +8,8 @@ namespace KnowledgePlatform.Bench.Evaluation;
 /// <summary>
 /// Document embeddings kept on disk between evaluation runs, keyed by a hash of the model name and the
 /// exact text embedded, so a re-run only embeds what changed. One append-only file per model:
-/// records of a 32-byte SHA-256 key followed by the vector's float32s. Queries are not cached: their
+/// records of a 32-byte SHA-256 key followed by the vector's float32s (a torn record and what follows it are dropped
+/// when the file is opened). Queries are not cached: their
 /// embedding time is part of the latency being measured.
 /// </summary>
 internal sealed class EmbeddingCache
@@ -28,9 +29,25 @@ internal sealed class EmbeddingCache
         if (!File.Exists(_path)) return;
         var record = 32 + dimension * sizeof(float);
         var bytes = File.ReadAllBytes(_path);
-        for (var offset = 0; offset + record <= bytes.Length; offset += record)
-            _vectors[Convert.ToHexString(bytes, offset, 32)] = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(offset + 32, dimension * sizeof(float))).ToArray();
+        var offset = 0;
+        for (; offset + record <= bytes.Length; offset += record)
+        {
+            var vector = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(offset + 32, dimension * sizeof(float))).ToArray();
+            if (!IsUnitLength(vector)) break;
+            _vectors[Convert.ToHexString(bytes, offset, 32)] = vector;
+        }
+        // A run stopped in the middle of an append leaves a torn record, and every record written after it would be read
+        // shifted: the cache keeps the records before it and appends from there.
+        if (offset < bytes.Length)
+        {
+            using var file = new FileStream(_path, FileMode.Open, FileAccess.Write);
+            file.SetLength(offset);
+        }
     }
+
+    /// <summary>Every embedding model of the platform returns L2-normalised vectors; bytes read out of step do not make one.</summary>
+    private static bool IsUnitLength(float[] vector) =>
+        System.Numerics.Tensors.TensorPrimitives.Norm(vector) is var norm && float.IsFinite(norm) && Math.Abs(norm - 1) < 1e-3;
 
     public int Hits { get; private set; }
 
@@ -61,11 +78,8 @@ internal sealed class EmbeddingCache
                 if (vector.Length != _dimension)
                     throw new InvalidOperationException($"The model returned {vector.Length} dimensions; {_dimension} are configured.");
                 _vectors[keys[batch[j]]] = vector;
-                if (file is not null)
-                {
-                    await file.WriteAsync(Convert.FromHexString(keys[batch[j]]), cancellationToken);
-                    await file.WriteAsync(MemoryMarshal.AsBytes(vector.AsSpan()).ToArray(), cancellationToken);
-                }
+                // One write per record: a run stopped between the key and its vector would tear it.
+                if (file is not null) await file.WriteAsync(Convert.FromHexString(keys[batch[j]]).Concat(MemoryMarshal.AsBytes(vector.AsSpan()).ToArray()).ToArray(), cancellationToken);
             }
             progress?.Report(batch.Count);
         }
