@@ -45,6 +45,15 @@ internal sealed class EmbeddingCache
         }
     }
 
+    /// <summary>One record of the file: the key's 32 bytes, then the vector's.</summary>
+    private static byte[] Record(string key, float[] vector)
+    {
+        var record = new byte[32 + vector.Length * sizeof(float)];
+        Convert.FromHexString(key).CopyTo(record, 0);
+        MemoryMarshal.AsBytes(vector.AsSpan()).CopyTo(record.AsSpan(32));
+        return record;
+    }
+
     /// <summary>Every embedding model of the platform returns L2-normalised vectors; bytes read out of step do not make one.</summary>
     private static bool IsUnitLength(float[] vector) =>
         System.Numerics.Tensors.TensorPrimitives.Norm(vector) is var norm && float.IsFinite(norm) && Math.Abs(norm - 1) < 1e-3;
@@ -79,7 +88,7 @@ internal sealed class EmbeddingCache
                     throw new InvalidOperationException($"The model returned {vector.Length} dimensions; {_dimension} are configured.");
                 _vectors[keys[batch[j]]] = vector;
                 // One write per record: a run stopped between the key and its vector would tear it.
-                if (file is not null) await file.WriteAsync(Convert.FromHexString(keys[batch[j]]).Concat(MemoryMarshal.AsBytes(vector.AsSpan()).ToArray()).ToArray(), cancellationToken);
+                if (file is not null) await file.WriteAsync(Record(keys[batch[j]], vector), cancellationToken);
             }
             progress?.Report(batch.Count);
         }
