@@ -76,6 +76,27 @@ public static class FullTextAnalyzer
         // Composed first, so a kana keeps its voicing mark and an accent joins its letter before folding.
         foreach (var rune in text.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
+            // ASCII, nearly all of English text, without the Unicode tables.
+            if (rune.IsAscii)
+            {
+                var c = (char)rune.Value;
+                if (char.IsAsciiLetterOrDigit(c))
+                {
+                    if (token.Length > 0 && tokenIsCjk)
+                    {
+                        yield return (token.ToString(), true);
+                        token.Clear();
+                    }
+                    tokenIsCjk = false;
+                    token.Append(char.ToLowerInvariant(c));
+                }
+                else if (token.Length > 0)
+                {
+                    yield return (Fold(token, tokenIsCjk), tokenIsCjk);
+                    token.Clear();
+                }
+                continue;
+            }
             var category = Rune.GetUnicodeCategory(rune);
             // Combining marks left over (accents that have no precomposed letter) vanish.
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark) continue;
@@ -101,7 +122,7 @@ public static class FullTextAnalyzer
     private static string Fold(StringBuilder token, bool cjk)
     {
         var s = token.ToString();
-        if (cjk || s.All(char.IsAscii)) return s;
+        if (cjk || Ascii.IsValid(s)) return s;
         var decomposed = s.Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var rune in decomposed.EnumerateRunes())

@@ -60,6 +60,14 @@ public sealed class FullTextAnalyzerTests
     public void The_porter_stemmer_matches_the_reference_implementation(string word, string stem)
     {
         Assert.Equal(stem, PorterStemmer.Stem(word));
+        // The second time from the stems remembered.
+        Assert.Equal(stem, PorterStemmer.Stem(word));
+    }
+
+    [Fact]
+    public void Scripts_switching_inside_a_word_split_it_whichever_comes_first()
+    {
+        Assert.Equal(["abc", "知识", "识库", "def", "cafe", "12"], FullTextAnalyzer.Terms("ABC知识库def Café-12"));
     }
 }
 
