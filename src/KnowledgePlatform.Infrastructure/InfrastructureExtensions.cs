@@ -16,7 +16,7 @@ namespace KnowledgePlatform.Infrastructure;
 public static class InfrastructureExtensions
 {
     /// <summary>
-    /// Metadata (EF Core on SQLite or PostgreSQL, Storage:Provider), the chunk index (embedded USearch +
+    /// Metadata (EF Core on SQLite or PostgreSQL, Storage:Provider), the chunk index (embedded vector index +
     /// our BM25 index, or Qdrant: Storage:Index) and the file store under Storage:DataPath. The schema is migrated
     /// and the embedded index made consistent before the host starts.
     /// </summary>

@@ -28,7 +28,7 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>Apply pending schema migrations at start-up; switch off to run `kp db migrate` as a separate deployment step.</summary>
     public bool MigrateOnStart { get; set; } = true;
 
-    /// <summary>Chunk index: "embedded" (USearch + our BM25 index under DataPath, the default) or "qdrant" (section "Qdrant").</summary>
+    /// <summary>Chunk index: "embedded" (partitioned vectors + our BM25 index under DataPath, the default) or "qdrant" (section "Qdrant").</summary>
     [Required, RegularExpression("^(embedded|qdrant)$", ErrorMessage = "Storage:Index must be 'embedded' or 'qdrant'.")]
     public string Index { get; set; } = EmbeddedIndex;
 

@@ -2,7 +2,7 @@ namespace KnowledgePlatform.Core.Ports;
 
 /// <summary>
 /// The searchable index of chunks: dense vectors and full text. Implemented by the embedded store
-/// (USearch + our BM25 index in SQLite) and by Qdrant. Every query carries the tenant; an implementation must
+/// (partitioned vectors + our BM25 index) and by Qdrant. Every query carries the tenant; an implementation must
 /// enforce it inside the index query, never by filtering afterwards.
 /// </summary>
 public interface IChunkIndex

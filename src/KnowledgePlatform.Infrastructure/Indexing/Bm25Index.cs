@@ -50,25 +50,38 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
     public readonly record struct Chunk(long Key, string TenantId, string KnowledgeBaseId, IReadOnlyList<string> Groups, string Text);
 
     /// <summary>Indexes new chunks in the caller's transaction: texts analysed in parallel, each scope's statistics updated once per term.</summary>
-    public void Add(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks)
+    public void Add(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks, Analysed[]? analysed = null)
     {
         if (chunks.Count == 0) return;
-        var analysed = Analyse(chunks);
+        analysed ??= Analyse([.. chunks.Select(c => c.Text)]);
         var scopes = ScopeIds(connection, tx, chunks);
+        // The postings go into Lucene from the pool while this thread writes the statistics to SQLite.
+        var postings = Task.Run(() => Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => Scope(scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)]).Add(chunks[i].Key, chunks[i].Groups, analysed[i].Terms)));
+        try
+        {
+            AddStatistics(connection, tx, chunks, analysed, scopes);
+        }
+        finally
+        {
+            postings.GetAwaiter().GetResult();
+        }
+    }
+
+    private static void AddStatistics(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks, Analysed[] analysed, Dictionary<(string, string), long> scopes)
+    {
         CountDocuments(connection, tx, chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i]))
             .SelectMany(x => x.Item2.Frequencies.Select(f => (x.Scope, Term: f.Key, Tf: f.Value, x.Item2.Terms.Count)))
             .GroupBy(p => (p.Scope, p.Term))
             .Select(g => (g.Key.Scope, g.Key.Term, g.Count(), g.Max(p => p.Tf), g.Min(p => p.Count))));
         UpdateScopes(connection, tx, chunks, analysed, scopes, +1);
-        Parallel.For(0, chunks.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => Scope(scopes[(chunks[i].TenantId, chunks[i].KnowledgeBaseId)]).Add(chunks[i].Key, chunks[i].Groups, analysed[i].Terms));
     }
 
     /// <summary>Removes chunks (given with the text they were indexed with) and their share of the statistics.</summary>
     public void Remove(SqliteConnection connection, SqliteTransaction tx, IReadOnlyList<Chunk> chunks)
     {
         if (chunks.Count == 0) return;
-        var analysed = Analyse(chunks);
+        var analysed = Analyse([.. chunks.Select(c => c.Text)]);
         var scopes = ScopeIds(connection, tx, chunks);
         // The largest tf and shortest length stay as they were: still bounds, if looser ones.
         CountDocuments(connection, tx, chunks.Select((c, i) => (Scope: scopes[(c.TenantId, c.KnowledgeBaseId)], analysed[i]))
@@ -222,14 +235,16 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
 
     private string ScopeFolder(long scope) => Path.Combine(Folder, scope.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private readonly record struct Analysed(Dictionary<long, int> Frequencies, List<string> Terms);
+    /// <summary>A text's terms in order and how often each occurs (by <see cref="Hash"/>).</summary>
+    internal readonly record struct Analysed(Dictionary<long, int> Frequencies, List<string> Terms);
 
-    private static Analysed[] Analyse(IReadOnlyList<Chunk> chunks)
+    /// <summary>Texts analysed from every core, for <see cref="Add"/>; a caller may start it before it has the chunks' keys.</summary>
+    internal static Analysed[] Analyse(IReadOnlyList<string> texts)
     {
-        var analysed = new Analysed[chunks.Count];
-        Parallel.For(0, chunks.Count, i =>
+        var analysed = new Analysed[texts.Count];
+        Parallel.For(0, texts.Count, i =>
         {
-            var terms = FullTextAnalyzer.Terms(chunks[i].Text);
+            var terms = FullTextAnalyzer.Terms(texts[i]);
             var frequencies = new Dictionary<long, int>();
             foreach (var term in terms) CollectionsMarshal.GetValueRefOrAddDefault(frequencies, Hash(term), out _)++;
             analysed[i] = new Analysed(frequencies, terms);
@@ -297,7 +312,10 @@ internal sealed partial class Bm25Index(string folder, Bm25Parameters parameters
     internal static long Hash(string term)
     {
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes(term))
+        var length = Encoding.UTF8.GetByteCount(term);
+        Span<byte> bytes = length <= 256 ? stackalloc byte[length] : new byte[length];
+        Encoding.UTF8.GetBytes(term, bytes);
+        foreach (var b in bytes)
         {
             hash ^= b;
             hash *= 1099511628211UL;

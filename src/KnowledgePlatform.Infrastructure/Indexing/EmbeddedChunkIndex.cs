@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
-/// The embedded chunk index: chunk rows in SQLite, dense vectors in one USearch HNSW index per knowledge base and BM25
+/// The embedded chunk index: chunk rows in SQLite, dense vectors in one partitioned <see cref="VectorIndex"/> per knowledge base and BM25
 /// (<see cref="Bm25Index"/>: postings in Lucene.NET, statistics in SQLite), under {DataPath}/index/. All are derived data: the
 /// metadata database holds every chunk with its embedding, and <see cref="EmbeddedIndexBootstrapper"/>
 /// rebuilds what is missing. Every query is scoped by tenant and knowledge base inside SQL; a vector hit
@@ -42,6 +42,8 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         _folder = folder;
         _precision = precision;
         Directory.CreateDirectory(Path.Combine(folder, "vectors"));
+        // HNSW graphs of the USearch index before decision 0169: their knowledge bases are rebuilt from the metadata database.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "vectors"), "*.usearch")) File.Delete(file);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "fulltext.db"), Pooling = true }.ToString();
         _bm25 = new Bm25Index(folder, bm25 ?? Bm25Parameters.Default, Open);
         using var connection = Open();
@@ -164,7 +166,18 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
         Task.Run(() => Visible(() => SearchDense(filter, vector, top)), cancellationToken);
 
-    private IReadOnlyList<ChunkHit> SearchDense(ChunkFilter filter, ReadOnlyMemory<float> vector, int top)
+    /// <summary>The same sweeping <paramref name="probes"/> partitions of each vector index, for benchmarks of recall against breadth.</summary>
+    internal Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, int probes, CancellationToken cancellationToken) =>
+        Task.Run(() => Visible(() => SearchDense(filter, vector, top, probes)), cancellationToken);
+
+    /// <summary>How many partitions a knowledge base's vectors are cut into, and how many a search sweeps.</summary>
+    internal (int Partitions, int Probes) VectorPartitionsOf(string knowledgeBaseId)
+    {
+        var partitions = HasVectors(knowledgeBaseId) ? Vectors(knowledgeBaseId).Partitions : 1;
+        return (partitions, VectorPartitioning.ProbesFor(partitions));
+    }
+
+    private IReadOnlyList<ChunkHit> SearchDense(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, int? probes = null)
     {
         var kbs = filter.Scopes.Select(s => s.KnowledgeBaseId).Distinct().Where(HasVectors).ToList();
         if (kbs.Count == 0) return [];
@@ -175,7 +188,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         // A narrowing filter drops rows after the vector search: ask for more until enough pass or the indexes are exhausted.
         for (var fetch = filter.Narrows ? top * 4 : top; ; fetch *= 4)
         {
-            var candidates = kbs.SelectMany(kb => Vectors(kb).Search(vector, fetch)).ToList();
+            var candidates = kbs.SelectMany(kb => Vectors(kb).Search(vector, fetch, probes)).ToList();
             var payloads = LoadPayloads(connection, filter, candidates.Select(c => c.Key));
             var hits = candidates
                 .Where(c => payloads.ContainsKey(c.Key))
@@ -413,7 +426,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         _vectors.GetOrAdd(knowledgeBaseId, kb => new VectorIndex(VectorPath(kb), dimension, _precision));
 
     private string VectorPath(string knowledgeBaseId) =>
-        Path.Combine(_folder, "vectors", string.Concat(knowledgeBaseId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".usearch");
+        Path.Combine(_folder, "vectors", string.Concat(knowledgeBaseId.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_')) + ".vectors");
 
     private SqliteConnection Open()
     {
@@ -519,7 +532,7 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             DROP TABLE IF EXISTS bm25_scopes;
             DROP TABLE IF EXISTS bm25_terms;
             """);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.usearch")) File.Delete(file);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "vectors"), "*.vectors")) File.Delete(file);
         if (Directory.Exists(_bm25.Folder)) Directory.Delete(_bm25.Folder, recursive: true);
     }
 

@@ -9,7 +9,8 @@ public sealed partial class EmbeddedChunkIndex
     /// <summary>
     /// Adds chunks of documents the index does not hold yet, of any number of documents at once: one transaction for
     /// the whole list, each statement prepared once, BM25 postings added to Lucene from every core and the statistics
-    /// updated once per scope and term. Vectors go in before the rows commit, so a search sees all of the list or none of it.
+    /// updated once per scope and term; the texts are analysed while the rows are written, and the postings and vectors
+    /// go in while the statistics are. Vectors go in before the rows commit, so a search sees all of the list or none of it.
     /// A chunk id the index already holds fails the whole list (nothing is written): replacing a document is
     /// <see cref="ReplaceDocumentAsync"/>'s job.
     /// </summary>
@@ -29,6 +30,8 @@ public sealed partial class EmbeddedChunkIndex
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // The texts are analysed from the pool while this thread writes the rows.
+            var analysing = Task.Run(() => Bm25Index.Analyse([.. chunks.Select(c => c.Payload.SearchableText)]), cancellationToken);
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             using var insert = connection.CreateCommand();
@@ -47,11 +50,23 @@ public sealed partial class EmbeddedChunkIndex
                 (parameters[4].Value, parameters[5].Value, parameters[6].Value) = (p.Ordinal, JsonSerializer.Serialize(p.Groups), JsonSerializer.Serialize(p));
                 keys[i] = (long)insert.ExecuteScalar()!;
             }
-            _bm25.Add(connection, tx, [.. chunks.Select((c, i) => Bm25Chunk(keys[i], c.Payload))]);
+            var analysed = await analysing;
 
-            // Invisible until the commit: a vector only counts once its row is committed.
-            foreach (var kb in byKnowledgeBase)
-                Vectors(kb.Key, kb.First().Vector.Length).Add(chunks.Select((c, i) => (c, i)).Where(x => x.c.Payload.KnowledgeBaseId == kb.Key).Select(x => ((ulong)keys[x.i], x.c.Vector)));
+            // Invisible until the commit: a vector only counts once its row is committed. Placed from the pool while
+            // this thread writes the BM25 statistics.
+            var vectors = Task.Run(() =>
+            {
+                foreach (var kb in byKnowledgeBase)
+                    Vectors(kb.Key, kb.First().Vector.Length).Add(chunks.Select((c, i) => (c, i)).Where(x => x.c.Payload.KnowledgeBaseId == kb.Key).Select(x => ((ulong)keys[x.i], x.c.Vector)));
+            }, cancellationToken);
+            try
+            {
+                _bm25.Add(connection, tx, [.. chunks.Select((c, i) => Bm25Chunk(keys[i], c.Payload))], analysed);
+            }
+            finally
+            {
+                await vectors;
+            }
             Commit(connection, tx);
         }
         catch

@@ -1,10 +1,11 @@
 namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
-/// How the embedded index's HNSW graphs store vectors (Storage:VectorPrecision, decision 0165). Half precision halves
-/// the vectors' memory and kept nDCG@10 and recall@10 against exact search on the four development sets; USearch's
-/// 8-bit kind was measured and left out (recall@10 0.914 on covidqa). An index keeps the precision it was created
-/// with; <c>kp db reindex</c> rebuilds it with the configured one.
+/// How the embedded index's vector indexes store vectors (Storage:VectorPrecision, decisions 0165 and 0169). Half
+/// precision halves the vectors' memory and kept nDCG@10 and recall@10 against exact search on the four development
+/// sets. Searches sweep one-byte codes of the vectors whatever this says, and rescore their best candidates on the
+/// vectors stored at this precision. An index keeps the precision it was created with; <c>kp db reindex</c> rebuilds
+/// it with the configured one.
 /// </summary>
 public enum VectorPrecision
 {

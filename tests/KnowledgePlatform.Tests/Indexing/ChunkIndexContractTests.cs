@@ -267,7 +267,7 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
     }
 }
 
-/// <summary>The contract on the embedded store (USearch + our BM25 index) in a temp folder.</summary>
+/// <summary>The contract on the embedded store (partitioned vectors + our BM25 index) in a temp folder.</summary>
 public sealed class EmbeddedChunkIndexContractTests : ChunkIndexContractTests
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "kp-index-" + Guid.NewGuid().ToString("N"));

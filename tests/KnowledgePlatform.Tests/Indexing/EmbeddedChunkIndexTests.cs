@@ -227,10 +227,28 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task An_hnsw_file_of_the_index_before_partitions_is_deleted_so_its_knowledge_base_is_rebuilt()
+    {
+        var doc = new DocumentRef("t", "kb", "d");
+        using (var index = new EmbeddedChunkIndex(_folder))
+            await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "kept", Axis(0))], _ct);
+        File.Delete(Path.Combine(_folder, "vectors", "kb.vectors"));
+        await File.WriteAllTextAsync(Path.Combine(_folder, "vectors", "kb.usearch"), "graph", _ct);
+
+        using var reopened = new EmbeddedChunkIndex(_folder);
+
+        Assert.False(File.Exists(Path.Combine(_folder, "vectors", "kb.usearch")));
+        // Rows without vectors: what the bootstrapper rebuilds from the metadata database.
+        var (rows, vectors) = reopened.Inventory();
+        Assert.Equal(1, rows["kb"]);
+        Assert.Equal(0, vectors["kb"]);
+    }
+
+    [Fact]
     public async Task An_index_written_by_the_previous_version_is_dropped_so_it_is_rebuilt()
     {
         Directory.CreateDirectory(Path.Combine(_folder, "vectors"));
-        await File.WriteAllTextAsync(Path.Combine(_folder, "vectors", "kb.usearch"), "stale", _ct);
+        await File.WriteAllTextAsync(Path.Combine(_folder, "vectors", "kb.vectors"), "stale", _ct);
         await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "fulltext.db")};Pooling=False"))
         {
             await old.OpenAsync(_ct);
@@ -243,7 +261,7 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
         using var index = new EmbeddedChunkIndex(_folder);
 
         Assert.Equal(0, await index.CountAsync(new ChunkFilter("t", ["kb"]), _ct));
-        Assert.False(File.Exists(Path.Combine(_folder, "vectors", "kb.usearch")));
+        Assert.False(File.Exists(Path.Combine(_folder, "vectors", "kb.vectors")));
         var doc = new DocumentRef("t", "kb", "d");
         await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "fresh", Axis(0))], _ct);
         Assert.Single(await index.SearchKeywordAsync(new ChunkFilter("t", ["kb"]), "fresh", 5, _ct));

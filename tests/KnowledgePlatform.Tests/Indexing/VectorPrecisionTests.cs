@@ -37,7 +37,7 @@ public sealed class VectorPrecisionTests : IDisposable
             sizes[precision] = Directory.EnumerateFiles(Path.Combine(folder, "vectors")).Sum(f => new FileInfo(f).Length);
         }
 
-        // The vectors themselves: 2 bytes a dimension fewer per chunk; the graph is the same.
+        // The vectors themselves: 2 bytes a dimension fewer per chunk; keys and partitions are the same.
         Assert.InRange(sizes[VectorPrecision.Float32] - sizes[VectorPrecision.Float16], Chunks * Dimension * 2 * 0.9, Chunks * Dimension * 2 * 1.1);
     }
 

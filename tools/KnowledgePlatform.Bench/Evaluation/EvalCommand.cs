@@ -84,9 +84,9 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         if (settings.Fit && runs.FirstOrDefault(r => r.Name == "dense") is { } dense && runs.FirstOrDefault(r => r.Name == "bm25") is { } bm25)
             fit = FusionFit.Run(dataset, dense, bm25, kbSettings);
 
-        var recall = await run.HnswRecallAsync(queries, 10, cancellationToken);
+        var recall = await run.DenseRecallAsync(queries, 10, cancellationToken);
         PrintTable(runs, fit);
-        AnsiConsole.MarkupLineInterpolated($"Hybrid fusion: {Describe(kbSettings)}. HNSW recall@10 against exact search (same embeddings): [bold]{recall:0.000}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Hybrid fusion: {Describe(kbSettings)}. Dense recall@10 against exact search (same embeddings): [bold]{recall:0.000}[/]");
         if (self is not null)
             AnsiConsole.MarkupLineInterpolated($"Self-calibrated (no gold question used): {self.Describe()}");
         if (fit is not null)
@@ -149,7 +149,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         chunking = new { chunking.MaxTokens, chunking.OverlapTokens },
         fusion = kb,
         depth = run.Options.Candidates,
-        hnswRecallAt10 = recall,
+        denseRecallAt10 = recall,
         fit = fit?.ToJson(),
         selfCalibration = self?.ToJson(),
         latency,

@@ -100,7 +100,7 @@ public sealed class EvalSettings : CommandSettings
     public string LuceneSimilarity { get; init; } = "exact";
 
     [CommandOption("--vector-precision <KIND>")]
-    [Description("How the HNSW index stores vectors: Float16 (default) or Float32 (Storage:VectorPrecision).")]
+    [Description("How the vector index stores vectors: Float16 (default) or Float32 (Storage:VectorPrecision).")]
     public VectorPrecision VectorPrecision { get; init; } = VectorPrecision.Float16;
 
     [CommandOption("--with-candidates")]

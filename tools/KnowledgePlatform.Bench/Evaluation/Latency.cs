@@ -12,8 +12,8 @@ internal sealed record Timing(string Part, double P50Ms, double P95Ms)
 
 /// <summary>
 /// How the knowledge base was padded to its size: chunks added through the bulk path and how long that took
-/// (synthesising included), the process's resident memory afterwards, the index's files on disk (the HNSW files of
-/// them apart) and what the benchmark itself holds for exact search.
+/// (synthesising included), the process's resident memory afterwards, the index's files on disk (the vector index's files
+/// apart) and what the benchmark itself holds for exact search.
 /// </summary>
 internal sealed record PaddingCost(int AddedChunks, double Seconds, long ResidentBytes, long ManagedBytes, long IndexBytes, long VectorBytes, long HeldForExactSearch)
 {
@@ -21,12 +21,13 @@ internal sealed record PaddingCost(int AddedChunks, double Seconds, long Residen
 }
 
 /// <summary>Latency of one query against a knowledge base of <paramref name="Chunks"/> chunks, split into its parts.</summary>
-/// <param name="Beam">The HNSW search beam the embedded index uses at this size (<see cref="HnswSearchBeam"/>).</param>
-/// <param name="DenseRecall10">HNSW recall@10 against exact search over every chunk, synthesised ones included (200 queries).</param>
-/// <param name="DenseRecall10WideBeam">The same with twice the beam.</param>
+/// <param name="Partitions">How many partitions the embedded index cut the vectors into at this size.</param>
+/// <param name="Probes">How many of them a search sweeps.</param>
+/// <param name="DenseRecall10">The dense search's recall@10 against exact search over every chunk, synthesised ones included (200 queries).</param>
+/// <param name="DenseRecall10WideBeam">The same sweeping twice as many partitions.</param>
 /// <param name="Lucene">What the Lucene.NET comparison's index cost at this size; null without it.</param>
 internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Queries, int Candidates, IReadOnlyList<Timing> Timings, PaddingCost Padding,
-    int Beam, double DenseRecall10, double DenseRecall10WideBeam, LuceneCost? Lucene)
+    int Partitions, int Probes, double DenseRecall10, double DenseRecall10WideBeam, LuceneCost? Lucene)
 {
     /// <summary>One row per size: each part's p50 / p95, then what building that size cost.</summary>
     public static void Print(IReadOnlyList<LatencyReport> reports)
@@ -38,7 +39,7 @@ internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Quer
         AnsiConsole.MarkupLineInterpolated($"Latency, {first.Queries} queries one at a time, {first.Candidates} candidates per signal (p50 / p95 ms):");
         var table = new Table().AddColumn("chunks (synthesised)");
         foreach (var t in first.Timings) table.AddColumn(t.Part);
-        table.AddColumns("dense recall@10 at the beam (at twice it)", "padding: s (chunks/s)", "resident MiB (managed; held for exact search)", "index on disk MiB (HNSW files)", "bytes/chunk: HNSW · rest");
+        table.AddColumns("dense recall@10 at probes / partitions (twice the probes)", "padding: s (chunks/s)", "resident MiB (managed; held for exact search)", "index on disk MiB (vector files)", "bytes/chunk: vectors · rest");
         if (first.Lucene is not null) table.AddColumn("Lucene.NET: build s (chunks/s) · MiB · segments");
         foreach (var r in reports)
         {
@@ -46,7 +47,7 @@ internal sealed record LatencyReport(int Chunks, int SynthesisedChunks, int Quer
             table.AddRow([
                 $"{r.Chunks:N0} ({r.SynthesisedChunks:N0})",
                 .. r.Timings.Select(t => $"{Ms(t.P50Ms)} / {Ms(t.P95Ms)}"),
-                $"{r.DenseRecall10.ToString("0.000", CultureInfo.InvariantCulture)} at {r.Beam} ({r.DenseRecall10WideBeam.ToString("0.000", CultureInfo.InvariantCulture)})",
+                $"{r.DenseRecall10.ToString("0.000", CultureInfo.InvariantCulture)} at {r.Probes} / {r.Partitions} ({r.DenseRecall10WideBeam.ToString("0.000", CultureInfo.InvariantCulture)})",
                 p.AddedChunks == 0 ? "-" : $"{p.Seconds:0.0} ({p.ChunksPerSecond:N0})",
                 $"{p.ResidentBytes / 1048576.0:N0} ({p.ManagedBytes / 1048576.0:N0}; {p.HeldForExactSearch / 1048576.0:N0})",
                 $"{p.IndexBytes / 1048576.0:N0} ({p.VectorBytes / 1048576.0:N0})",
