@@ -5,16 +5,18 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
 /// The vectors a vector index holds, each in a numbered slot at the index's precision, unit length (cosine similarity
-/// is then a dot product). Pages of a fixed size, so growing never copies what is stored; a freed slot is reused.
+/// is then a dot product). Pages of 16,384 vectors, so growing never copies more than one page; the last page grows
+/// by doubling from 64 vectors, so a small knowledge base holds little. A freed slot is reused.
 /// </summary>
 internal sealed class VectorSlots(int dimension, VectorPrecision precision)
 {
     private const int PageSize = 1 << 14;
+    private const int FirstCapacity = 64;
     private readonly List<float[]> _singles = [];
     private readonly List<Half[]> _halves = [];
     private readonly Dictionary<ulong, int> _slotOf = [];
     private readonly Stack<int> _free = new();
-    private ulong[] _keys = new ulong[PageSize];
+    private ulong[] _keys = new ulong[FirstCapacity];
     private int _used;
 
     public int Dimension => dimension;
@@ -73,15 +75,22 @@ internal sealed class VectorSlots(int dimension, VectorPrecision precision)
         ? MemoryMarshal.AsBytes(_singles[slot / PageSize].AsSpan(slot % PageSize * dimension, dimension))
         : MemoryMarshal.AsBytes(_halves[slot / PageSize].AsSpan(slot % PageSize * dimension, dimension));
 
+    private void Grow<T>(List<T[]> pages, int page, int needed)
+    {
+        if (page == pages.Count) pages.Add(new T[FirstCapacity * dimension]);
+        if (pages[page].Length >= needed) return;
+        var grown = pages[page];
+        Array.Resize(ref grown, Math.Min(PageSize * dimension, Math.Max(needed, 2 * grown.Length)));
+        pages[page] = grown;
+    }
+
     private int Take(ulong key)
     {
         if (_slotOf.ContainsKey(key)) throw new InvalidOperationException($"The vector index already holds key {key}.");
         var slot = _free.Count > 0 ? _free.Pop() : _used++;
-        if (slot / PageSize >= Math.Max(_singles.Count, _halves.Count))
-        {
-            if (precision == VectorPrecision.Float32) _singles.Add(new float[PageSize * dimension]);
-            else _halves.Add(new Half[PageSize * dimension]);
-        }
+        var (page, needed) = (slot / PageSize, (slot % PageSize + 1) * dimension);
+        if (precision == VectorPrecision.Float32) Grow(_singles, page, needed);
+        else Grow(_halves, page, needed);
         if (slot >= _keys.Length) Array.Resize(ref _keys, _keys.Length * 2);
         _keys[slot] = key;
         _slotOf[key] = slot;

@@ -24,6 +24,17 @@ public sealed class VectorIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_knowledge_base_of_a_few_chunks_costs_kilobytes_not_a_page_of_sixteen_thousand_vectors()
+    {
+        var vectors = ClusteredVectors(10, seed: 10);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var index = new VectorIndex(Path.Combine(_root, "small.vectors"), 384, VectorPrecision.Float16);
+        index.Add(vectors.Select((v, i) => ((ulong)i, (ReadOnlyMemory<float>)v.Concat(new float[384 - Dimension]).ToArray())));
+
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 256 * 1024);
+    }
+
+    [Fact]
     public void A_large_index_is_cut_into_partitions_and_still_finds_nearly_all_of_the_exact_top_ten()
     {
         var vectors = ClusteredVectors(VectorPartitioning.SearchedWhole + 5_000, seed: 3);
