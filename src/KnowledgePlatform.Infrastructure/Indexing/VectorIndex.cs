@@ -17,6 +17,7 @@ internal sealed class VectorIndex : IDisposable
     private int[] _partitionOf = [];
     private int[] _positionOf = [];
     private int _cutAt;
+    private bool _disposed;
     private bool _dirty;
     private long _changedAt;
     private long _savedAt = Environment.TickCount64;
@@ -116,7 +117,7 @@ internal sealed class VectorIndex : IDisposable
         _lock.EnterUpgradeableReadLock();
         try
         {
-            if (!_dirty) return;
+            if (_disposed || !_dirty) return;
             var now = Environment.TickCount64;
             if (settle is { } quiet && now - _changedAt < quiet.TotalMilliseconds && now - _savedAt < atMost!.Value.TotalMilliseconds) return;
             var temp = _path + ".saving";
@@ -131,7 +132,17 @@ internal sealed class VectorIndex : IDisposable
         }
     }
 
-    public void Dispose() => _lock.Dispose();
+    /// <summary>
+    /// Waits for a save in progress and stops later ones: the index of a knowledge base being dropped or rebuilt is not
+    /// written again after its file is deleted (the embedded index's timer saves outside its write lock). The lock is
+    /// left to the collector, so a save that comes after finds it and returns.
+    /// </summary>
+    public void Dispose()
+    {
+        _lock.EnterWriteLock();
+        _disposed = true;
+        _lock.ExitWriteLock();
+    }
 
     /// <summary>Cuts every vector into new partitions around centres trained on a sample of them.</summary>
     private void Cut(int partitions)

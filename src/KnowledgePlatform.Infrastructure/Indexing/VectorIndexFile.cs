@@ -39,10 +39,24 @@ internal static class VectorIndexFile
 
     public static Contents Read(string path)
     {
+        try
+        {
+            return ReadWhole(path);
+        }
+        catch (EndOfStreamException)
+        {
+            throw Unreadable(path);
+        }
+    }
+
+    private static InvalidDataException Unreadable(string path) =>
+        new($"{path} is not a vector index this version can read: delete it and restart, and the index is rebuilt from the metadata database.");
+
+    private static Contents ReadWhole(string path)
+    {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         using var reader = new BinaryReader(stream);
-        if (stream.Length < 24 || reader.ReadInt32() != Format)
-            throw new InvalidDataException($"{path} is not a vector index this version can read: delete it and restart, and the index is rebuilt from the metadata database.");
+        if (stream.Length < 24 || reader.ReadInt32() != Format) throw Unreadable(path);
         var (dimension, precision, partitions, cutAt, count) = (reader.ReadInt32(), (VectorPrecision)reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
         var slots = new VectorSlots(dimension, precision);
         var centres = new float[partitions * dimension];

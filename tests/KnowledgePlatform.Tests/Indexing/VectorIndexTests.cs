@@ -102,10 +102,38 @@ public sealed class VectorIndexTests : IDisposable
     }
 
     [Fact]
+    public void A_disposed_index_is_never_saved_again()
+    {
+        var path = Path.Combine(_root, "dropped.vectors");
+        var index = new VectorIndex(path, Dimension, VectorPrecision.Float16);
+        index.Add(ClusteredVectors(10, seed: 11).Select((v, i) => ((ulong)i, (ReadOnlyMemory<float>)v)));
+
+        index.Dispose();
+        index.SaveIfDirty();
+
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_vector_index_is_refused_with_what_to_do()
     {
         var path = Path.Combine(_root, "other.vectors");
         File.WriteAllBytes(path, new byte[100]);
+
+        var error = Assert.Throws<InvalidDataException>(() => new VectorIndex(path, Dimension, VectorPrecision.Float16));
+        Assert.Contains("rebuilt from the metadata database", error.Message);
+    }
+
+    [Fact]
+    public void A_cut_short_index_file_is_refused_with_what_to_do()
+    {
+        var path = Path.Combine(_root, "torn.vectors");
+        using (var index = new VectorIndex(path, Dimension, VectorPrecision.Float16))
+        {
+            index.Add(ClusteredVectors(100, seed: 12).Select((v, i) => ((ulong)i, (ReadOnlyMemory<float>)v)));
+            index.SaveIfDirty();
+        }
+        using (var file = File.OpenWrite(path)) file.SetLength(file.Length - 10);
 
         var error = Assert.Throws<InvalidDataException>(() => new VectorIndex(path, Dimension, VectorPrecision.Float16));
         Assert.Contains("rebuilt from the metadata database", error.Message);
