@@ -5,17 +5,15 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 /// <summary>
 /// One knowledge base's dense vectors, loaded from and saved to its file: partitioned by nearest centre and searched by
 /// sweeping the partitions nearest the query on one-byte codes, the best candidates scored again on the stored vectors
-/// (<see cref="VectorPartitioning"/>, decision 0169). Searches run side by side; a change waits for them.
+/// (<see cref="VectorPartitioning"/>, decision 0169). Searches run side by side; a change waits for them, and they for it,
+/// except a cut: searches go on against the old partitions while the new ones are made.
 /// </summary>
 internal sealed class VectorIndex : IDisposable
 {
     private readonly string _path;
     private readonly ReaderWriterLockSlim _lock = new();
     private readonly VectorSlots _slots;
-    private float[] _centres = [];
-    private VectorPartition[] _partitions;
-    private int[] _partitionOf = [];
-    private int[] _positionOf = [];
+    private Layout _layout;
     private int _cutAt;
     private bool _disposed;
     private bool _dirty;
@@ -28,14 +26,14 @@ internal sealed class VectorIndex : IDisposable
         if (File.Exists(path))
         {
             var file = VectorIndexFile.Read(path);
-            (_slots, _centres, _cutAt) = (file.Slots, file.Centres, file.CutAt);
-            _partitions = NewPartitions(Math.Max(1, _centres.Length / _slots.Dimension));
-            Place([.. file.PartitionOfSlot.Keys], [.. file.PartitionOfSlot.Values]);
+            (_slots, _cutAt) = (file.Slots, file.CutAt);
+            _layout = new Layout(file.Centres, NewPartitions(Math.Max(1, file.Centres.Length / _slots.Dimension)));
+            Place(_layout, [.. file.PartitionOfSlot.Keys], [.. file.PartitionOfSlot.Values]);
             return;
         }
         if (dimension <= 0) throw new InvalidOperationException($"The vector index {path} does not exist and no dimension was given to create it.");
         _slots = new VectorSlots(dimension, precision);
-        _partitions = NewPartitions(1);
+        _layout = new Layout([], NewPartitions(1));
     }
 
     public int Dimension => _slots.Dimension;
@@ -43,13 +41,14 @@ internal sealed class VectorIndex : IDisposable
     public long Count => Read(() => (long)_slots.Count);
 
     /// <summary>How many partitions the vectors are cut into (1: searched whole).</summary>
-    public int Partitions => Read(() => _partitions.Length);
+    public int Partitions => Read(() => _layout.Partitions.Length);
 
     public void Add(IEnumerable<(ulong Key, ReadOnlyMemory<float> Vector)> items)
     {
         var list = items.ToList();
         if (list.FirstOrDefault(i => i.Vector.Length != Dimension) is { Vector.Length: > 0 } wrong)
             throw new ArgumentException($"A vector of {wrong.Vector.Length} dimensions cannot join an index of {Dimension}.", nameof(items));
+        var cutDue = false;
         Write(() =>
         {
             var added = new HashSet<int>();
@@ -63,10 +62,10 @@ internal sealed class VectorIndex : IDisposable
                 }
                 added.Add(_slots.Add(key, vector.Span));
             }
-            var partitions = VectorPartitioning.PartitionsFor(_slots.Count);
-            if (partitions > 1 && _slots.Count >= 2L * _cutAt) Cut(partitions);
-            else Place([.. added]);
+            Place(_layout, [.. added]);
+            cutDue = CutDue;
         });
+        if (cutDue) Cut();
     }
 
     public void Remove(IEnumerable<ulong> keys)
@@ -93,12 +92,13 @@ internal sealed class VectorIndex : IDisposable
         return Read<IReadOnlyList<(ulong, float)>>(() =>
         {
             if (_slots.Count == 0 || count <= 0) return [];
-            IEnumerable<int> swept = _partitions.Length == 1
+            var (centres, partitions) = (_layout.Centres, _layout.Partitions);
+            IEnumerable<int> swept = partitions.Length == 1
                 ? [0]
-                : VectorPartitioning.Nearest(query, _centres, Dimension, probes ?? VectorPartitioning.ProbesFor(_partitions.Length));
+                : VectorPartitioning.Nearest(query, centres, Dimension, probes ?? VectorPartitioning.ProbesFor(partitions.Length));
             // The codes only choose: four times the hits asked for are scored again on the stored vectors.
             var candidates = new Candidates(Math.Max(4 * count, 64));
-            foreach (var p in swept) _partitions[p].Sweep(code, scale, candidates);
+            foreach (var p in swept) partitions[p].Sweep(code, scale, candidates);
             var stored = new float[Dimension];
             var scored = new List<(ulong Key, float Similarity)>();
             foreach (var slot in candidates.Slots())
@@ -121,7 +121,7 @@ internal sealed class VectorIndex : IDisposable
             var now = Environment.TickCount64;
             if (settle is { } quiet && now - _changedAt < quiet.TotalMilliseconds && now - _savedAt < atMost!.Value.TotalMilliseconds) return;
             var temp = _path + ".saving";
-            VectorIndexFile.Write(temp, _slots, _centres, _cutAt, _partitions.Select(p => p.Slots()));
+            VectorIndexFile.Write(temp, _slots, _layout.Centres, _cutAt, _layout.Partitions.Select(p => p.Slots()));
             File.Move(temp, _path, overwrite: true);
             _dirty = false;
             _savedAt = Environment.TickCount64;
@@ -144,25 +144,54 @@ internal sealed class VectorIndex : IDisposable
         _lock.ExitWriteLock();
     }
 
-    /// <summary>Cuts every vector into new partitions around centres trained on a sample of them.</summary>
-    private void Cut(int partitions)
+    /// <summary>Whether the index has grown enough since its last cut (or to its first) to be cut again.</summary>
+    private bool CutDue => VectorPartitioning.PartitionsFor(_slots.Count) > 1 && _slots.Count >= 2L * _cutAt;
+
+    /// <summary>
+    /// Cuts every vector into new partitions around centres trained on a sample of them. Changes wait; searches go on
+    /// against the partitions they know until the new ones are swapped in.
+    /// </summary>
+    private void Cut()
     {
-        _centres = VectorPartitioning.Train(_slots, partitions, seed: _slots.Count);
-        _partitions = NewPartitions(partitions);
-        _cutAt = _slots.Count;
-        Place([.. _slots.Slots()]);
+        _lock.EnterUpgradeableReadLock();
+        try
+        {
+            // Another change may have cut first.
+            if (_disposed || !CutDue) return;
+            var partitions = VectorPartitioning.PartitionsFor(_slots.Count);
+            var layout = new Layout(VectorPartitioning.Train(_slots, partitions, seed: _slots.Count), NewPartitions(partitions));
+            Place(layout, [.. _slots.Slots()]);
+            Write(() =>
+            {
+                _layout = layout;
+                _cutAt = _slots.Count;
+            });
+        }
+        finally
+        {
+            _lock.ExitUpgradeableReadLock();
+        }
+    }
+
+    /// <summary>Where the vectors are: the partitions' centres (none: one partition), the partitions, and each slot's place.</summary>
+    private sealed class Layout(float[] centres, VectorPartition[] partitions)
+    {
+        public float[] Centres { get; } = centres;
+        public VectorPartition[] Partitions { get; } = partitions;
+        public int[] PartitionOf = [];
+        public int[] PositionOf = [];
     }
 
     /// <summary>
     /// Puts slots into partitions, each with its code: the partition given, or (none given) the one with the nearest
     /// centre. In batches, from every core, so placing a million vectors holds little besides them.
     /// </summary>
-    private void Place(IReadOnlyList<int> slots, IReadOnlyList<int>? given = null)
+    private void Place(Layout layout, IReadOnlyList<int> slots, IReadOnlyList<int>? given = null)
     {
-        if (_partitionOf.Length < _slots.Used)
+        if (layout.PartitionOf.Length < _slots.Used)
         {
-            Array.Resize(ref _partitionOf, Math.Max(_slots.Used, 2 * _partitionOf.Length));
-            Array.Resize(ref _positionOf, _partitionOf.Length);
+            Array.Resize(ref layout.PartitionOf, Math.Max(_slots.Used, 2 * layout.PartitionOf.Length));
+            Array.Resize(ref layout.PositionOf, layout.PartitionOf.Length);
         }
         const int Batch = 8_192;
         var batch = Math.Min(Batch, slots.Count);
@@ -178,25 +207,25 @@ internal sealed class VectorIndex : IDisposable
                     var vector = vectors.AsSpan(i * Dimension, Dimension);
                     _slots.Read(slots[start + i], vector);
                     scales[i] = VectorCodes.Encode(vector, codes.AsSpan(i * Dimension, Dimension));
-                    if (given is not null || _partitions.Length == 1) partitionOf[i] = given?[start + i] ?? 0;
+                    if (given is not null || layout.Partitions.Length == 1) partitionOf[i] = given?[start + i] ?? 0;
                 }
-                if (given is null && _partitions.Length > 1)
-                    VectorPartitioning.Nearest(vectors.AsSpan(from * Dimension, length * Dimension), _centres, Dimension, partitionOf.AsSpan(from, length));
+                if (given is null && layout.Partitions.Length > 1)
+                    VectorPartitioning.Nearest(vectors.AsSpan(from * Dimension, length * Dimension), layout.Centres, Dimension, partitionOf.AsSpan(from, length));
             });
             for (var i = 0; i < count; i++)
             {
                 var slot = slots[start + i];
-                _partitionOf[slot] = partitionOf[i];
-                _positionOf[slot] = _partitions[partitionOf[i]].Add(slot, codes.AsSpan(i * Dimension, Dimension), scales[i]);
+                layout.PartitionOf[slot] = partitionOf[i];
+                layout.PositionOf[slot] = layout.Partitions[partitionOf[i]].Add(slot, codes.AsSpan(i * Dimension, Dimension), scales[i]);
             }
         }
     }
 
     private void Detach(ulong key, int slot)
     {
-        var position = _positionOf[slot];
-        var moved = _partitions[_partitionOf[slot]].RemoveAt(position);
-        if (moved >= 0) _positionOf[moved] = position;
+        var position = _layout.PositionOf[slot];
+        var moved = _layout.Partitions[_layout.PartitionOf[slot]].RemoveAt(position);
+        if (moved >= 0) _layout.PositionOf[moved] = position;
         _slots.Remove(key, slot);
     }
 

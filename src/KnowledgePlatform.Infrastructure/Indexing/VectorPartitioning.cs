@@ -6,10 +6,10 @@ namespace KnowledgePlatform.Infrastructure.Indexing;
 
 /// <summary>
 /// How a vector index splits its vectors into partitions and how many a search sweeps (decision 0169). Up to
-/// <see cref="SearchedWhole"/> vectors an index is one partition, swept whole (exact up to the codes' rescoring).
+/// <see cref="SearchedWhole"/> vectors an index is one partition, swept whole (exact but for the codes' choice of candidates).
 /// From there it is cut into about √n partitions by k-means on a sample, cut again each time it doubles, and a
 /// search sweeps the partitions whose centres lie nearest the query: at least 128, an eighth of them from 1,024 on.
-/// On covidqa-passages padded with synthesised chunks that kept recall@10 against exact search at 0.99 at
+/// On covidqa-passages padded with synthesised chunks that kept recall@10 against exact search at 0.987–0.989 at
 /// 1,000,000 vectors (docs/benchmarks/retrieval.md).
 /// </summary>
 internal static class VectorPartitioning

@@ -62,6 +62,36 @@ public sealed class VectorIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Searches_beside_changes_that_cut_the_index_again_and_again_always_get_sorted_hits_it_holds()
+    {
+        var vectors = ClusteredVectors(4 * VectorPartitioning.SearchedWhole, seed: 13);
+        using var index = new VectorIndex(Path.Combine(_root, "busy.vectors"), Dimension, VectorPrecision.Float16);
+        var added = 0;
+        var adding = Task.Run(() =>
+        {
+            for (var start = 0; start < vectors.Length; start += 2_500)
+            {
+                index.Add(vectors.Skip(start).Take(2_500).Select((v, i) => ((ulong)(start + i), (ReadOnlyMemory<float>)v)));
+                Volatile.Write(ref added, start + 2_500);
+            }
+        }, TestContext.Current.CancellationToken);
+        var searches = 0;
+        while (!adding.IsCompleted || searches == 0)
+        {
+            var hits = index.Search(vectors[searches % vectors.Length], 10);
+            // A batch is counted only after it (and any cut it caused) is done, and the next starts after that.
+            var known = Volatile.Read(ref added);
+            Assert.Equal(hits.OrderByDescending(h => h.Similarity), hits);
+            Assert.All(hits, h => Assert.True(h.Key < (ulong)(known + 2_500), $"key {h.Key} seen with {known} added"));
+            searches++;
+        }
+        await adding;
+
+        Assert.True(index.Partitions > VectorPartitioning.PartitionsFor(VectorPartitioning.SearchedWhole));
+        Assert.Equal(0UL, index.Search(vectors[0], 1).Single().Key);
+    }
+
+    [Fact]
     public void A_removed_vector_is_never_returned_and_a_replaced_one_is_found_by_its_new_vector()
     {
         var vectors = ClusteredVectors(VectorPartitioning.SearchedWhole + 1_000, seed: 6);
