@@ -1,4 +1,4 @@
-// Over 300 lines: the embedded index keeps its payload store, HNSW indexes and BM25 under one lock and one set of invariants (decision 10).
+// Over 300 lines: the embedded index keeps its payload store, vector indexes and BM25 under one lock and one set of invariants (decision 10).
 using System.Collections.Concurrent;
 using System.Text.Json;
 using KnowledgePlatform.Core.Text;
@@ -85,7 +85,8 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             // Searches must see the old chunks or the new ones, never both and never neither. Rows (full
             // text and payloads) swap in one transaction; a vector only counts once its row is visible.
-            // So: new vectors in first (invisible: their rows are uncommitted), commit, old vectors out.
+            // So: new vectors in first (invisible: their rows are uncommitted), then commit and old vectors out
+            // at one instant. The new vectors go in outside that instant: a cut they make due runs while searches go on.
             using var connection = Open();
             using var tx = connection.BeginTransaction();
             var oldKeys = DeleteRows(connection, tx, document);
@@ -94,7 +95,8 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
                 newKeys.Add((InsertRow(connection, tx, chunk.Payload), chunk.Vector));
             _bm25.Add(connection, tx, [.. chunks.Select((c, i) => Bm25Chunk((long)newKeys[i].Key, c.Payload))]);
             var vectors = dimension > 0 ? Vectors(document.KnowledgeBaseId, dimension) : null;
-            Commit(connection, tx, () => vectors?.Add(newKeys), () => vectors?.Remove(oldKeys));
+            vectors?.Add(newKeys);
+            Commit(connection, tx, after: () => vectors?.Remove(oldKeys));
         }
         catch
         {
@@ -244,15 +246,14 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
     }
 
     /// <summary>
-    /// Commits a write and makes it visible at one instant: <paramref name="before"/> (vectors in, invisible until their rows
-    /// commit), the commit, the BM25 postings of the changed scopes, then <paramref name="after"/> (vectors out).
+    /// Commits a write and makes it visible at one instant: the commit, the BM25 postings of the changed scopes, then
+    /// <paramref name="after"/> (vectors out). New vectors go in before it: invisible until their rows commit.
     /// </summary>
-    private void Commit(SqliteConnection connection, SqliteTransaction tx, Action? before = null, Action? after = null)
+    private void Commit(SqliteConnection connection, SqliteTransaction tx, Action? after = null)
     {
         _bm25.Seal(connection, tx);
         Swap(() =>
         {
-            before?.Invoke();
             tx.Commit();
             _bm25.Publish();
             after?.Invoke();

@@ -1,6 +1,8 @@
 using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Tests.Fakes;
+using KnowledgePlatform.Infrastructure.Indexing;
 using KnowledgePlatform.Ingestion.Pipeline;
+using KnowledgePlatform.Ingestion.Pipeline.Steps;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Xunit;
@@ -37,6 +39,27 @@ public sealed class IngestionProgressTests
         Assert.True(_store.Succeeded);
     }
 
+    [Fact]
+    public async Task A_short_document_through_the_index_step_writes_no_progress_before_its_success()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "kp-index-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var index = new EmbeddedChunkIndex(folder);
+            var runner = new IngestionRunner([new TimedStep("chunk", TimeSpan.FromMilliseconds(100), _clock), new IndexStep(index, _store)], _store, index,
+                Options.Create(new IngestionOptions()), NullLogger<IngestionRunner>.Instance, _clock);
+
+            await runner.RunNextAsync("w1", _ct);
+
+            Assert.Empty(_store.Reports);
+            Assert.True(_store.Succeeded);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private sealed class TimedStep(string name, TimeSpan duration, ManualClock clock) : IIngestionStep
     {
         public string Name => name;
@@ -45,6 +68,7 @@ public sealed class IngestionProgressTests
         public Task RunAsync(IngestionContext context, CancellationToken cancellationToken)
         {
             clock.Advance(duration);
+            context.Chunks ??= [];
             return Task.CompletedTask;
         }
     }

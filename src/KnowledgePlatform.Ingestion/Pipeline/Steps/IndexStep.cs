@@ -18,7 +18,7 @@ public sealed class IndexStep(IChunkIndex index, IIngestionStore store) : IInges
         var document = context.Document;
         var chunks = context.Chunks ?? await store.LoadChunksAsync(document.Id, context.Version, cancellationToken);
         var indexed = IndexedChunk.Of(chunks, document);
+        // No progress write of its own: the job's success, a moment later, shows the document ready at 100 %.
         await index.ReplaceDocumentAsync(new DocumentRef(document.TenantId, document.KnowledgeBaseId, document.Id), indexed, cancellationToken);
-        await context.ReportAsync(100, cancellationToken);
     }
 }
