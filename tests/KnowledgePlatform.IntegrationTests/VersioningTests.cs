@@ -117,6 +117,8 @@ public abstract class VersioningTests(TestPlatform platform) : PlatformTest(plat
         {
             Assert.All(events, e => Assert.Equal("filter-care.md", e.GetProperty("fileName").GetString()));
             Assert.Equal(100, events[^1].GetProperty("progressPercent").GetInt32());
+            // A ready document is at no step: clients show its status, not the last step it passed.
+            Assert.Equal(JsonValueKind.Null, events[^1].GetProperty("step").ValueKind);
             Assert.True(events[^1].GetProperty("chunkCount").GetInt32() > 0);
         }
     }

@@ -160,9 +160,10 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.IndexedVersion, version).SetProperty(d => d.UpdatedAt, now), ct) == 1;
             // A new version answers from now on: the knowledge base's content version changes with it (decision 0093).
             await KnowledgeBaseVersion.BumpForDocumentAsync(db, documentId, ct);
-            // Ready only if no newer version arrived while this one was ingested.
+            // Ready only if no newer version arrived while this one was ingested; a ready document is at no step.
             await db.Documents.Where(d => d.Id == documentId && d.Version == version).ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.Status, DocumentStatus.Ready)
+                .SetProperty(d => d.Step, (string?)null)
                 .SetProperty(d => d.ProgressPercent, 100)
                 .SetProperty(d => d.Error, (string?)null), ct);
             await db.Chunks.Where(c => c.DocumentId == documentId && c.Version < version).ExecuteDeleteAsync(ct);
