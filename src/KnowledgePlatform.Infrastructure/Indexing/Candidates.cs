@@ -14,7 +14,8 @@ internal sealed class Candidates(int capacity)
         if (_worstFirst.Count == capacity) _worstFirst.TryPeek(out _, out _worst);
     }
 
-    public IEnumerable<int> Slots()
+    /// <summary>Takes the slots out, worst first; the candidates are empty after.</summary>
+    public IEnumerable<int> Drain()
     {
         while (_worstFirst.TryDequeue(out var slot, out _)) yield return slot;
     }

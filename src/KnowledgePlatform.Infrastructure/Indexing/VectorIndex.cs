@@ -101,7 +101,7 @@ internal sealed class VectorIndex : IDisposable
             foreach (var p in swept) partitions[p].Sweep(code, scale, candidates);
             var stored = new float[Dimension];
             var scored = new List<(ulong Key, float Similarity)>();
-            foreach (var slot in candidates.Slots())
+            foreach (var slot in candidates.Drain())
             {
                 _slots.Read(slot, stored);
                 scored.Add((_slots.KeyOf(slot), TensorPrimitives.Dot(stored, query)));
