@@ -13,6 +13,4 @@ public enum PseudoQuestionKind
     Title,
     /// <summary>A sentence of a chunk, for the rest of the chunk (the inverse cloze task): only <see cref="PseudoQuestions.Sentences"/> cuts these.</summary>
     Sentence,
-    /// <summary>The first sentence of a document without a title, which states its subject as a title would: only <see cref="PseudoQuestions.Leads"/> cuts these.</summary>
-    Lead,
 }

@@ -82,23 +82,24 @@ public static class PseudoQuestions
     }
 
     /// <summary>
-    /// The first sentence of each of a seeded sample of documents without a usable title, cut out of the document's first
-    /// chunk: where no title names a document, its opening sentence names its subject, and is asked as a title would be.
+    /// Whether a title or heading is worded as a question: it ends with a question mark (any script's), or opens with
+    /// an English question word or auxiliary ("How to pair the remote", "Is the vaccine safe"). Other languages are
+    /// recognised by their question mark only.
     /// </summary>
-    public static IReadOnlyList<PseudoQuestion> Leads(IReadOnlyList<ChunkPayload> chunks, int max, int seed = 11)
+    public static bool IsWordedAsQuestion(string text)
     {
-        var random = new Random(seed);
-        var picked = new List<PseudoQuestion>();
-        var untitled = chunks.Where(c => c.Kind == ChunkKind.Text && !Usable(c.DocumentTitle)).GroupBy(c => c.DocumentId);
-        foreach (var first in untitled.Select(d => d.MinBy(c => c.Ordinal)!).OrderBy(_ => random.Next()))
-        {
-            var lead = Core.Text.Sentences.Split(first.Text).FirstOrDefault();
-            if (lead is null || lead.Length == first.Text.Trim().Length || !Usable(lead)) continue;
-            picked.Add(Make(PseudoQuestionKind.Lead, lead, [first], c => c with { Text = c.Text.Replace(lead, " ", StringComparison.Ordinal) }));
-            if (picked.Count >= max) break;
-        }
-        return picked;
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0) return false;
+        if (trimmed[^1] is '?' or '？' or '؟' || trimmed[0] == '¿') return true;
+        var first = trimmed.Split([' ', '\t', ','], 2)[0];
+        return QuestionWords.Contains(first);
     }
+
+    private static readonly HashSet<string> QuestionWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "what", "how", "why", "when", "where", "who", "whom", "whose", "which",
+        "is", "are", "can", "could", "should", "do", "does", "did", "will", "would", "has", "have",
+    };
 
     private static PseudoQuestion Make(PseudoQuestionKind kind, string question, IReadOnlyList<ChunkPayload> sources, Func<ChunkPayload, ChunkPayload> mask) =>
         new(kind, question.Trim(), sources, sources.Select(mask).ToList());

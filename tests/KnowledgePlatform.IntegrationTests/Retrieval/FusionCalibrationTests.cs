@@ -35,8 +35,8 @@ public abstract class FusionCalibrationTests(TestPlatform platform) : PlatformTe
 
         var handbook = new StringBuilder("# Facilities handbook\n\n");
         foreach (var (room, i) in new[] { "library", "gym", "canteen", "garage", "clinic", "lab", "studio", "archive", "lounge", "workshop", "nursery", "chapel" }.Select((r, i) => (r, i)))
-            handbook.Append($"## Opening hours of the {room}\n\nThe {room} opens at {7 + i % 3} in the morning and closes at {17 + i % 4} on weekdays; at weekends ask the {room} desk.\n\n" +
-                            $"## Booking the {room}\n\nBook the {room} through the intranet form {100 + i}; bookings for groups over {5 + i} people need a manager's approval.\n\n");
+            handbook.Append($"## When does the {room} open?\n\nThe {room} opens at {7 + i % 3} in the morning and closes at {17 + i % 4} on weekdays; at weekends ask the {room} desk.\n\n" +
+                            $"## How do I book the {room}?\n\nBook the {room} through the intranet form {100 + i}; bookings for groups over {5 + i} people need a manager's approval.\n\n");
         await PlatformHost.IngestAsync(Admin, "handbook", "handbook.md", handbook.ToString(), Ct);
 
         await using (var scope = Host.Services.CreateAsyncScope())

@@ -77,32 +77,33 @@ public sealed class FusionCalibratorTests
     }
 
     [Fact]
-    public void A_document_without_a_title_is_asked_for_by_its_opening_sentence_cut_out_of_its_first_chunk()
+    public void The_fusion_is_fitted_on_titles_worded_as_questions_and_sentences_not_on_titles_that_name_a_topic()
     {
-        var untitled = new[]
+        var chunks = new[]
         {
-            Chunk("d1", "Statins lower cholesterol in adults with diabetes. The trial followed 400 patients.") with { ChunkId = "d1#1", Ordinal = 1 },
-            Chunk("d1", "Metformin reduces hepatic glucose output in type 2 diabetes. It is taken with meals."),
+            Chunk("d1", "Wash your hands for twenty seconds with soap. Dry them on a clean towel afterwards.") with { DocumentTitle = "How do I wash my hands properly?" },
+            Chunk("d2", "Connect the remote to the television first. Then hold the pairing button for three seconds.") with { DocumentTitle = "Pairing the Smart Remote" },
         };
-        var titled = Chunk("d2", "Insulin pens are kept in the fridge. Once opened they keep for a month.") with { DocumentTitle = "Storing insulin pens" };
 
-        var leads = PseudoQuestions.Leads([.. untitled, titled], 10);
+        var questions = FusionCalibrator.Questions(chunks, PseudoQuestions.Cut(chunks, 150));
 
-        var lead = Assert.Single(leads);
-        Assert.Equal(PseudoQuestionKind.Lead, lead.Kind);
-        Assert.Equal("Metformin reduces hepatic glucose output in type 2 diabetes.", lead.Question);
-        Assert.Equal("d1#0", lead.Sources[0].ChunkId);
-        Assert.DoesNotContain("Metformin", lead.Masked[0].Text);
-        Assert.Contains("taken with meals", lead.Masked[0].Text);
+        Assert.Contains(questions, q => q is { Kind: PseudoQuestionKind.Title, Question: "How do I wash my hands properly?" });
+        Assert.DoesNotContain(questions, q => q.Question == "Pairing the Smart Remote");
+        Assert.Contains(questions, q => q.Kind == PseudoQuestionKind.Sentence);
+        Assert.Contains(PseudoQuestions.Cut(chunks, 150), q => q.Question == "Pairing the Smart Remote");
     }
 
-    [Fact]
-    public void Opening_sentences_stand_in_for_titles_only_in_a_knowledge_base_without_titles_or_headings()
-    {
-        var untitled = Enumerable.Range(0, 3).Select(i => Chunk($"d{i}", $"Metformin reduces hepatic glucose output in clinic {i}. It is taken with meals.")).ToList();
-        var titled = untitled.Select(c => c with { DocumentTitle = $"Metformin guidance {c.DocumentId}" }).ToList();
-
-        Assert.Contains(FusionCalibrator.Questions(untitled, PseudoQuestions.Cut(untitled, 150)), q => q.Kind == PseudoQuestionKind.Lead);
-        Assert.DoesNotContain(FusionCalibrator.Questions(titled, PseudoQuestions.Cut(titled, 150)), q => q.Kind == PseudoQuestionKind.Lead);
-    }
+    [Theory]
+    [InlineData("Should I be tested for COVID-19?", true)]
+    [InlineData("How to install the app", true)]
+    [InlineData("what is the warranty", true)]
+    [InlineData("Is the vaccine safe for children", true)]
+    [InlineData("¿Cuánto dura la garantía", true)]
+    [InlineData("保修期多长？", true)]
+    [InlineData("Configuring a Sound Mode and Expert Settings", false)]
+    [InlineData("Virus-Vectored Influenza Virus Vaccines", false)]
+    [InlineData("Whatever happened to the warranty card", false)]
+    [InlineData("", false)]
+    public void A_title_is_worded_as_a_question_when_it_ends_with_a_question_mark_or_opens_with_a_question_word(string title, bool expected) =>
+        Assert.Equal(expected, PseudoQuestions.IsWordedAsQuestion(title));
 }

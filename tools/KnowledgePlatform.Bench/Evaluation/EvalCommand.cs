@@ -151,7 +151,7 @@ public sealed class EvalCommand : AsyncCommand<EvalSettings>
         depth = run.Options.Candidates,
         denseRecallAt10 = recall,
         fit = fit?.ToJson(),
-        selfCalibration = self?.ToJson(),
+        selfCalibration = self?.ToJson(withCandidates),
         latency,
         methods = runs.Select(r => new
         {

@@ -104,7 +104,7 @@ public sealed class EvalSettings : CommandSettings
     public VectorPrecision VectorPrecision { get; init; } = VectorPrecision.Float16;
 
     [CommandOption("--with-candidates")]
-    [Description("Write each query's dense and BM25 chunk lists into the JSON too (for fusion studies).")]
+    [Description("Write each query's dense and BM25 chunk lists into the JSON too, and each pseudo-question's masked lists from the self-calibration (for fusion studies).")]
     public bool WithCandidates { get; init; }
 
     [CommandOption("--question-vectors")]

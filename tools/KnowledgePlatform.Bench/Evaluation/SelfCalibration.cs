@@ -11,7 +11,9 @@ namespace KnowledgePlatform.Bench.Evaluation;
 /// chunks, the fusion weight fitted on them, no gold question used. Timed, since it runs on the server in the background.
 /// </summary>
 /// <param name="Curves">Mean nDCG@10 of the pseudo-questions at each dense weight 0, 0.05 … 1: all of them, and each kind apart.</param>
-internal sealed record SelfCalibration(FusionCalibration Calibration, IReadOnlyDictionary<string, IReadOnlyList<double>> Curves, int PseudoQuestions, TimeSpan Took)
+/// <param name="Examples">Each pseudo-question with its masked candidate lists, written out by <c>--with-candidates</c>.</param>
+internal sealed record SelfCalibration(FusionCalibration Calibration, IReadOnlyDictionary<string, IReadOnlyList<double>> Curves, int PseudoQuestions, TimeSpan Took,
+    IReadOnlyList<FusionExample> Examples)
 {
     public static async Task<SelfCalibration> RunAsync(IReadOnlyList<ChunkPayload> chunks, EmbeddingModel model, IChunkIndex index, Bm25Parameters bm25, Vertical vertical,
         CancellationToken ct)
@@ -23,7 +25,7 @@ internal sealed record SelfCalibration(FusionCalibration Calibration, IReadOnlyD
         var curves = new Dictionary<string, IReadOnlyList<double>>();
         if (examples.Count > 0) curves["all"] = FusionCalibrator.Curve(examples);
         foreach (var kind in examples.GroupBy(e => e.Question.Kind)) curves[kind.Key.ToString()] = FusionCalibrator.Curve(kind.ToList());
-        return new SelfCalibration(fitted ?? FusionCalibration.Default(vertical), curves, questions.Count, clock.Elapsed);
+        return new SelfCalibration(fitted ?? FusionCalibration.Default(vertical), curves, questions.Count, clock.Elapsed, examples);
     }
 
     public string Describe() => Calibration.Source == FusionCalibration.SourcePseudoQuestions
@@ -31,5 +33,14 @@ internal sealed record SelfCalibration(FusionCalibration Calibration, IReadOnlyD
             $"dense weight {Calibration.DenseWeight:0.00} from {Calibration.Questions} pseudo-questions in {Took.TotalSeconds:0.0}s (their nDCG@10: BM25 {Calibration.KeywordNdcg10:0.000}, dense {Calibration.DenseNdcg10:0.000}, fused {Calibration.FusedNdcg10:0.000}, weight 0.5 {Calibration.EvenNdcg10:0.000})")
         : FormattableString.Invariant($"too few pseudo-questions ({PseudoQuestions}): the vertical's default dense weight {Calibration.DenseWeight:0.00}");
 
-    public object ToJson() => new { calibration = Calibration, curves = Curves, pseudoQuestions = PseudoQuestions, seconds = Took.TotalSeconds };
+    public object ToJson(bool withExamples) => new
+    {
+        calibration = Calibration, curves = Curves, pseudoQuestions = PseudoQuestions, seconds = Took.TotalSeconds,
+        examples = withExamples ? Examples.Select(e => new
+        {
+            kind = e.Question.Kind.ToString(), question = e.Question.Question, relevant = e.Relevant.Keys,
+            dense = e.Dense.Select(h => new object[] { h.Chunk.DocumentId, h.Chunk.Ordinal, h.Score }),
+            keyword = e.Keyword.Select(h => new object[] { h.Chunk.DocumentId, h.Chunk.Ordinal, h.Score }),
+        }) : null,
+    };
 }
