@@ -91,7 +91,7 @@ public static class PseudoQuestions
         var trimmed = text.Trim();
         if (trimmed.Length == 0) return false;
         if (trimmed[^1] is '?' or '？' or '؟' || trimmed[0] == '¿') return true;
-        var first = trimmed.Split([' ', '\t', ','], 2)[0];
+        var first = trimmed.Split([' ', '\t', ',', '\'', '’'], 2)[0]; // "What's", "How’s": the word before the apostrophe
         return QuestionWords.Contains(first);
     }
 

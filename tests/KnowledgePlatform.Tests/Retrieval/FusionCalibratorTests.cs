@@ -97,6 +97,7 @@ public sealed class FusionCalibratorTests
     [InlineData("Should I be tested for COVID-19?", true)]
     [InlineData("How to install the app", true)]
     [InlineData("what is the warranty", true)]
+    [InlineData("What's in the box", true)]
     [InlineData("Is the vaccine safe for children", true)]
     [InlineData("¿Cuánto dura la garantía", true)]
     [InlineData("保修期多长？", true)]
