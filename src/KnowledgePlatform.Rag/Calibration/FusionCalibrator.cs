@@ -29,7 +29,7 @@ public sealed class FusionCalibrator(EmbeddingModel model, IChunkIndex index, Bm
     /// (FAQ questions, table rows by their key, titles and headings worded as questions), and as many sentences cut out of
     /// their chunks, which ask for a fact in the words of the content. Titles and headings that name a topic are left
     /// out: they ask for a document by its name, which a user of an assistant rarely does, and they lean the fit to dense
-    /// well past what real questions want (emanual and covidqa: 0.75–0.90 alone, where the gold questions want 0.40–0.45).
+    /// well past what real questions want (emanual and covidqa: 0.75 and 0.90 alone, where the gold questions want 0.45 and 0.40).
     /// </summary>
     public static IReadOnlyList<PseudoQuestion> Questions(IReadOnlyList<ChunkPayload> chunks, IReadOnlyList<PseudoQuestion> cut) =>
     [

@@ -82,9 +82,9 @@ public static class PseudoQuestions
     }
 
     /// <summary>
-    /// Whether a title or heading is worded as a question: it ends with a question mark (any script's), or opens with
-    /// an English question word or auxiliary ("How to pair the remote", "Is the vaccine safe"). Other languages are
-    /// recognised by their question mark only.
+    /// Whether a title or heading is worded as a question: it ends with a question mark (Latin, full-width or Arabic) or
+    /// opens with ¿, or opens with an English question word or auxiliary ("How to pair the remote", "Is the vaccine
+    /// safe"). Other languages are recognised by their question mark only.
     /// </summary>
     public static bool IsWordedAsQuestion(string text)
     {
