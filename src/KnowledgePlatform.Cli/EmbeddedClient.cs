@@ -17,6 +17,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace KnowledgePlatform.Cli;
 
@@ -57,37 +59,13 @@ public sealed class EmbeddedClient : IKnowledgeClient
     {
         var submitted = new Dictionary<string, string>();
         var outcomes = new List<IngestOutcome>();
-        await using (var scope = _host.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
-            var kb = await db.FindKnowledgeBaseAsync(_tenantId, knowledgeBase, cancellationToken);
-            if (kb is null)
-            {
-                kb = KnowledgeBase.Create(_tenantId, knowledgeBase, Vertical.General, scope.ServiceProvider.GetRequiredService<EmbeddingModelCard>());
-                db.KnowledgeBases.Add(kb);
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            var intake = scope.ServiceProvider.GetRequiredService<DocumentIntake>();
-            foreach (var file in files)
-            {
-                try
-                {
-                    await using var content = File.OpenRead(file);
-                    submitted[(await intake.SubmitAsync(kb, Path.GetFileName(file), content, cancellationToken)).Document.Id] = file;
-                }
-                catch (IntakeException ex)
-                {
-                    outcomes.Add(new IngestOutcome(file, "refused", 0, ex.Message));
-                    progress.Report(new IngestProgress(file, "refused", null, 100));
-                }
-            }
-        }
-
-        // Work the queue in the background while the foreground reports progress from the database.
+        // Work the queue in the background from the first upload on, while the foreground submits the files and then
+        // reports progress from the database.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var worker = Task.Run(() => WorkAsync(stop.Token), CancellationToken.None);
         try
         {
+            await SubmitAsync(knowledgeBase, files, submitted, outcomes, progress, cancellationToken);
             while (true)
             {
                 await using var scope = _host.Services.CreateAsyncScope();
@@ -113,15 +91,45 @@ public sealed class EmbeddedClient : IKnowledgeClient
         }
     }
 
-    private async Task WorkAsync(CancellationToken cancellationToken)
+    /// <summary>Uploads each file through the intake (creating the knowledge base if needed); a refused file is an outcome at once.</summary>
+    private async Task SubmitAsync(string knowledgeBase, IReadOnlyList<string> files, Dictionary<string, string> submitted,
+        List<IngestOutcome> outcomes, IProgress<IngestProgress> progress, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        var kb = await db.FindKnowledgeBaseAsync(_tenantId, knowledgeBase, cancellationToken);
+        if (kb is null)
         {
-            await using var scope = _host.Services.CreateAsyncScope();
-            if (!await scope.ServiceProvider.GetRequiredService<IngestionRunner>().RunNextAsync("kp", cancellationToken))
-                await Task.Delay(100, cancellationToken);
+            kb = KnowledgeBase.Create(_tenantId, knowledgeBase, Vertical.General, scope.ServiceProvider.GetRequiredService<EmbeddingModelCard>());
+            db.KnowledgeBases.Add(kb);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        var intake = scope.ServiceProvider.GetRequiredService<DocumentIntake>();
+        foreach (var file in files)
+        {
+            try
+            {
+                await using var content = File.OpenRead(file);
+                submitted[(await intake.SubmitAsync(kb, Path.GetFileName(file), content, cancellationToken)).Document.Id] = file;
+            }
+            catch (IntakeException ex)
+            {
+                outcomes.Add(new IngestOutcome(file, "refused", 0, ex.Message));
+                progress.Report(new IngestProgress(file, "refused", null, 100));
+            }
         }
     }
+
+    /// <summary>
+    /// As many jobs in flight as the server runs (Ingestion:Workers, at least one), so that a folder's short documents
+    /// share the embedding model's calls (decision 0164).
+    /// </summary>
+    private Task WorkAsync(CancellationToken cancellationToken) =>
+        WorkLoop.RunAsync(Math.Max(1, _host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Workers), "kp",
+            _host.Services.GetRequiredService<IServiceScopeFactory>(),
+            (services, workerId, ct) => services.GetRequiredService<IngestionRunner>().RunNextAsync(workerId, ct),
+            _host.Services.GetRequiredService<IngestionSignal>(), TimeSpan.FromMilliseconds(100),
+            _host.Services.GetRequiredService<ILogger<EmbeddedClient>>(), cancellationToken);
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string knowledgeBase, string query, int top, CancellationToken cancellationToken)
     {

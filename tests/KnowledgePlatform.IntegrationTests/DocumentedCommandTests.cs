@@ -57,7 +57,9 @@ public sealed class DocumentedCommandTests : IDisposable
         // The embedded stores, with the server stopped (docs/api.md: kp opens them directly).
         string[] embedded(string key) => ["--data", data, "--key", key];
         await Succeeds(Tool.Kp, ["db", "migrate", "--data", data], "up to date");
-        await Succeeds(Tool.Kp, ["ingest", "medical", Path.Combine(SampleFiles.Folder, "medical", "hypertension-adults.md"), .. embedded(ClinicKey)], "ready");
+        // Several files: their jobs run side by side (Ingestion:Workers) while the last are still being submitted.
+        await Succeeds(Tool.Kp, ["ingest", "medical", .. new[] { "hypertension-adults.md", "asthma-stepwise-therapy.md", "drug-dosing.csv" }
+            .Select(f => Path.Combine(SampleFiles.Folder, "medical", f)), .. embedded(ClinicKey)], "ready"); // exit code 2 unless every file is ready
         await Succeeds(Tool.Kp, ["search", "medical", "blood pressure target", .. embedded(ClinicKey)], "hypertension-adults");
         await Succeeds(Tool.Kp, ["ask", "customer-service", "How long is the warranty?", .. embedded(SupportKey)], "warranty-policy.md");
         await Succeeds(Tool.Kp, ["db", "reindex", "--data", data]);
@@ -90,10 +92,15 @@ public sealed class DocumentedCommandTests : IDisposable
             text = $"Adults take 500 mg to 1 g of paracetamol every four to six hours, at most 4 g in a day (note {i}).",
         })), _ct);
 
-        var output = await Succeeds(Tool.Bench, ["ingest", "--corpus", corpus, "--pdf-pages", "2", "--rounds", "2", "--compare", "4"],
-            "corpus end to end / encoder alone", "2-page PDF ready after");
+        var output = await Succeeds(Tool.Bench, ["ingest", "--corpus", corpus, "--pdf-pages", "2", "--rounds", "2", "--compare", "4", "--replay-calls"],
+            "corpus end to end / encoder alone", "2-page PDF ready after", "replayed alone");
         Assert.Contains("6 (6 chunks", output); // every document ready, one chunk each
         Assert.Contains("1.00×", output); // the encoder comparison's first row, against which the others are given
+
+        output = await Succeeds(Tool.Bench, ["ingest", "--corpus", corpus, "--pdf-pages", "1", "--rounds", "1", "--without-model"],
+            "pipeline CPU, no model", "1-page PDF ready after");
+        Assert.Contains("6 (6 chunks", output);
+        Assert.DoesNotContain("encoder alone", output);
     }
 
     [Fact]

@@ -26,6 +26,31 @@ public sealed class KeywordIndexRecoveryTests : IDisposable
             new ChunkPayload($"{doc.DocumentId}-{o}", doc.TenantId, doc.KnowledgeBaseId, doc.DocumentId, "Guide", "guide.md", o, text, "", null, null, ChunkKind.Text),
             new float[] { 1, o, 0 }))];
 
+    /// <summary>The keyword index of a folder whose one document says "returns are free", opened on its own, and a connection to its rows.</summary>
+    private async Task<OpenedKeywordIndex> KeywordIndexWithOneDocumentAsync()
+    {
+        var doc = new DocumentRef("t", "kb", "d");
+        using (var index = new EmbeddedChunkIndex(_folder))
+            await index.ReplaceDocumentAsync(doc, Chunks(doc, "returns are free"), _ct);
+        var database = $"Data Source={Path.Combine(_folder, "fulltext.db")};Pooling=False";
+        SqliteConnection Open()
+        {
+            var connection = new SqliteConnection(database);
+            connection.Open();
+            return connection;
+        }
+        return new OpenedKeywordIndex(new Bm25Index(_folder, Bm25Parameters.Default, Open), Open());
+    }
+
+    private sealed record OpenedKeywordIndex(Bm25Index Index, SqliteConnection Connection) : IDisposable
+    {
+        public void Dispose()
+        {
+            Connection.Dispose();
+            Index.Dispose();
+        }
+    }
+
     private async Task<List<(string ChunkId, double Score)>> SearchAsync(EmbeddedChunkIndex index, string query) =>
         [.. (await index.SearchKeywordAsync(_filter, query, 10, _ct)).Select(h => (h.Chunk.ChunkId, Math.Round(h.Score, 9)))];
 
@@ -59,6 +84,32 @@ public sealed class KeywordIndexRecoveryTests : IDisposable
         Assert.Empty(await SearchAsync(reopened, "alpha"));
         Assert.Empty(await SearchAsync(reopened, "delta"));
         Assert.Equal(["a-0"], (await SearchAsync(reopened, "renal")).Select(h => h.ChunkId));
+    }
+
+    [Fact]
+    public async Task Writes_between_commits_are_searchable_but_reach_the_folder_only_at_the_commit()
+    {
+        // The keyword index alone, without the embedded index's timer, which commits once writes settle.
+        using var opened = await KeywordIndexWithOneDocumentAsync();
+        var (bm25, connection) = (opened.Index, opened.Connection);
+        Assert.Single(bm25.Search(connection, _filter, "returns", 10));
+        var folder = Assert.Single(Directory.GetDirectories(bm25.Folder));
+        var committed = Directory.GetFiles(folder).Order().ToList();
+
+        // Each write publishes a segment of its own: kept in memory, not a dozen files made and soon merged away.
+        for (var key = 1000; key < 1004; key++)
+        {
+            using var tx = connection.BeginTransaction();
+            bm25.Add(connection, tx, [new Bm25Index.Chunk(key, "t", "kb", [], $"shipping note {key}")]);
+            bm25.Seal(connection, tx);
+            tx.Commit();
+            bm25.Publish();
+        }
+
+        Assert.Equal(4, bm25.Search(connection, _filter, "shipping", 10).Count);
+        Assert.Equal(committed, Directory.GetFiles(folder).Order().ToList());
+        bm25.Commit();
+        Assert.NotEqual(committed, Directory.GetFiles(folder).Order().ToList());
     }
 
     [Fact]
@@ -113,18 +164,8 @@ public sealed class KeywordIndexRecoveryTests : IDisposable
     [Fact]
     public async Task A_write_that_fails_before_its_commit_leaves_searches_as_they_were_and_the_next_write_lands()
     {
-        var doc = new DocumentRef("t", "kb", "d");
-        using (var index = new EmbeddedChunkIndex(_folder))
-            await index.ReplaceDocumentAsync(doc, Chunks(doc, "returns are free"), _ct);
-        var database = $"Data Source={Path.Combine(_folder, "fulltext.db")};Pooling=False";
-        SqliteConnection Open()
-        {
-            var connection = new SqliteConnection(database);
-            connection.Open();
-            return connection;
-        }
-        using var bm25 = new Bm25Index(_folder, Bm25Parameters.Default, Open);
-        using var connection = Open();
+        using var opened = await KeywordIndexWithOneDocumentAsync();
+        var (bm25, connection) = (opened.Index, opened.Connection);
         var before = bm25.Search(connection, _filter, "returns shipping", 10);
 
         using (var failed = connection.BeginTransaction())

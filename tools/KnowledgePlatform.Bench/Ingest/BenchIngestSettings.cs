@@ -63,6 +63,13 @@ public sealed class BenchIngestSettings : CommandSettings
     [Description("Texts per call to the embedding model at most, from one job or several. Default: Ingestion:EmbeddingBatchSize")]
     public int? EmbedBatch { get; init; }
 
+    [CommandOption("--without-model")]
+    [Description("Replace the embedding model with a stand-in that answers at once, so the run measures the rest of the pipeline (its CPU per document). No encoder-alone runs and no comparison.")]
+    public bool WithoutModel { get; init; }
+
+    [CommandOption("--replay-calls")]
+    [Description("After each round, run the encoder alone on the pipeline's own model calls as they were made (their sizes and texts), to tell the cost of smaller calls from that of sharing the cores.")]
+    public bool ReplayCalls { get; init; }
 
     public override ValidationResult Validate() =>
         Rounds < 1 ? ValidationResult.Error("--rounds must be at least 1.")

@@ -14,6 +14,18 @@ internal sealed class StepClock
     public const string Job = "job";
 
     private readonly ConcurrentDictionary<string, long> _ticks = new();
+    private readonly ConcurrentQueue<IReadOnlyList<string>> _calls = new();
+
+    /// <summary>Whether the texts of each model call are kept, for <see cref="TakeCalls"/>.</summary>
+    public bool RecordsCalls { get; init; }
+
+    /// <summary>The texts of each model call the pipeline made since the last take, in the order made.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> TakeCalls()
+    {
+        var calls = new List<IReadOnlyList<string>>();
+        while (_calls.TryDequeue(out var call)) calls.Add(call);
+        return calls;
+    }
 
     public void Add(string name, long elapsedTicks) => _ticks.AddOrUpdate(name, elapsedTicks, (_, t) => t + elapsedTicks);
 
@@ -21,14 +33,19 @@ internal sealed class StepClock
 
     public IReadOnlyList<string> Names => _ticks.Keys.Order().ToList();
 
-    public void Reset() => _ticks.Clear();
+    public void Reset()
+    {
+        _ticks.Clear();
+        _calls.Clear();
+    }
 
     /// <summary>The generator under the timing wrapper: the encoder alone, whose time is not the pipeline's.</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Untimed(IEmbeddingGenerator<string, Embedding<float>> generator) =>
         generator is TimedEmbeddings timed ? timed.Inner : generator;
 
     /// <summary>Wraps every registered pipeline step and the embedding models' generators so they report their time here.</summary>
-    public void Instrument(IServiceCollection services)
+    /// <param name="withoutModel">Replace each model by <see cref="InstantEmbeddings"/>, so that what is measured is the rest of the pipeline.</param>
+    public void Instrument(IServiceCollection services, bool withoutModel = false)
     {
         for (var i = 0; i < services.Count; i++)
         {
@@ -44,7 +61,8 @@ internal sealed class StepClock
                 services[i] = new ServiceDescriptor(typeof(EmbeddingModelRegistry), sp =>
                 {
                     var registry = (EmbeddingModelRegistry)Create(sp, descriptor);
-                    return new EmbeddingModelRegistry([.. registry.Cards.Select(c => new EmbeddingModel(c, new TimedEmbeddings(registry.Get(c.Name).Generator, this)))]);
+                    return new EmbeddingModelRegistry([.. registry.Cards.Select(c => new EmbeddingModel(c, new TimedEmbeddings(
+                        withoutModel ? new InstantEmbeddings(c.Dimension) : registry.Get(c.Name).Generator, this)))]);
                 }, descriptor.Lifetime);
             }
         }
@@ -82,10 +100,12 @@ internal sealed class StepClock
         public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
             IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
+            var texts = values as IReadOnlyList<string> ?? [.. values];
+            if (clock.RecordsCalls) clock._calls.Enqueue(texts);
             var start = Stopwatch.GetTimestamp();
             try
             {
-                return await base.GenerateAsync(values, options, cancellationToken);
+                return await base.GenerateAsync(texts, options, cancellationToken);
             }
             finally
             {
