@@ -172,11 +172,12 @@ public sealed class BenchIngestCommand : AsyncCommand<BenchIngestSettings>
                 while (true)
                 {
                     var start = Stopwatch.GetTimestamp();
+                    var allSubmitted = submitting.IsCompleted; // before the claim: no job after it then means none is left
                     await using var scope = host.Services.CreateAsyncScope();
                     var worked = await scope.ServiceProvider.GetRequiredService<IngestionRunner>().RunNextAsync($"bench-{w}", cancellationToken);
                     clock.Add(StepClock.Job, Stopwatch.GetTimestamp() - start);
                     if (worked) continue;
-                    if (submitting.IsCompleted) return;
+                    if (allSubmitted) return;
                     await signal.WaitAsync(TimeSpan.FromMilliseconds(50), cancellationToken);
                 }
             }, cancellationToken)).Append(submitting));
