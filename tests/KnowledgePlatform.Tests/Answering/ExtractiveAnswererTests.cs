@@ -12,6 +12,9 @@ public sealed class ExtractiveAnswererTests
     private static RetrievedChunk Evidence(string id, string text, ChunkKind kind = ChunkKind.Text, string file = "guide.md", int? page = null) =>
         new(new ChunkPayload(id, "t", "kb", "doc-" + id, "Title " + id, file, 0, text, "Guide › Dosing", page, null, kind), 0.03, 0.6, 1, null, null);
 
+    private static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
+        new(new ChunkPayload(id, "t", "kb", "doc-" + id, title, id + ".md", 0, text, headings, null, null, kind), score, dense, 1, null, null);
+
     private static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
     {
         var text = "";
@@ -183,5 +186,44 @@ public sealed class ExtractiveAnswererTests
 
         Assert.StartsWith("Method: Next Day;", text, StringComparison.Ordinal);
         Assert.Contains("$24.99", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_that_names_a_product_is_answered_with_the_row_keyed_by_that_product_even_in_a_longer_key()
+    {
+        var table = "| Product | Main unit | Exceptions |\n| --- | --- | --- |\n| Northwind Aura smart speaker | 2 years | Power adapter: 2 years |\n" +
+            "| Northwind Sweep S2 robot vacuum | 2 years | Battery pack: 12 months |";
+        var (text, _, _) = await Answer("What is the warranty on the Sweep S2?",
+            Evidence("exclusions", "The warranty does not cover:\n- consumable parts: Sweep S2 brushes, filters and mop pads\n- accidental damage",
+                ChunkKind.Text, "Limited Warranty Policy", "What the warranty does not cover", 0.9, 0.66),
+            Evidence("periods", table, ChunkKind.Table, "Limited Warranty Policy", "Warranty periods at a glance", 0.7, 0.65));
+
+        Assert.StartsWith("Product: Northwind Sweep S2 robot vacuum; Main unit: 2 years;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_whose_key_is_written_as_a_name_counts_as_named_by_a_question_that_writes_it_in_lower_case()
+    {
+        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
+        var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
+        var (text, _, _) = await Answer("What does next-day delivery cost?",
+            Ranked(Evidence("signature", "Orders over $500 need a signature on delivery. If nobody is home, the carrier tries again the next day."), 0.9, 0.58),
+            Ranked(Evidence("table", table, ChunkKind.Table, "shipping.html"), 0.6, 0.53));
+
+        Assert.StartsWith("Method: Next Day;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_about_people_not_in_a_patient_group_is_not_answered_with_the_passage_about_that_group()
+    {
+        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
+        var table = "| Infection | First choice | Duration |\n| --- | --- | --- |\n| Lower urinary tract infection, non-pregnant women | Nitrofurantoin 100 mg twice daily | 3 days |\n" +
+            "| Lower urinary tract infection, men | Trimethoprim 200 mg twice daily | 7 days |";
+        var (text, _, _) = await Answer("First-line treatment for lower urinary tract infection in women who are not pregnant?",
+            Ranked(Evidence("leaflet", "See a doctor first if you are one of these:\n- women who are pregnant\n- men with urinary symptoms"), 0.95, 0.73),
+            Ranked(Evidence("table", table, ChunkKind.Table, "antibiotics.md"), 0.6, 0.66));
+
+        Assert.Contains("Nitrofurantoin", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("women who are pregnant", text, StringComparison.Ordinal);
     }
 }

@@ -8,24 +8,17 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// question's weighted words it holds (its own words most, its chunk's title and headings some) plus how highly
 /// retrieval ranked its chunk (fused score and dense similarity, each against the best chunk). A table row whose key
 /// names something the question does not is pushed down, and so is a passage that lacks one of the question's focus
-/// words (its rarest words that the evidence does hold: the drug, the
-/// product, the error code, the patient group) is pushed far down, so a question naming metformin is not answered with
-/// a gliclazide row, nor a question about children with an adult dose. A question in two parts ("how much, and by
-/// when?") gets a second passage when the first leaves a part unanswered and another passage holds it. The passages
-/// must hold at least 20 % of the question's weight (a word no passage holds weighing as much as the rarest one), or
-/// nothing is answered.
+/// words (its rarest words that the evidence does hold: the drug, the product, the error code, the patient group) is
+/// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
+/// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A question in two
+/// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
+/// holds it. The passages must hold at least 20 % of the question's weight (a word no passage holds weighing as much as
+/// the rarest one), or nothing is answered.
 /// </summary>
 public static class PassageSelector
 {
     /// <summary>How much retrieval's ranking counts against word coverage when choosing the chunk (measured on the development sets: docs/benchmarks/answers.md).</summary>
     private const double RankWeight = 1.0;
-
-    /// <summary>Words of a patient group (Porter stems): a question naming one is answered only by a passage that does too.</summary>
-    private static readonly HashSet<string> Populations = new[]
-    {
-        "child", "children", "kid", "infant", "baby", "babies", "newborn", "toddler", "adolescent", "teenager", "pregnant", "pregnancy",
-        "breastfeeding", "elderly", "neonate",
-    }.Select(PorterStemmer.Stem).ToHashSet();
 
     /// <summary>A word this long may be a focus word even when it is not a name.</summary>
     private const int FocusWordLength = 7;
@@ -64,10 +57,14 @@ public static class PassageSelector
         // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
         var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).ToHashSet();
         List<string> Focus(IReadOnlyList<string> of) => of
-            .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || Populations.Contains(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
+            .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || PatientGroups.IsGroup(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
             .OrderByDescending(t => weight[t]).Take(2).ToList();
         double Share(IEnumerable<string> words, IReadOnlyCollection<string> of) => of.Sum(t => weight[t]) is var all and > 0 ? of.Where(words.Contains).Sum(t => weight[t]) / all : 0;
-        double Penalty(HashSet<string> words, IReadOnlyList<string> focus) => Math.Pow(MissingFocusFactor, focus.Count(t => !words.Contains(t)));
+        // A group the question excludes ("not pregnant") that a passage names and never excludes: that passage is about the others.
+        var excluded = PatientGroups.Of(question).Excluded;
+        var groupsOf = excluded.Count == 0 ? [] : passages.Select(p => PatientGroups.Of($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
+        double Penalty(int i, IReadOnlyList<string> focus) => Math.Pow(MissingFocusFactor,
+            focus.Count(t => !extended[i].Contains(t)) + excluded.Count(g => groupsOf[i].Named.Contains(g) && !groupsOf[i].Excluded.Contains(g)));
 
         // Retrieval's view of each chunk: its fused score and its dense similarity, each against the best of the evidence.
         var topScore = Math.Max(chunks.Max(c => c.Score), 1e-9);
@@ -82,10 +79,10 @@ public static class PassageSelector
         {
             var focus = Focus(part);
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
-            var groups = part.Where(Populations.Contains).ToList();
+            var groups = part.Where(PatientGroups.IsGroup).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
                 .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named) + RankWeight * Prior(passages[i].Evidence))
-                    * Penalty(extended[i], focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
+                    * Penalty(i, focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
 
@@ -108,10 +105,12 @@ public static class PassageSelector
     }
 
     /// <summary>
-    /// A table row is about its key (its first cell): a row whose key the question names as a name or a long word (Next
-    /// Day, E08, metformin: the cost of Next Day shipping over a sentence about shipping costs elsewhere) counts double,
-    /// a row whose key's words the question uses otherwise (low risk) gains up to half again, and a row whose key the question does not name at all
-    /// (the dustbin, for a question about the battery) keeps half its score.
+    /// A table row is about its key (its first cell). A row counts double when the question names its key: all of the
+    /// key's words, one of them a name or a long word (E08, metformin) or the key written as a name ("Next Day" for
+    /// "next-day delivery"); or all of the question's names, inside a longer key (the Sweep S2 in "Northwind Sweep S2
+    /// robot vacuum"). So the cost of Next Day shipping wins over a sentence about shipping costs elsewhere. A row whose
+    /// key's words the question uses otherwise (low risk) gains up to half again, and a row whose key the question does
+    /// not name at all (the dustbin, for a question about the battery) keeps half its score.
     /// </summary>
     private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named)
     {
@@ -120,7 +119,16 @@ public static class PassageSelector
         if (key.Count == 0) return 1;
         var held = key.Count(part.Contains);
         if (held == 0) return 0.5;
-        return held == key.Count && key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) ? 2 : 1 + 0.5 * held / key.Count;
+        var names = part.Where(named.Contains).ToList();
+        var namesKey = held == key.Count && (key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) || IsName(passage.Key));
+        return namesKey || (names.Count > 0 && names.All(key.Contains)) ? 2 : 1 + 0.5 * held / key.Count;
+    }
+
+    /// <summary>Two words or more, each capitalised: "Next Day", "Aura Mini" (a single capitalised word is only a cell's first letter).</summary>
+    private static bool IsName(string text)
+    {
+        var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length > 1 && words.All(w => !char.IsLetter(w[0]) || char.IsUpper(w[0]));
     }
 
     private static bool Overlaps(Passage a, Passage b) =>
