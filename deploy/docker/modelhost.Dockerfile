@@ -4,8 +4,9 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-# One runtime: only linux-x64's llama.cpp builds (noavx, avx, avx2, avx512; picked at start) go in the image.
-RUN dotnet publish src/KnowledgePlatform.ModelHost -c Release -r linux-x64 --self-contained false -o /app
+# One runtime: only linux-x64's llama.cpp builds (noavx, avx, avx2, avx512; picked at start) go in the image, compiled
+# ahead of time (ReadyToRun, decision 171).
+RUN dotnet publish src/KnowledgePlatform.ModelHost -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app

@@ -1,10 +1,15 @@
 # The KnowledgePlatform server (REST API), with the kp CLI for `kp db migrate`. Build from the repository root:
 #   docker build -f deploy/docker/server.Dockerfile -t knowledgeplatform/server .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The image's architecture (amd64, arm64), set by BuildKit; without it, the build machine's.
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/KnowledgePlatform.Server -c Release -o /app \
- && dotnet publish src/KnowledgePlatform.Cli -c Release -o /cli
+# Compiled ahead of time (ReadyToRun) for that architecture: the server is ready sooner and kp commands start faster
+# than when the JIT compiler does all of it at run time (decision 171).
+RUN arch=${TARGETARCH:-$(dpkg --print-architecture)} \
+ && dotnet publish src/KnowledgePlatform.Server -c Release -a $arch --self-contained false -p:PublishReadyToRun=true -o /app \
+ && dotnet publish src/KnowledgePlatform.Cli -c Release -a $arch --self-contained false -p:PublishReadyToRun=true -o /cli
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # curl serves the container health check.

@@ -2,9 +2,13 @@
 # pipeline (extract, chunk, embed, index). Build from the repository root:
 #   docker build -f deploy/docker/worker.Dockerfile -t knowledgeplatform/worker .
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The image's architecture (amd64, arm64), set by BuildKit; without it, the build machine's.
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/KnowledgePlatform.Worker -c Release -o /app
+# Compiled ahead of time (ReadyToRun) for that architecture, so a new worker spends less of its start in the JIT compiler (decision 171).
+RUN arch=${TARGETARCH:-$(dpkg --print-architecture)} \
+ && dotnet publish src/KnowledgePlatform.Worker -c Release -a $arch --self-contained false -p:PublishReadyToRun=true -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends curl tesseract-ocr tesseract-ocr-eng poppler-utils && rm -rf /var/lib/apt/lists/*

@@ -10,7 +10,7 @@ public sealed record FusionDto(
     DateTimeOffset? FittedAt,
     [property: Description("Pseudo-questions the calibration was fitted on.")] int Questions,
     [property: Description("Indexed chunks when it was calibrated; it is calibrated again when the content changes enough.")] int ChunkCount,
-    [property: Description("nDCG@10 on those pseudo-questions of BM25 alone, dense alone, the fitted fusion and the even weight 0.5.")] FusionNdcgDto? Ndcg10)
+    [property: Description("nDCG@10 on those pseudo-questions of BM25 alone, dense alone, the fitted weight and the even weight 0.5. The weight is chosen on the curve averaged with its neighbouring weights, so that one question more or less does not swing it; the fitted weight's own figure can therefore be a little under the even weight's.")] FusionNdcgDto? Ndcg10)
 {
     public const string SourceCurator = "curator";
 
