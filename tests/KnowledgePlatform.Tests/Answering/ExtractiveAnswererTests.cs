@@ -226,4 +226,19 @@ public sealed class ExtractiveAnswererTests
         Assert.Contains("Nitrofurantoin", text, StringComparison.Ordinal);
         Assert.DoesNotContain("women who are pregnant", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_name_that_most_rows_of_a_table_share_does_not_make_one_row_the_answer()
+    {
+        // "Northwind" is in almost every key: the question about the whole warranty is not about the Sweep S2 row.
+        var table = "| Product | Main unit | Exceptions |\n| --- | --- | --- |\n| Northwind Aura smart speaker | 2 years | Power adapter: 2 years |\n" +
+            "| Northwind Sweep S2 robot vacuum | 2 years | Battery pack: 12 months |\n| Northwind Thermo smart thermostat | 2 years | Installation is not covered |\n" +
+            "| Certified refurbished products | 12 months | — |";
+        var (text, _, _) = await Answer("What does the Northwind warranty cover?",
+            Evidence("covers", "The warranty covers defects in materials and workmanship under normal household use.",
+                ChunkKind.Text, "Northwind Home Limited Warranty Policy", "What the warranty covers", 0.9, 0.70),
+            Evidence("periods", table, ChunkKind.Table, "Northwind Home Limited Warranty Policy", "Warranty periods at a glance", 0.8, 0.69));
+
+        Assert.StartsWith("The warranty covers defects in materials and workmanship", text, StringComparison.Ordinal);
+    }
 }

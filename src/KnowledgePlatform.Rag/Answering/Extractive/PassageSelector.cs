@@ -72,6 +72,7 @@ public static class PassageSelector
         double Prior(RetrievedChunk c) => 0.5 * Math.Clamp(c.Score / topScore, 0, 1)
             + 0.5 * (denseMax > denseMin ? ((c.DenseScore ?? denseMin) - denseMin) / (denseMax - denseMin) : 1);
         var indexes = Enumerable.Range(0, passages.Count).ToList();
+        var shared = SharedKeyWords(passages);
 
         // The passage that best answers one part of the question (or the whole of it): how much of the part it holds (its
         // own words most), with its chunk's rank, and pushed down when it lacks a focus word or is a row about another thing.
@@ -81,7 +82,7 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Where(PatientGroups.IsGroup).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
-                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named) + RankWeight * Prior(passages[i].Evidence))
+                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named, shared) + RankWeight * Prior(passages[i].Evidence))
                     * Penalty(i, focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
@@ -108,21 +109,29 @@ public static class PassageSelector
     /// A table row is about its key (its first cell). A row counts double when the question names its key: all of the
     /// key's words, one of them a name or a long word (E08, metformin) or the key written as a name ("Next Day" for
     /// "next-day delivery"); or all of the question's names, inside a longer key (the Sweep S2 in "Northwind Sweep S2
-    /// robot vacuum"). So the cost of Next Day shipping wins over a sentence about shipping costs elsewhere. A row whose
-    /// key's words the question uses otherwise (low risk) gains up to half again, and a row whose key the question does
-    /// not name at all (the dustbin, for a question about the battery) keeps half its score.
+    /// robot vacuum"; a name most keys of the table hold, such as the brand, tells no row apart). So the cost of Next Day
+    /// shipping wins over a sentence about shipping costs elsewhere. A row whose key's words the question uses otherwise
+    /// (low risk) gains up to half again, and a row whose key the question does not name at all (the dustbin, for a
+    /// question about the battery) keeps half its score.
     /// </summary>
-    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named)
+    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named, IReadOnlyDictionary<string, HashSet<string>> shared)
     {
         if (passage.Key is null) return 1;
         var key = Terms.Stems(passage.Key).Distinct().ToList();
         if (key.Count == 0) return 1;
         var held = key.Count(part.Contains);
         if (held == 0) return 0.5;
-        var names = part.Where(named.Contains).ToList();
+        var common = shared.GetValueOrDefault(passage.Evidence.Chunk.ChunkId);
+        var names = part.Where(t => named.Contains(t) && common?.Contains(t) != true).ToList();
         var namesKey = held == key.Count && (key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) || IsName(passage.Key));
         return namesKey || (names.Count > 0 && names.All(key.Contains)) ? 2 : 1 + 0.5 * held / key.Count;
     }
+
+    /// <summary>By table chunk, the key words that more than half of its rows' keys hold (two rows or more).</summary>
+    private static Dictionary<string, HashSet<string>> SharedKeyWords(IEnumerable<Passage> passages) =>
+        passages.Where(p => p.Key is not null).GroupBy(p => p.Evidence.Chunk.ChunkId).Where(rows => rows.Count() > 1).ToDictionary(
+            rows => rows.Key,
+            rows => rows.SelectMany(p => Terms.Stems(p.Key!).Distinct()).GroupBy(k => k).Where(k => k.Count() * 2 > rows.Count()).Select(k => k.Key).ToHashSet());
 
     /// <summary>Two words or more, each capitalised: "Next Day", "Aura Mini" (a single capitalised word is only a cell's first letter).</summary>
     private static bool IsName(string text)
