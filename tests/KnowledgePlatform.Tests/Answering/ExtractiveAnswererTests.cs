@@ -15,6 +15,8 @@ public sealed class ExtractiveAnswererTests
     private static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
         new(new ChunkPayload(id, "t", "kb", "doc-" + id, title, id + ".md", 0, text, headings, null, null, kind), score, dense, 1, null, null);
 
+    private static RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
+
     private static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
     {
         var text = "";
@@ -165,7 +167,6 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_question_about_a_patient_group_is_answered_by_the_passage_about_that_group_even_when_another_ranks_higher()
     {
-        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
         var table = "| Infection | First choice | Duration |\n| --- | --- | --- |\n| Lower UTI, non-pregnant women | Nitrofurantoin 100 mg twice daily | 3 days |\n| Lower UTI, men | Trimethoprim 200 mg twice daily | 7 days |";
         var (text, _, done) = await Answer("What is the first-choice antibiotic for uncomplicated cystitis in non-pregnant women?",
             Ranked(Evidence("leaflet", "Cystitis is common in women. A pharmacist can give first-choice advice about antibiotic treatment for uncomplicated cystitis."), 0.9, 0.8),
@@ -178,7 +179,6 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_table_row_keyed_by_what_the_question_names_wins_over_a_higher_ranked_sentence_about_the_same_topic()
     {
-        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
         var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
         var (text, _, _) = await Answer("How much does Next Day shipping cost?",
             Ranked(Evidence("alaska", "Standard shipping to Alaska takes 7 to 10 business days and costs an additional $15 per order."), 0.9, 0.63),
@@ -204,7 +204,6 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_row_whose_key_is_written_as_a_name_counts_as_named_by_a_question_that_writes_it_in_lower_case()
     {
-        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
         var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
         var (text, _, _) = await Answer("What does next-day delivery cost?",
             Ranked(Evidence("signature", "Orders over $500 need a signature on delivery. If nobody is home, the carrier tries again the next day."), 0.9, 0.58),
@@ -216,7 +215,6 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_question_about_people_not_in_a_patient_group_is_not_answered_with_the_passage_about_that_group()
     {
-        RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
         var table = "| Infection | First choice | Duration |\n| --- | --- | --- |\n| Lower urinary tract infection, non-pregnant women | Nitrofurantoin 100 mg twice daily | 3 days |\n" +
             "| Lower urinary tract infection, men | Trimethoprim 200 mg twice daily | 7 days |";
         var (text, _, _) = await Answer("First-line treatment for lower urinary tract infection in women who are not pregnant?",
