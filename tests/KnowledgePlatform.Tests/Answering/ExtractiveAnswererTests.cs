@@ -17,6 +17,8 @@ public sealed class ExtractiveAnswererTests
 
     private static RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
 
+    private const string ShippingTable = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
+
     private static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
     {
         var text = "";
@@ -179,10 +181,9 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_table_row_keyed_by_what_the_question_names_wins_over_a_higher_ranked_sentence_about_the_same_topic()
     {
-        var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
         var (text, _, _) = await Answer("How much does Next Day shipping cost?",
             Ranked(Evidence("alaska", "Standard shipping to Alaska takes 7 to 10 business days and costs an additional $15 per order."), 0.9, 0.63),
-            Ranked(Evidence("table", table, ChunkKind.Table, "shipping.html"), 0.6, 0.56));
+            Ranked(Evidence("table", ShippingTable, ChunkKind.Table, "shipping.html"), 0.6, 0.56));
 
         Assert.StartsWith("Method: Next Day;", text, StringComparison.Ordinal);
         Assert.Contains("$24.99", text, StringComparison.Ordinal);
@@ -204,10 +205,9 @@ public sealed class ExtractiveAnswererTests
     [Fact]
     public async Task A_row_whose_key_is_written_as_a_name_counts_as_named_by_a_question_that_writes_it_in_lower_case()
     {
-        var table = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
         var (text, _, _) = await Answer("What does next-day delivery cost?",
             Ranked(Evidence("signature", "Orders over $500 need a signature on delivery. If nobody is home, the carrier tries again the next day."), 0.9, 0.58),
-            Ranked(Evidence("table", table, ChunkKind.Table, "shipping.html"), 0.6, 0.53));
+            Ranked(Evidence("table", ShippingTable, ChunkKind.Table, "shipping.html"), 0.6, 0.53));
 
         Assert.StartsWith("Method: Next Day;", text, StringComparison.Ordinal);
     }
