@@ -34,9 +34,12 @@ public sealed class KnowledgeBase
     /// The retrieval settings searches use: <see cref="Retrieval"/>, with the dense weight of convex fusion taken from the
     /// knowledge base's own calibration, or its vertical's default, when no curator has set one (decision 0120).
     /// </summary>
-    public RetrievalSettings SearchSettings => Retrieval.DenseWeight is not null || Retrieval.Fusion == FusionMethod.Rrf
+    public RetrievalSettings SearchSettings => SearchSettingsWith(Fusion);
+
+    /// <summary>The retrieval settings searches would use with this fusion calibration in force (null: the vertical's default).</summary>
+    public RetrievalSettings SearchSettingsWith(FusionCalibration? fusion) => Retrieval.DenseWeight is not null || Retrieval.Fusion == FusionMethod.Rrf
         ? Retrieval
-        : Retrieval with { DenseWeight = (Fusion ?? FusionCalibration.Default(Vertical)).DenseWeight };
+        : Retrieval with { DenseWeight = (fusion ?? FusionCalibration.Default(Vertical)).DenseWeight };
 
     /// <summary>Tesseract language packs for scanned pages, joined by '+' ("eng+deu"); null: the server's default (Ocr:Languages).</summary>
     public string? OcrLanguages { get; set; }

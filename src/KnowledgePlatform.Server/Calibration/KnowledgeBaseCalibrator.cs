@@ -11,8 +11,9 @@ namespace KnowledgePlatform.Server.Calibration;
 
 /// <summary>
 /// Calibrates one knowledge base from its own content, in one pass over one set of pseudo-questions cut from its
-/// indexed chunks: its evidence gate (decision 0100) and its fusion weight (decision 0120), both stored with it. A gate
-/// fitted from a curator's gold questions is never replaced; a dense weight a curator set overrides the fitted one.
+/// indexed chunks: its fusion weight (decision 0120), then its evidence gate (decision 0100) on searches made with that
+/// weight, both stored with it. A gate fitted from a curator's gold questions is never replaced; a dense weight a curator
+/// set overrides the fitted one.
 /// </summary>
 public sealed class KnowledgeBaseCalibrator(
     KnowledgeDbContext db, Retriever retriever, IChunkIndex index, EmbeddingModelRegistry models, IOptions<CalibrationOptions> options, TimeProvider clock,
@@ -40,16 +41,20 @@ public sealed class KnowledgeBaseCalibrator(
         var chunks = sample.Select(s => ChunkPayload.From(s.Chunk, s.Title ?? Path.GetFileNameWithoutExtension(s.FileName), s.FileName)).ToList();
         var questions = PseudoQuestions.Cut(chunks, GateCalibrator.MaxQuestions);
         var model = models.Get(kb.EmbeddingModel);
+        // The fusion first: the gate reads the candidates that searches will find, so it is fitted on the fusion it will run with.
+        var fusion = await FitFusionAsync(kb, model, chunks, questions, count, ct);
         var gold = kb.EvidenceGate?.Source == EvidenceGateCalibration.SourceGoldQuestions;
         EvidenceGateCalibration? gate = null;
         if (!gold)
         {
-            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "") { Settings = kb.SearchSettings, EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false, Background = true };
+            var scope = new RetrievalRequest(kb.TenantId, [kb.Id], "")
+            {
+                Settings = kb.SearchSettingsWith(fusion), EmbeddingModel = kb.EmbeddingModel, ApplyFloor = false, Background = true,
+            };
             var examples = await new GateCalibrator(model).ExamplesAsync(questions,
                 async (q, token) => (await retriever.SearchAsync(scope with { Query = q }, token)).Candidates, ct);
             gate = GateCalibrator.Fit(examples, kb.Vertical, count, clock.GetUtcNow());
         }
-        var fusion = await FitFusionAsync(kb, model, chunks, questions, count, ct);
 
         var stored = await db.KnowledgeBases.FirstOrDefaultAsync(k => k.Id == kb.Id && k.TenantId == kb.TenantId, ct);
         if (stored is null) return null;
