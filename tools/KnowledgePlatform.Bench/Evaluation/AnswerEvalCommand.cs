@@ -30,7 +30,8 @@ internal static class AnswerEvalCommand
 
         var evaluation = new AnswerEvaluation(run, vertical, settings.WithCandidates);
         EvidenceGateCalibration? gate = null;
-        await EvalCommand.Status("calibrating the evidence gate from pseudo-questions", async _ => gate = await evaluation.CalibrateAsync(ct));
+        await EvalCommand.Status("calibrating the fusion and the evidence gate from pseudo-questions", async _ => gate = await evaluation.CalibrateAsync(ct));
+        AnsiConsole.MarkupLineInterpolated($"Fusion: {evaluation.Fusion!.Describe()}; every search below runs with it.");
         if (gate is null) AnsiConsole.MarkupLineInterpolated($"Evidence gate: too few pseudo-questions, the {vertical} default applies.");
         else AnsiConsole.MarkupLineInterpolated($"Evidence gate: fitted from {gate.Questions} pseudo-questions, AUC {gate.Auc:0.000} on them (2-fold), threshold {gate.Threshold:0.000}; weights {string.Join(" ", gate.Weights.Select(w => w.ToString("0.00", CultureInfo.InvariantCulture)))}, bias {gate.Bias:0.00}");
 
@@ -58,6 +59,7 @@ internal static class AnswerEvalCommand
             unanswerableFraction = settings.Unanswerable,
             seed = settings.Seed,
             vertical = settings.Vertical,
+            fusion = evaluation.Fusion.Calibration,
             model = run.Model.Name,
             gate,
             fittedGate = fitted,

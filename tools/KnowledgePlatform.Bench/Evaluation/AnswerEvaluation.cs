@@ -30,11 +30,18 @@ internal sealed record AnswerEvaluationResult(
 /// </summary>
 internal sealed class AnswerEvaluation(EvaluationRun run, Vertical vertical, bool withEvidence = false)
 {
-    /// <summary>The knowledge base calibrates its evidence gate from its own content, as the server does after ingestion.</summary>
     public IReadOnlyList<GateExample> GateExamples { get; private set; } = [];
 
+    /// <summary>The knowledge base's own fusion, fitted before the gate; every search of the evaluation runs with it.</summary>
+    public SelfCalibration? Fusion { get; private set; }
+
+    /// <summary>
+    /// The knowledge base calibrates itself from its own content, as the server does after ingestion: its fusion weight
+    /// first, then its evidence gate on searches made with that weight (decision 0120).
+    /// </summary>
     public async Task<EvidenceGateCalibration?> CalibrateAsync(CancellationToken ct)
     {
+        Fusion = await run.SelfCalibrateAsync(vertical, ct);
         var retriever = run.Services.GetRequiredService<Retriever>();
         var model = run.Services.GetRequiredService<Core.Ports.EmbeddingModelRegistry>().Default;
         var questions = PseudoQuestions.Cut(run.Chunks, GateCalibrator.MaxQuestions);
@@ -156,8 +163,11 @@ internal sealed class AnswerEvaluation(EvaluationRun run, Vertical vertical, boo
         _ => PolicyTemplates.Default,
     };
 
-    private static RetrievalRequest Request(string question, int? top) =>
-        new(EvaluationRun.Tenant, [EvaluationRun.KnowledgeBase], question) { Top = top };
+    private RetrievalRequest Request(string question, int? top) =>
+        new(EvaluationRun.Tenant, [EvaluationRun.KnowledgeBase], question)
+        {
+            Top = top, Settings = Fusion is null ? null : new RetrievalSettings { DenseWeight = Fusion.Calibration.DenseWeight },
+        };
 
     private sealed record Answer(bool Answered, string Text, string? FirstDocument, string Status, double? Confidence)
     {
