@@ -53,7 +53,7 @@ public static class RetrievalEndpoints
         string kb, ClaimsPrincipal user, KnowledgeDbContext db, IOptions<RetrievalOptions> options, CancellationToken ct)
     {
         var found = await db.FindReadableKnowledgeBaseAsync(user, kb, ct);
-        return found is null ? ApiProblems.NotFound("knowledge base", kb) : TypedResults.Ok(Response(found.Retrieval, options.Value));
+        return found is null ? ApiProblems.NotFound("knowledge base", kb) : TypedResults.Ok(Response(found, options.Value));
     }
 
     private static async Task<Results<Ok<RetrievalSettingsResponse>, ProblemHttpResult>> PutSettings(
@@ -67,11 +67,12 @@ public static class RetrievalEndpoints
         tracked.Retrieval = request.ToSettings();
         await db.SaveChangesAsync(ct);
         await audit.RecordAsync(user, "knowledge_base.retrieval.updated", tracked.Id, request, ct);
-        return TypedResults.Ok(Response(tracked.Retrieval, options.Value));
+        return TypedResults.Ok(Response(tracked, options.Value));
     }
 
-    private static RetrievalSettingsResponse Response(Core.Domain.RetrievalSettings set, RetrievalOptions options) =>
-        new(RetrievalSettingsDto.From(set), RetrievalSettingsDto.From(options.Resolve(set)));
+    /// <summary>What the knowledge base sets, and what its searches use: a dense weight it does not set is its own calibrated one.</summary>
+    private static RetrievalSettingsResponse Response(Core.Domain.KnowledgeBase kb, RetrievalOptions options) =>
+        new(RetrievalSettingsDto.From(kb.Retrieval), RetrievalSettingsDto.From(options.Resolve(kb.SearchSettings)));
 
     private static async Task<Results<Ok<DocumentMetadataDto>, ProblemHttpResult>> PatchMetadata(
         string id, DocumentMetadataRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IChunkIndex index, AuditLog audit, CancellationToken ct)

@@ -75,6 +75,19 @@ public sealed class PortalBrowserTests(SqlitePlatform platform, Chromium chromiu
         await page.Locator("[data-testid=kb-edit]").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await page.Locator("[data-testid=kb-list]").GetByText("Northwind product support").WaitForAsync();
 
+        // Its retrieval settings say what an empty weight means: the weight in use, the vertical's until it calibrates its own.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Retrieval settings of support" }).ClickAsync();
+        await page.Locator("[data-testid=dense-weight-help]", new() { HasText = "the vertical's default (0.50)" }).WaitForAsync();
+        Assert.Equal("0.5", await page.GetByLabel("Dense weight (0–1)").GetAttributeAsync("placeholder"));
+        // A weight set here is the curator's at once, and emptied it is the knowledge base's own again.
+        var fusion = page.Locator("[data-testid=kb-list] [data-testid=fusion]");
+        await page.GetByLabel("Dense weight (0–1)").FillAsync("0.7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await fusion.Filter(new() { HasText = "dense weight 0.70, set by a curator" }).WaitForAsync();
+        await page.GetByLabel("Dense weight (0–1)").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await fusion.Filter(new() { HasText = "dense weight 0.50, the vertical's default" }).WaitForAsync();
+
         // Tighten the tenant's policy for this knowledge base only.
         await page.GetByRole(AriaRole.Button, new() { Name = "Policy of support" }).ClickAsync();
         var kbPolicy = page.Locator("[data-testid=kb-policy]");

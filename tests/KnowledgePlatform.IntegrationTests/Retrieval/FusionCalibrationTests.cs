@@ -62,11 +62,19 @@ public abstract class FusionCalibrationTests(TestPlatform platform) : PlatformTe
     private async Task<JsonElement> FusionAsync(string kb = "handbook") =>
         (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/knowledge-bases/{kb}", Ct)).GetProperty("fusion");
 
+    /// <summary>GET …/retrieval: the weight the knowledge base sets, and the one its searches use.</summary>
+    private async Task<(JsonElement Set, JsonElement Effective)> RetrievalWeightsAsync(string kb = "handbook")
+    {
+        var settings = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/knowledge-bases/{kb}/retrieval", Ct);
+        return (settings.GetProperty("set").GetProperty("denseWeight"), settings.GetProperty("effective").GetProperty("denseWeight"));
+    }
+
     [Fact]
     public async Task A_calibrated_knowledge_base_searches_with_its_own_weight_until_a_curator_sets_one()
     {
         var before = await FusionAsync();
         Assert.Equal("default", before.GetProperty("source").GetString());
+        Assert.Equal(before.GetProperty("denseWeight").GetDouble(), (await RetrievalWeightsAsync()).Effective.GetDouble(), 6);
 
         await IngestHandbookAsync();
         await CalibrateAsync();
@@ -77,11 +85,16 @@ public abstract class FusionCalibrationTests(TestPlatform platform) : PlatformTe
         Assert.InRange(calibrated.GetProperty("denseWeight").GetDouble(), 0.1, 0.9);
         Assert.InRange(calibrated.GetProperty("ndcg10").GetProperty("fused").GetDouble(), 0.0, 1.0);
         Assert.NotEqual(JsonValueKind.Null, calibrated.GetProperty("fittedAt").ValueKind);
+        // The retrieval settings say so too: nothing set, the calibrated weight in effect.
+        var (set, effective) = await RetrievalWeightsAsync();
+        Assert.Equal(JsonValueKind.Null, set.ValueKind);
+        Assert.Equal(calibrated.GetProperty("denseWeight").GetDouble(), effective.GetDouble(), 6);
 
         (await Admin.PutAsJsonAsync("/api/v1/knowledge-bases/handbook/retrieval", new { fusion = "convex", denseWeight = 0.95 }, Ct)).EnsureSuccessStatusCode();
         var curated = await FusionAsync();
         Assert.Equal("curator", curated.GetProperty("source").GetString());
         Assert.Equal(0.95, curated.GetProperty("denseWeight").GetDouble(), 3);
+        Assert.Equal(0.95, (await RetrievalWeightsAsync()).Effective.GetDouble(), 3);
     }
 
     [Fact]
@@ -90,10 +103,12 @@ public abstract class FusionCalibrationTests(TestPlatform platform) : PlatformTe
         // Customer service starts from a dense weight of 0.6, which this handbook's own fit moves.
         (await Admin.PostAsJsonAsync("/api/v1/knowledge-bases", new { name = "desk", vertical = "customer_service" }, Ct)).EnsureSuccessStatusCode();
         var start = (await FusionAsync("desk")).GetProperty("denseWeight").GetDouble();
+        Assert.Equal(start, (await RetrievalWeightsAsync("desk")).Effective.GetDouble(), 6);
         await IngestHandbookAsync("desk", perRoom: true);
         var first = await CalibrateAsync("desk");
         var weight = (await FusionAsync("desk")).GetProperty("denseWeight").GetDouble();
         Assert.NotEqual(start, weight, 3);
+        Assert.Equal(weight, (await RetrievalWeightsAsync("desk")).Effective.GetDouble(), 6);
 
         var second = await CalibrateAsync("desk");
         Assert.Equal(weight, (await FusionAsync("desk")).GetProperty("denseWeight").GetDouble(), 6);
