@@ -71,7 +71,13 @@ public abstract class ApiJourneyTests(TestPlatform platform) : PlatformTest(plat
         Assert.Equal(returns.GetProperty("id").GetString(), citation.GetProperty("documentId").GetString());
         Assert.Contains("Return window", citation.GetProperty("location").GetString(), StringComparison.Ordinal);
         Assert.Contains("45 days", citation.GetProperty("quote").GetString(), StringComparison.Ordinal);
+        // The evidence gate's confidence comes with the answer, at or above the knowledge base's threshold.
+        Assert.InRange(answer.GetProperty("evidenceConfidence").GetDouble(), await GateThresholdAsync(), 1.0);
     }
+
+    /// <summary>The confidence from which the knowledge base's evidence gate answers.</summary>
+    private async Task<double> GateThresholdAsync() =>
+        (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/support", Ct)).GetProperty("evidenceGate").GetProperty("threshold").GetDouble();
 
     [Fact]
     public async Task Search_ranks_the_relevant_chunk_first_with_its_scores_and_location()
@@ -99,6 +105,8 @@ public abstract class ApiJourneyTests(TestPlatform platform) : PlatformTest(plat
 
         Assert.Equal("insufficient_evidence", answer.GetProperty("status").GetString());
         Assert.Empty(answer.GetProperty("citations").EnumerateArray());
+        // It says why: the evidence gate's confidence, under the knowledge base's threshold.
+        Assert.InRange(answer.GetProperty("evidenceConfidence").GetDouble(), 0.0, await GateThresholdAsync() - 1e-9);
     }
 
     [Fact]
@@ -126,6 +134,7 @@ public abstract class ApiJourneyTests(TestPlatform platform) : PlatformTest(plat
         Assert.Contains("7 business days", text, StringComparison.Ordinal);
         Assert.Equal("returns-policy.md", events.Single(e => e.Type == "citations").Data.GetProperty("citations")[0].GetProperty("fileName").GetString());
         Assert.Equal("answered", events.Last().Data.GetProperty("status").GetString());
+        Assert.InRange(events.Last().Data.GetProperty("evidenceConfidence").GetDouble(), await GateThresholdAsync(), 1.0);
     }
 
     [Fact]

@@ -131,4 +131,7 @@ public sealed record AskResponse(
 {
     [Description("How the answer was made, for people reading it in a tool: set when no generative model is configured and the answer quotes passages.")]
     public string? Notice { get; init; }
+
+    [Description("How surely the retrieved evidence answers the question (0 to 1), as the knowledge base's evidence gate judged it before any answer was written; it answers from its threshold (GET /api/v1/knowledge-bases/{kb} → evidenceGate.threshold). Null when no evidence was retrieved (a refusal by policy).")]
+    public double? EvidenceConfidence { get; init; }
 }

@@ -120,6 +120,7 @@ public static class QuestionEndpoints
             text, done?.Status ?? AnswerStatus.InsufficientEvidence, done?.Model ?? "", citations, done?.Grounded ?? false, done?.ConversationId)
         {
             Notice = AnswerNotice.Of(done),
+            EvidenceConfidence = done?.EvidenceConfidence,
         });
     }
 
@@ -138,7 +139,7 @@ public static class QuestionEndpoints
                 {
                     AnswerDelta d => new SseItem<object>(new { text = d.Text }, "delta"),
                     AnswerCitations c => new SseItem<object>(new { citations = c.Citations }, "citations"),
-                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId, notice = AnswerNotice.Of(c) }, "done"),
+                    AnswerCompleted c => new SseItem<object>(new { status = c.Status, model = c.Model, grounded = c.Grounded, conversationId = c.ConversationId, notice = AnswerNotice.Of(c), evidenceConfidence = c.EvidenceConfidence }, "done"),
                     _ => throw new InvalidOperationException($"Unknown answer event {e.Current.GetType().Name}"),
                 };
             }

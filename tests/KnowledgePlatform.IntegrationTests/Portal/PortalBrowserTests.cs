@@ -203,6 +203,16 @@ public sealed class PortalBrowserTests(SqlitePlatform platform, Chromium chromiu
         await page.WaitForURLAsync("**/source?chunk=**");
         await page.Locator("[data-testid=text-highlight]").First.WaitForAsync();
 
+        // A question the knowledge base cannot answer says why: the gate's confidence against its threshold, and the closest passages.
+        await page.GotoAsync(Host.Url("/portal/chat"));
+        await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
+        await page.Locator("[data-testid=question]").FillAsync("Who won the football world cup in 1966?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
+        var whyNot = page.Locator("[data-testid=turn] [data-testid=why-not-found]");
+        await whyNot.Locator("[data-testid=gate-verdict]", new() { HasText = "under this knowledge base's threshold" }).WaitForAsync(new() { Timeout = 60_000 });
+        await whyNot.Locator("[data-testid=nothing-near]").WaitForAsync();
+        await Chromium.ScreenshotAsync(page, "portal-chat-not-found");
+
         // Create an API key: shown once, and it works.
         await page.GotoAsync(Host.Url("/portal/api-keys"));
         await page.GetByLabel("Name").FillAsync("crm integration");
