@@ -49,12 +49,22 @@ public sealed class NotFoundExplanationTests : PortalComponentContext
     }
 
     [Fact]
+    public void Where_the_page_offers_the_next_steps_itself_the_explanation_leaves_them_out()
+    {
+        KnowledgeBaseFinds(Hit("c1", "It takes about 14 days."));
+        var cut = Render<NotFoundExplanation>(p => p.Add(x => x.KnowledgeBase, "kb1").Add(x => x.Question, Question).Add(x => x.WithNextSteps, false));
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=closest-passages] li")));
+        Assert.Empty(cut.FindAll("a[href^='/portal/playground']"));
+    }
+
+    [Fact]
     public void A_channel_that_does_not_report_the_confidence_gets_the_threshold_alone()
     {
         KnowledgeBaseFinds(Hit("c1", "It takes about 14 days."));
         var cut = Explain(null);
 
-        cut.WaitForAssertion(() => Assert.Contains("answers from confidence 0.59", cut.Find("[data-testid=gate-verdict]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("evidence gate answers from confidence 0.59", cut.Find("[data-testid=gate-verdict]").TextContent));
         Assert.DoesNotContain("under this knowledge base's threshold", cut.Find("[data-testid=gate-verdict]").TextContent);
     }
 }

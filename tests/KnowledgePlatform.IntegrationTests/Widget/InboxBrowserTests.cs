@@ -91,6 +91,9 @@ public sealed class InboxBrowserTests(Chromium chromium, WidgetFixture platform)
         await extended.GetByRole(AriaRole.Button).ClickAsync();
         var detail = page.GetByTestId("inbox-detail");
         await Assertions.Expect(detail.GetByTestId("examples")).ToContainTextAsync("5-year extended warranty plan");
+        // Why it was not answered: the gate's threshold and the closest passages now, to tell a careful gate from missing content.
+        await Assertions.Expect(detail.GetByTestId("why-not-found").GetByTestId("gate-verdict")).ToContainTextAsync("evidence gate answers from confidence");
+        await Assertions.Expect(detail.GetByTestId("why-not-found").Locator("[data-testid=closest-passages] a").First).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/portal/documents/.+/source\\?chunk="));
         var form = detail.GetByTestId("qa-form");
         await form.GetByLabel("Answer").FillAsync("Yes: the Northwind Care plan extends the warranty to 5 years for 49 euros, bought within 60 days of delivery.");
         await form.GetByRole(AriaRole.Button, new() { Name = "Add and ask again" }).ClickAsync();
