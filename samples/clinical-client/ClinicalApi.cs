@@ -47,7 +47,7 @@ public sealed record GenerationDto(string Model, float Temperature, long Seed);
 
 public sealed record ClinicalAnswerResponse(
     ClinicalAnswerStatus Status, string Answer, IReadOnlyList<AnswerSentence> Sentences, IReadOnlyList<Citation> Citations, string? Disclaimer,
-    GenerationDto Generation, KnowledgeBaseRef KnowledgeBase, string RequestId);
+    GenerationDto Generation, KnowledgeBaseRef KnowledgeBase, string RequestId, double? EvidenceConfidence = null);
 
 /// <summary>An error as the API sends it (RFC 9457 Problem Details with a stable code).</summary>
 public sealed record Problem(int? Status, string? Title, string? Detail, string? Code, string? RequestId);

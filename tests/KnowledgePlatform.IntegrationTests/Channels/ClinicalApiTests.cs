@@ -105,6 +105,7 @@ public sealed class ClinicalApiTests(SqlitePlatform platform) : PlatformTest(pla
         Assert.Equal(0, generation.GetProperty("temperature").GetDouble());
         Assert.Equal(42, generation.GetProperty("seed").GetInt64());
         Assert.Equal("extractive", generation.GetProperty("model").GetString());
+        Assert.InRange(answer.GetProperty("evidenceConfidence").GetDouble(), 0.0, 1.0);
     }
 
     [Fact]
@@ -116,6 +117,9 @@ public sealed class ClinicalApiTests(SqlitePlatform platform) : PlatformTest(pla
         Assert.Empty(answer.GetProperty("citations").EnumerateArray());
         Assert.Empty(answer.GetProperty("sentences").EnumerateArray());
         Assert.Equal(PolicyTemplates.MedicalStrict.Disclaimer, answer.GetProperty("disclaimer").GetString());
+        // How far short the evidence fell: the gate's confidence, under the knowledge base's threshold.
+        var threshold = (await Admin.GetFromJsonAsync<JsonElement>("/api/v1/knowledge-bases/medical", Ct)).GetProperty("evidenceGate").GetProperty("threshold").GetDouble();
+        Assert.InRange(answer.GetProperty("evidenceConfidence").GetDouble(), 0.0, threshold - 1e-9);
     }
 
     [Fact]

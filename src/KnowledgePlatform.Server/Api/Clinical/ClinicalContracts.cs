@@ -89,4 +89,8 @@ public sealed record ClinicalAnswerResponse(
     [property: Description("The tenant's disclaimer, to show with the answer.")] string? Disclaimer,
     GenerationDto Generation,
     KnowledgeBaseRef KnowledgeBase,
-    string RequestId);
+    string RequestId)
+{
+    [Description("How surely the retrieved evidence answers the question (0 to 1), as the knowledge base's evidence gate judged it before any answer was written: it answers from its threshold (GET /api/v1/knowledge-bases/{kb} → evidenceGate.threshold). Null for a refusal by policy, which retrieves nothing.")]
+    public double? EvidenceConfidence { get; init; }
+}

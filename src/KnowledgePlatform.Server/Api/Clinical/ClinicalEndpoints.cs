@@ -112,7 +112,7 @@ public static class ClinicalEndpoints
             return TypedResults.Ok(new ClinicalAnswerResponse(status, answer, sentences, citations,
                 status == ClinicalAnswerStatus.RefusedByPolicy ? null : policy.Disclaimer,
                 new GenerationDto(done?.Model ?? "", generation.Temperature, generation.Seed),
-                await ReferenceAsync(db, found, ct), http.TraceIdentifier));
+                await ReferenceAsync(db, found, ct), http.TraceIdentifier) { EvidenceConfidence = done?.EvidenceConfidence });
         }
         catch (EmbeddingModelUnavailableException ex)
         {
