@@ -80,7 +80,8 @@ public sealed class PortalBrowserTests(SqlitePlatform platform, Chromium chromiu
         await page.Locator("[data-testid=dense-weight-help]", new() { HasText = "the vertical's default (0.50)" }).WaitForAsync();
         Assert.Equal("0.5", await page.GetByLabel("Dense weight (0–1)").GetAttributeAsync("placeholder"));
         // A weight set here is the curator's at once, and emptied it is the knowledge base's own again.
-        var fusion = page.Locator("[data-testid=kb-list] [data-testid=fusion]");
+        var fusion = page.Locator("[data-testid=kb-list] .list-group-item", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "support", Exact = true }) })
+            .GetByTestId("fusion");
         await page.GetByLabel("Dense weight (0–1)").FillAsync("0.7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await fusion.Filter(new() { HasText = "dense weight 0.70, set by a curator" }).WaitForAsync();
