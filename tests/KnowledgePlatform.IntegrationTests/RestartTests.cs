@@ -149,7 +149,7 @@ public abstract class RestartTests(TestPlatform platform) : PlatformTest(platfor
 
         public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) => inner.FindAsync(tenantId, documentId, cancellationToken);
 
-        public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => inner.EnqueueAsync(document, job, cancellationToken);
+        public Task<bool> EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => inner.EnqueueAsync(document, job, cancellationToken);
 
         public Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
             inner.ClaimNextAsync(workerId, lease, cancellationToken);

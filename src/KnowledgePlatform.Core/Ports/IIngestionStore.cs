@@ -16,9 +16,10 @@ public interface IIngestionStore
 
     /// <summary>
     /// Writes the document (new, or its next version) and its ingestion job in one transaction.
-    /// Jobs still queued for older versions of the document are superseded.
+    /// Jobs still queued for older versions of the document are superseded. False, and nothing written, when the
+    /// document comes from a source that was removed meanwhile: a sync still running never leaves a document behind.
     /// </summary>
-    Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken);
+    Task<bool> EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken);
 
     /// <summary>
     /// Claims the next due job for <paramref name="workerId"/> for the lease time, or null when none is due.

@@ -14,10 +14,11 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
     public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) =>
         db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.TenantId == tenantId && d.Id == documentId, cancellationToken);
 
-    public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) =>
+    public Task<bool> EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) =>
         InTransactionAsync(async ct =>
         {
             db.ChangeTracker.Clear();
+            if (document.SourceId is { } sourceId && !await SourceExistsAsync(sourceId, ct)) return false;
             if (document.Version == 1)
             {
                 db.Documents.Add(document);
@@ -35,6 +36,15 @@ public sealed class EfIngestionStore(KnowledgeDbContext db, TimeProvider clock) 
             await db.SaveChangesAsync(ct);
             return true;
         }, cancellationToken);
+
+    /// <summary>
+    /// Whether the source is still there, checked inside the enqueueing transaction. PostgreSQL holds a share lock on
+    /// its row until the commit, so the source's removal (which lists its documents after deleting it) waits for this
+    /// document and takes it away too; SQLite's write transaction already excludes the removal.
+    /// </summary>
+    private async Task<bool> SourceExistsAsync(string sourceId, CancellationToken ct) => db.Database.IsNpgsql()
+        ? (await db.Database.SqlQuery<int>($"""SELECT 1 AS "Value" FROM "Sources" WHERE "Id" = {sourceId} FOR SHARE""").ToListAsync(ct)).Count > 0
+        : await db.Sources.AnyAsync(s => s.Id == sourceId, ct);
 
     public async Task<IngestionWork?> ClaimNextAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
     {

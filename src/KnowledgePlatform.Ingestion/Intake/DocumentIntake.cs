@@ -94,7 +94,11 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             buffer.Position = 0;
             await SaveAsync(document.StorageKey, buffer, cancellationToken);
             var job = new IngestionJob { Id = Ids.New("job"), TenantId = document.TenantId, DocumentId = document.Id, DocumentVersion = document.Version };
-            await store.EnqueueAsync(document, job, cancellationToken);
+            if (!await store.EnqueueAsync(document, job, cancellationToken))
+            {
+                if (existing is null) await files.DeleteFolderAsync(FileKeys.Document(document.TenantId, document.KnowledgeBaseId, document.Id), cancellationToken);
+                throw new IntakeException(IntakeProblem.SourceRemoved, "source_removed", "The source of this item was removed; nothing was stored.");
+            }
             signal.Notify();
             return new IntakeResult(document, Duplicate: false);
         }

@@ -10,4 +10,7 @@ public enum IntakeProblem
 
     /// <summary>The file could not be written: the data folder is full, read-only or otherwise failing.</summary>
     StorageUnavailable,
+
+    /// <summary>An item of a source that was removed while its sync was still reading it.</summary>
+    SourceRemoved,
 }

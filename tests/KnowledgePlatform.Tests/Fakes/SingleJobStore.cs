@@ -47,7 +47,7 @@ internal class SingleJobStore : IIngestionStore
 
     public Task<Document?> FindBySourceAsync(string tenantId, string knowledgeBaseId, string fileName, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task<Document?> FindAsync(string tenantId, string documentId, CancellationToken cancellationToken) => throw new NotSupportedException();
-    public Task EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
+    public Task<bool> EnqueueAsync(Document document, IngestionJob job, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task CompleteStepAsync(string jobId, string step, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task SaveChunksAsync(string documentId, int version, string? title, IReadOnlyList<Chunk> chunks, CancellationToken cancellationToken) => throw new NotSupportedException();
     public Task RecordRecognitionAsync(string documentId, int version, TextRecognition? recognition, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -141,11 +141,12 @@ public static class SourceEndpoints
         var source = await FindAsync(db, user, id, ct);
         if (source is null) return ApiProblems.NotFound("source", id);
         var tenant = source.TenantId;
+        // The source (with its syncs and items) goes first: a sync still running loses its lease and stops, and the
+        // intake refuses any item it was still submitting, so the documents listed next are all there will be.
+        await db.Sources.Where(s => s.Id == source.Id && s.TenantId == tenant).ExecuteDeleteAsync(ct);
         var documents = deleteDocuments == true
             ? await db.Documents.Where(d => d.TenantId == tenant && d.SourceId == source.Id).Select(d => d.Id).ToListAsync(ct)
             : [];
-        // The source (with its syncs and items) goes first: a sync still running loses its lease and stops.
-        await db.Sources.Where(s => s.Id == source.Id && s.TenantId == tenant).ExecuteDeleteAsync(ct);
         // Kept documents become ordinary ones.
         await db.Documents.Where(d => d.TenantId == tenant && d.SourceId == source.Id && !documents.Contains(d.Id))
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.SourceId, (string?)null), ct);
