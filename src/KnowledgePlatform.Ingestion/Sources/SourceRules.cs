@@ -1,4 +1,5 @@
 using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Ingestion.Sources.Web;
 
 namespace KnowledgePlatform.Ingestion.Sources;
 
@@ -7,12 +8,13 @@ public static class SourceRules
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(5);
 
-    /// <summary>Why the web settings cannot be used, or null.</summary>
-    public static string? WebProblem(WebSourceSettings web)
+    /// <summary>Why the web settings cannot be used, or null. <paramref name="allowPrivateNetworks"/>: Sources:AllowPrivateNetworks.</summary>
+    public static string? WebProblem(WebSourceSettings web, bool allowPrivateNetworks)
     {
         if (!Uri.TryCreate(web.StartUrl, UriKind.Absolute, out var start) || start.Scheme is not ("http" or "https"))
             return "The start URL must be an absolute http:// or https:// address.";
         if (start.UserInfo.Length > 0) return "The start URL must not carry a user name or password.";
+        if (!allowPrivateNetworks && PublicAddresses.IsPrivateLiteral(start.Host)) return PublicAddresses.Refusal(start.Host);
         if (!web.PathPrefix.StartsWith('/')) return "The path prefix must start with '/'.";
         if (!start.AbsolutePath.StartsWith(web.PathPrefix, StringComparison.Ordinal))
             return $"The start URL's path ({start.AbsolutePath}) must be under the path prefix ({web.PathPrefix}).";

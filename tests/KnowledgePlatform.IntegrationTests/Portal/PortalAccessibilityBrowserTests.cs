@@ -54,6 +54,8 @@ public sealed class PortalAccessibilityBrowserTests(SqlitePlatform platform, Chr
         // Keyboard users start at the content: the page's heading has focus after navigation.
         if (!await HeadingTakesFocusAsync(page))
             problems.Add($"{path}: focus is not on the page heading after navigation");
+        else if (await page.EvaluateAsync<bool>(FocusVisible))
+            problems.Add($"{path}: the heading that took focus is framed like a control");
         // The skip link, once focused, is visible and moves focus past the navigation to the page; it never leads to another page.
         if (!await page.EvaluateAsync<bool>("() => { const to = new URL(document.querySelector('[data-testid=skip-link]').href); return to.pathname + to.search === location.pathname + location.search; }"))
             problems.Add($"{path}: the skip link leads to another page: {await page.Locator("[data-testid=skip-link]").GetAttributeAsync("href")}");

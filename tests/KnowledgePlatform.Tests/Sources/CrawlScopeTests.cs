@@ -81,6 +81,31 @@ public sealed class CrawlScopeTests
     public void Loopback_private_and_link_local_addresses_are_not_public(string address, bool isPublic) =>
         Assert.Equal(isPublic, PublicAddresses.IsPublic(IPAddress.Parse(address)));
 
+    [Theory]
+    [InlineData("localhost", true)]
+    [InlineData("intranet.localhost", true)]
+    [InlineData("10.1.2.3", true)]
+    [InlineData("[::1]", true)]
+    [InlineData("93.184.216.34", false)]
+    [InlineData("help.example.com", false)]
+    public void A_start_url_on_localhost_or_a_private_address_is_refused_before_any_request(string host, bool refused)
+    {
+        var problem = SourceRules.WebProblem(new WebSourceSettings { StartUrl = $"http://{host}/help/", PathPrefix = "/help/" }, allowPrivateNetworks: false);
+
+        Assert.Equal(refused, problem?.Contains("Sources:AllowPrivateNetworks", StringComparison.Ordinal) == true);
+        Assert.Null(SourceRules.WebProblem(new WebSourceSettings { StartUrl = $"http://{host}/help/", PathPrefix = "/help/" }, allowPrivateNetworks: true));
+    }
+
+    [Fact]
+    public async Task A_name_that_resolves_to_a_loopback_address_is_refused_when_connecting_with_the_reason()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectCallback = PublicAddresses.Connect(allowPrivate: false) });
+
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("http://localhost:9/", TestContext.Current.CancellationToken));
+
+        Assert.Equal(PublicAddresses.Refusal("localhost"), Assert.IsType<AddressNotAllowedException>(failure.InnerException).Message);
+    }
+
     [Fact]
     public void Folder_sources_must_stay_inside_the_allowed_folders()
     {

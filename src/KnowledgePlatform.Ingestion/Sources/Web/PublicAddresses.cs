@@ -16,11 +16,7 @@ public static class PublicAddresses
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
         var allowed = allowPrivate ? addresses : addresses.Where(IsPublic).ToArray();
-        if (allowed.Length == 0)
-        {
-            throw new HttpRequestException(
-                $"{host} is a loopback, private or link-local address; web sources read public sites only (an administrator can allow private networks with Sources:AllowPrivateNetworks).");
-        }
+        if (allowed.Length == 0) throw new AddressNotAllowedException(Refusal(host));
 
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -34,6 +30,18 @@ public static class PublicAddresses
             throw;
         }
     };
+
+    /// <summary>Why a web source may not read this host, in words a curator can act on.</summary>
+    public static string Refusal(string host) =>
+        $"{host} is a loopback, private or link-local address. Web sources read public sites only; an administrator can allow private networks with Sources:AllowPrivateNetworks.";
+
+    /// <summary>
+    /// Whether the host is private without asking DNS: localhost (and *.localhost, RFC 6761) or a private address
+    /// literal. A name that resolves to a private address is only known at connect time.
+    /// </summary>
+    public static bool IsPrivateLiteral(string host) =>
+        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && !IsPublic(address));
 
     public static bool IsPublic(IPAddress address)
     {

@@ -23,7 +23,7 @@ public sealed class WebSourceReader(IHttpClientFactory http, IOptions<SourceOpti
     public async Task<ISourceSession> OpenAsync(Source source, CancellationToken cancellationToken)
     {
         var settings = source.Web ?? throw new SourceUnavailableException("The source has no web settings.");
-        if (SourceRules.WebProblem(settings) is { } problem) throw new SourceUnavailableException(problem);
+        if (SourceRules.WebProblem(settings, options.Value.AllowPrivateNetworks) is { } problem) throw new SourceUnavailableException(problem);
         var session = new Session(http.CreateClient(HttpClientName), new CrawlScope(settings), settings, options.Value, ingestion.Value.MaxUploadBytes, clock);
         await session.ReadRobotsAsync(cancellationToken);
         return session;
@@ -175,6 +175,10 @@ public sealed class WebSourceReader(IHttpClientFactory http, IOptions<SourceOpti
             try
             {
                 return await SendAsync(url, null, ct);
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is AddressNotAllowedException refused)
+            {
+                throw new SourceUnavailableException($"{refused.Message} Nothing was changed.", ex);
             }
             catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !ct.IsCancellationRequested))
             {

@@ -29,7 +29,7 @@ public sealed class SourceRequests(IOptions<SourceOptions> options, [FromKeyedSe
                 MaxPages = web.MaxPages ?? current?.MaxPages ?? 1000,
                 RequestInterval = web.RequestInterval ?? current?.RequestInterval ?? TimeSpan.FromMilliseconds(500),
             };
-            if (SourceRules.WebProblem(source.Web) is { } problem) return ApiProblems.Validation("invalid_web_source", problem);
+            if (SourceRules.WebProblem(source.Web, options.Value.AllowPrivateNetworks) is { } problem) return ApiProblems.Validation("invalid_web_source", problem);
         }
         if (folder is not null)
         {
