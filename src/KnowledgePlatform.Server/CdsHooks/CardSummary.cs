@@ -38,10 +38,14 @@ public static partial class CardSummary
             var start = labels[i].Index + labels[i].Length;
             var end = i + 1 < labels.Count ? labels[i + 1].Index : text.Length;
             var value = text[start..end].Trim().TrimEnd(';', '.').Trim();
-            if (value.Length > 0) return char.ToUpperInvariant(value[0]) + value[1..];
+            if (value.Length > 0) return Capitalised(value);
         }
         return null;
     }
+
+    /// <summary>The value with a capital first letter, unless its first word is written with one inside it (eGFR, mRNA, pH).</summary>
+    private static string Capitalised(string value) =>
+        value.TakeWhile(c => !char.IsWhiteSpace(c)).Any(char.IsUpper) ? value : char.ToUpperInvariant(value[0]) + value[1..];
 
     public static string Truncate(string text)
     {

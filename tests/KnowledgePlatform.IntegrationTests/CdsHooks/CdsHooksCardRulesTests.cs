@@ -51,6 +51,9 @@ public sealed class CdsHooksCardRulesTests
         Assert.Equal("Ibuprofen at eGFR 25: Avoid if eGFR below 30", CardSummary.Of("Ibuprofen at eGFR 25", answer, CardConcern.Renal));
         Assert.Equal("Ibuprofen dose: 200 to 400 mg three times daily", CardSummary.Of("Ibuprofen dose", answer, CardConcern.Dose));
         Assert.Equal("CKD G3b: eGFR 30–44 is moderately to severely decreased.", CardSummary.Of("CKD G3b", "eGFR 30–44 is moderately to severely decreased. [1] Check haemoglobin. [1]"));
+        // A column that starts with a word written with a capital inside keeps it as written.
+        Assert.Equal("Metformin at eGFR 25: eGFR 30 to 45: review and usually limit to 1 g daily",
+            CardSummary.Of("Metformin at eGFR 25", "drug: Metformin; adult dose: 500 mg daily; renal adjustment: eGFR 30 to 45: review and usually limit to 1 g daily; notes: none. [1]", CardConcern.Renal));
         var longest = CardSummary.Of("Amoxicillin", string.Join(" ", Enumerable.Repeat("word", 80)));
         Assert.True(longest.Length <= CardSummary.MaxLength, $"{longest.Length} characters");
         Assert.EndsWith("…", longest);
