@@ -73,8 +73,15 @@ public sealed class CdsHooksPortalBrowserTests(CdsHooksHost cds, Chromium chromi
             call.Headers.Authorization = new AuthenticationHeaderValue("Bearer", CdsHooksHost.Sign(wardKey, "ward-1", WardIssuer, cds.Host.Url(path).TrimEnd('/'), "ward-7"));
             using (var response = await ehr.SendAsync(call, _ct)) Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(_ct));
 
+            // Tried with curl and an API key too: the call shows under the key's name.
+            using (var tried = await api.PostAsJsonAsync(path, CdsHooksHost.Request("order-select-ibuprofen-egfr-25.json", "order-select"), _ct))
+                Assert.True(tried.IsSuccessStatusCode, await tried.Content.ReadAsStringAsync(_ct));
+            var keyName = (await api.GetFromJsonAsync<JsonElement>("/api/v1/api-keys", _ct)).EnumerateArray()
+                .Single(k => CdsHooksHost.Key.StartsWith(k.GetProperty("prefix").GetString()!, StringComparison.Ordinal) && k.GetProperty("kind").GetString() == "server").GetProperty("name").GetString();
+
             await page.ReloadAsync();
-            var invocation = page.Locator("[data-testid=cds-invocation]", new() { HasText = ServiceId }).First;
+            Assert.Contains($"API key “{keyName}”", await page.Locator("[data-testid=cds-invocation]", new() { HasText = ServiceId }).First.Locator("summary").InnerTextAsync());
+            var invocation = page.Locator("[data-testid=cds-invocation]", new() { HasText = "Ward EHR" }).First;
             await invocation.Locator("summary").ClickAsync();
             // Among its cards the renal warning, as the EHR got it.
             await invocation.Locator("[data-testid=cds-card]", new() { HasText = "renal" }).Locator(".badge", new() { HasText = "warning" }).WaitForAsync();

@@ -60,7 +60,7 @@ public sealed class SourceSyncCrashTests() : PlatformTest(TestPlatform.Owned(Tes
     public async Task A_sync_killed_half_way_resumes_and_ends_with_every_page_exactly_once()
     {
         // Queue the sync through the real API, with no workers in the server.
-        await using (var api = new PlatformHost(DataPath, new Dictionary<string, string> { ["Ingestion:Workers"] = "0", ["Sources:Workers"] = "0" }))
+        await using (var api = new PlatformHost(DataPath, new Dictionary<string, string> { ["Ingestion:Workers"] = "0", ["Sources:Workers"] = "0", ["Sources:AllowPrivateNetworks"] = "true" }))
         {
             using var client = api.Client(await api.CreateTenantAsync("acme", "manuals", Ct));
             await new SourceClient(client, "manuals").CreateWebAsync(_site.Url("/manual/sitemap.xml"), TimeSpan.Zero, Ct);
