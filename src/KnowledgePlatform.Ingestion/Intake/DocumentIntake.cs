@@ -97,7 +97,7 @@ public sealed class DocumentIntake(IFileStore files, IIngestionStore store, Inge
             if (!await store.EnqueueAsync(document, job, cancellationToken))
             {
                 if (existing is null) await files.DeleteFolderAsync(FileKeys.Document(document.TenantId, document.KnowledgeBaseId, document.Id), cancellationToken);
-                throw new IntakeException(IntakeProblem.SourceRemoved, "source_removed", "The source of this item was removed; nothing was stored.");
+                throw new IntakeException(IntakeProblem.SourceRemoved, "source_removed", "The source of this item was removed meanwhile; the item was not taken in.");
             }
             signal.Notify();
             return new IntakeResult(document, Duplicate: false);
