@@ -82,13 +82,17 @@ public sealed class WebhookDispatcher(
         var due = await db.WebhookMessages.AsNoTracking()
             .Where(m => m.Status == WebhookMessageStatus.Pending && m.NextAttemptAt <= now && (m.LeaseExpiresAt == null || m.LeaseExpiresAt < now))
             .OrderBy(m => m.NextAttemptAt).Select(m => m.Id).Take(5).ToListAsync(ct);
+        // A claim is finished even if shutdown begins: a claiming statement cancelled after the database ran it, or a
+        // shutdown between the claim and the read, left the message leased to a stopped server for the whole lease
+        // (ReplicaTests, under load). Claimed and read, it is either sent or given back (DeliverNextAsync).
+        var handOver = CancellationToken.None;
         foreach (var id in due)
         {
             // Whoever updates the row first owns it; the others' conditions no longer hold.
             var claimed = await db.WebhookMessages
                 .Where(m => m.Id == id && m.Status == WebhookMessageStatus.Pending && (m.LeaseExpiresAt == null || m.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedBy, _owner).SetProperty(m => m.LeaseExpiresAt, now + Lease), ct);
-            if (claimed == 1) return await db.WebhookMessages.SingleAsync(m => m.Id == id, ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeasedBy, _owner).SetProperty(m => m.LeaseExpiresAt, now + Lease), handOver);
+            if (claimed == 1) return await db.WebhookMessages.SingleAsync(m => m.Id == id, handOver);
         }
         return null;
     }
