@@ -17,6 +17,13 @@ public interface IChunkIndex
     /// <summary>Nearest chunks by cosine similarity; Score is the similarity (higher is closer).</summary>
     Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The cosine similarity to <paramref name="vector"/> of each of the given chunks that the filter lets the caller
+    /// read, by chunk id (the others are left out): what a dense search scores a chunk it did not rank among its best,
+    /// such as one only BM25 found.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, double>> DenseSimilaritiesAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken);
+
     /// <summary>Best chunks by BM25; Score is the BM25 score (higher is better).</summary>
     Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken);
 

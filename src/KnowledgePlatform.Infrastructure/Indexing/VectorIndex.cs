@@ -84,9 +84,7 @@ internal sealed class VectorIndex : IDisposable
     public IReadOnlyList<(ulong Key, float Similarity)> Search(ReadOnlyMemory<float> vector, int count, int? probes = null)
     {
         if (vector.Length != Dimension) throw new ArgumentException($"A query of {vector.Length} dimensions cannot search an index of {Dimension}.", nameof(vector));
-        var query = vector.ToArray();
-        var norm = TensorPrimitives.Norm(query);
-        if (norm > 0 && float.IsFinite(norm)) TensorPrimitives.Divide(query, norm, query);
+        var query = Normalised(vector);
         var code = new short[Dimension];
         var scale = VectorCodes.EncodeQuery(query, code);
         return Read<IReadOnlyList<(ulong, float)>>(() =>
@@ -108,6 +106,34 @@ internal sealed class VectorIndex : IDisposable
             }
             return [.. scored.OrderByDescending(s => s.Similarity).Take(count)];
         });
+    }
+
+    /// <summary>The cosine similarity of the query to the stored vector of each key (keys the index does not hold are left out).</summary>
+    public IReadOnlyList<(ulong Key, float Similarity)> Similarities(ReadOnlyMemory<float> vector, IEnumerable<ulong> keys)
+    {
+        if (vector.Length != Dimension) throw new ArgumentException($"A query of {vector.Length} dimensions cannot be compared with an index of {Dimension}.", nameof(vector));
+        var query = Normalised(vector);
+        return Read<IReadOnlyList<(ulong, float)>>(() =>
+        {
+            var stored = new float[Dimension];
+            var scored = new List<(ulong Key, float Similarity)>();
+            foreach (var key in keys)
+            {
+                if (!_slots.TryGetSlot(key, out var slot)) continue;
+                _slots.Read(slot, stored);
+                scored.Add((key, TensorPrimitives.Dot(stored, query)));
+            }
+            return scored;
+        });
+    }
+
+    /// <summary>A copy of the vector scaled to length 1 (the stored vectors are, so a dot product is their cosine).</summary>
+    private static float[] Normalised(ReadOnlyMemory<float> vector)
+    {
+        var query = vector.ToArray();
+        var norm = TensorPrimitives.Norm(query);
+        if (norm > 0 && float.IsFinite(norm)) TensorPrimitives.Divide(query, norm, query);
+        return query;
     }
 
     /// <summary>Saves when changed; with <paramref name="settle"/>, only once unchanged that long or last saved <paramref name="atMost"/> ago.</summary>

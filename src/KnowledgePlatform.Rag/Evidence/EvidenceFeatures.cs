@@ -68,7 +68,7 @@ public sealed record EvidenceFeatures(double[] Values)
         var sets = words.Select(w => w.ToHashSet()).ToList();
         var df = terms.ToDictionary(t => t, t => sets.Count(s => s.Contains(t)));
         var lexical = Bm25(terms, words, df);
-        var dense = top.Select(c => c.DenseScore ?? 0).ToList();
+        var dense = top.Select(DenseAsSearched).ToList();
         var denseSorted = dense.OrderDescending().ToList();
 
         // The signals are compared by document: two chunks of one document (a policy page, a manual) agree with each other.
@@ -93,6 +93,14 @@ public sealed record EvidenceFeatures(double[] Values)
             sets.Max(w => terms.Where(w.Contains).Sum(t => idf[t])) / total,
         ]);
     }
+
+    /// <summary>
+    /// A candidate's dense similarity as the dense search returned it: one that only BM25 returned counts 0, though the
+    /// retriever gives it its real similarity. That the dense search did not find the best lexical document at all is
+    /// itself a sign the evidence does not answer: with the real similarity the gate told answerable from unanswerable
+    /// questions less well (docs/benchmarks/answers.md). Calibration's masked chunks, placed by their similarity, count it.
+    /// </summary>
+    private static double DenseAsSearched(RetrievedChunk c) => c.DenseRank is null && c.KeywordRank is not null ? 0 : c.DenseScore ?? 0;
 
     private static List<double> Bm25(List<string> terms, List<List<string>> words, Dictionary<string, int> df)
     {

@@ -51,6 +51,7 @@ public sealed class Retriever(
             : index.SearchKeywordAsync(filter, query, o.Candidates, cancellationToken);
         var (dense, keyword) = (await denseTask, await keywordTask);
         var fused = OneVersionPerDocument(request.Mode == RetrievalMode.Hybrid ? RankFusion.Fuse(dense, keyword, settings) : RankFusion.Single(dense, keyword));
+        if (request.Mode == RetrievalMode.Hybrid) fused = await WithDenseScoresAsync(fused, filter, queryVector, cancellationToken);
         var searchTime = clock.Elapsed;
 
         PlatformTelemetry.RetrievalDuration.Record(embeddingTime.TotalSeconds, new KeyValuePair<string, object?>("phase", "embed"));
@@ -65,6 +66,24 @@ public sealed class Retriever(
             : (fused.ToList(), []);
         var hits = await ExpandAsync(kept.Take(request.Top ?? o.Top).ToList(), filter, settings.Neighbours!.Value, cancellationToken);
         return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime, Candidates = fused };
+    }
+
+    /// <summary>The best candidates, this many, all carry their dense similarity: the evidence gate and the floor read it.</summary>
+    internal const int DenseScoredCandidates = 20;
+
+    /// <summary>
+    /// Gives the best candidates that only BM25 returned their dense similarity from the index. Left out, a chunk that
+    /// BM25 ranks first but the dense search ranks below its candidate depth would count as similarity 0: the evidence
+    /// gate would see the best lexical document as far from the question in meaning as nothing at all, and the floor
+    /// would keep it only on its words. The order stays the fused one.
+    /// </summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> WithDenseScoresAsync(
+        IReadOnlyList<RetrievedChunk> fused, ChunkFilter filter, ReadOnlyMemory<float> queryVector, CancellationToken cancellationToken)
+    {
+        var missing = fused.Take(DenseScoredCandidates).Where(r => r.DenseScore is null).Select(r => r.Chunk.ChunkId).ToList();
+        if (missing.Count == 0) return fused;
+        var scores = await index.DenseSimilaritiesAsync(filter, queryVector, missing, cancellationToken);
+        return [.. fused.Select(r => r.DenseScore is null && scores.TryGetValue(r.Chunk.ChunkId, out var score) ? r with { DenseScore = score } : r)];
     }
 
     /// <summary>

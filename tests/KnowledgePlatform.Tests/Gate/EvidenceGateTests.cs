@@ -50,6 +50,21 @@ public sealed class EvidenceGateTests
     }
 
     [Fact]
+    public void A_candidate_only_bm25_returned_counts_as_dense_similarity_zero_though_it_carries_its_similarity()
+    {
+        const string question = "What is the dose of trimethoprim?";
+        var lexicalOnly = Candidate("row", "Trimethoprim dose: 200 mg twice a day.", 0.75) with { KeywordRank = 1, KeywordScore = 7.0 };
+        var denseBest = Candidate("other", "Amoxicillin: 500 mg three times a day.", 0.80) with { DenseRank = 1 };
+        var gap = Array.IndexOf(EvidenceFeatures.Names, "dense_gap");
+
+        var asSearched = EvidenceFeatures.Of(question, [lexicalOnly, denseBest]).Values[gap];
+        var foundByBoth = EvidenceFeatures.Of(question, [lexicalOnly with { DenseRank = 2 }, denseBest]).Values[gap];
+
+        Assert.Equal(-0.80, asSearched, 6);
+        Assert.Equal(-0.05, foundByBoth, 6);
+    }
+
+    [Fact]
     public void The_calibrated_confidence_is_the_logistic_of_the_score_and_no_evidence_never_answers()
     {
         var calibration = EvidenceFeatures.Calibration(slope: 1.5, intercept: -0.2, threshold: 0.5);

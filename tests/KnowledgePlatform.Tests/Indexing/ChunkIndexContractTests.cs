@@ -92,6 +92,30 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chunks_scored_by_id_get_their_cosine_similarity_and_only_those_the_filter_lets_the_caller_read()
+    {
+        var index = OpenTracked();
+        var doc = new DocumentRef("tenant-a", "kb-a", "doc-a");
+        var grouped = new DocumentRef("tenant-a", "kb-a", "doc-g");
+        var theirs = new DocumentRef("tenant-b", "kb-b", "doc-b");
+        await index.ReplaceDocumentAsync(doc, [Chunk(doc, 0, "zero", Axis(0)), Chunk(doc, 1, "one", Axis(1)), Chunk(doc, 2, "near zero", Axis(0, 0.5f))], Ct);
+        var restricted = Chunk(grouped, 0, "restricted", Axis(0));
+        await index.ReplaceDocumentAsync(grouped, [new IndexedChunk(restricted.Payload with { Groups = ["oncology"] }, restricted.Vector)], Ct);
+        await index.ReplaceDocumentAsync(theirs, [Chunk(theirs, 0, "theirs", Axis(0))], Ct);
+        string[] asked = ["doc-a-1", "doc-a-2", "doc-g-0", "doc-b-0", "doc-a-9"];
+
+        var scored = await index.DenseSimilaritiesAsync(new ChunkFilter("tenant-a", ["kb-a", "kb-b"]) { Groups = [] }, Axis(0), asked, Ct);
+
+        // Another tenant's chunk, a chunk of a group the caller is not in and an unknown id are left out.
+        Assert.Equal(["doc-a-1", "doc-a-2"], scored.Keys.Order());
+        Assert.Equal(0.0, scored["doc-a-1"], 0.002);
+        Assert.Equal(1 / Math.Sqrt(1.25), scored["doc-a-2"], 0.002);
+        Assert.Contains("doc-g-0", (await index.DenseSimilaritiesAsync(new ChunkFilter("tenant-a", ["kb-a"]) { Groups = ["oncology"] }, Axis(0), asked, Ct)).Keys);
+        Assert.Empty(await index.DenseSimilaritiesAsync(new ChunkFilter("tenant-a", ["kb-a"]) { DocumentIds = ["doc-g"], Groups = [] }, Axis(0), asked, Ct));
+        Assert.Empty(await index.DenseSimilaritiesAsync(new ChunkFilter("tenant-a", ["kb-a"]) { Tags = ["formulary"] }, Axis(0), asked, Ct));
+    }
+
+    [Fact]
     public async Task Keyword_search_ranks_by_bm25_and_stems_words()
     {
         var index = OpenTracked();

@@ -246,6 +246,20 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
+    public void Scoring_chunks_by_id_is_a_dense_query_inside_the_tenant_filter_narrowed_to_their_ids()
+    {
+        var query = Schema.DenseSimilaritiesQuery(new ChunkFilter("acme", ["kb_1"]) { Groups = ["oncology"] }, new float[] { 0, 1, 0, 0 }, ["c1", "c2", "c1"]);
+
+        Assert.Equal(QdrantSchema.DenseVector, query.Using);
+        Assert.Equal([0f, 1f, 0f, 0f], query.Query.Nearest.Dense.Data);
+        Assert.Equal("acme", query.Filter.Must[0].Field.Match.Keyword);
+        Assert.Equal(["c1", "c2"], query.Filter.Must.Single(c => c.Field?.Key == QdrantSchema.Fields.ChunkId).Field.Match.Keywords.Strings);
+        Assert.Equal(4, query.Filter.Must.Count); // tenant, knowledge bases, groups, chunk ids
+        Assert.Equal(2ul, query.Limit);
+        Assert.Contains(QdrantSchema.PayloadIndexes(), i => i.Field == QdrantSchema.Fields.ChunkId);
+    }
+
+    [Fact]
     public void A_keyword_query_sends_the_query_terms_as_a_sparse_vector()
     {
         var query = Schema.KeywordQuery(new ChunkFilter("acme", ["kb_1"]), "What is the paracetamol dose?", 10)!;

@@ -154,6 +154,9 @@ public sealed class AnswerServiceTests
             return Task.FromResult(Hits);
         }
 
+        public Task<IReadOnlyDictionary<string, double>> DenseSimilaritiesAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, double>>(Hits.Where(h => chunkIds.Contains(h.Chunk.ChunkId)).ToDictionary(h => h.Chunk.ChunkId, h => h.Score));
+
         public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
         {
             Filters.Add(filter);

@@ -139,6 +139,23 @@ public sealed class RetrieverTests : IDisposable
     }
 
     [Fact]
+    public async Task A_candidate_only_bm25_returned_carries_its_dense_similarity_from_the_index()
+    {
+        // One candidate per signal: the dense search returns the bare "router" chunk, BM25 the one with the query's other words.
+        await Add("t", "kb", "manual", ("", "router"), ("", "firmware upgrade steps for the router password"));
+        var options = new RetrievalOptions { MinSimilarity = 0.3, Candidates = 1 };
+
+        var result = await Retriever(options: options).SearchAsync(new RetrievalRequest("t", ["kb"], "router firmware upgrade") { ApplyFloor = false }, _ct);
+
+        var lexical = Assert.Single(result.Candidates, c => c.Chunk.ChunkId == "manual-1");
+        Assert.Null(lexical.DenseRank);
+        Assert.Equal(1, lexical.KeywordRank);
+        var vectors = await _model.GenerateAsync(["router firmware upgrade", "firmware upgrade steps for the router password"], cancellationToken: _ct);
+        var expected = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vectors[0].Vector.Span, vectors[1].Vector.Span);
+        Assert.Equal(expected, lexical.DenseScore!.Value, 0.002);
+    }
+
+    [Fact]
     public async Task Single_signal_modes_rank_by_that_signal_alone()
     {
         await Add("t", "kb", "manual", ("", "router reset"), ("", "warranty"));

@@ -152,6 +152,12 @@ public sealed class QdrantChunkIndex(
     public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken) =>
         filter.Scopes.Count == 0 ? Task.FromResult<IReadOnlyList<ChunkHit>>([]) : QueryAsync(filter, () => schema.DenseQuery(filter, vector, top), cancellationToken);
 
+    public async Task<IReadOnlyDictionary<string, double>> DenseSimilaritiesAsync(
+        ChunkFilter filter, ReadOnlyMemory<float> vector, IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken) =>
+        filter.Scopes.Count == 0 || chunkIds.Count == 0 ? new Dictionary<string, double>()
+            : (await QueryAsync(filter, () => schema.DenseSimilaritiesQuery(filter, vector, chunkIds), cancellationToken))
+                .GroupBy(h => h.Chunk.ChunkId).ToDictionary(g => g.Key, g => g.Max(h => h.Score));
+
     public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken) =>
         filter.Scopes.Count == 0 || schema.KeywordQuery(filter, query, top) is not { } request
             ? Task.FromResult<IReadOnlyList<ChunkHit>>([])

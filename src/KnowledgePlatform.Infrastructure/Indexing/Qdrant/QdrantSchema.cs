@@ -108,6 +108,8 @@ public sealed class QdrantSchema
         (Fields.Document, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
         (Fields.Groups, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
         (Fields.Generation, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        // Chunks scored by id (DenseSimilaritiesQuery): indexed, the condition picks the few points instead of being checked on every one.
+        (Fields.ChunkId, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
     ];
 
     /// <summary>Shard keys to create: the shared one and one per dedicated tenant (only with custom sharding).</summary>
@@ -256,6 +258,18 @@ public sealed class QdrantSchema
 
     public QueryPoints DenseQuery(ChunkFilter filter, ReadOnlyMemory<float> vector, int top) =>
         Query(filter, top, DenseVector, vector.ToArray());
+
+    /// <summary>
+    /// The dense similarity of the given chunks: a dense query inside the filter narrowed to their chunk ids, as many
+    /// results as ids (the live generation filter leaves one point per chunk).
+    /// </summary>
+    public QueryPoints DenseSimilaritiesQuery(ChunkFilter filter, ReadOnlyMemory<float> vector, IReadOnlyCollection<string> chunkIds)
+    {
+        var ids = chunkIds.Distinct().ToList();
+        var request = Query(filter, ids.Count, DenseVector, vector.ToArray());
+        request.Filter.Must.Add(Match(Fields.ChunkId, ids));
+        return request;
+    }
 
     /// <summary>BM25 over the sparse vectors; null when the query has no content words (nothing can match).</summary>
     public QueryPoints? KeywordQuery(ChunkFilter filter, string query, int top)
