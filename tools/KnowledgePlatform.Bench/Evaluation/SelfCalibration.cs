@@ -39,6 +39,7 @@ internal sealed record SelfCalibration(FusionCalibration Calibration, IReadOnlyD
         examples = withExamples ? Examples.Select(e => new
         {
             kind = e.Question.Kind.ToString(), question = e.Question.Question, relevant = e.Relevant.Keys,
+            sources = e.Question.Sources.Select(s => new object[] { s.DocumentId, s.Ordinal }),
             dense = e.Dense.Select(h => new object[] { h.Chunk.DocumentId, h.Chunk.Ordinal, h.Score }),
             keyword = e.Keyword.Select(h => new object[] { h.Chunk.DocumentId, h.Chunk.Ordinal, h.Score }),
         }) : null,
