@@ -1,3 +1,4 @@
+// Over 300 lines: every translation between the index port and Qdrant's requests in one place, so the server-free tests cover all of it.
 using System.Security.Cryptography;
 using System.Text;
 using Google.Protobuf.Collections;
