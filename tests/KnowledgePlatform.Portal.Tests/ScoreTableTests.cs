@@ -31,6 +31,15 @@ public sealed class ScoreTableTests : BunitContext
     }
 
     [Fact]
+    public void A_chunk_only_bm25_found_shows_its_dense_similarity_without_a_rank_and_the_caption_says_so()
+    {
+        var cut = Render<ScoreTable>(p => p.Add(x => x.Hits, [Hit("c2", 0.5, 0.516, null, 8.18, 1)]));
+
+        Assert.Equal("0.516", cut.Find("[data-testid=dense]").TextContent);
+        Assert.Contains("A dense score without a rank is the similarity of a chunk only BM25 found", cut.Find("caption").TextContent);
+    }
+
+    [Fact]
     public void Each_hit_links_to_its_chunk_in_the_chunk_browser()
     {
         var cut = Render<ScoreTable>(p => p.Add(x => x.Hits, [Hit("c1", 0.9, 0.8, 1, 7.2, 1)]));
