@@ -179,13 +179,19 @@ public sealed partial class EmbeddedChunkIndex : IChunkIndex, IDisposable
         return (partitions, VectorPartitioning.ProbesFor(partitions));
     }
 
+    /// <summary>A query vector must have the dimensions of the knowledge base's embedding model.</summary>
+    private void RequireDimension(string knowledgeBaseId, ReadOnlyMemory<float> vector)
+    {
+        if (Vectors(knowledgeBaseId).Dimension != vector.Length)
+            throw new ArgumentException(
+                $"The query vector has {vector.Length} dimensions but knowledge base {knowledgeBaseId} was embedded with {Vectors(knowledgeBaseId).Dimension}: it needs its own embedding model.", nameof(vector));
+    }
+
     private IReadOnlyList<ChunkHit> SearchDense(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, int? probes = null)
     {
         var kbs = filter.Scopes.Select(s => s.KnowledgeBaseId).Distinct().Where(HasVectors).ToList();
         if (kbs.Count == 0) return [];
-        if (kbs.FirstOrDefault(kb => Vectors(kb).Dimension != vector.Length) is { } other)
-            throw new ArgumentException(
-                $"The query vector has {vector.Length} dimensions but knowledge base {other} was embedded with {Vectors(other).Dimension}: it needs its own embedding model.", nameof(vector));
+        foreach (var kb in kbs) RequireDimension(kb, vector);
         using var connection = Open();
         // A narrowing filter drops rows after the vector search: ask for more until enough pass or the indexes are exhausted.
         for (var fetch = filter.Narrows ? top * 4 : top; ; fetch *= 4)

@@ -35,9 +35,7 @@ public sealed partial class EmbeddedChunkIndex
         foreach (var kb in rows.GroupBy(r => r.KnowledgeBaseId).Where(kb => HasVectors(kb.Key)))
         {
             var vectors = Vectors(kb.Key);
-            if (vectors.Dimension != vector.Length)
-                throw new ArgumentException(
-                    $"The query vector has {vector.Length} dimensions but knowledge base {kb.Key} was embedded with {vectors.Dimension}: it needs its own embedding model.", nameof(vector));
+            RequireDimension(kb.Key, vector);
             var chunkIdOf = kb.ToDictionary(r => r.Key, r => r.ChunkId);
             foreach (var (key, similarity) in vectors.Similarities(vector, chunkIdOf.Keys)) similarities[chunkIdOf[key]] = similarity;
         }

@@ -68,14 +68,14 @@ public sealed class Retriever(
         return new RetrievalResult(hits, rejected, embeddingTime, searchTime) { Query = query, RerankTime = rerankTime, Candidates = fused };
     }
 
-    /// <summary>The best candidates, this many, all carry their dense similarity: the evidence gate and the floor read it.</summary>
+    /// <summary>The best candidates, this many, all carry their dense similarity.</summary>
     internal const int DenseScoredCandidates = 20;
 
     /// <summary>
-    /// Gives the best candidates that only BM25 returned their dense similarity from the index. Left out, a chunk that
-    /// BM25 ranks first but the dense search ranks below its candidate depth would count as similarity 0: the evidence
-    /// gate would see the best lexical document as far from the question in meaning as nothing at all, and the floor
-    /// would keep it only on its words. The order stays the fused one.
+    /// Gives the best candidates that only BM25 returned their dense similarity from the index (decision 172), so that
+    /// the floor does not keep such a chunk on its words alone, the answerer weighs its passages by meaning like the
+    /// others', and the search API shows it. The order and the ranks stay the fused ones; the evidence gate still counts
+    /// such a candidate 0 (<see cref="Evidence.EvidenceFeatures"/>).
     /// </summary>
     private async Task<IReadOnlyList<RetrievedChunk>> WithDenseScoresAsync(
         IReadOnlyList<RetrievedChunk> fused, ChunkFilter filter, ReadOnlyMemory<float> queryVector, CancellationToken cancellationToken)
