@@ -149,6 +149,58 @@ public abstract class ChunkIndexContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_count_applies_the_filters_document_tag_and_date_conditions_like_a_search()
+    {
+        var index = OpenTracked();
+        var tagged = new DocumentRef("tenant-a", "kb", "tagged");
+        var plain = new DocumentRef("tenant-a", "kb", "plain");
+        await index.ReplaceDocumentAsync(tagged, [Tagged(Chunk(tagged, 0, "one", Axis(0))), Tagged(Chunk(tagged, 1, "two", Axis(1)))], Ct);
+        await index.ReplaceDocumentAsync(plain, [Chunk(plain, 0, "three", Axis(2))], Ct);
+
+        Assert.Equal(3, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]), Ct));
+        Assert.Equal(1, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { DocumentIds = ["plain"] }, Ct));
+        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"] }, Ct));
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"], DocumentIds = ["plain"] }, Ct));
+        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { EffectiveFrom = new DateOnly(2024, 1, 1) }, Ct));
+        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-b", ["kb"]) { Tags = ["guideline"] }, Ct));
+    }
+
+    [Fact]
+    public async Task Tags_documents_and_effective_dates_narrow_both_signals()
+    {
+        var index = OpenTracked();
+        var old = new DocumentRef("t", "kb", "old");
+        var current = new DocumentRef("t", "kb", "current");
+        var untagged = new DocumentRef("t", "kb", "untagged");
+        await index.ReplaceDocumentAsync(old, [With(Chunk(old, 0, "fever treatment guideline", Axis(0)), ["guideline", "archived"], new DateOnly(2019, 3, 1))], Ct);
+        await index.ReplaceDocumentAsync(current, [With(Chunk(current, 0, "fever treatment guideline", Axis(0, 0.1f)), ["guideline"], new DateOnly(2024, 6, 1))], Ct);
+        await index.ReplaceDocumentAsync(untagged, [Chunk(untagged, 0, "fever treatment notes", Axis(0, 0.2f))], Ct);
+
+        async Task<string[]> Both(ChunkFilter filter)
+        {
+            var dense = (await index.SearchDenseAsync(filter, Axis(0), 10, Ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
+            var keyword = (await index.SearchKeywordAsync(filter, "fever treatment", 10, Ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
+            Assert.Equal(dense, keyword);
+            return dense;
+        }
+
+        Assert.Equal(["current", "old", "untagged"], await Both(new ChunkFilter("t", ["kb"])));
+        Assert.Equal(["current", "old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"] }));
+        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["archived", "unknown"] }));
+        Assert.Equal(["current"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveFrom = new DateOnly(2020, 1, 1) }));
+        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveTo = new DateOnly(2019, 3, 1) }));
+        Assert.Equal(["untagged"], await Both(new ChunkFilter("t", ["kb"]) { DocumentIds = ["untagged"] }));
+        Assert.Empty(await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"], DocumentIds = ["untagged"] }));
+    }
+
+    /// <summary>A chunk of a document tagged "guideline", in effect from 2024-05-01.</summary>
+    internal static IndexedChunk Tagged(IndexedChunk chunk) =>
+        chunk with { Payload = chunk.Payload with { Tags = ["guideline"], EffectiveDate = new DateOnly(2024, 5, 1) } };
+
+    private static IndexedChunk With(IndexedChunk chunk, string[] tags, DateOnly? effective) =>
+        chunk with { Payload = chunk.Payload with { Tags = tags, EffectiveDate = effective } };
+
+    [Fact]
     public async Task Replacing_a_document_leaves_exactly_its_new_chunks()
     {
         var index = OpenTracked();

@@ -31,8 +31,8 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
         // Both tenants use the same knowledge base id, tag and date: only the tenant differs.
         var mine = new DocumentRef("tenant-a", "kb", "doc");
         var theirs = new DocumentRef("tenant-b", "kb", "doc-b");
-        await index.ReplaceDocumentAsync(mine, [Tagged(Chunk(mine, 0, "dosage of paracetamol", Axis(0)))], _ct);
-        await index.ReplaceDocumentAsync(theirs, [Tagged(Chunk(theirs, 0, "dosage of paracetamol for tenant b", Axis(0, 0.01f)))], _ct);
+        await index.ReplaceDocumentAsync(mine, [ChunkIndexContractTests.Tagged(Chunk(mine, 0, "dosage of paracetamol", Axis(0)))], _ct);
+        await index.ReplaceDocumentAsync(theirs, [ChunkIndexContractTests.Tagged(Chunk(theirs, 0, "dosage of paracetamol for tenant b", Axis(0, 0.01f)))], _ct);
 
         ChunkFilter[] filters =
         [
@@ -117,59 +117,8 @@ public sealed class EmbeddedChunkIndexTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task A_count_applies_the_filters_document_tag_and_date_conditions_like_a_search()
-    {
-        using var index = new EmbeddedChunkIndex(_folder);
-        var tagged = new DocumentRef("tenant-a", "kb", "tagged");
-        var plain = new DocumentRef("tenant-a", "kb", "plain");
-        await index.ReplaceDocumentAsync(tagged, [Tagged(Chunk(tagged, 0, "one", Axis(0))), Tagged(Chunk(tagged, 1, "two", Axis(1)))], _ct);
-        await index.ReplaceDocumentAsync(plain, [Chunk(plain, 0, "three", Axis(2))], _ct);
-
-        Assert.Equal(3, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]), _ct));
-        Assert.Equal(1, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { DocumentIds = ["plain"] }, _ct));
-        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"] }, _ct));
-        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { Tags = ["guideline"], DocumentIds = ["plain"] }, _ct));
-        Assert.Equal(2, await index.CountAsync(new ChunkFilter("tenant-a", ["kb"]) { EffectiveFrom = new DateOnly(2024, 1, 1) }, _ct));
-        Assert.Equal(0, await index.CountAsync(new ChunkFilter("tenant-b", ["kb"]) { Tags = ["guideline"] }, _ct));
-    }
-
     private static IndexedChunk Grouped(IndexedChunk chunk, params string[] groups) =>
         chunk with { Payload = chunk.Payload with { Groups = groups } };
-
-    private static IndexedChunk Tagged(IndexedChunk chunk) =>
-        chunk with { Payload = chunk.Payload with { Tags = ["guideline"], EffectiveDate = new DateOnly(2024, 5, 1) } };
-
-    private static IndexedChunk With(IndexedChunk chunk, string[] tags, DateOnly? effective) =>
-        chunk with { Payload = chunk.Payload with { Tags = tags, EffectiveDate = effective } };
-
-    [Fact]
-    public async Task Tags_documents_and_effective_dates_narrow_both_signals()
-    {
-        using var index = new EmbeddedChunkIndex(_folder);
-        var old = new DocumentRef("t", "kb", "old");
-        var current = new DocumentRef("t", "kb", "current");
-        var untagged = new DocumentRef("t", "kb", "untagged");
-        await index.ReplaceDocumentAsync(old, [With(Chunk(old, 0, "fever treatment guideline", Axis(0)), ["guideline", "archived"], new DateOnly(2019, 3, 1))], _ct);
-        await index.ReplaceDocumentAsync(current, [With(Chunk(current, 0, "fever treatment guideline", Axis(0, 0.1f)), ["guideline"], new DateOnly(2024, 6, 1))], _ct);
-        await index.ReplaceDocumentAsync(untagged, [Chunk(untagged, 0, "fever treatment notes", Axis(0, 0.2f))], _ct);
-
-        async Task<string[]> Both(ChunkFilter filter)
-        {
-            var dense = (await index.SearchDenseAsync(filter, Axis(0), 10, _ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
-            var keyword = (await index.SearchKeywordAsync(filter, "fever treatment", 10, _ct)).Select(h => h.Chunk.DocumentId).Order().ToArray();
-            Assert.Equal(dense, keyword);
-            return dense;
-        }
-
-        Assert.Equal(["current", "old", "untagged"], await Both(new ChunkFilter("t", ["kb"])));
-        Assert.Equal(["current", "old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"] }));
-        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { Tags = ["archived", "unknown"] }));
-        Assert.Equal(["current"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveFrom = new DateOnly(2020, 1, 1) }));
-        Assert.Equal(["old"], await Both(new ChunkFilter("t", ["kb"]) { EffectiveTo = new DateOnly(2019, 3, 1) }));
-        Assert.Equal(["untagged"], await Both(new ChunkFilter("t", ["kb"]) { DocumentIds = ["untagged"] }));
-        Assert.Empty(await Both(new ChunkFilter("t", ["kb"]) { Tags = ["guideline"], DocumentIds = ["untagged"] }));
-    }
 
     [Fact]
     public async Task A_query_can_span_several_knowledge_bases_of_the_tenant()

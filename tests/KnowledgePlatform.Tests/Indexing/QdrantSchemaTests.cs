@@ -134,6 +134,39 @@ public sealed class QdrantSchemaTests
     }
 
     [Fact]
+    public void A_points_tags_and_effective_date_are_in_its_payload_and_read_back()
+    {
+        var chunk = Chunk() with { Payload = Chunk().Payload with { Tags = ["guideline"], EffectiveDate = new DateOnly(2024, 6, 1) } };
+
+        var payload = Schema.ToPoint(chunk, "g1").Payload;
+
+        Assert.Equal(["guideline"], payload[QdrantSchema.Fields.Tags].ListValue.Values.Select(v => v.StringValue));
+        Assert.Equal(new DateOnly(2024, 6, 1).DayNumber, payload[QdrantSchema.Fields.EffectiveDay].IntegerValue);
+        var back = QdrantSchema.FromPayload(payload);
+        Assert.Equal(["guideline"], back.Tags);
+        Assert.Equal(new DateOnly(2024, 6, 1), back.EffectiveDate);
+        var plain = QdrantSchema.FromPayload(Schema.ToPoint(Chunk(), "g1").Payload);
+        Assert.Equal((0, null), (plain.Tags.Count, plain.EffectiveDate));
+    }
+
+    [Fact]
+    public void Tags_and_effective_dates_add_a_clause_each_and_an_undated_point_has_no_day_to_match()
+    {
+        var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"])
+        {
+            Tags = ["guideline", "archived"], EffectiveFrom = new DateOnly(2020, 1, 1), EffectiveTo = new DateOnly(2024, 12, 31),
+        });
+
+        Assert.Equal(4, filter.Must.Count);
+        Assert.Equal(["guideline", "archived"], filter.Must.Single(c => c.Field?.Key == QdrantSchema.Fields.Tags).Field.Match.Keywords.Strings);
+        var range = filter.Must.Single(c => c.Field?.Key == QdrantSchema.Fields.EffectiveDay).Field.Range;
+        Assert.Equal((new DateOnly(2020, 1, 1).DayNumber, new DateOnly(2024, 12, 31).DayNumber), ((int)range.Gte, (int)range.Lte));
+        var from = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { EffectiveFrom = new DateOnly(2020, 1, 1) });
+        Assert.False(from.Must.Single(c => c.Field?.Key == QdrantSchema.Fields.EffectiveDay).Field.Range.HasLte);
+        Assert.Contains(QdrantSchema.PayloadIndexes(), i => i.Field == QdrantSchema.Fields.EffectiveDay && i.Type == PayloadSchemaType.Integer);
+    }
+
+    [Fact]
     public void Access_groups_add_a_clause_ungrouped_or_holding_one_of_the_callers_groups()
     {
         var filter = QdrantSchema.ToFilter(new ChunkFilter("acme", ["kb_1"]) { Groups = ["oncology", "pharmacy"] });

@@ -46,8 +46,8 @@ public sealed class QdrantChunkIndex(
                     logger.LogInformation("Creating Qdrant collection {Collection} ({Dimension} dimensions)", schema.Collection, schema.Dimension);
                     await IgnoreAlreadyExists(() => client.CreateCollectionAsync(schema.CreateCollection(), ct));
                 }
-                foreach (var (field, parameters) in QdrantSchema.PayloadIndexes())
-                    await client.CreatePayloadIndexAsync(schema.Collection, field, PayloadSchemaType.Keyword, parameters, cancellationToken: ct);
+                foreach (var (field, type, parameters) in QdrantSchema.PayloadIndexes())
+                    await client.CreatePayloadIndexAsync(schema.Collection, field, type, parameters, cancellationToken: ct);
                 foreach (var key in schema.ShardKeys())
                     await IgnoreAlreadyExists(() => client.CreateShardKeyAsync(schema.Collection, new CreateShardKey { ShardKey = key }, cancellationToken: ct));
                 return true;

@@ -42,6 +42,10 @@ public sealed class QdrantSchema
         public const string Generation = "generation";
         /// <summary>The document version the chunk was cut from.</summary>
         public const string Version = "version";
+        /// <summary>The document's tags (keyword array; absent: untagged).</summary>
+        public const string Tags = "tags";
+        /// <summary>The document's effective date as its day number (<see cref="DateOnly.DayNumber"/>; absent: undated).</summary>
+        public const string EffectiveDay = "effective_day";
     }
 
     private static readonly Guid PointNamespace = new("6f1c1b0e-3a52-4c55-9d55-6b7c2f4e8a10");
@@ -101,17 +105,25 @@ public sealed class QdrantSchema
         return request;
     }
 
-    /// <summary>The payload indexes created at start-up: the tenant key marked is_tenant, the other scope keys as keywords.</summary>
-    public static IReadOnlyList<(string Field, PayloadIndexParams Params)> PayloadIndexes() =>
+    /// <summary>
+    /// The payload indexes created at start-up: the tenant key marked is_tenant, the other keys a filter names as keywords,
+    /// the effective day as an integer (ranges).
+    /// </summary>
+    public static IReadOnlyList<(string Field, PayloadSchemaType Type, PayloadIndexParams Params)> PayloadIndexes() =>
     [
-        (Fields.Tenant, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams { IsTenant = true } }),
-        (Fields.KnowledgeBase, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
-        (Fields.Document, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
-        (Fields.Groups, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
-        (Fields.Generation, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        Keyword(Fields.Tenant, new KeywordIndexParams { IsTenant = true }),
+        Keyword(Fields.KnowledgeBase),
+        Keyword(Fields.Document),
+        Keyword(Fields.Groups),
+        Keyword(Fields.Generation),
         // Chunks scored by id (DenseSimilaritiesQuery): indexed, the condition picks the few points instead of being checked on every one.
-        (Fields.ChunkId, new PayloadIndexParams { KeywordIndexParams = new KeywordIndexParams() }),
+        Keyword(Fields.ChunkId),
+        Keyword(Fields.Tags),
+        (Fields.EffectiveDay, PayloadSchemaType.Integer, new PayloadIndexParams { IntegerIndexParams = new IntegerIndexParams { Lookup = false, Range = true } }),
     ];
+
+    private static (string, PayloadSchemaType, PayloadIndexParams) Keyword(string field, KeywordIndexParams? parameters = null) =>
+        (field, PayloadSchemaType.Keyword, new PayloadIndexParams { KeywordIndexParams = parameters ?? new KeywordIndexParams() });
 
     /// <summary>Shard keys to create: the shared one and one per dedicated tenant (only with custom sharding).</summary>
     public IReadOnlyList<string> ShardKeys() => CustomSharding ? [SharedShardKey, .. _dedicatedTenants.Order(StringComparer.Ordinal)] : [];
@@ -164,6 +176,8 @@ public sealed class QdrantSchema
             },
         };
         if (p.Groups.Count > 0) point.Payload[Fields.Groups] = p.Groups.ToArray();
+        if (p.Tags.Count > 0) point.Payload[Fields.Tags] = p.Tags.ToArray();
+        if (p.EffectiveDate is { } date) point.Payload[Fields.EffectiveDay] = date.DayNumber;
         if (p.Page is { } page) point.Payload[Fields.Page] = page;
         if (p.Line is { } line) point.Payload[Fields.Line] = line;
         return point;
@@ -173,13 +187,20 @@ public sealed class QdrantSchema
     {
         string S(string key) => payload.TryGetValue(key, out var v) ? v.StringValue : "";
         int? I(string key) => payload.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.IntegerValue ? (int)v.IntegerValue : null;
-        var chunk = new ChunkPayload(
+        // Absent: the empty list a payload starts with, so a chunk read back equals the one written.
+        IReadOnlyList<string> L(string key) => payload.TryGetValue(key, out var v) && v.KindCase == Value.KindOneofCase.ListValue
+            ? v.ListValue.Values.Select(x => x.StringValue).ToList()
+            : Array.Empty<string>();
+        return new ChunkPayload(
             S(Fields.ChunkId), S(Fields.Tenant), S(Fields.KnowledgeBase), S(Fields.Document), S(Fields.Title), S(Fields.FileName),
             I(Fields.Ordinal) ?? 0, S(Fields.Text), S(Fields.Heading), I(Fields.Page), I(Fields.Line),
-            Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text) { DocumentVersion = I(Fields.Version) ?? 1 };
-        return payload.TryGetValue(Fields.Groups, out var g) && g.KindCase == Value.KindOneofCase.ListValue
-            ? chunk with { Groups = g.ListValue.Values.Select(v => v.StringValue).ToList() }
-            : chunk;
+            Enum.TryParse<ChunkKind>(S(Fields.Kind), out var kind) ? kind : ChunkKind.Text)
+        {
+            DocumentVersion = I(Fields.Version) ?? 1,
+            Groups = L(Fields.Groups),
+            Tags = L(Fields.Tags),
+            EffectiveDate = I(Fields.EffectiveDay) is { } day ? DateOnly.FromDayNumber(day) : null,
+        };
     }
 
     /// <summary>
@@ -218,6 +239,15 @@ public sealed class QdrantSchema
             result.Must.Add(new Condition { Filter = anyScope });
         }
         if (filter.DocumentIds is { } documents) result.Must.Add(Match(Fields.Document, documents.Distinct().ToList()));
+        if (filter.Tags is { } tags) result.Must.Add(Match(Fields.Tags, tags.Distinct().ToList()));
+        // An undated point has no effective day, so a range leaves it out, as the embedded index does.
+        if (filter.EffectiveFrom is not null || filter.EffectiveTo is not null)
+        {
+            var range = new global::Qdrant.Client.Grpc.Range();
+            if (filter.EffectiveFrom is { } from) range.Gte = from.DayNumber;
+            if (filter.EffectiveTo is { } to) range.Lte = to.DayNumber;
+            result.Must.Add(Range(Fields.EffectiveDay, range));
+        }
         return result;
     }
 
