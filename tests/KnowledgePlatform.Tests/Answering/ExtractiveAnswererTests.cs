@@ -239,4 +239,27 @@ public sealed class ExtractiveAnswererTests
 
         Assert.StartsWith("The warranty covers defects in materials and workmanship", text, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task A_question_with_a_patients_value_is_answered_by_the_threshold_that_includes_it_not_a_row_that_repeats_the_number()
+    {
+        // The demo knowledge base's evidence for this question: "eGFR 25" is under the passage's "below 30", while the heart
+        // failure row holds "25" as a word and says nothing of metformin.
+        var metformin = "- Offer standard-release metformin, starting at 500 mg once daily with a meal, and increase gradually over several weeks to reduce gastrointestinal side effects.\n" +
+            "- If standard-release metformin causes gastrointestinal intolerance, try modified-release metformin.\n" +
+            "- Review the dose if eGFR is below 45 mL/min/1.73 m²; stop if eGFR is below 30 mL/min/1.73 m².";
+        var dosing = "| drug | indication | adult dose | max daily dose | renal adjustment |\n| --- | --- | --- | --- | --- |\n" +
+            "| Metformin | Type 2 diabetes | 500 mg once daily with breakfast, increased by 500 mg every 1 to 2 weeks to 1 g twice daily | 2 g | eGFR 30 to 45: review and usually limit to 1 g daily; stop if eGFR below 30 |\n" +
+            "| Gliclazide | Type 2 diabetes | 40 to 80 mg once daily with breakfast, adjusted to response | 320 mg | Use with caution and monitor closely in renal impairment |";
+        var monitoring = "| Result | Action |\n| --- | --- |\n" +
+            "| Creatinine rises by up to 50% above baseline (or to 266 micromol/L), or eGFR falls but stays above 25 | Acceptable; continue and recheck in 1 to 2 weeks |\n" +
+            "| Potassium above 5.5 mmol/L | Halve the MRA dose (and review ACE inhibitor/ARB/ARNI); recheck |";
+        var (text, citations, done) = await Answer("What is the metformin dose at eGFR 25?",
+            Evidence("diabetes", metformin, ChunkKind.Text, "Type 2 Diabetes in Adults", "Drug treatment › First-line: metformin", 1.0, 0.727),
+            Evidence("dosing", dosing, ChunkKind.Table, "drug-dosing", "", 0.58, 0.657),
+            Evidence("heart-failure", monitoring, ChunkKind.Table, "Chronic Heart Failure", "3. Monitoring › 3.1 Blood tests after starting or increasing doses", 0.23, 0.55));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("below 30", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("heart-failure", citations.Select(c => c.ChunkId));
+    }
 }

@@ -10,7 +10,9 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// names something the question does not is pushed down, and so is a passage that lacks one of the question's focus
 /// words (its rarest words that the evidence does hold: the drug, the product, the error code, the patient group) is
 /// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
-/// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A question in two
+/// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A patient's value in
+/// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
+/// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word. A question in two
 /// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
 /// holds it. The passages must hold at least 20 % of the question's weight (a word no passage holds weighing as much as
 /// the rarest one), or nothing is answered.
@@ -54,8 +56,13 @@ public static class PassageSelector
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
         var weight = terms.ToDictionary(t => t, t => Math.Log(1 + (double)passages.Count / (1 + df[t])));
         var whole = terms.Sum(t => weight[t]);
+        // A value the question gives ("eGFR 25") is held by a passage whose threshold includes it ("stop if eGFR is below
+        // 30"), as context (its extended words, not its own), and the words keep the weights of where they are written.
+        var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
+        for (var i = 0; i < passages.Count && values.Count > 0; i++) extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
         // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
-        var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).ToHashSet();
+        // A value is what the question gives, not what it is about: never a focus word.
+        var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).Except(values.SelectMany(v => v.Terms)).ToHashSet();
         List<string> Focus(IReadOnlyList<string> of) => of
             .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || PatientGroups.IsGroup(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
             .OrderByDescending(t => weight[t]).Take(2).ToList();

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KnowledgePlatform.Core.Text;
+
+namespace KnowledgePlatform.Rag.Answering.Extractive;
+
+/// <summary>
+/// A number in a question is often a value, not a name: "the metformin dose at eGFR 25", "a child aged 8", "returned after
+/// 20 days". A passage answers for such a value when it states a threshold or a range that includes it ("stop if eGFR is
+/// below 30", "children 6 to 12 years", "within 30 days"), though it never writes the number itself; a passage that does
+/// write it ("eGFR falls but stays above 25") may be about something else. A threshold counts only when it is about the
+/// same measure: the word before the question's number (eGFR) is near it, or the word after it (days) follows it.
+/// </summary>
+public static partial class NumberConditions
+{
+    /// <summary>How far before a threshold its measure may be written ("eGFR is below 30", "eGFR falls but stays above").</summary>
+    private const int MeasureWindow = 30;
+
+    /// <summary>A number in a question (its terms: "3.5" is the terms 3 and 5), with the words around it that say what it measures.</summary>
+    public sealed record Value(IReadOnlyList<string> Terms, double Number, IReadOnlyList<string> Measures);
+
+    /// <summary>
+    /// The question's numbers that have a measure beside them. A code (E08, S2) is a name, and so is a number after a
+    /// capitalised word (the Vision 55, Windows 11); a measure written in capitals (eGFR, BMI, HbA1c) is not a name.
+    /// </summary>
+    public static IReadOnlyList<Value> Of(string question)
+    {
+        var written = Words().Matches(question).Select(m => m.Value).ToList();
+        var words = written.Select(w => w.ToLowerInvariant()).ToList();
+        var values = new List<Value>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (!IsNumber(words[i]) || (i > 0 && IsCapitalised(written[i - 1]))) continue;
+            var measures = new[] { Before(words, i), i + 1 < words.Count ? words[i + 1] : null }
+                .Where(w => w is not null && !IsNumber(w)).SelectMany(w => Terms.Stems(w!)).Distinct().ToList();
+            if (measures.Count > 0) values.Add(new(Terms.Of(words[i]).ToList(), double.Parse(words[i], CultureInfo.InvariantCulture), measures));
+        }
+        return values;
+    }
+
+    /// <summary>Vision, Windows: a capital first and none after it (eGFR, BMI and HbA1c have capitals after the first letter).</summary>
+    private static bool IsCapitalised(string word) => char.IsUpper(word[0]) && !word.Skip(1).Any(char.IsUpper);
+
+    private static bool IsNumber(string word) => char.IsAsciiDigit(word[0]) && word.All(c => char.IsAsciiDigit(c) || c == '.');
+
+    /// <summary>The values of <paramref name="values"/> that a threshold or range of <paramref name="text"/> includes, about the same measure.</summary>
+    public static IEnumerable<string> Covered(string text, IReadOnlyList<Value> values)
+    {
+        if (values.Count == 0) return [];
+        var lower = text.ToLowerInvariant();
+        var conditions = Conditions(lower).ToList();
+        return values.Where(v => conditions.Any(c => c.Includes(v.Number) && AboutMeasure(lower, c, v.Measures))).SelectMany(v => v.Terms);
+    }
+
+    /// <summary>Words before a number that say how it compares or when, not what it measures ("after 20 days": days does).</summary>
+    private static readonly HashSet<string> NotMeasures = new(StringComparer.Ordinal)
+    {
+        "after", "before", "since", "until", "within", "over", "under", "below", "above", "least", "most", "per", "every", "each",
+        "about", "around", "approximately", "nearly", "almost", "only", "just", "past", "last", "next", "first",
+    };
+
+    private static string? Before(List<string> words, int i)
+    {
+        for (var j = i - 1; j >= 0 && j >= i - 2; j--)
+            if (!NotMeasures.Contains(words[j]) && Terms.Of(words[j]).Any()) return words[j];
+        return null;
+    }
+
+    private sealed record Condition(int Start, int End, double Low, double High, bool LowOpen, bool HighOpen)
+    {
+        public bool Includes(double x) => (LowOpen ? x > Low : x >= Low) && (HighOpen ? x < High : x <= High);
+    }
+
+    private static IEnumerable<Condition> Conditions(string text)
+    {
+        foreach (Match m in Below().Matches(text))
+            yield return new(m.Index, m.Index + m.Length, double.NegativeInfinity, Number(m, "n"), true, m.Groups["strict"].Success);
+        foreach (Match m in Above().Matches(text))
+            yield return new(m.Index, m.Index + m.Length, Number(m, "n"), double.PositiveInfinity, m.Groups["strict"].Success, true);
+        foreach (Match m in OrMore().Matches(text))
+            yield return new(m.Index, m.Index + m.Length, Number(m, "n"), double.PositiveInfinity, false, true);
+        foreach (Match m in OrLess().Matches(text))
+            yield return new(m.Index, m.Index + m.Length, double.NegativeInfinity, Number(m, "n"), true, false);
+        foreach (Match m in Between().Matches(text))
+            if (Number(m, "lo") < Number(m, "hi"))
+                yield return new(m.Index, m.Index + m.Length, Number(m, "lo"), Number(m, "hi"), false, false);
+    }
+
+    /// <summary>The measure is written shortly before the condition or inside it, or is the unit right after it.</summary>
+    private static bool AboutMeasure(string text, Condition c, IReadOnlyList<string> measures)
+    {
+        var from = Math.Max(0, c.Start - MeasureWindow);
+        var after = Words().Match(text, c.End);
+        var near = Terms.Stems(text[from..c.End]).Concat(after.Success && after.Index - c.End <= 2 ? Terms.Stems(after.Value) : []).ToHashSet();
+        return measures.Any(near.Contains);
+    }
+
+    private static double Number(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\d+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+")]
+    private static partial Regex Words();
+
+    [GeneratedRegex(@"(?:\b(?:(?<strict>below|under|less than|lower than|fewer than)|up to|at most|no more than|within)\b|(?<strict><)|≤|<=)\s*(?<n>\d+(?:\.\d+)?)")]
+    private static partial Regex Below();
+
+    [GeneratedRegex(@"(?:\b(?:(?<strict>above|over|more than|greater than|higher than)|at least)\b|(?<strict>>)|≥|>=)\s*(?<n>\d+(?:\.\d+)?)")]
+    private static partial Regex Above();
+
+    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}\s+(?:or|and)\s+(?:more|over|above|older|higher|greater)\b")]
+    private static partial Regex OrMore();
+
+    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}\s+(?:or|and)\s+(?:less|under|below|younger|lower|fewer)\b")]
+    private static partial Regex OrLess();
+
+    [GeneratedRegex(@"\b(?:between\s+(?<lo>\d+(?:\.\d+)?)\s+and|(?<lo>\d+(?:\.\d+)?)\s*(?:to|–|—|-))\s*(?<hi>\d+(?:\.\d+)?)\b")]
+    private static partial Regex Between();
+}

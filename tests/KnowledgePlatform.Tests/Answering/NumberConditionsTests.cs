@@ -1,0 +1,49 @@
+using KnowledgePlatform.Rag.Answering.Extractive;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Answering;
+
+public sealed class NumberConditionsTests
+{
+    private static IReadOnlyList<string> Covered(string question, string passage) => NumberConditions.Covered(passage, NumberConditions.Of(question)).ToList();
+
+    [Theory]
+    [InlineData("What is the metformin dose at eGFR 25?", "Review the dose if eGFR is below 45 mL/min/1.73 m²; stop if eGFR is below 30 mL/min/1.73 m².")]
+    [InlineData("What is the metformin dose at eGFR 35?", "eGFR 30 to 45: review and usually limit to 1 g daily; stop if eGFR below 30")]
+    [InlineData("Can I return a kettle after 20 days?", "You can return most items within 30 days of delivery.")]
+    [InlineData("Which vaccine for a woman aged 70?", "Offer the vaccine to people aged 65 and over.")]
+    [InlineData("Can a child of 8 years take ibuprofen?", "| Ibuprofen | Children 6 to 12 years | 200 mg every 6 to 8 hours |")]
+    public void A_value_inside_a_threshold_or_range_of_the_same_measure_is_covered(string question, string passage) =>
+        Assert.Single(Covered(question, passage));
+
+    [Theory]
+    [InlineData("What is the metformin dose at eGFR 30?", "stop if eGFR is below 30")]
+    [InlineData("What is the metformin dose at eGFR 25?", "Creatinine rises by up to 50% above baseline, or eGFR falls but stays above 25")]
+    [InlineData("What is the metformin dose at eGFR 60?", "Gliclazide: 40 to 80 mg once daily with breakfast")]
+    [InlineData("Can I return a kettle after 40 days?", "You can return most items within 30 days of delivery.")]
+    [InlineData("What does error E08 mean?", "Errors 1 to 20 are shown for up to 10 seconds.")]
+    public void A_value_outside_the_bound_or_a_bound_on_another_measure_is_not_covered(string question, string passage) =>
+        Assert.Empty(Covered(question, passage));
+
+    [Fact]
+    public void A_decimal_value_is_one_number_held_by_both_its_terms()
+    {
+        Assert.Equal(["3", "5"], Covered("My blood sugar is 3.5 mmol/L, what should I eat?", "If it is below 4.0 mmol/L, treat it straight away."));
+        Assert.Empty(Covered("My blood sugar is 3.5 mmol/L, what should I eat?", "Once your blood sugar is above 4.0 mmol/L, eat a starchy snack."));
+    }
+
+    [Theory]
+    [InlineData("Where is the Vision 55 serial number?")]
+    [InlineData("Does Windows 11 support the Aura?")]
+    [InlineData("My Sweep S2 shows E08, what does that mean?")]
+    public void A_number_in_a_name_or_a_code_is_not_a_value(string question) =>
+        Assert.Empty(NumberConditions.Of(question));
+
+    [Fact]
+    public void A_measure_written_in_capitals_makes_a_value() =>
+        Assert.Equal([25.0, 30.0], NumberConditions.Of("Metformin at eGFR 25 and BMI 30?").Select(v => v.Number));
+
+    [Fact]
+    public void A_date_is_not_read_as_a_range() =>
+        Assert.Empty(Covered("What changed for eGFR 25?", "Updated 2024-06-01 for eGFR: see the table."));
+}
