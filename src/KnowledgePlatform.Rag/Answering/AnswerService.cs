@@ -90,6 +90,18 @@ public sealed class AnswerService(
                 hits = Interleave(byPart.Select(p => p.Evidence.Hits).ToList());
             }
         }
+        // A question that gives a value ("the lisinopril dose at eGFR 25") is asked again without it when the gate finds the
+        // evidence does not answer: the value pulls the search toward every passage about the measure, away from the one
+        // about the thing asked of. When the evidence found without the value answers, the answer is chosen from it, judged
+        // on the value, as the question was asked (decision 173).
+        if (!assessment.Answers && Extractive.NumberConditions.WithoutValues(standalone) is var general && general != standalone && Terms.Of(general).Count() >= 2)
+        {
+            var found = await turnKernel.InvokeAsync<RetrievalResult>(
+                plugin[KnowledgeSearchPlugin.SearchFunction], new KernelArguments { ["query"] = general }, cancellationToken);
+            var withoutValue = found is null ? null : EvidenceGate.Assess(general, found.Candidates, gate);
+            logger.LogDebug("Evidence gate, asked without the question's values: confidence {Confidence:F3}", withoutValue?.Confidence);
+            if (withoutValue is { Answers: true }) (assessment, hits) = (withoutValue, found!.Hits);
+        }
         // A FAQ entry whose question matches is the answer, whole, whatever the answer mode: no model is asked.
         var faq = assessment.Answers ? FaqMatch.Find(standalone, hits, gate.FaqThreshold ?? FaqMatch.DefaultThreshold) : null;
         var answerer = faq is null ? generator : extractive;

@@ -262,4 +262,25 @@ public sealed class ExtractiveAnswererTests
         Assert.Contains("below 30", text, StringComparison.Ordinal);
         Assert.DoesNotContain("heart-failure", citations.Select(c => c.ChunkId));
     }
+
+    [Theory]
+    [InlineData("What is the blood pressure target for a 60 year old?", "Age under 80")]
+    [InlineData("What is the blood pressure target for a 85 year old?", "Age 80 and over")]
+    [InlineData("What is the blood pressure target for someone aged 85?", "Age 80 and over")]
+    public async Task A_patients_age_is_answered_by_the_row_whose_age_range_holds_it_not_one_that_writes_its_digits(string question, string row)
+    {
+        // Both rows write "85" (in 135/85 and 145/85 mmHg); only one row's key is the patient's age group. The other
+        // chunks speak of blood pressure, as the guideline's do.
+        var targets = "| Group | Clinic target | ABPM/HBPM target |\n| --- | --- | --- |\n" +
+            "| Age under 80 | Below 140/90 mmHg | Below 135/85 mmHg |\n| Age 80 and over | Below 150/90 mmHg | Below 145/85 mmHg |";
+        var measuring = "Measure blood pressure in both arms. If the difference is more than 15 mmHg, repeat the measurements.";
+        var (text, _, done) = await Answer(question,
+            Evidence("targets", targets, ChunkKind.Table, "Hypertension in Adults", "Hypertension in Adults › Treatment targets", 1.0, 0.65),
+            Evidence("measuring", measuring, ChunkKind.Text, "Hypertension in Adults", "Hypertension in Adults › Measuring blood pressure", 0.6, 0.6),
+            Evidence("diagnosis", "If clinic blood pressure is between 140/90 and 180/120 mmHg, offer ambulatory blood pressure monitoring.",
+                ChunkKind.Text, "Hypertension in Adults", "Hypertension in Adults › Diagnosis", 0.5, 0.6));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("Group: " + row + ";", text, StringComparison.Ordinal);
+    }
 }

@@ -13,6 +13,7 @@ public sealed class NumberConditionsTests
     [InlineData("Can I return a kettle after 20 days?", "You can return most items within 30 days of delivery.")]
     [InlineData("Which vaccine for a woman aged 70?", "Offer the vaccine to people aged 65 and over.")]
     [InlineData("Can a child of 8 years take ibuprofen?", "| Ibuprofen | Children 6 to 12 years | 200 mg every 6 to 8 hours |")]
+    [InlineData("Which blood pressure target for a 60 year old?", "| Age under 80 | Below 140/90 mmHg | Below 135/85 mmHg |")]
     public void A_value_inside_a_threshold_or_range_of_the_same_measure_is_covered(string question, string passage) =>
         Assert.Single(Covered(question, passage));
 
@@ -46,4 +47,46 @@ public sealed class NumberConditionsTests
     [Fact]
     public void A_date_is_not_read_as_a_range() =>
         Assert.Empty(Covered("What changed for eGFR 25?", "Updated 2024-06-01 for eGFR: see the table."));
+
+    [Theory]
+    [InlineData("What is the lisinopril dose at eGFR 25?", "What is the lisinopril dose?")]
+    [InlineData("What should I do if my blood sugar is 3.5 mmol/L?", "What should I do if my blood sugar?")]
+    [InlineData("Can a woman aged 70 have the shingles vaccine?", "Can a woman have the shingles vaccine?")]
+    [InlineData("What paracetamol dose for an adult weighing 45 kg?", "What paracetamol dose for an adult?")]
+    [InlineData("Is a potassium of 5.8 mmol/L a reason to stop spironolactone?", "Is a potassium a reason to stop spironolactone?")]
+    public void A_question_without_its_values_keeps_what_it_asks_about(string question, string without) =>
+        Assert.Equal(without, NumberConditions.WithoutValues(question));
+
+    [Theory]
+    [InlineData("Where is the Vision 55 serial number?")]
+    [InlineData("My Sweep S2 shows E08, what does that mean?")]
+    [InlineData("How do I reset the router?")]
+    [InlineData("How many cases were there in 2020-2021 among people aged 18-65 years?")]
+    [InlineData("Is a dose of 3.5-4 mg/kg safe?")]
+    [InlineData("What are the 3 symptoms of covid-19?")]
+    [InlineData("What illness is caused by the 2019-nCOV coronavirus?")]
+    [InlineData("What was the death toll in the 1918 influenza pandemic?")]
+    [InlineData("what is covid 2019")]
+    [InlineData("Is the Vision 55 available in 65 inch?")]
+    [InlineData("What does a chest x-ray show in adenovirus type 55?")]
+    [InlineData("What is the first-line drug for type 2 diabetes?")]
+    [InlineData("Is shipping free on a $30 order?")]
+    [InlineData("Can I return an item after 45 days?")]
+    public void A_question_whose_numbers_say_what_it_is_about_is_searched_as_it_is(string question) =>
+        Assert.Equal(question, NumberConditions.WithoutValues(question));
+
+    [Fact]
+    public void Any_question_can_be_read_for_its_values_and_asked_without_them()
+    {
+        // Numbers written onto one another ("3.5-4", "$30/40", "2020-2021") once made the cut spans overlap.
+        string[] pieces = ["3.5", "-", "4", "$30", "/", "40", "mg", "kg", "eGFR", "aged", "year", "old", "after", "days", "at", "the", "dose", "?", ".", " ", "E08", "Vision", "55", "2020-2021", "%", "(", ")"];
+        var random = new Random(7);
+        for (var n = 0; n < 5000; n++)
+        {
+            var question = string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? "" : " ")));
+            var without = NumberConditions.WithoutValues(question);
+            Assert.True(without.Length <= question.Length, question);
+            _ = NumberConditions.Covered(question, NumberConditions.Of(question)).Count();
+        }
+    }
 }

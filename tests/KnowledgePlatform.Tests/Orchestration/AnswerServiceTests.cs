@@ -139,23 +139,58 @@ public sealed class AnswerServiceTests
         Assert.Equal("How long is the warranty on the Sweep S2?", QueryRewriter.Clean("Standalone question: \"How long is the warranty on the Sweep S2?\"\nHope this helps!"));
     }
 
+    [Fact]
+    public async Task A_question_whose_value_pulls_the_search_away_is_answered_from_what_is_found_without_the_value()
+    {
+        // The value draws the search to kidney passages; without it the search finds the drug's own row.
+        _embedder.Vector = text => text.Contains("eGFR", StringComparison.Ordinal) ? [1, 0] : [0, 1];
+        _index.HitsFor = vector => vector.Span[0] > 0
+            ? [Hit("k1", "Chronic kidney disease stage G4 means an eGFR of 15 to 29 on two tests 90 days apart.", similarity: 0.3)]
+            : [Hit("d1", "Lisinopril: 10 mg once daily. CrCl 10 to 30 mL/min: start 2.5 to 5 mg once daily.", similarity: 0.9)];
+        var chat = new ScriptedChatClient("Start with 2.5 to 5 mg once daily [1].");
+
+        var events = await Collect(Service(chat).AskAsync(Question("What is the lisinopril dose at eGFR 25?"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(["What is the lisinopril dose at eGFR 25?", "What is the lisinopril dose?"], _index.KeywordQueries);
+        var prompt = string.Join('\n', Assert.Single(chat.Calls).Select(m => m.Text));
+        Assert.Contains("What is the lisinopril dose at eGFR 25?", prompt, StringComparison.Ordinal);
+        Assert.Contains("CrCl 10 to 30 mL/min", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("stage G4", prompt, StringComparison.Ordinal);
+        Assert.Equal(AnswerStatus.Answered, Assert.IsType<AnswerCompleted>(events[^1]).Status);
+    }
+
+    [Fact]
+    public async Task A_question_with_a_value_is_not_answered_when_the_evidence_without_it_does_not_answer_either()
+    {
+        _index.Hits = [Hit("k1", "Our office dog is called Biscuit.", similarity: 0.3)];
+        var chat = new ScriptedChatClient("Biscuit says 5 mg [1].");
+
+        var events = await Collect(Service(chat).AskAsync(Question("What is the tirzepatide dose at eGFR 25?"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(["What is the tirzepatide dose at eGFR 25?", "What is the tirzepatide dose?"], _index.KeywordQueries);
+        Assert.Empty(chat.Calls);
+        Assert.Equal(AnswerStatus.InsufficientEvidence, Assert.IsType<AnswerCompleted>(events[^1]).Status);
+    }
+
     private static ChunkHit Hit(string id, string text, double similarity) =>
         new(new ChunkPayload(id, "tenant-a", "kb-1", "doc-" + id, "Warranty", "warranty.md", 0, text, "Warranty", null, 1, ChunkKind.Text), similarity);
 
     private sealed class RecordingIndex : IChunkIndex
     {
         public IReadOnlyList<ChunkHit> Hits { get; set; } = [];
+        /// <summary>The hits for a query's vector, when they differ by query; else <see cref="Hits"/>.</summary>
+        public Func<ReadOnlyMemory<float>, IReadOnlyList<ChunkHit>>? HitsFor { get; set; }
         public List<string> KeywordQueries { get; } = [];
         public List<ChunkFilter> Filters { get; } = [];
 
         public Task<IReadOnlyList<ChunkHit>> SearchDenseAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, int top, CancellationToken cancellationToken)
         {
             Filters.Add(filter);
-            return Task.FromResult(Hits);
+            return Task.FromResult(HitsFor?.Invoke(vector) ?? Hits);
         }
 
         public Task<IReadOnlyDictionary<string, double>> DenseSimilaritiesAsync(ChunkFilter filter, ReadOnlyMemory<float> vector, IReadOnlyCollection<string> chunkIds, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<string, double>>(Hits.Where(h => chunkIds.Contains(h.Chunk.ChunkId)).ToDictionary(h => h.Chunk.ChunkId, h => h.Score));
+            Task.FromResult<IReadOnlyDictionary<string, double>>((HitsFor?.Invoke(vector) ?? Hits).Where(h => chunkIds.Contains(h.Chunk.ChunkId)).ToDictionary(h => h.Chunk.ChunkId, h => h.Score));
 
         public Task<IReadOnlyList<ChunkHit>> SearchKeywordAsync(ChunkFilter filter, string query, int top, CancellationToken cancellationToken)
         {
@@ -173,12 +208,13 @@ public sealed class AnswerServiceTests
     private sealed class RecordingEmbedder : IEmbeddingGenerator<string, Embedding<float>>
     {
         public List<string> Inputs { get; } = [];
+        public Func<string, float[]> Vector { get; set; } = _ => [1, 0];
 
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var list = values.ToList();
             Inputs.AddRange(list);
-            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(_ => new Embedding<float>(new float[] { 1, 0 }))));
+            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(list.Select(text => new Embedding<float>(Vector(text)))));
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

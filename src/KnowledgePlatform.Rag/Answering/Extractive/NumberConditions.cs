@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using KnowledgePlatform.Core.Text;
 
@@ -31,12 +32,72 @@ public static partial class NumberConditions
         for (var i = 0; i < words.Count; i++)
         {
             if (!IsNumber(words[i]) || (i > 0 && IsCapitalised(written[i - 1]))) continue;
-            var measures = new[] { Before(words, i), i + 1 < words.Count ? words[i + 1] : null }
+            var measures = new[] { Before(words, i), i + 1 < words.Count ? words[i + 1] : null, IsAge(words, i) ? "age" : null }
                 .Where(w => w is not null && !IsNumber(w)).SelectMany(w => Terms.Stems(w!)).Distinct().ToList();
             if (measures.Count > 0) values.Add(new(Terms.Of(words[i]).ToList(), double.Parse(words[i], CultureInfo.InvariantCulture), measures));
         }
         return values;
     }
+
+    /// <summary>
+    /// The question with the asker's values taken out, for finding what it is about: "What is the lisinopril dose at eGFR
+    /// 25?" becomes "What is the lisinopril dose?", "What should I do if my blood sugar is 3 mmol/L?" becomes "What should
+    /// I do if my blood sugar?". A value is a number whose measure is written right before it, with the measure, the unit
+    /// after it and the small words that lead them in; or linked to it ("is", "of"), when only the link goes with it.
+    /// Numbers that say what the question is about stay (<see cref="PatientValue"/>), and so does a number with only a
+    /// unit ("Is the Vision 55 available in 65 inch?"). The question itself when it has no value.
+    /// </summary>
+    public static string WithoutValues(string question)
+    {
+        var matches = Words().Matches(question).ToList();
+        var words = matches.Select(m => m.Value.ToLowerInvariant()).ToList();
+        var cut = new bool[words.Count];
+        for (var i = 0; i < words.Count; i++)
+        {
+            // The measure stands right before the number (eGFR 25, aged 70) and goes with it, or is linked to it (blood sugar
+            // is 3, potassium of 5.8) and stays. A number with only a unit after it ("in 65 inch") may be what is asked about.
+            var adjacent = i > 0 && IsMeasure(words[i - 1]);
+            if (!PatientValue(question, matches, i) || !(adjacent || (i > 1 && Links.Contains(words[i - 1]) && IsMeasure(words[i - 2])))) continue;
+            var first = i - 1;
+            cut[i] = cut[first] = true;
+            if (i + 1 < words.Count && !IsNumber(words[i + 1]) && Terms.Of(words[i + 1]).Any()) cut[i + 1] = true;
+            if (IsAge(words, i)) cut[i + 2] = true;
+            if (adjacent) while (first > 0 && (NotMeasures.Contains(words[first - 1]) || !Terms.Of(words[first - 1]).Any())) cut[--first] = true;
+        }
+        if (!cut.Contains(true)) return question;
+        var kept = new StringBuilder();
+        var from = 0;
+        for (var i = 0; i < matches.Count; i++)
+        {
+            if (!cut[i]) continue;
+            // With what is written onto the word: "$30", "mmol/L".
+            var (start, end) = (Math.Max(from, matches[i].Index), matches[i].Index + matches[i].Length);
+            while (start > from && !char.IsWhiteSpace(question[start - 1])) start--;
+            while (end < question.Length && !char.IsWhiteSpace(question[end]) && !"?!.,;:)".Contains(question[end])) end++;
+            kept.Append(question[from..start]);
+            from = Math.Max(from, end);
+        }
+        kept.Append(question[from..]);
+        return Spaces().Replace(kept.ToString(), " ").Replace(" ?", "?").Replace(" ,", ",").Trim();
+    }
+
+    /// <summary>
+    /// A number that is the asker's value, to be taken out of the search: not a name's (after a capitalised word: the
+    /// Vision 55, Windows 11), not a label's ("type 2 diabetes", "stage 3", "reproduction number 95% credible interval"),
+    /// not a count of what is asked for ("the 3 symptoms"), not one joined to a word or another number by a hyphen
+    /// (COVID-19, 2019-nCoV, HAdV-55, 18-65), and not a year (1918, "covid 2019"): those say what the question is about.
+    /// </summary>
+    private static bool PatientValue(string text, List<Match> matches, int i)
+    {
+        var (number, start, end) = (matches[i].Value, matches[i].Index, matches[i].Index + matches[i].Length);
+        if (!IsNumber(number) || (i > 0 && (IsCapitalised(matches[i - 1].Value) || Labels.Contains(matches[i - 1].Value)))) return false;
+        if ((start > 0 && text[start - 1] is '-' or '–') || (end + 1 < text.Length && text[end] is '-' or '–' && char.IsLetterOrDigit(text[end + 1]))) return false;
+        return !(number.Length == 4 && int.TryParse(number, out var year) && year is >= 1800 and <= 2100);
+    }
+
+    /// <summary>"a 60 year old": a number of years old is an age, which a passage writes as "age under 80".</summary>
+    private static bool IsAge(List<string> words, int i) =>
+        i + 2 < words.Count && words[i + 1] is "year" or "years" && words[i + 2] == "old";
 
     /// <summary>Vision, Windows: a capital first and none after it (eGFR, BMI and HbA1c have capitals after the first letter).</summary>
     private static bool IsCapitalised(string word) => char.IsUpper(word[0]) && !word.Skip(1).Any(char.IsUpper);
@@ -59,10 +120,23 @@ public static partial class NumberConditions
         "about", "around", "approximately", "nearly", "almost", "only", "just", "past", "last", "next", "first",
     };
 
+    /// <summary>Words after which a number names a kind or a place ("type 2", "stage 3", "step 4", "page 12"), or counts what is asked for ("the 3 symptoms").</summary>
+    private static readonly HashSet<string> Labels = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "the", "type", "types", "stage", "stages", "grade", "class", "category", "version", "model", "phase", "step", "number",
+        "no", "chapter", "section", "page", "table", "figure", "level", "option", "question", "part", "schedule", "tier",
+    };
+
+    /// <summary>Words that link a measure to its value: "blood sugar is 3", "a potassium of 5.8", "eGFR at 25".</summary>
+    private static readonly HashSet<string> Links = new(StringComparer.Ordinal) { "is", "was", "of", "at" };
+
+    private static bool IsMeasure(string word) => !NotMeasures.Contains(word) && !IsNumber(word) && Terms.Of(word).Any();
+
+    /// <summary>The measure written before the number at <paramref name="i"/>, a word or two back.</summary>
     private static string? Before(List<string> words, int i)
     {
         for (var j = i - 1; j >= 0 && j >= i - 2; j--)
-            if (!NotMeasures.Contains(words[j]) && Terms.Of(words[j]).Any()) return words[j];
+            if (IsMeasure(words[j])) return words[j];
         return null;
     }
 
@@ -96,6 +170,9 @@ public static partial class NumberConditions
     }
 
     private static double Number(Match m, string group) => double.Parse(m.Groups[group].Value, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 
     [GeneratedRegex(@"\d+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+")]
     private static partial Regex Words();

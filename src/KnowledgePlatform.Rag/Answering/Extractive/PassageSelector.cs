@@ -12,7 +12,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
 /// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
-/// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word. A question in two
+/// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
+/// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names. A question in two
 /// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
 /// holds it. The passages must hold at least 20 % of the question's weight (a word no passage holds weighing as much as
 /// the rarest one), or nothing is answered.
@@ -58,8 +59,13 @@ public static class PassageSelector
         var whole = terms.Sum(t => weight[t]);
         // A value the question gives ("eGFR 25") is held by a passage whose threshold includes it ("stop if eGFR is below
         // 30"), as context (its extended words, not its own), and the words keep the weights of where they are written.
+        // A table row whose key is the range ("Age 80 and over" for a patient of 85) is about the value: its own word.
         var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
-        for (var i = 0; i < passages.Count && values.Count > 0; i++) extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
+        for (var i = 0; i < passages.Count && values.Count > 0; i++)
+        {
+            extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
+            if (passages[i].Key is { } key) core[i].UnionWith(NumberConditions.Covered(key, values));
+        }
         // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
         // A value is what the question gives, not what it is about: never a focus word.
         var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).Except(values.SelectMany(v => v.Terms)).ToHashSet();
@@ -89,7 +95,7 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Where(PatientGroups.IsGroup).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
-                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named, shared) + RankWeight * Prior(passages[i].Evidence))
+                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named, shared, values) + RankWeight * Prior(passages[i].Evidence))
                     * Penalty(i, focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
@@ -118,12 +124,15 @@ public static class PassageSelector
     /// "next-day delivery"); or all of the question's names, inside a longer key (the Sweep S2 in "Northwind Sweep S2
     /// robot vacuum"; a name most keys of the table hold, such as the brand, tells no row apart). So the cost of Next Day
     /// shipping wins over a sentence about shipping costs elsewhere. A row whose key's words the question uses otherwise
-    /// (low risk) gains up to half again, and a row whose key the question does not name at all (the dustbin, for a
+    /// (low risk) gains up to half again, a row whose key is a range that holds the question's value ("Age 80 and over" for
+    /// a patient of 85) counts double, and a row whose key the question does not name at all (the dustbin, for a
     /// question about the battery) keeps half its score.
     /// </summary>
-    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named, IReadOnlyDictionary<string, HashSet<string>> shared)
+    private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named, IReadOnlyDictionary<string, HashSet<string>> shared,
+        IReadOnlyList<NumberConditions.Value> values)
     {
         if (passage.Key is null) return 1;
+        if (NumberConditions.Covered(passage.Key, values).Any()) return 2;
         var key = Terms.Stems(passage.Key).Distinct().ToList();
         if (key.Count == 0) return 1;
         var held = key.Count(part.Contains);
