@@ -283,4 +283,29 @@ public sealed class ExtractiveAnswererTests
         Assert.Equal(AnswerStatus.Answered, done.Status);
         Assert.StartsWith("Group: " + row + ";", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_drugs_dose_is_answered_from_its_row_in_the_dose_table_not_from_a_test_dose_ranked_above_it()
+    {
+        // The demo knowledge base's evidence for "What is the dose of amoxicillin?", in retrieval's order: the allergy
+        // pathway's challenge step ranks first, the drug table fourth; the table's row is the drug's dose.
+        var challenge = "- Record baseline observations: pulse, blood pressure, respiratory rate and oxygen saturation, and examine the skin.\n" +
+            "- Give a single oral dose of amoxicillin 500 mg.\n- Observe for 60 minutes, repeating observations at 30 and 60 minutes.\n- If there is no reaction, the challenge is negative.";
+        var history = "Ask and document the following for every patient with a reported penicillin allergy:\n- Which drug was taken, and for what infection?\n" +
+            "- How soon after the dose did symptoms start? Immediate reactions occur within 1 hour of a dose; delayed reactions occur hours to days later.";
+        var pneumonia = "- First choice: amoxicillin 500 mg three times daily orally for 5 days.\n" +
+            "- Penicillin allergy or amoxicillin unsuitable: doxycycline 200 mg on day 1, then 100 mg once daily (5 days in total), or clarithromycin 500 mg twice daily for 5 days.";
+        var dosing = "| drug | indication | adult dose | max daily dose | renal adjustment |\n| --- | --- | --- | --- | --- |\n" +
+            "| Codeine phosphate | Mild to moderate pain | 30 to 60 mg every 4 hours when required | 240 mg | Reduce dose or avoid in severe impairment |\n" +
+            "| Amoxicillin | Community-acquired pneumonia; respiratory and urinary infections | 500 mg three times daily (up to 1 g three times daily in severe infection) | 3 g orally for most indications | CrCl 10 to 30 mL/min: 250 to 500 mg every 12 hours |";
+        var (text, citations, done) = await Answer("What is the dose of amoxicillin?",
+            Evidence("challenge", challenge, ChunkKind.Text, "Penicillin Allergy Assessment and De-labelling", "Direct oral amoxicillin challenge (low-risk patients) › Procedure", 0.987, 0.772),
+            Evidence("history", history, ChunkKind.Text, "Penicillin Allergy Assessment and De-labelling", "Taking an allergy history", 0.679, 0.695),
+            Evidence("pneumonia", pneumonia, ChunkKind.Text, "Community-Acquired Pneumonia in Adults", "Antibiotic treatment › Low severity (CURB-65 0–1)", 0.631, 0.755),
+            Evidence("dosing", dosing, ChunkKind.Table, "drug-dosing", "", 0.523, 0.694));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("drug: Amoxicillin;", text, StringComparison.Ordinal);
+        Assert.Equal("dosing", citations[0].ChunkId);
+    }
 }

@@ -66,6 +66,9 @@ public static class PassageSelector
             extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
             if (passages[i].Key is { } key) core[i].UnionWith(NumberConditions.Covered(key, values));
         }
+        // A row keyed by what the question names answers in the cells under its header: "the amoxicillin dose" is the
+        // Amoxicillin row's "adult dose", so its header's words count as its own (not its document's title or headings).
+        var rowWords = passages.Select((p, i) => p.Key is null ? core[i] : core[i].Union(StemsOf(p.Extended)).ToHashSet()).ToList();
         // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
         // A value is what the question gives, not what it is about: never a focus word.
         var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).Except(values.SelectMany(v => v.Terms)).ToHashSet();
@@ -95,8 +98,9 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Where(PatientGroups.IsGroup).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
-                .Select(i => (Index: i, Score: ((0.6 * Share(core[i], part) + 0.4 * Share(extended[i], part)) * KeyMatch(passages[i], part, named, shared, values) + RankWeight * Prior(passages[i].Evidence))
-                    * Penalty(i, focus) * (kind is not null && kind(passages[i].Display) ? AnswerTypeBonus : 1)))
+                .Select(i => (Index: i, Key: KeyMatch(passages[i], part, named, shared, values)))
+                .Select(x => (x.Index, Score: ((0.6 * Share(x.Key >= 2 ? rowWords[x.Index] : core[x.Index], part) + 0.4 * Share(extended[x.Index], part)) * x.Key + RankWeight * Prior(passages[x.Index].Evidence))
+                    * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
 
