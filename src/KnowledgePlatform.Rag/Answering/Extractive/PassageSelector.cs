@@ -61,10 +61,11 @@ public static class PassageSelector
         // 30"), as context (its extended words, not its own), and the words keep the weights of where they are written.
         // A table row whose key is the range ("Age 80 and over" for a patient of 85) is about the value: its own word.
         var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
+        var keyRange = passages.Select(p => p.Key is { } key ? NumberConditions.Covered(key, values).ToList() : []).ToList();
         for (var i = 0; i < passages.Count && values.Count > 0; i++)
         {
             extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
-            if (passages[i].Key is { } key) core[i].UnionWith(NumberConditions.Covered(key, values));
+            core[i].UnionWith(keyRange[i]);
         }
         // A row keyed by what the question names answers in the cells under its header: "the amoxicillin dose" is the
         // Amoxicillin row's "adult dose", so its header's words count as its own (not its document's title or headings).
@@ -98,7 +99,7 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Where(PatientGroups.IsGroup).ToList();
             return indexes.Where(i => groups.All(extended[i].Contains))
-                .Select(i => (Index: i, Key: KeyMatch(passages[i], part, named, shared, values)))
+                .Select(i => (Index: i, Key: KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0)))
                 .Select(x => (x.Index, Score: ((0.6 * Share(x.Key >= 2 ? rowWords[x.Index] : core[x.Index], part) + 0.4 * Share(extended[x.Index], part)) * x.Key + RankWeight * Prior(passages[x.Index].Evidence))
                     * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
@@ -133,10 +134,10 @@ public static class PassageSelector
     /// question about the battery) keeps half its score.
     /// </summary>
     private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named, IReadOnlyDictionary<string, HashSet<string>> shared,
-        IReadOnlyList<NumberConditions.Value> values)
+        bool keyHoldsValue)
     {
         if (passage.Key is null) return 1;
-        if (NumberConditions.Covered(passage.Key, values).Any()) return 2;
+        if (keyHoldsValue) return 2;
         var key = Terms.Stems(passage.Key).Distinct().ToList();
         if (key.Count == 0) return 1;
         var held = key.Count(part.Contains);
