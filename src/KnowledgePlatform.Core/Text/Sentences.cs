@@ -38,6 +38,7 @@ public static class Sentences
         while (wordStart > start && !char.IsWhiteSpace(line[wordStart - 1])) wordStart--;
         var word = line[wordStart..dot];
         if (word.Length == 1 && char.IsUpper(word[0])) return true; // initials: "J. Smith" (but not units: "4 g.")
+        if (wordStart == 0 && word.Length <= 3 && word.All(char.IsAsciiDigit)) return true; // a numbered line: "4. Run a channel scan."
         return Abbreviations.Contains(word.TrimStart('(')) || (dot + 1 < line.Length && char.IsDigit(line[dot + 1]));
     }
 }

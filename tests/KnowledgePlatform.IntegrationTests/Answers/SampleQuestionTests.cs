@@ -54,7 +54,7 @@ public sealed class SampleQuestionTests() : PlatformTest(TestPlatform.Owned(Test
     public async Task Every_sample_question_is_answered_with_its_first_key_fact_and_every_unanswerable_one_is_not_found()
     {
         // The questions as written and those the knowledge bases cannot answer; other wordings are kp-bench samples' to measure.
-        var questions = SampleQuestions.Read(SampleFiles.Folder).Where(q => q.Wording != SampleWording.AskedDifferently).ToList();
+        var questions = SampleQuestions.Read(SampleFiles.Folder).Where(q => q.Wording is SampleWording.Written or SampleWording.Unanswerable).ToList();
         Assert.Equal(21, questions.Count(q => q.MustSay is not null));
         Assert.True(questions.Count(q => q.MustSay is null) >= 10);
         var problems = new List<string>();

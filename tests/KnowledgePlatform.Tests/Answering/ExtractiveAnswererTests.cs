@@ -225,6 +225,91 @@ public sealed class ExtractiveAnswererTests
         Assert.DoesNotContain("women who are pregnant", text, StringComparison.Ordinal);
     }
 
+    private const string PainTable = "| Drug | Indication | Adult dose | Max daily dose |\n| --- | --- | --- | --- |\n" +
+        "| Paracetamol (acetaminophen) | Mild to moderate pain; fever | 500 mg to 1 g every 4 to 6 hours | 4 g in 24 hours |\n" +
+        "| Naproxen | Musculoskeletal pain | 250 to 500 mg twice daily | 1,000 mg |";
+
+    [Theory]
+    [InlineData("Maximum daily dose of tramadol for an adult?")]
+    [InlineData("What is the dose of oseltamivir for an adult with flu?")]
+    public async Task A_question_about_a_drug_the_table_does_not_hold_is_not_answered_with_another_drugs_row(string question)
+    {
+        var (text, citations, done) = await Answer(question, Ranked(Evidence("table", PainTable, ChunkKind.Table, "drug-dosing.csv"), 0.9, 0.75));
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(ExtractiveAnswerer.NotFound, text);
+        Assert.Empty(citations);
+    }
+
+    [Theory]
+    [InlineData("Maximum daily dose of paracetamol for an adult?", "Paracetamol")]
+    [InlineData("Maximum daily dose for musculoskeletal pain?", "Naproxen")]      // the row's own words, no drug named
+    public async Task A_drug_the_table_holds_is_answered_from_its_row(string question, string drug)
+    {
+        var (text, _, done) = await Answer(question, Ranked(Evidence("table", PainTable, ChunkKind.Table, "drug-dosing.csv"), 0.9, 0.75));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith($"Drug: {drug}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_question_about_a_pregnant_woman_is_answered_by_the_passage_about_pregnancy()
+    {
+        var (text, _, done) = await Answer("Pregnant woman with low-severity pneumonia who is allergic to penicillin - which antibiotic?",
+            Evidence("pneumonia", "Low severity (CURB-65 0–1):\n- First choice: amoxicillin 500 mg three times daily orally for 5 days.\n" +
+                "- Penicillin allergy: doxycycline 200 mg on day 1, then 100 mg once daily, or clarithromycin 500 mg twice daily.\n" +
+                "- In pregnancy, use erythromycin 500 mg four times daily for 5 days if penicillin-allergic."));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("erythromycin", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task How_often_is_answered_by_the_passage_that_says_how_often_even_without_a_number()
+    {
+        var (text, _, _) = await Answer("How often should I wash my spacer?",
+            Evidence("leaflet", "- Wash it once a month in warm water with a little washing-up liquid.\n- Do not rinse it; let it drip-dry in the air.\n" +
+                "- Replace your spacer every 12 months, or sooner if it is cracked.", ChunkKind.Text, "Using your inhaler", "Using your inhaler › Looking after your spacer", 0.9, 0.7));
+
+        // The list opens its chunk under the heading, which leads it in.
+        Assert.StartsWith("Looking after your spacer: [1]\n- Wash it once a month", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("every 12 months", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task What_a_level_should_be_is_answered_by_the_passage_that_gives_the_level()
+    {
+        var (text, _, _) = await Answer("What should my blood sugar be before I drive?",
+            Evidence("leaflet", "- Check your blood sugar no more than 2 hours before driving and every 2 hours on long journeys.\n" +
+                "- Your blood sugar should be at least 5.0 mmol/L to drive: \"five to drive\".\n- Always keep fast-acting sugar within easy reach in the car."));
+
+        Assert.Contains("- Your blood sugar should be at least 5.0 mmol/L", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("no more than 2 hours", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_under_a_heading_that_names_the_problem_answers_with_the_fix_the_heading_leads_in()
+    {
+        var (text, _, _) = await Answer("movies look weird and way too smooth, like a soap opera, on the V55",
+            Evidence("fix", "- Go to Picture > Advanced > TrueMotion and choose Off, or switch to Filmmaker Mode.\n" +
+                "- If you like some smoothing for sports, use the Cinematic setting, which reduces judder without the soap opera look.",
+                ChunkKind.Text, "Vision 55 picture guide", "Vision 55 picture guide › Common picture problems › Movies look too smooth (\"soap opera effect\")", 0.9, 0.7));
+
+        Assert.StartsWith("Movies look too smooth (\"soap opera effect\"): [1]\n- Go to Picture > Advanced > TrueMotion and choose Off", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_items_of_one_list_under_a_heading_show_the_heading_once()
+    {
+        var (text, _, _) = await Answer("Asthma attack with PEF at 40% of best and heart rate 115 - how severe is it?",
+            Evidence("severe", "- PEF 33–50% of best or predicted\n- respiratory rate 25 breaths per minute or more\n- heart rate 110 beats per minute or more\n" +
+                "- inability to complete sentences in one breath\n- saturation of 92% or more\n- increased breathlessness and wheeze\n- use of accessory muscles",
+                ChunkKind.Text, "Asthma guideline", "Asthma guideline › Acute asthma › Acute severe asthma (any one)", 0.9, 0.7));
+
+        Assert.StartsWith("Acute severe asthma (any one): [1]", text, StringComparison.Ordinal);
+        Assert.Equal(1, text.Split('\n').Count(l => l.StartsWith("Acute severe asthma", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task A_name_that_most_rows_of_a_table_share_does_not_make_one_row_the_answer()
     {

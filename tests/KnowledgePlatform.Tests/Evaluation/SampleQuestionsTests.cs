@@ -53,6 +53,27 @@ public sealed class SampleQuestionsTests : IDisposable
     }
 
     [Fact]
+    public void A_held_out_question_is_judged_by_its_own_key_fact_and_one_without_a_fact_must_be_not_found()
+    {
+        File.WriteAllText(Path.Combine(_folder, "questions.md"), Tables + """
+            ## Held-out questions
+
+            | Knowledge base | Question | Answered by | The answer must say |
+            |---|---|---|---|
+            | medical | What colour is the 3 mg warfarin tablet? | `taking-warfarin-safely.pdf` | Blue |
+            | customer-service | do you guys sell a video doorbell? | – | – |
+            """);
+
+        var heldOut = SampleQuestions.Read(_folder).Where(q => q.Wording is SampleWording.HeldOut or SampleWording.HeldOutUnanswerable).ToList();
+
+        Assert.Equal(
+        [
+            new SampleQuestion("medical", "What colour is the 3 mg warfarin tablet?", "Blue", SampleWording.HeldOut, 0),
+            new SampleQuestion("customer-service", "do you guys sell a video doorbell?", null, SampleWording.HeldOutUnanswerable, 0),
+        ], heldOut);
+    }
+
+    [Fact]
     public void Rewording_a_question_the_tables_do_not_have_is_refused()
     {
         File.WriteAllText(Path.Combine(_folder, "questions.md"), Tables + """

@@ -11,7 +11,7 @@ namespace KnowledgePlatform.Bench.Samples;
 
 /// <summary>
 /// <c>kp-bench samples</c>: every question of samples/questions.md asked on the demo knowledge bases, as written and
-/// asked differently, and the questions they cannot answer; prints how many answers say their key fact, say something
+/// asked differently, the questions they cannot answer, and the held-out questions; prints how many answers say their key fact, say something
 /// else, or say "not found", and lists each miss. What a visitor or a clinician receives, with no generative model.
 /// </summary>
 public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
@@ -90,7 +90,7 @@ public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
         foreach (var group in answers.GroupBy(a => (a.Question.KnowledgeBase, a.Question.Wording)).OrderBy(g => g.Key.Wording).ThenBy(g => g.Key.KnowledgeBase))
         {
             int Count(SampleOutcome o) => group.Count(a => a.Outcome == o);
-            var unanswerable = group.Key.Wording == SampleWording.Unanswerable;
+            var unanswerable = group.Key.Wording is SampleWording.Unanswerable or SampleWording.HeldOutUnanswerable;
             table.AddRow(group.Key.KnowledgeBase, Wording(group.Key.Wording), group.Count().ToString(),
                 unanswerable ? "–" : $"{Count(SampleOutcome.Right)}",
                 $"{Count(SampleOutcome.Wrong)}",
@@ -100,7 +100,7 @@ public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
         foreach (var miss in answers.Where(a => a.Outcome != SampleOutcome.Right))
         {
             var said = miss.Answer.ReplaceLineEndings(" ");
-            AnsiConsole.MarkupLineInterpolated($"  {miss.Outcome,-8} {miss.Question.KnowledgeBase} {miss.Question.Number}, {Wording(miss.Question.Wording)}: {miss.Question.Text}\n           → {said[..Math.Min(said.Length, 140)]}");
+            AnsiConsole.MarkupLineInterpolated($"  {miss.Outcome,-8} {miss.Question.KnowledgeBase}{(miss.Question.Number > 0 ? $" {miss.Question.Number}" : "")}, {Wording(miss.Question.Wording)}: {miss.Question.Text}\n           → {said[..Math.Min(said.Length, 140)]}");
         }
     }
 
@@ -108,6 +108,8 @@ public sealed class SampleAnswersCommand : AsyncCommand<SampleAnswersSettings>
     {
         SampleWording.Written => "as written",
         SampleWording.AskedDifferently => "asked differently",
+        SampleWording.HeldOut => "held out",
+        SampleWording.HeldOutUnanswerable => "held out, cannot be answered",
         _ => "cannot be answered",
     };
 }

@@ -11,6 +11,12 @@ public enum SampleWording
 
     /// <summary>A question the knowledge base cannot answer: its answer must be "not found".</summary>
     Unanswerable,
+
+    /// <summary>A held-out question, judged by its own key fact: no rule of the answerer was fitted to it.</summary>
+    HeldOut,
+
+    /// <summary>A held-out question the knowledge base cannot answer.</summary>
+    HeldOutUnanswerable,
 }
 
 /// <param name="Number">The number of the written question it is or rewords (0 for an unanswerable one).</param>
@@ -37,6 +43,9 @@ public static class SampleQuestions
             {
                 SampleWording.Written => new SampleQuestion(s.Kb!, cells[1], cells[^1], SampleWording.Written, int.Parse(cells[0])),
                 SampleWording.Unanswerable => new SampleQuestion(cells[0], cells[1], null, SampleWording.Unanswerable, 0),
+                SampleWording.HeldOut => cells[^1] is "–" or "-"
+                    ? new SampleQuestion(cells[0], cells[1], null, SampleWording.HeldOutUnanswerable, 0)
+                    : new SampleQuestion(cells[0], cells[1], cells[^1], SampleWording.HeldOut, 0),
                 _ => Reworded(cells[0], int.Parse(cells[1]), cells[2], questions),
             });
         }
@@ -49,6 +58,7 @@ public static class SampleQuestions
         _ when heading.StartsWith("## Customer service", StringComparison.Ordinal) => (SampleWording.Written, CustomerService),
         _ when heading.Contains("cannot answer", StringComparison.Ordinal) => (SampleWording.Unanswerable, null),
         _ when heading.Contains("asked differently", StringComparison.Ordinal) => (SampleWording.AskedDifferently, null),
+        _ when heading.StartsWith("## Held-out", StringComparison.Ordinal) => (SampleWording.HeldOut, null),
         _ => null,
     };
 

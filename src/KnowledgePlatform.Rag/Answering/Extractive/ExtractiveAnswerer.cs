@@ -30,6 +30,7 @@ public sealed class ExtractiveAnswerer : IAnswerGenerator
 
         var citations = new List<Citation>();
         var text = new StringBuilder();
+        var written = new HashSet<(string, int)>();
         foreach (var passage in selected)
         {
             var c = passage.Evidence.Chunk;
@@ -43,9 +44,11 @@ public sealed class ExtractiveAnswerer : IAnswerGenerator
             {
                 citations[number - 1] = citations[number - 1] with { Quote = citations[number - 1].Quote + " … " + passage.Quote };
             }
-            // Every line carries its citation, so a strict channel that keeps only cited sentences keeps a list whole.
+            // Every line carries its citation, so a strict channel that keeps only cited sentences keeps a list whole. A line
+            // two passages share (the heading over two items of one list) is written once.
             foreach (var line in passage.Display.Split('\n'))
             {
+                if (!written.Add((line, number))) continue;
                 if (text.Length > 0) text.Append('\n');
                 text.Append(line).Append(" [").Append(number).Append(']');
             }

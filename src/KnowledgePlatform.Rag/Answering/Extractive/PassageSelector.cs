@@ -15,8 +15,10 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names. A question in two
 /// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
-/// holds it. The passages must hold at least 20 % of the question's weight (a word no passage holds weighing as much as
-/// the rarest one), or nothing is answered.
+/// holds it. A table row whose key holds none of the question's words does not answer a question that names something no passage
+/// holds (<see cref="AbsentWords"/>: "the maximum daily dose of tramadol" and the paracetamol row). The passages must hold
+/// at least 20 % of the question's weight (a word no passage holds weighing as much as the rarest one), or nothing is
+/// answered.
 /// </summary>
 public static class PassageSelector
 {
@@ -34,6 +36,9 @@ public static class PassageSelector
 
     /// <summary>What a passage that holds words of the kind the question asks for (a price, a duration…) gains.</summary>
     private const double AnswerTypeBonus = 1.5;
+
+    /// <summary>What a table row whose key holds none of the question's words keeps of its score.</summary>
+    private const double NoKeyWord = 0.5;
 
     /// <summary>Evidence chunks looked at, best first.</summary>
     private const int MaxChunks = 6;
@@ -79,6 +84,7 @@ public static class PassageSelector
         double Share(IEnumerable<string> words, IReadOnlyCollection<string> of) => of.Sum(t => weight[t]) is var all and > 0 ? of.Where(words.Contains).Sum(t => weight[t]) / all : 0;
         // A group the question excludes ("not pregnant") that a passage names and never excludes: that passage is about the others.
         var excluded = PatientGroups.Of(question).Excluded;
+        var groupsNamed = extended.Select(words => words.Select(PatientGroups.GroupOf).OfType<string>().ToHashSet()).ToList();
         var groupsOf = excluded.Count == 0 ? [] : passages.Select(p => PatientGroups.Of($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
         double Penalty(int i, IReadOnlyList<string> focus) => Math.Pow(MissingFocusFactor,
             focus.Count(t => !extended[i].Contains(t)) + excluded.Count(g => groupsOf[i].Named.Contains(g) && !groupsOf[i].Excluded.Contains(g)));
@@ -97,13 +103,22 @@ public static class PassageSelector
         {
             var focus = Focus(part);
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
-            var groups = part.Where(PatientGroups.IsGroup).ToList();
-            return indexes.Where(i => groups.All(extended[i].Contains))
+            var groups = part.Select(PatientGroups.GroupOf).OfType<string>().Distinct().ToList();
+            return indexes.Where(i => groups.All(groupsNamed[i].Contains))
                 .Select(i => (Index: i, Key: KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0)))
                 .Select(x => (x.Index, Score: ((0.6 * Share(x.Key >= 2 ? rowWords[x.Index] : core[x.Index], part) + 0.4 * Share(extended[x.Index], part)) * x.Key + RankWeight * Prior(passages[x.Index].Evidence))
                     * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
+
+        // A question about something no passage mentions ("the maximum daily dose of tramadol") is not answered with a table
+        // row about another thing (the paracetamol row, which holds every other word of it).
+        var questionWords = Terms.Of(question).ToHashSet();
+        var absent = minCoverage > 0 ? AbsentWords.Of(question, extended.SelectMany(w => w).ToHashSet(),
+            () => passages.SelectMany(p => Terms.Of($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToHashSet()) : [];
+        bool AboutAnotherThing(int i, IReadOnlyCollection<string> part) =>
+            absent.Count > 0 && passages[i].Key is { } key && KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0) <= NoKeyWord
+            && !Terms.Of(key).Any(k => k.Length >= 5 && questionWords.Any(w => AbsentWords.Same(w, k)));
 
         // A question that asks two things gets a passage for each.
         var texts = QuestionParts.Of(question);
@@ -112,7 +127,7 @@ public static class PassageSelector
         foreach (var (part, kind) in parts.Count > 1 ? parts : [(terms, AnswerType.Of(question))])
         {
             var passage = Best(part, kind);
-            if (passage < 0) continue;
+            if (passage < 0 || AboutAnotherThing(passage, part)) continue;
             if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
         }
         if (chosen.Count == 0) return [];
@@ -141,7 +156,7 @@ public static class PassageSelector
         var key = Terms.Stems(passage.Key).Distinct().ToList();
         if (key.Count == 0) return 1;
         var held = key.Count(part.Contains);
-        if (held == 0) return 0.5;
+        if (held == 0) return NoKeyWord;
         var common = shared.GetValueOrDefault(passage.Evidence.Chunk.ChunkId);
         var names = part.Where(t => named.Contains(t) && common?.Contains(t) != true).ToList();
         var namesKey = held == key.Count && (key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) || IsName(passage.Key));

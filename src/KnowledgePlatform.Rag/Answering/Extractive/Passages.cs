@@ -35,12 +35,30 @@ public static class Passages
         }
 
         var sentences = Units(chunk.Text);
+        // A list that opens the chunk under a heading is that heading's content: the heading leads it in, as a line ending
+        // with a colon does ("Movies look too smooth (soap opera effect)" → "- Go to Picture > Advanced > TrueMotion…"),
+        // and an item of it is shown under it.
+        var opening = sentences.TakeWhile(IsListItem).Count();
+        var leadIn = opening > 0 && Heading(chunk.HeadingPath) is { } heading ? heading.TrimEnd(':') + ":" : null;
+        if (leadIn is not null)
+        {
+            var items = string.Join("\n", sentences.Take(Math.Min(opening, ItemsAfterLeadIn)));
+            yield return new Passage(leadIn + "\n" + items, items, leadIn, leadIn + "\n" + items, evidence, rank);
+        }
         for (var i = 0; i < sentences.Count; i++)
         {
             var (first, last) = Span(sentences, i, procedure);
             var text = string.Join(IsListItem(sentences[Math.Min(first + 1, last)]) ? "\n" : " ", sentences[first..(last + 1)]);
-            yield return new Passage(text, text, sentences[i], text, evidence, rank);
+            var display = leadIn is not null && first < opening ? leadIn + "\n" + text : text;
+            yield return new Passage(display, text, sentences[i], text, evidence, rank);
         }
+    }
+
+    /// <summary>The last heading of a heading path, when it is a section's (not the document's title alone).</summary>
+    private static string? Heading(string headingPath)
+    {
+        var headings = headingPath.Split('›', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return headings.Length > 1 ? headings[^1] : null;
     }
 
     /// <summary>A chunk's text as units: a list item is one unit (a step is read whole), other lines are cut into sentences.</summary>
