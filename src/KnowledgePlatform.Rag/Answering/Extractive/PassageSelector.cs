@@ -114,7 +114,7 @@ public static class PassageSelector
         // A question about something no passage mentions ("the maximum daily dose of tramadol") is not answered with a table
         // row about another thing (the paracetamol row, which holds every other word of it).
         var questionWords = Terms.Of(question).ToHashSet();
-        var absent = minCoverage > 0 ? AbsentWords.Of(question, extended.SelectMany(w => w).ToHashSet(),
+        var absent = minCoverage > 0 && passages.Any(p => p.Key is not null) ? AbsentWords.Of(question, extended.SelectMany(w => w).ToHashSet(),
             () => passages.SelectMany(p => Terms.Of($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToHashSet()) : [];
         bool AboutAnotherThing(int i, IReadOnlyCollection<string> part) =>
             absent.Count > 0 && passages[i].Key is { } key && KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0) <= NoKeyWord
