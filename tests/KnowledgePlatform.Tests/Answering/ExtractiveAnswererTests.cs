@@ -253,6 +253,18 @@ public sealed class ExtractiveAnswererTests
     }
 
     [Fact]
+    public async Task A_row_named_only_by_a_word_of_the_documents_title_does_not_beat_the_row_the_question_names()
+    {
+        // "gout" is in the title and in the first row's key; "tophi" singles out the second row.
+        var table = "| Patient group | Serum urate target |\n| --- | --- |\n| Most people with gout | Below 360 micromol/L (6 mg/dL) |\n" +
+            "| Tophi, chronic gouty arthritis, or continued frequent flares despite reaching 360 | Below 300 micromol/L (5 mg/dL) |";
+        var (text, _, _) = await Answer("Gout patient with tophi has a serum urate of 340 micromol/L. Are they at target?",
+            Evidence("targets", table, ChunkKind.Table, "Gout: Managing Flares and Long-Term Urate Lowering", "Gout › Urate targets", 0.9, 0.7));
+
+        Assert.StartsWith("Patient group: Tophi", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_question_about_a_pregnant_woman_is_answered_by_the_passage_about_pregnancy()
     {
         var (text, _, done) = await Answer("Pregnant woman with low-severity pneumonia who is allergic to penicillin - which antibiotic?",

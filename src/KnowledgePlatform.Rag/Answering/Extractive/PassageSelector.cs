@@ -144,9 +144,9 @@ public static class PassageSelector
     /// "next-day delivery"); or all of the question's names, inside a longer key (the Sweep S2 in "Northwind Sweep S2
     /// robot vacuum"; a name most keys of the table hold, such as the brand, tells no row apart). So the cost of Next Day
     /// shipping wins over a sentence about shipping costs elsewhere. A row whose key's words the question uses otherwise
-    /// (low risk) gains up to half again, a row whose key is a range that holds the question's value ("Age 80 and over" for
-    /// a patient of 85) counts double, and a row whose key the question does not name at all (the dustbin, for a
-    /// question about the battery) keeps half its score.
+    /// (low risk) gains up to half again (not for a word of the document's title, which names every row), a row whose key is
+    /// a range that holds the question's value ("Age 80 and over" for a patient of 85) counts double, and a row whose key
+    /// the question does not name at all (the dustbin, for a question about the battery) keeps half its score.
     /// </summary>
     private static double KeyMatch(Passage passage, IReadOnlyCollection<string> part, IReadOnlySet<string> named, IReadOnlyDictionary<string, HashSet<string>> shared,
         bool keyHoldsValue)
@@ -160,7 +160,11 @@ public static class PassageSelector
         var common = shared.GetValueOrDefault(passage.Evidence.Chunk.ChunkId);
         var names = part.Where(t => named.Contains(t) && common?.Contains(t) != true).ToList();
         var namesKey = held == key.Count && (key.Any(k => named.Contains(k) || k.Length >= FocusWordLength) || IsName(passage.Key));
-        return namesKey || (names.Count > 0 && names.All(key.Contains)) ? 2 : 1 + 0.5 * held / key.Count;
+        if (namesKey || (names.Count > 0 && names.All(key.Contains))) return 2;
+        // A word of the document's title names every row of its tables, not this one: "gout" in a gout guideline's
+        // "Most people with gout" does not make that row the answer for a patient with tophi.
+        var title = Terms.Stems(passage.Evidence.Chunk.DocumentTitle).ToHashSet();
+        return 1 + 0.5 * key.Count(k => part.Contains(k) && !title.Contains(k)) / key.Count;
     }
 
     /// <summary>By table chunk, the key words that more than half of its rows' keys hold (two rows or more).</summary>
