@@ -190,10 +190,11 @@ public sealed class PortalBrowserTests(SqlitePlatform platform, Chromium chromiu
         Assert.Equal(chunkId, await page.Locator("[data-testid=hit]").First.GetAttributeAsync("data-chunk"));
         Assert.Contains("Zanzibarian", await page.Locator("[data-testid=hit-text]").First.InnerTextAsync());
 
-        // Ask in the chat test (as the widget, streamed) and follow a citation to the cited words in the source view.
+        // Ask in the chat test (as the widget, streamed) and follow a citation to the cited words in the source view (words
+        // the curator did not edit, so they stand in the original).
         await page.GotoAsync(Host.Url("/portal/chat"));
         await page.Locator("[data-testid=kb-picker]").SelectOptionAsync(new SelectOptionValue { Label = "support" });
-        await page.Locator("[data-testid=question]").FillAsync("How long are Northwind devices covered by the warranty?");
+        await page.Locator("[data-testid=question]").FillAsync("At what time of night are firmware updates installed?");
         await page.GetByRole(AriaRole.Button, new() { Name = "Ask" }).ClickAsync();
         await page.Locator("[data-testid=turn][data-channel=widget] [data-testid=status]").First.WaitForAsync(new() { Timeout = 60_000 });
         await Chromium.ScreenshotAsync(page, "portal-chat");
