@@ -1,5 +1,6 @@
 using KnowledgePlatform.Core.Domain;
 using KnowledgePlatform.Core.Text;
+using KnowledgePlatform.Rag.Answering.Extractive;
 using KnowledgePlatform.Rag.Retrieval;
 
 namespace KnowledgePlatform.Rag.Evidence;
@@ -22,13 +23,17 @@ public static class EvidenceGate
         return new EvidenceAssessment(confidence, confidence >= calibration.Threshold, features);
     }
 
-    /// <summary>How many things the question names (<see cref="NamedTerms"/>: HomeKit, a 65-inch model, the CEO) that no candidate mentions.</summary>
+    /// <summary>
+    /// How many things the question names (<see cref="NamedTerms"/>: HomeKit, a 65-inch model, the CEO) that no candidate
+    /// mentions. The asker's own values are not things it names: no guideline writes the age of an 83-year-old.
+    /// </summary>
     public static int MissingNames(string question, IReadOnlyList<RetrievedChunk> pool)
     {
         var named = NamedTerms.Of(question);
         if (named.Count == 0) return 0;
+        var given = NumberConditions.Of(question).Where(v => v.Given).SelectMany(v => v.Written).ToHashSet();
         var held = pool.SelectMany(c => Terms.Of($"{c.Chunk.DocumentTitle} {c.Chunk.HeadingPath} {c.Chunk.Text}")).ToHashSet();
-        return named.Count(n => !held.Contains(n));
+        return named.Count(n => !held.Contains(n) && !given.Contains(n));
     }
 
     public static double Confidence(IReadOnlyList<double> values, EvidenceGateCalibration calibration)

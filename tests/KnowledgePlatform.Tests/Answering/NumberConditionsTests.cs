@@ -45,6 +45,57 @@ public sealed class NumberConditionsTests
         Assert.Equal([25.0, 30.0], NumberConditions.Of("Metformin at eGFR 25 and BMI 30?").Select(v => v.Number));
 
     [Fact]
+    public void A_reading_written_as_a_pair_is_one_value_compared_by_its_first_number_under_its_measures_initials()
+    {
+        const string question = "Clinic blood pressure is 150/95. What stage of hypertension is that?";
+        var value = Assert.Single(NumberConditions.Of(question));
+        Assert.Equal(150, value.Number);
+        Assert.Equal(["150", "95"], value.Terms);
+        Assert.Equal(["150", "95"], Covered(question, "Stage: Stage 1; Clinic BP: 140/90 to 159/99 mmHg"));
+        Assert.Empty(Covered(question, "Stage: Stage 2; Clinic BP: 160/100 mmHg or higher"));
+    }
+
+    [Fact]
+    public void A_value_written_only_about_another_measure_is_told_apart_from_one_written_about_its_own()
+    {
+        var values = NumberConditions.Of("Clinic blood pressure is 150/95. What stage of hypertension is that?");
+        Assert.Equal(["150", "95"], NumberConditions.WrittenAboutAnother(
+            "Stage: Stage 2; Clinic BP: 160/100 mmHg or higher; ABPM daytime / HBPM average: 150/95 mmHg or higher.", values));
+        Assert.Empty(NumberConditions.WrittenAboutAnother("Refer if clinic blood pressure is 150/95 mmHg or more on two visits.", values));
+        Assert.Empty(NumberConditions.WrittenAboutAnother("Stage 1 is a clinic BP of 140/90 or more.", values));
+    }
+
+    [Fact]
+    public void An_age_written_with_hyphens_is_the_askers_value()
+    {
+        const string question = "What is the clinic blood pressure target for an 83-year-old with hypertension?";
+        var value = Assert.Single(NumberConditions.Of(question));
+        Assert.True(value.Given);
+        Assert.True(value.IsAge);
+        Assert.Equal(83, value.Number);
+        Assert.Equal(["83"], Covered(question, "| Age 80 and over | Below 150/90 mmHg |"));
+    }
+
+    [Theory]
+    [InlineData("I'm 68 and think I have cystitis. Can I get antibiotics from the pharmacist?", true)]
+    [InlineData("I am 68, can I have the shingles vaccine?", true)]
+    [InlineData("I'm 68 kg, what paracetamol dose?", false)]
+    public void I_am_and_a_number_with_no_unit_is_the_askers_age(string question, bool age)
+    {
+        var value = Assert.Single(NumberConditions.Of(question));
+        Assert.Equal(age, value.IsAge);
+    }
+
+    [Fact]
+    public void A_range_of_ages_speaks_to_an_age_it_leaves_out()
+    {
+        var values = NumberConditions.Of("I'm 68 and think I have cystitis. Can I get antibiotics from the pharmacist?");
+        Assert.Equal(["68"], NumberConditions.AgesSpokenTo("Some areas offer treatment from a pharmacist for women aged 16 to 64.", values));
+        Assert.Empty(NumberConditions.Covered("Some areas offer treatment from a pharmacist for women aged 16 to 64.", values));
+        Assert.Empty(NumberConditions.AgesSpokenTo("A pharmacist may offer a 3-day course of antibiotics.", values));
+    }
+
+    [Fact]
     public void A_date_is_not_read_as_a_range() =>
         Assert.Empty(Covered("What changed for eGFR 25?", "Updated 2024-06-01 for eGFR: see the table."));
 

@@ -28,6 +28,22 @@ public sealed class EvidenceGateTests
         Assert.True(agree.Score > disagree.Score);
     }
 
+    [Theory]
+    [InlineData("What is the clinic blood pressure target for an 83-year-old with hypertension?", 0)]
+    [InlineData("I'm 68 and think I have cystitis. Can I get antibiotics from the pharmacist?", 0)]
+    [InlineData("What is the clinic blood pressure target for hypertension with HomeKit?", 1)]
+    [InlineData("Which blood pressure target for the Vision 65?", 1)]
+    public void The_askers_own_age_or_reading_is_not_a_name_the_evidence_must_hold(string question, int missing)
+    {
+        RetrievedChunk[] pool =
+        [
+            Candidate("a", "Clinic blood pressure target: below 140/90 mmHg for adults aged under 80 with hypertension.", 0.8),
+            Candidate("b", "A pharmacist may offer antibiotics for cystitis in women aged 16 to 64. The Vision 55 is a television.", 0.7),
+        ];
+
+        Assert.Equal(missing, EvidenceGate.MissingNames(question, pool));
+    }
+
     [Fact]
     public void A_document_that_leads_the_dense_choice_only_by_a_near_tie_on_lexical_score_does_not_count_as_disagreement()
     {

@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
+using KnowledgePlatform.Core.Text;
 
 namespace KnowledgePlatform.Rag.Answering.Extractive;
 
 /// <summary>
 /// What kind of words answer a question: "how much does it cost" wants a price, "how long" a duration, "how often" a
-/// frequency ("once a month") or a duration, "what dose" and "what should my blood sugar be" an amount with its unit,
+/// frequency ("once a month") or a duration, "what dose", "how strong" and "what should my blood sugar be" an amount with its unit,
 /// "when" a time or date, "what range" two numbers. A passage that holds words of that kind
 /// answers the question more likely than one that only repeats its words (the example date next to the warranty
 /// period, the dustbin's capacity next to the battery's).
@@ -14,10 +15,14 @@ public static partial class AnswerType
     [GeneratedRegex(@"[$€£]\s?\d|\d\s?(dollars|euros|pounds|usd|eur|gbp)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Price();
 
+    /// <summary>A price of nothing: "free", "we do not charge", "at no extra cost".</summary>
+    [GeneratedRegex(@"\b(free|no charge|not charge|no cost|no extra cost|no fee|without charge)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Free();
+
     [GeneratedRegex(@"\b\d+([.,]\d+)?(\s|-)?(to|–|-)?\s?\d*\s?(seconds?|minutes?|hours?|days?|weeks?|months?|years?|business days?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Duration();
 
-    [GeneratedRegex(@"\b\d+([.,]\d+)?\s?(mg|g|mcg|µg|ml|mL|l|units?|mmol/l|mmol/mol|micromol/l|µmol/l|ng/l|mmHg|mAh|kg|mm|cm|m|in|inch|inches|kPa|Pa|W|V|dB|GB|TB|%)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b\d+([.,]\d+)?\s?(mg|g|mcg|µg|ml|mL|l|units?|mmol/l|mmol/mol|micromol/l|µmol/l|ng/l|mmHg|mAh|kg|mm|cm|m|in|inch|inches|kPa|Pa|W|V|dB|GB|TB|%)(?!\w)", RegexOptions.IgnoreCase)]
     private static partial Regex Amount();
 
     /// <summary>How often: "once a month", "twice daily", "every 3 months", "weekly".</summary>
@@ -27,16 +32,46 @@ public static partial class AnswerType
     [GeneratedRegex(@"\b\d{1,2}(:\d{2})?\s?(a\.m\.|p\.m\.|am|pm)|\b\d{1,2}\s(january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Time();
 
+    /// <summary>"How strong does the signal need to be?", "how far from the wall?": a degree, answered by an amount.</summary>
+    [GeneratedRegex(@"\bhow (strong|far|high|big|large|heavy|fast|loud|bright|hot|cold|warm|wide|tall|deep|close|low)\b")]
+    private static partial Regex HowMuchOf();
+
     [GeneratedRegex(@"\d+([.,]\d+)?\s?(–|-|to)\s?\d+")]
     private static partial Regex Range();
+
+    /// <summary>
+    /// Whether the question (or one part of it) asks what something costs: "how much does it cost", "how much is the
+    /// fee", "what is the price of…", "price of a battery?". Not a question that only mentions costs ("do physicians know
+    /// the costs of care?", "are they worth the price?"), nor a word that holds "cost" (corticosteroid).
+    /// </summary>
+    public static bool AsksForPrice(string question) => PriceQuestion().IsMatch(question);
+
+    [GeneratedRegex(@"\bhow much\b.*\b(costs?|prices?d?|charges?d?|fees?|pay)\b|\bwhat\b.*\b(is|are|'s|does|do)\b.*\b(costs?|prices?|fees?|charges?)\b|^\s*(the\s+)?(costs?|prices?)\s+(of|for)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PriceQuestion();
+
+    [GeneratedRegex(@"\b(costs?|prices?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MentionsPrice();
+
+    /// <summary>The words that ask for a price, not what it is of.</summary>
+    private static readonly HashSet<string> PriceWords = ["cost", "price", "pai", "pay", "charg", "fee", "much", "spend"];
+
+    /// <summary>
+    /// Whether the text gives a price ("$24.99", "€5", "30 dollars", "free") in a sentence that holds one of <paramref name="of"/>
+    /// (stems of what the question asks the price of; the words that ask for a price do not count): the charge for
+    /// missing a delivery appointment is not the price of the TV delivered. Any sentence with a price does when the
+    /// question names nothing else.
+    /// </summary>
+    public static bool GivesPrice(string text, IReadOnlyCollection<string> of)
+    {
+        var things = of.Where(t => !PriceWords.Contains(t)).ToList();
+        return text.Split('\n').SelectMany(Sentences.Split).Any(s => (Price().IsMatch(s) || Free().IsMatch(s)) && (things.Count == 0 || Terms.Stems(s).Any(things.Contains)));
+    }
 
     /// <summary>The kind of answer the question (or one part of it) asks for, as a test on a passage; null when it asks for no particular kind.</summary>
     public static Func<string, bool>? Of(string question)
     {
         var q = question.ToLowerInvariant();
-        if (q.Contains("how much", StringComparison.Ordinal) && (q.Contains("cost", StringComparison.Ordinal) || q.Contains("price", StringComparison.Ordinal)
-            || q.Contains("charge", StringComparison.Ordinal) || q.Contains("fee", StringComparison.Ordinal) || q.Contains("pay", StringComparison.Ordinal))) return Price().IsMatch;
-        if (q.Contains("cost", StringComparison.Ordinal) || q.Contains("price", StringComparison.Ordinal)) return Price().IsMatch;
+        if (AsksForPrice(question) || MentionsPrice().IsMatch(question)) return Price().IsMatch;
         if (q.Contains("how often", StringComparison.Ordinal)) return text => Frequency().IsMatch(text) || Duration().IsMatch(text);
         if (q.Contains("how long", StringComparison.Ordinal) || q.Contains("how many days", StringComparison.Ordinal) || q.Contains("how quickly", StringComparison.Ordinal)
             || q.Contains("how soon", StringComparison.Ordinal)) return Duration().IsMatch;
@@ -44,7 +79,7 @@ public static partial class AnswerType
         // "What should my blood sugar be…?" asks for a level.
         if (q.Contains("dose", StringComparison.Ordinal) || q.Contains("capacity", StringComparison.Ordinal) || q.Contains("how much", StringComparison.Ordinal)
             || (q.StartsWith("what should", StringComparison.Ordinal) && q.Contains(" be", StringComparison.Ordinal))
-            || q.Contains("size", StringComparison.Ordinal) || q.Contains("how heavy", StringComparison.Ordinal) || q.Contains("weigh", StringComparison.Ordinal)) return Amount().IsMatch;
+            || q.Contains("size", StringComparison.Ordinal) || HowMuchOf().IsMatch(q) || q.Contains("weigh", StringComparison.Ordinal)) return Amount().IsMatch;
         if (q.StartsWith("when", StringComparison.Ordinal) || q.Contains(" time", StringComparison.Ordinal) || q.Contains("cut-off", StringComparison.Ordinal)
             || q.Contains("deadline", StringComparison.Ordinal)) return Time().IsMatch;
         return null;

@@ -18,26 +18,55 @@ public static partial class NumberConditions
     private const int MeasureWindow = 30;
 
     /// <summary>A number in a question (its terms: "3.5" is the terms 3 and 5), with the words around it that say what it measures.</summary>
-    public sealed record Value(IReadOnlyList<string> Terms, double Number, IReadOnlyList<string> Measures);
+    public sealed record Value(IReadOnlyList<string> Terms, double Number, IReadOnlyList<string> Measures)
+    {
+        /// <summary>The asker's own value (a reading, an age), not a number that names what is asked about (<see cref="PatientValue"/>).</summary>
+        public bool Given { get; init; }
+
+        /// <summary>The words the asker wrote for this value: its numbers, and for an age its "year old".</summary>
+        public IEnumerable<string> Written => IsAge ? [.. Terms, "year", "years", "old"] : Terms;
+
+        /// <summary>An age written as years old ("a 60 year old", "an 83-year-old").</summary>
+        public bool IsAge { get; init; }
+    }
 
     /// <summary>
     /// The question's numbers that have a measure beside them. A code (E08, S2) is a name, and so is a number after a
     /// capitalised word (the Vision 55, Windows 11); a measure written in capitals (eGFR, BMI, HbA1c) is not a name.
+    /// A pair written as one number (a blood pressure of 150/95) is one value, held by both its numbers and compared by its
+    /// first; a measure of two words is also known by their initials ("blood pressure" is BP).
     /// </summary>
     public static IReadOnlyList<Value> Of(string question)
     {
-        var written = Words().Matches(question).Select(m => m.Value).ToList();
+        var matches = Words().Matches(question).ToList();
+        var written = matches.Select(m => m.Value).ToList();
         var words = written.Select(w => w.ToLowerInvariant()).ToList();
         var values = new List<Value>();
         for (var i = 0; i < words.Count; i++)
         {
-            if (!IsNumber(words[i]) || (i > 0 && IsCapitalised(written[i - 1]))) continue;
-            var measures = new[] { Before(words, i), i + 1 < words.Count ? words[i + 1] : null, IsAge(words, i) ? "age" : null }
+            if (!IsNumber(words[i]) || (i > 0 && IsCapitalised(written[i - 1])) || SecondOfPair(question, matches, i)) continue;
+            var pair = i + 1 < words.Count && SecondOfPair(question, matches, i + 1);
+            var next = pair ? i + 2 : i + 1;
+            var before = Before(words, i, out var at);
+            var age = IsAge(words, i) || IsOwnAge(words, i);
+            var measures = new[] { before, Initials(words, at), next < words.Count ? words[next] : null, age ? "age" : null }
                 .Where(w => w is not null && !IsNumber(w)).SelectMany(w => Terms.Stems(w!)).Distinct().ToList();
-            if (measures.Count > 0) values.Add(new(Terms.Of(words[i]).ToList(), double.Parse(words[i], CultureInfo.InvariantCulture), measures));
+            var terms = Terms.Of(words[i]).Concat(pair ? Terms.Of(words[i + 1]) : []).ToList();
+            if (measures.Count > 0) values.Add(new(terms, double.Parse(words[i], CultureInfo.InvariantCulture), measures) { Given = PatientValue(question, matches, i), IsAge = age });
         }
         return values;
     }
+
+    /// <summary>The number at <paramref name="i"/> is written onto the one before it with a slash: the 95 of 150/95.</summary>
+    private static bool SecondOfPair(string text, List<Match> matches, int i) =>
+        i > 0 && IsNumber(matches[i].Value) && IsNumber(matches[i - 1].Value) && matches[i - 1].Index + matches[i - 1].Length == matches[i].Index - 1
+        && text[matches[i].Index - 1] == '/';
+
+    /// <summary>The initials of a measure of two words ending at <paramref name="at"/>: "blood pressure" is "bp".</summary>
+    private static string? Initials(List<string> words, int at) =>
+        at > 0 && IsMeasure(words[at - 1]) && IsMeasure(words[at]) && char.IsLetter(words[at - 1][0]) && char.IsLetter(words[at][0])
+            ? $"{words[at - 1][0]}{words[at][0]}"
+            : null;
 
     /// <summary>
     /// The question with the asker's values taken out, for finding what it is about: "What is the lisinopril dose at eGFR
@@ -82,8 +111,8 @@ public static partial class NumberConditions
     }
 
     /// <summary>
-    /// A number that is the asker's value, to be taken out of the search: not a name's (after a capitalised word: the
-    /// Vision 55, Windows 11), not a label's ("type 2 diabetes", "stage 3", "reproduction number 95% credible interval"),
+    /// A number that is the asker's value, to be taken out of the search (an age: "an 83-year-old"): not a name's (after a
+    /// capitalised word: the Vision 55, Windows 11), not a label's ("type 2 diabetes", "stage 3", "reproduction number 95% credible interval"),
     /// not a count of what is asked for ("the 3 symptoms"), not one joined to a word or another number by a hyphen
     /// (COVID-19, 2019-nCoV, HAdV-55, 18-65), and not a year (1918, "covid 2019"): those say what the question is about.
     /// </summary>
@@ -91,6 +120,8 @@ public static partial class NumberConditions
     {
         var (number, start, end) = (matches[i].Value, matches[i].Index, matches[i].Index + matches[i].Length);
         if (!IsNumber(number) || (i > 0 && (IsCapitalised(matches[i - 1].Value) || Labels.Contains(matches[i - 1].Value)))) return false;
+        // "an 83-year-old": an age, hyphens and all.
+        if (i + 2 < matches.Count && matches[i + 1].Value.ToLowerInvariant() is "year" or "years" && matches[i + 2].Value.Equals("old", StringComparison.OrdinalIgnoreCase)) return true;
         if ((start > 0 && text[start - 1] is '-' or '–') || (end + 1 < text.Length && text[end] is '-' or '–' && char.IsLetterOrDigit(text[end + 1]))) return false;
         return !(number.Length == 4 && int.TryParse(number, out var year) && year is >= 1800 and <= 2100);
     }
@@ -98,6 +129,10 @@ public static partial class NumberConditions
     /// <summary>"a 60 year old": a number of years old is an age, which a passage writes as "age under 80".</summary>
     private static bool IsAge(List<string> words, int i) =>
         i + 2 < words.Count && words[i + 1] is "year" or "years" && words[i + 2] == "old";
+
+    /// <summary>"I'm 68", "I am 68 and…": the asker's age, when no unit follows the number.</summary>
+    private static bool IsOwnAge(List<string> words, int i) =>
+        i >= 2 && words[i - 2] == "i" && words[i - 1] is "m" or "am" && (i + 1 == words.Count || !Terms.Of(words[i + 1]).Any());
 
     /// <summary>Vision, Windows: a capital first and none after it (eGFR, BMI and HbA1c have capitals after the first letter).</summary>
     private static bool IsCapitalised(string word) => char.IsUpper(word[0]) && !word.Skip(1).Any(char.IsUpper);
@@ -111,6 +146,36 @@ public static partial class NumberConditions
         var lower = text.ToLowerInvariant();
         var conditions = Conditions(lower).ToList();
         return values.Where(v => conditions.Any(c => c.Includes(v.Number) && AboutMeasure(lower, c, v.Measures))).SelectMany(v => v.Terms);
+    }
+
+    /// <summary>
+    /// The ages of <paramref name="values"/> that a range or bound of <paramref name="text"/> is about, whether it includes
+    /// them or not: "for women aged 16 to 64" answers a woman of 68, by leaving her out.
+    /// </summary>
+    public static IEnumerable<string> AgesSpokenTo(string text, IReadOnlyList<Value> values)
+    {
+        if (!values.Any(v => v.IsAge)) return [];
+        var lower = text.ToLowerInvariant();
+        var conditions = Conditions(lower).ToList();
+        return values.Where(v => v.IsAge && conditions.Any(c => AboutMeasure(lower, c, v.Measures))).SelectMany(v => v.Terms);
+    }
+
+    /// <summary>
+    /// The asker's values (<see cref="Value.Given"/>) that <paramref name="text"/> writes only about another measure: a
+    /// row of hypertension stages writes "150/95" for home readings, which says nothing of a clinic reading of 150/95. A
+    /// number joined to a word by a hyphen (COVID-19) is a name, neither about the measure nor about another.
+    /// </summary>
+    public static IEnumerable<string> WrittenAboutAnother(string text, IReadOnlyList<Value> values)
+    {
+        if (!values.Any(v => v.Given)) return [];
+        var lower = text.ToLowerInvariant();
+        var numbers = Words().Matches(lower).Where(m => IsNumber(m.Value) && !(m.Index > 0 && lower[m.Index - 1] is '-' or '–' && m.Index > 1 && char.IsLetter(lower[m.Index - 2])))
+            .ToList();
+        return values.Where(v => v.Given).Where(v =>
+        {
+            var written = numbers.Where(m => double.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n == v.Number).ToList();
+            return written.Count > 0 && !written.Any(m => AboutMeasure(lower, new Condition(m.Index, m.Index + m.Length, v.Number, v.Number, false, false), v.Measures));
+        }).SelectMany(v => v.Terms);
     }
 
     /// <summary>Words before a number that say how it compares or when, not what it measures ("after 20 days": days does).</summary>
@@ -133,10 +198,13 @@ public static partial class NumberConditions
     private static bool IsMeasure(string word) => !NotMeasures.Contains(word) && !IsNumber(word) && Terms.Of(word).Any();
 
     /// <summary>The measure written before the number at <paramref name="i"/>, a word or two back.</summary>
-    private static string? Before(List<string> words, int i)
+    private static string? Before(List<string> words, int i) => Before(words, i, out _);
+
+    private static string? Before(List<string> words, int i, out int at)
     {
-        for (var j = i - 1; j >= 0 && j >= i - 2; j--)
-            if (IsMeasure(words[j])) return words[j];
+        for (at = i - 1; at >= 0 && at >= i - 2; at--)
+            if (IsMeasure(words[at])) return words[at];
+        at = -1;
         return null;
     }
 
@@ -147,6 +215,8 @@ public static partial class NumberConditions
 
     private static IEnumerable<Condition> Conditions(string text)
     {
+        // A pair (140/90) is compared by its first number: its second is blanked, every position kept.
+        text = PairSecond().Replace(text, m => new string(' ', m.Length));
         foreach (Match m in Below().Matches(text))
             yield return new(m.Index, m.Index + m.Length, double.NegativeInfinity, Number(m, "n"), true, m.Groups["strict"].Success);
         foreach (Match m in Above().Matches(text))
@@ -173,6 +243,9 @@ public static partial class NumberConditions
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"(?<=\d)/\d+(?:\.\d+)?")]
+    private static partial Regex PairSecond();
 
     [GeneratedRegex(@"\d+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+")]
     private static partial Regex Words();

@@ -16,7 +16,10 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names. A question in two
 /// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
 /// holds it. A table row whose key holds none of the question's words does not answer a question that names something no passage
-/// holds (<see cref="AbsentWords"/>: "the maximum daily dose of tramadol" and the paracetamol row). The passages must hold
+/// holds (<see cref="AbsentWords"/>: "the maximum daily dose of tramadol" and the paracetamol row), and a question about
+/// what something costs is not answered by a passage that gives no price of it (<see cref="AnswerType.GivesPrice"/>). A
+/// value written in a passage about another measure is not held there (<see cref="NumberConditions.WrittenAboutAnother"/>:
+/// a stage row's "150/95" for home readings, for a clinic reading of 150/95). The passages must hold
 /// at least 20 % of the question's weight (a word no passage holds weighing as much as the rarest one), or nothing is
 /// answered.
 /// </summary>
@@ -47,6 +50,9 @@ public static class PassageSelector
     public static IReadOnlyList<Passage> Select(string question, IReadOnlyList<RetrievedChunk> evidence, double minCoverage = MinCoverage)
     {
         var terms = Terms.Stems(question).Distinct().ToList();
+        var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
+        // An age's "year old" is how it is written, not what the question asks about: a "10-year risk" says nothing of an 83-year-old.
+        if (values.Any(v => v.IsAge)) terms = terms.Except(["year", "old"]).ToList();
         if (terms.Count == 0 || evidence.Count == 0) return [];
         var chunks = evidence.Take(MaxChunks).ToList();
         var procedure = Passages.AsksForProcedure(question);
@@ -65,19 +71,32 @@ public static class PassageSelector
         // A value the question gives ("eGFR 25") is held by a passage whose threshold includes it ("stop if eGFR is below
         // 30"), as context (its extended words, not its own), and the words keep the weights of where they are written.
         // A table row whose key is the range ("Age 80 and over" for a patient of 85) is about the value: its own word.
-        var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
         var keyRange = passages.Select(p => p.Key is { } key ? NumberConditions.Covered(key, values).ToList() : []).ToList();
+        // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
+        // A value is what the question gives, not what it is about: never a focus word.
+        var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).Except(values.SelectMany(v => v.Terms)).ToHashSet();
+        var shared = SharedKeyWords(passages);
+        // Among a table's rows keyed alike ("Stage 1", "Stage 2" for a question about a stage), the row whose cell's range
+        // holds the question's value is about it: the value is its own word. Not a row whose key the question names less
+        // than another's ("Most people with gout: below 360", for a patient with tophi at 340).
+        var keyMatch = passages.Select((p, i) => p.Key is null || values.Count == 0 ? 0 : KeyMatch(p, terms, named, shared, keyRange[i].Count > 0)).ToList();
+        var bestKey = Enumerable.Range(0, passages.Count).GroupBy(i => passages[i].Evidence.Chunk.ChunkId).ToDictionary(g => g.Key, g => g.Max(i => keyMatch[i]));
         for (var i = 0; i < passages.Count && values.Count > 0; i++)
         {
-            extended[i].UnionWith(NumberConditions.Covered(passages[i].Extended, values));
-            core[i].UnionWith(keyRange[i]);
+            // A value written about another measure is not held: "150/95" in a stage's home-reading cell, for a clinic reading.
+            // A row is read as it is shown, each cell after its column's name ("Clinic BP: 140/90 to 159/99 mmHg").
+            var text = passages[i].Key is null ? passages[i].Extended : passages[i].Display;
+            var elsewhere = NumberConditions.WrittenAboutAnother(text, values).ToList();
+            core[i].ExceptWith(elsewhere);
+            extended[i].ExceptWith(elsewhere);
+            var inRange = NumberConditions.Covered(text, values).ToList();
+            extended[i].UnionWith(inRange);
+            extended[i].UnionWith(NumberConditions.AgesSpokenTo(text, values));
+            core[i].UnionWith(passages[i].Key is not null && keyMatch[i] >= bestKey[passages[i].Evidence.Chunk.ChunkId] ? inRange : keyRange[i]);
         }
         // A row keyed by what the question names answers in the cells under its header: "the amoxicillin dose" is the
         // Amoxicillin row's "adult dose", so its header's words count as its own (not its document's title or headings).
         var rowWords = passages.Select((p, i) => p.Key is null ? core[i] : core[i].Union(StemsOf(p.Extended)).ToHashSet()).ToList();
-        // Focus words name what the question is about: names and codes, or long words (metformin, children), not its verbs.
-        // A value is what the question gives, not what it is about: never a focus word.
-        var named = NamedTerms.Of(question).Select(PorterStemmer.Stem).Except(values.SelectMany(v => v.Terms)).ToHashSet();
         List<string> Focus(IReadOnlyList<string> of) => of
             .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || PatientGroups.IsGroup(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
             .OrderByDescending(t => weight[t]).Take(2).ToList();
@@ -95,7 +114,6 @@ public static class PassageSelector
         double Prior(RetrievedChunk c) => 0.5 * Math.Clamp(c.Score / topScore, 0, 1)
             + 0.5 * (denseMax > denseMin ? ((c.DenseScore ?? denseMin) - denseMin) / (denseMax - denseMin) : 1);
         var indexes = Enumerable.Range(0, passages.Count).ToList();
-        var shared = SharedKeyWords(passages);
 
         // The passage that best answers one part of the question (or the whole of it): how much of the part it holds (its
         // own words most), with its chunk's rank, and pushed down when it lacks a focus word or is a row about another thing.
@@ -122,18 +140,26 @@ public static class PassageSelector
 
         // A question that asks two things gets a passage for each.
         var texts = QuestionParts.Of(question);
-        var parts = texts.Select(p => (Terms: Terms.Stems(p).Distinct().Where(weight.ContainsKey).ToList(), Kind: AnswerType.Of(p))).Where(p => p.Terms.Count > 0).ToList();
+        var parts = texts.Select(p => (Terms: Terms.Stems(p).Distinct().Where(weight.ContainsKey).ToList(), Kind: AnswerType.Of(p), Price: AnswerType.AsksForPrice(p)))
+            .Where(p => p.Terms.Count > 0).ToList();
         var chosen = new List<int>();
-        foreach (var (part, kind) in parts.Count > 1 ? parts : [(terms, AnswerType.Of(question))])
+        foreach (var (part, kind, price) in parts.Count > 1 ? parts : [(terms, AnswerType.Of(question), AnswerType.AsksForPrice(question))])
         {
             var passage = Best(part, kind);
             if (passage < 0 || AboutAnotherThing(passage, part)) continue;
+            // What something costs is not answered with a passage that gives no price of it ("how much does the Vision 55
+            // cost?" and its delivery options, whose one price is the charge for a missed appointment). Looking further
+            // down for one that does answered with the price of another thing (the TV's remote).
+            if (price && minCoverage > 0 && !AnswerType.GivesPrice(passages[passage].Display, part)) continue;
             if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
         }
         if (chosen.Count == 0) return [];
 
+        // The floor is on what the question asks about: an asker's own value ("I'm 68") that the passages chosen neither
+        // write nor hold in a range counts neither way.
         var covered = chosen.SelectMany(i => extended[i]).ToHashSet();
-        return minCoverage > 0 && Share(covered, terms) < minCoverage
+        var asked = terms.Except(values.Where(v => v.Given && !v.Terms.Any(covered.Contains)).SelectMany(v => v.Terms)).ToList();
+        return minCoverage > 0 && Share(covered, asked.Count > 0 ? asked : terms) < minCoverage
             ? []
             : chosen.Select(i => passages[i]).ToList();
     }

@@ -1,0 +1,149 @@
+using KnowledgePlatform.Core.Domain;
+using KnowledgePlatform.Core.Ports;
+using KnowledgePlatform.Rag.Answering;
+using KnowledgePlatform.Rag.Answering.Extractive;
+using KnowledgePlatform.Rag.Retrieval;
+using Xunit;
+
+namespace KnowledgePlatform.Tests.Answering;
+
+/// <summary>Questions whose answer is a kind of value: the row a reading falls in, and what something costs.</summary>
+public sealed class ValueAndPriceAnswerTests
+{
+    private static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
+        new(new ChunkPayload(id, "t", "kb", "doc-" + id, title, id + ".md", 0, text, headings, null, null, kind), score, dense, 1, null, null);
+
+    private static async Task<(string Text, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
+    {
+        var text = "";
+        AnswerCompleted? done = null;
+        await foreach (var e in new ExtractiveAnswerer().GenerateAsync(new AnswerRequest(question, evidence), TestContext.Current.CancellationToken))
+        {
+            if (e is AnswerDelta d) text += d.Text;
+            if (e is AnswerCompleted c) done = c;
+        }
+        return (text, done!);
+    }
+
+    private const string Stages = "| Stage | Clinic BP | ABPM daytime / HBPM average |\n| --- | --- | --- |\n" +
+        "| Stage 1 | 140/90 to 159/99 mmHg | 135/85 to 149/94 mmHg |\n" +
+        "| Stage 2 | 160/100 mmHg or higher | 150/95 mmHg or higher |\n" +
+        "| Stage 3 (severe) | Systolic 180 mmHg or higher, or diastolic 120 mmHg or higher | Not used |";
+
+    private const string Monitoring = "If clinic blood pressure is between 140/90 and 180/120 mmHg, offer ambulatory blood pressure monitoring (ABPM). " +
+        "Home blood pressure monitoring (HBPM) is an acceptable alternative if ABPM is unsuitable or not tolerated.";
+
+    [Fact]
+    public async Task A_clinic_reading_gets_the_row_whose_clinic_range_holds_it_not_the_row_that_writes_it_for_home_readings()
+    {
+        // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity).
+        var (text, done) = await Answer("Clinic blood pressure is 150/95. What stage of hypertension is that?",
+            Evidence("stages", Stages, ChunkKind.Table, "Hypertension in Adults", "Diagnosis › Stages", 0.972, 0.757),
+            Evidence("monitoring", Monitoring, ChunkKind.Text, "Hypertension in Adults", "Diagnosis", 0.795, 0.760),
+            Evidence("arms", "- Measure blood pressure in both arms. If the difference is more than 15 mmHg, repeat; if it remains, use the arm with the higher reading.",
+                ChunkKind.Text, "Hypertension in Adults", "Diagnosis › Measuring", 0.708, 0.752),
+            Evidence("treatment", "- Offer drug treatment to people with stage 2 hypertension at any age.", ChunkKind.Text, "Hypertension in Adults", "Treatment", 0.51, 0.745));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.True(text.StartsWith("Stage: Stage 1; Clinic BP: 140/90 to 159/99 mmHg;", StringComparison.Ordinal), text);
+    }
+
+    [Fact]
+    public async Task A_home_reading_gets_the_row_whose_home_range_holds_it()
+    {
+        var (text, done) = await Answer("My home blood pressure average is 152/96 (HBPM). What stage is that?",
+            Evidence("stages", Stages, ChunkKind.Table, "Hypertension in Adults", "Diagnosis › Stages", 0.972, 0.70));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("Stage: Stage 2;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_age_written_with_hyphens_gets_the_row_of_its_age_group_not_a_passage_about_a_ten_year_risk()
+    {
+        var targets = "| Group | Clinic target | ABPM/HBPM target |\n| --- | --- | --- |\n" +
+            "| Age under 80 | Below 140/90 mmHg | Below 135/85 mmHg |\n| Age 80 and over | Below 150/90 mmHg | Below 145/85 mmHg |";
+        var whoToTreat = "Who to treat:\n- Offer drug treatment to people with stage 2 hypertension at any age.\n" +
+            "- Discuss starting drug treatment for people under 80 with stage 1 hypertension who have target organ damage, diabetes, or a 10-year cardiovascular risk of 10% or more.";
+        // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity).
+        var (text, done) = await Answer("What is the clinic blood pressure target for an 83-year-old with hypertension?",
+            Evidence("monitoring", Monitoring, ChunkKind.Text, "Hypertension in Adults", "Diagnosis › Confirming the diagnosis out of clinic", 0.971, 0.714),
+            Evidence("arms", "- Measure blood pressure in both arms. If the difference is more than 15 mmHg, repeat.", ChunkKind.Text, "Hypertension in Adults",
+                "Diagnosis › Measuring blood pressure in clinic", 0.817, 0.676),
+            Evidence("postural", "In people with a standing systolic blood pressure below the target because of postural hypotension, treat to the standing target.",
+                ChunkKind.Text, "Hypertension in Adults", "Treatment targets", 0.682, 0.669),
+            Evidence("treat", whoToTreat, ChunkKind.Text, "Hypertension in Adults", "Drug treatment › Who to treat", 0.65, 0.69),
+            Evidence("targets", targets, ChunkKind.Table, "Hypertension in Adults", "Treatment targets", 0.646, 0.691));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.True(text.StartsWith("Group: Age 80 and over;", StringComparison.Ordinal), text);
+    }
+
+    [Fact]
+    public async Task An_askers_age_outside_a_schemes_age_range_is_answered_with_the_range()
+    {
+        // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity).
+        const string antibiotics = "If your symptoms are troublesome or not getting better, a pharmacist or doctor may offer a 3-day course of antibiotics. " +
+            "You should start to feel better within 48 hours of starting treatment. " +
+            "Some areas offer treatment directly from a community pharmacist for women aged 16 to 64 with uncomplicated cystitis.\n" +
+            "You may be given a \"back-up\" prescription to use only if your symptoms get worse or have not improved after 48 hours.";
+        const string leaflet = "Cystitis (bladder infection) in women: patient leaflet";
+        var (text, done) = await Answer("I'm 68 and think I have cystitis. Can I get antibiotics straight from the pharmacist?",
+            Evidence("antibiotics", antibiotics, ChunkKind.Text, leaflet, "Cystitis (bladder infection) in women › Antibiotics", 1.0, 0.77),
+            Evidence("course", "Q: Should I finish the whole course of antibiotics?\nA: Take antibiotics exactly as prescribed for the number of days on the label. " +
+                "Many common infections now need only short courses, such as 3 days for a bladder infection in women.", ChunkKind.QuestionAnswer, "faq", "", 0.393, 0.712),
+            Evidence("about", "This leaflet is sample educational content. It is not medical advice; contact a pharmacist or doctor about your own symptoms.\n" +
+                "Cystitis is inflammation of the bladder, usually caused by a bacterial infection. Mild cystitis often gets better on its own within 3 days.",
+                ChunkKind.Text, leaflet, "Cystitis (bladder infection) in women", 0.232, 0.625),
+            Evidence("doctor", "- women who are pregnant\n- men and children with urinary symptoms\n- anyone whose symptoms have not improved after 3 days of antibiotics",
+                ChunkKind.Text, leaflet, "Cystitis (bladder infection) in women › Who should always see a doctor", 0.208, 0.662),
+            Evidence("cold", "Q: Do antibiotics help a cold or flu?\nA: No. Colds and flu are caused by viruses and antibiotics only work against bacteria.",
+                ChunkKind.QuestionAnswer, "faq", "", 0.195, 0.662));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("women aged 16 to 64", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task How_strong_is_answered_by_the_step_that_gives_a_percentage_not_the_one_that_repeats_the_questions_words()
+    {
+        var steps = "1. Check the antenna cable is screwed firmly into the RF In connector.\n" +
+            "2. Run a new channel scan: Settings > Channels > Channel scan > Antenna. A full scan takes about 10 minutes.\n" +
+            "3. Open Settings > Support > Signal check and select a channel. A signal strength of 60% or more is needed for reliable reception.\n" +
+            "4. ATSC 3.0 channels need a stronger signal than ATSC 1.0 channels. If an ATSC 3.0 channel breaks up, tune to the ATSC 1.0 version of the same station.";
+        var (text, done) = await Answer("antenna channels keep breaking up on my tv, how strong does the signal need to be?",
+            Evidence("antenna", steps, ChunkKind.Text, "Vision 55: Fixing No Signal", "Fixing No Signal › 5. Antenna: Weak or No Signal", 1.0, 0.7));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("60% or more", text, StringComparison.Ordinal);
+    }
+
+    private const string Delivery = "Delivery of Vision 55 TVs:\n" +
+        "- Our freight partner calls or texts you within 2 business days of dispatch to book a delivery appointment.\n" +
+        "- Curbside delivery leaves the TV at the curb. In-home delivery brings the TV to the room of your choice.\n" +
+        "- If you miss the appointment, redelivery costs $39.";
+
+    [Fact]
+    public async Task What_something_costs_is_not_answered_with_a_passage_whose_only_price_is_of_another_thing()
+    {
+        var (text, done) = await Answer("How much does the Vision 55 TV cost?",
+            Evidence("delivery", Delivery, ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery › Large items", 0.9, 0.70));
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(ExtractiveAnswerer.NotFound, text);
+    }
+
+    [Theory]
+    [InlineData("How much does redelivery cost if I miss the appointment?", "redelivery costs $39")]
+    [InlineData("How much is the restocking fee?", "We do not charge restocking fees.")]
+    public async Task A_price_of_the_thing_asked_about_is_the_answer_even_when_it_is_free(string question, string expected)
+    {
+        const string restocking = "We do not charge restocking fees. If accessories are missing, we deduct their current list price from your refund.";
+        var (text, done) = await Answer(question,
+            Evidence("delivery", Delivery, ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery › Large items", 0.9, 0.70),
+            Evidence("returns", restocking, ChunkKind.Text, "Returns and Refunds", "Returns and Refunds › Fees", 0.8, 0.68));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+}
