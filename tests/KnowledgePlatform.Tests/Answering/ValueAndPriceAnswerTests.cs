@@ -134,6 +134,55 @@ public sealed class ValueAndPriceAnswerTests
     }
 
     [Theory]
+    [InlineData("how much is the sweep s2 robot vacuum?")]
+    [InlineData("How much is the Vision 55?")]
+    public async Task How_much_is_a_product_asks_its_price_and_a_percentage_of_its_battery_does_not_answer(string question)
+    {
+        const string battery = "If the battery falls below 20% during a large job, the robot returns to the dock, recharges to 80%, and then resumes cleaning.";
+        var (text, done) = await Answer(question,
+            Evidence("battery", battery, ChunkKind.Text, "Sweep S2 and Vision 55 User Manual", "Cleaning › Recharge and resume", 0.9, 0.70));
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(ExtractiveAnswerer.NotFound, text);
+    }
+
+    [Fact]
+    public async Task The_price_of_an_accessory_is_not_the_price_of_the_product_its_entry_names()
+    {
+        var (text, done) = await Answer("how much is the sweep s2 robot vacuum?",
+            Evidence("base", "Q: Does the Sweep S2 need the Auto-Empty Base?\nA: No. The Sweep S2 is sold with a standard charging dock. " +
+                "The Auto-Empty Base is an optional accessory ($149) that empties the robot's dustbin into a sealed bag.", ChunkKind.QuestionAnswer, "faq-products", "", 0.9, 0.70));
+
+        Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
+        Assert.Equal(ExtractiveAnswerer.NotFound, text);
+    }
+
+    [Fact]
+    public async Task A_price_in_a_document_about_the_product_named_is_its_price()
+    {
+        var (text, done) = await Answer("price of a new battery for the sweep s2?",
+            Evidence("care", "Battery care:\n- Leave the robot on the dock when it is not in use.\n" +
+                "- A replacement battery pack (NW-SW2-BAT, $59.99) can be fitted at home with a Phillips screwdriver.", ChunkKind.Text,
+                "Northwind Sweep S2: Care and Maintenance Schedule", "Northwind Sweep S2: Care and Maintenance Schedule › Battery care", 0.9, 0.70));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("$59.99", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("How much is the maximum dose of paracetamol?", "4 g")]
+    [InlineData("How much water does the Sweep S2 tank hold?", "250 mL")]
+    public async Task How_much_of_something_still_asks_an_amount(string question, string expected)
+    {
+        var (text, done) = await Answer(question,
+            Evidence("dose", "The maximum dose of paracetamol for adults is 4 g in 24 hours.", ChunkKind.Text, "Drug doses", "Paracetamol", 0.9, 0.70),
+            Evidence("tank", "The Sweep S2 mop module has a 250 mL water tank.", ChunkKind.Text, "Sweep S2 User Manual", "Mopping", 0.8, 0.69));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("How much does redelivery cost if I miss the appointment?", "redelivery costs $39")]
     [InlineData("How much is the restocking fee?", "We do not charge restocking fees.")]
     public async Task A_price_of_the_thing_asked_about_is_the_answer_even_when_it_is_free(string question, string expected)

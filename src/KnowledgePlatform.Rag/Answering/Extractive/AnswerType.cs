@@ -41,10 +41,19 @@ public static partial class AnswerType
 
     /// <summary>
     /// Whether the question (or one part of it) asks what something costs: "how much does it cost", "how much is the
-    /// fee", "what is the price of…", "price of a battery?". Not a question that only mentions costs ("do physicians know
-    /// the costs of care?", "are they worth the price?"), nor a word that holds "cost" (corticosteroid).
+    /// fee", "what is the price of…", "price of a battery?", and "how much is the Sweep S2?" unless it asks how much of
+    /// something is meant ("how much is the maximum dose?", "how much is too much?"). Not a question that only mentions
+    /// costs ("do physicians know the costs of care?", "are they worth the price?"), nor a word that holds "cost"
+    /// (corticosteroid).
     /// </summary>
-    public static bool AsksForPrice(string question) => PriceQuestion().IsMatch(question);
+    public static bool AsksForPrice(string question) => PriceQuestion().IsMatch(question) || (HowMuchIs().IsMatch(question) && !QuantityWords().IsMatch(question));
+
+    [GeneratedRegex(@"\bhow much (is|are|'s)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex HowMuchIs();
+
+    /// <summary>What "how much is…" asks the quantity of, not the price.</summary>
+    [GeneratedRegex(@"\b(doses?|dosage|capacity|size|space|weight|water|power|storage|memory|data|volume|left|enough|safe|too|time|room)\b|\bhow much (is|are|'s) there\b", RegexOptions.IgnoreCase)]
+    private static partial Regex QuantityWords();
 
     [GeneratedRegex(@"\bhow much\b.*\b(costs?|prices?d?|charges?d?|fees?|pay)\b|\bwhat\b.*\b(is|are|'s|does|do)\b.*\b(costs?|prices?|fees?|charges?)\b|^\s*(the\s+)?(costs?|prices?)\s+(of|for)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PriceQuestion();
@@ -58,13 +67,21 @@ public static partial class AnswerType
     /// <summary>
     /// Whether the text gives a price ("$24.99", "€5", "30 dollars", "free") in a sentence that holds one of <paramref name="of"/>
     /// (stems of what the question asks the price of; the words that ask for a price do not count): the charge for
-    /// missing a delivery appointment is not the price of the TV delivered. Any sentence with a price does when the
-    /// question names nothing else.
+    /// missing a delivery appointment is not the price of the TV delivered. The things the question names
+    /// (<paramref name="named"/>: the Sweep S2) must be in that sentence or in <paramref name="context"/> (its document's
+    /// title and headings): "the Auto-Empty Base is an optional accessory ($149)" is not the price of the Sweep S2, though
+    /// its FAQ entry names the robot in another sentence. Any sentence with a price does when the question names nothing else.
     /// </summary>
-    public static bool GivesPrice(string text, IReadOnlyCollection<string> of)
+    public static bool GivesPrice(string text, IReadOnlyCollection<string> of, IReadOnlyCollection<string> named, string context)
     {
         var things = of.Where(t => !PriceWords.Contains(t)).ToList();
-        return text.Split('\n').SelectMany(Sentences.Split).Any(s => (Price().IsMatch(s) || Free().IsMatch(s)) && (things.Count == 0 || Terms.Stems(s).Any(things.Contains)));
+        var around = Terms.Stems(context).ToHashSet();
+        return text.Split('\n').SelectMany(Sentences.Split).Any(s =>
+        {
+            if (!Price().IsMatch(s) && !Free().IsMatch(s)) return false;
+            var words = Terms.Stems(s).ToHashSet();
+            return (things.Count == 0 || things.Any(words.Contains)) && named.All(n => words.Contains(n) || around.Contains(n));
+        });
     }
 
     /// <summary>The kind of answer the question (or one part of it) asks for, as a test on a passage; null when it asks for no particular kind.</summary>

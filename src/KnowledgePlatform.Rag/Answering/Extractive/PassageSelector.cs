@@ -150,7 +150,8 @@ public static class PassageSelector
             // What something costs is not answered with a passage that gives no price of it ("how much does the Vision 55
             // cost?" and its delivery options, whose one price is the charge for a missed appointment). Looking further
             // down for one that does answered with the price of another thing (the TV's remote).
-            if (price && minCoverage > 0 && !AnswerType.GivesPrice(passages[passage].Display, part)) continue;
+            if (price && minCoverage > 0 && !AnswerType.GivesPrice(passages[passage].Display, part, named.Where(part.Contains).ToList(),
+                    $"{passages[passage].Evidence.Chunk.DocumentTitle} {passages[passage].Evidence.Chunk.HeadingPath}")) continue;
             if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
         }
         if (chosen.Count == 0) return [];
