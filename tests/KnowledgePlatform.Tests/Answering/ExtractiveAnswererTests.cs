@@ -12,14 +12,16 @@ public sealed class ExtractiveAnswererTests
     private static RetrievedChunk Evidence(string id, string text, ChunkKind kind = ChunkKind.Text, string file = "guide.md", int? page = null) =>
         new(new ChunkPayload(id, "t", "kb", "doc-" + id, "Title " + id, file, 0, text, "Guide › Dosing", page, null, kind), 0.03, 0.6, 1, null, null);
 
-    private static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
+    /// <summary>A chunk of evidence with its document's title and headings, as retrieval ranked it (fused score, dense similarity).</summary>
+    internal static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
         new(new ChunkPayload(id, "t", "kb", "doc-" + id, title, id + ".md", 0, text, headings, null, null, kind), score, dense, 1, null, null);
 
     private static RetrievedChunk Ranked(RetrievedChunk c, double score, double dense) => c with { Score = score, DenseScore = dense };
 
     private const string ShippingTable = "| Method | Delivery time | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | $5.99 |\n| Next Day | 1 business day | $24.99 |";
 
-    private static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
+    /// <summary>The extractive answer to the question from the evidence: its text, citations and completion.</summary>
+    internal static async Task<(string Text, IReadOnlyList<Citation> Citations, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
     {
         var text = "";
         IReadOnlyList<Citation> citations = [];

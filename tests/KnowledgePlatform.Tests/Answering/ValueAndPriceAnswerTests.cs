@@ -1,30 +1,14 @@
 using KnowledgePlatform.Core.Domain;
-using KnowledgePlatform.Core.Ports;
 using KnowledgePlatform.Rag.Answering;
 using KnowledgePlatform.Rag.Answering.Extractive;
-using KnowledgePlatform.Rag.Retrieval;
 using Xunit;
+using static KnowledgePlatform.Tests.Answering.ExtractiveAnswererTests;
 
 namespace KnowledgePlatform.Tests.Answering;
 
 /// <summary>Questions whose answer is a kind of value: the row a reading falls in, and what something costs.</summary>
 public sealed class ValueAndPriceAnswerTests
 {
-    private static RetrievedChunk Evidence(string id, string text, ChunkKind kind, string title, string headings, double score, double dense) =>
-        new(new ChunkPayload(id, "t", "kb", "doc-" + id, title, id + ".md", 0, text, headings, null, null, kind), score, dense, 1, null, null);
-
-    private static async Task<(string Text, AnswerCompleted Done)> Answer(string question, params RetrievedChunk[] evidence)
-    {
-        var text = "";
-        AnswerCompleted? done = null;
-        await foreach (var e in new ExtractiveAnswerer().GenerateAsync(new AnswerRequest(question, evidence), TestContext.Current.CancellationToken))
-        {
-            if (e is AnswerDelta d) text += d.Text;
-            if (e is AnswerCompleted c) done = c;
-        }
-        return (text, done!);
-    }
-
     private const string Stages = "| Stage | Clinic BP | ABPM daytime / HBPM average |\n| --- | --- | --- |\n" +
         "| Stage 1 | 140/90 to 159/99 mmHg | 135/85 to 149/94 mmHg |\n" +
         "| Stage 2 | 160/100 mmHg or higher | 150/95 mmHg or higher |\n" +
@@ -37,7 +21,7 @@ public sealed class ValueAndPriceAnswerTests
     public async Task A_clinic_reading_gets_the_row_whose_clinic_range_holds_it_not_the_row_that_writes_it_for_home_readings()
     {
         // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity).
-        var (text, done) = await Answer("Clinic blood pressure is 150/95. What stage of hypertension is that?",
+        var (text, _, done) = await Answer("Clinic blood pressure is 150/95. What stage of hypertension is that?",
             Evidence("stages", Stages, ChunkKind.Table, "Hypertension in Adults", "Diagnosis › Stages", 0.972, 0.757),
             Evidence("monitoring", Monitoring, ChunkKind.Text, "Hypertension in Adults", "Diagnosis", 0.795, 0.760),
             Evidence("arms", "- Measure blood pressure in both arms. If the difference is more than 15 mmHg, repeat; if it remains, use the arm with the higher reading.",
@@ -51,7 +35,7 @@ public sealed class ValueAndPriceAnswerTests
     [Fact]
     public async Task A_home_reading_gets_the_row_whose_home_range_holds_it()
     {
-        var (text, done) = await Answer("My home blood pressure average is 152/96 (HBPM). What stage is that?",
+        var (text, _, done) = await Answer("My home blood pressure average is 152/96 (HBPM). What stage is that?",
             Evidence("stages", Stages, ChunkKind.Table, "Hypertension in Adults", "Diagnosis › Stages", 0.972, 0.70));
 
         Assert.Equal(AnswerStatus.Answered, done.Status);
@@ -66,7 +50,7 @@ public sealed class ValueAndPriceAnswerTests
         var whoToTreat = "Who to treat:\n- Offer drug treatment to people with stage 2 hypertension at any age.\n" +
             "- Discuss starting drug treatment for people under 80 with stage 1 hypertension who have target organ damage, diabetes, or a 10-year cardiovascular risk of 10% or more.";
         // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity).
-        var (text, done) = await Answer("What is the clinic blood pressure target for an 83-year-old with hypertension?",
+        var (text, _, done) = await Answer("What is the clinic blood pressure target for an 83-year-old with hypertension?",
             Evidence("monitoring", Monitoring, ChunkKind.Text, "Hypertension in Adults", "Diagnosis › Confirming the diagnosis out of clinic", 0.971, 0.714),
             Evidence("arms", "- Measure blood pressure in both arms. If the difference is more than 15 mmHg, repeat.", ChunkKind.Text, "Hypertension in Adults",
                 "Diagnosis › Measuring blood pressure in clinic", 0.817, 0.676),
@@ -88,7 +72,7 @@ public sealed class ValueAndPriceAnswerTests
             "Some areas offer treatment directly from a community pharmacist for women aged 16 to 64 with uncomplicated cystitis.\n" +
             "You may be given a \"back-up\" prescription to use only if your symptoms get worse or have not improved after 48 hours.";
         const string leaflet = "Cystitis (bladder infection) in women: patient leaflet";
-        var (text, done) = await Answer("I'm 68 and think I have cystitis. Can I get antibiotics straight from the pharmacist?",
+        var (text, _, done) = await Answer("I'm 68 and think I have cystitis. Can I get antibiotics straight from the pharmacist?",
             Evidence("antibiotics", antibiotics, ChunkKind.Text, leaflet, "Cystitis (bladder infection) in women › Antibiotics", 1.0, 0.77),
             Evidence("course", "Q: Should I finish the whole course of antibiotics?\nA: Take antibiotics exactly as prescribed for the number of days on the label. " +
                 "Many common infections now need only short courses, such as 3 days for a bladder infection in women.", ChunkKind.QuestionAnswer, "faq", "", 0.393, 0.712),
@@ -111,7 +95,7 @@ public sealed class ValueAndPriceAnswerTests
             "2. Run a new channel scan: Settings > Channels > Channel scan > Antenna. A full scan takes about 10 minutes.\n" +
             "3. Open Settings > Support > Signal check and select a channel. A signal strength of 60% or more is needed for reliable reception.\n" +
             "4. ATSC 3.0 channels need a stronger signal than ATSC 1.0 channels. If an ATSC 3.0 channel breaks up, tune to the ATSC 1.0 version of the same station.";
-        var (text, done) = await Answer("antenna channels keep breaking up on my tv, how strong does the signal need to be?",
+        var (text, _, done) = await Answer("antenna channels keep breaking up on my tv, how strong does the signal need to be?",
             Evidence("antenna", steps, ChunkKind.Text, "Vision 55: Fixing No Signal", "Fixing No Signal › 5. Antenna: Weak or No Signal", 1.0, 0.7));
 
         Assert.Equal(AnswerStatus.Answered, done.Status);
@@ -126,7 +110,7 @@ public sealed class ValueAndPriceAnswerTests
     [Fact]
     public async Task What_something_costs_is_not_answered_with_a_passage_whose_only_price_is_of_another_thing()
     {
-        var (text, done) = await Answer("How much does the Vision 55 TV cost?",
+        var (text, _, done) = await Answer("How much does the Vision 55 TV cost?",
             Evidence("delivery", Delivery, ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery › Large items", 0.9, 0.70));
 
         Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
@@ -139,7 +123,7 @@ public sealed class ValueAndPriceAnswerTests
     public async Task How_much_is_a_product_asks_its_price_and_a_percentage_of_its_battery_does_not_answer(string question)
     {
         const string battery = "If the battery falls below 20% during a large job, the robot returns to the dock, recharges to 80%, and then resumes cleaning.";
-        var (text, done) = await Answer(question,
+        var (text, _, done) = await Answer(question,
             Evidence("battery", battery, ChunkKind.Text, "Sweep S2 and Vision 55 User Manual", "Cleaning › Recharge and resume", 0.9, 0.70));
 
         Assert.Equal(AnswerStatus.InsufficientEvidence, done.Status);
@@ -149,7 +133,7 @@ public sealed class ValueAndPriceAnswerTests
     [Fact]
     public async Task The_price_of_an_accessory_is_not_the_price_of_the_product_its_entry_names()
     {
-        var (text, done) = await Answer("how much is the sweep s2 robot vacuum?",
+        var (text, _, done) = await Answer("how much is the sweep s2 robot vacuum?",
             Evidence("base", "Q: Does the Sweep S2 need the Auto-Empty Base?\nA: No. The Sweep S2 is sold with a standard charging dock. " +
                 "The Auto-Empty Base is an optional accessory ($149) that empties the robot's dustbin into a sealed bag.", ChunkKind.QuestionAnswer, "faq-products", "", 0.9, 0.70));
 
@@ -160,7 +144,7 @@ public sealed class ValueAndPriceAnswerTests
     [Fact]
     public async Task A_price_in_a_document_about_the_product_named_is_its_price()
     {
-        var (text, done) = await Answer("price of a new battery for the sweep s2?",
+        var (text, _, done) = await Answer("price of a new battery for the sweep s2?",
             Evidence("care", "Battery care:\n- Leave the robot on the dock when it is not in use.\n" +
                 "- A replacement battery pack (NW-SW2-BAT, $59.99) can be fitted at home with a Phillips screwdriver.", ChunkKind.Text,
                 "Northwind Sweep S2: Care and Maintenance Schedule", "Northwind Sweep S2: Care and Maintenance Schedule › Battery care", 0.9, 0.70));
@@ -174,7 +158,7 @@ public sealed class ValueAndPriceAnswerTests
     [InlineData("How much water does the Sweep S2 tank hold?", "250 mL")]
     public async Task How_much_of_something_still_asks_an_amount(string question, string expected)
     {
-        var (text, done) = await Answer(question,
+        var (text, _, done) = await Answer(question,
             Evidence("dose", "The maximum dose of paracetamol for adults is 4 g in 24 hours.", ChunkKind.Text, "Drug doses", "Paracetamol", 0.9, 0.70),
             Evidence("tank", "The Sweep S2 mop module has a 250 mL water tank.", ChunkKind.Text, "Sweep S2 User Manual", "Mopping", 0.8, 0.69));
 
@@ -188,7 +172,7 @@ public sealed class ValueAndPriceAnswerTests
     public async Task A_price_of_the_thing_asked_about_is_the_answer_even_when_it_is_free(string question, string expected)
     {
         const string restocking = "We do not charge restocking fees. If accessories are missing, we deduct their current list price from your refund.";
-        var (text, done) = await Answer(question,
+        var (text, _, done) = await Answer(question,
             Evidence("delivery", Delivery, ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery › Large items", 0.9, 0.70),
             Evidence("returns", restocking, ChunkKind.Text, "Returns and Refunds", "Returns and Refunds › Fees", 0.8, 0.68));
 
