@@ -14,6 +14,8 @@ public sealed class NumberConditionsTests
     [InlineData("Which vaccine for a woman aged 70?", "Offer the vaccine to people aged 65 and over.")]
     [InlineData("Can a child of 8 years take ibuprofen?", "| Ibuprofen | Children 6 to 12 years | 200 mg every 6 to 8 hours |")]
     [InlineData("Which blood pressure target for a 60 year old?", "| Age under 80 | Below 140/90 mmHg | Below 135/85 mmHg |")]
+    [InlineData("My HbA1c is 52 mmol/mol. Do I have diabetes?", "- HbA1c of 48 mmol/mol (6.5%) or higher.")]          // the same value in another unit between
+    [InlineData("Is a fasting glucose of 6 mmol/L normal?", "Fasting plasma glucose of 6.9 mmol/L (124 mg/dL) or lower is below the diabetes threshold.")]
     public void A_value_inside_a_threshold_or_range_of_the_same_measure_is_covered(string question, string passage) =>
         Assert.Single(Covered(question, passage));
 

@@ -32,6 +32,49 @@ public sealed class ValueAndPriceAnswerTests
         Assert.True(text.StartsWith("Stage: Stage 1; Clinic BP: 140/90 to 159/99 mmHg;", StringComparison.Ordinal), text);
     }
 
+    private const string Diagnosis = "Type 2 diabetes can be diagnosed with any one of the following. Without symptoms, a second abnormal test is needed to confirm the diagnosis.\n" +
+        "- HbA1c of 48 mmol/mol (6.5%) or higher.\n- Fasting plasma glucose of 7.0 mmol/L (126 mg/dL) or higher.\n" +
+        "An HbA1c of 42–47 mmol/mol (6.0–6.4%) indicates non-diabetic hyperglycaemia (\"prediabetes\"). Offer an intensive lifestyle programme and retest annually.";
+
+    [Theory]
+    [InlineData("My HbA1c is 44 mmol/mol. Do I have diabetes?", "An HbA1c of 42–47 mmol/mol (6.0–6.4%) indicates non-diabetic hyperglycaemia")]
+    [InlineData("My HbA1c is 52 mmol/mol. Do I have diabetes?", "Without symptoms, a second abnormal test is needed to confirm the diagnosis.\n- HbA1c of 48 mmol/mol (6.5%) or higher.")]
+    public async Task An_askers_reading_gets_the_sentence_whose_range_holds_it_over_a_higher_ranked_answer_about_the_measure(string question, string answer)
+    {
+        // The demo knowledge base's evidence, in retrieval's order (fused score, dense similarity): the FAQ about HbA1c
+        // targets ranks first, the diagnostic thresholds third.
+        var (text, _, done) = await Answer(question,
+            Evidence("faq", "Q: What is a normal HbA1c for someone with diabetes?\nA: HbA1c shows your average blood sugar over the past 2 to 3 months. " +
+                "A common target is 48 mmol/mol (6.5%) if you manage diabetes with diet or metformin, or 53 mmol/mol (7.0%) if you take medicines that can cause low blood sugar.",
+                ChunkKind.QuestionAnswer, "faq", "", 1, 0.822),
+            Evidence("intensify", "Intensify treatment if HbA1c rises to 58 mmol/mol (7.5%) or higher on one or more drugs.", ChunkKind.Text,
+                "Type 2 Diabetes in Adults", "Individualised HbA1c targets", 0.727, 0.745),
+            Evidence("diagnosis", Diagnosis, ChunkKind.Text, "Type 2 Diabetes in Adults", "Diagnosis › Diagnostic thresholds", 0.712, 0.722));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.True(text.Replace(" [1]", "", StringComparison.Ordinal).StartsWith(answer, StringComparison.Ordinal), text);
+    }
+
+    [Fact]
+    public async Task A_step_whose_range_holds_the_askers_reading_does_not_answer_what_the_step_does_not_say()
+    {
+        // "If it is below 4.0 mmol/L … treat it straight away" holds a reading of 3.5, but not what to eat. The demo knowledge
+        // base's evidence, in retrieval's order.
+        var steps = "- Check your blood sugar if you can. If it is below 4.0 mmol/L, or you have symptoms and cannot check, treat it straight away.\n" +
+            "- Eat or drink 15 to 20 g of fast-acting sugar, for example:\n- 4 or 5 glucose tablets (check the packet, as sizes vary)\n" +
+            "- 150 to 200 mL of pure fruit juice\n- a small can (150 mL) of a full-sugar (not diet) fizzy drink\n- 5 jelly sweets\n" +
+            "- Wait 10 to 15 minutes and check your blood sugar again.\n- If it is still below 4.0 mmol/L, repeat step 2. You can repeat this up to 3 times.\n" +
+            "- Once your blood sugar is above 4.0 mmol/L, eat a starchy snack such as a slice of toast, a sandwich or 2 biscuits, or have your next meal if it is due.";
+        var (text, _, done) = await Answer("My blood sugar is 3.5 mmol/L, what should I eat?",
+            Evidence("steps", steps, ChunkKind.Text, "Low blood sugar (hypoglycaemia): patient leaflet", "Low blood sugar › How to treat a hypo: the 15/15 rule", 1, 0.748),
+            Evidence("hypo", "A hypo is when your blood sugar (glucose) level falls below 4.0 mmol/L. A useful saying is \"four is the floor\". " +
+                "Hypos can happen if you miss or delay a meal, eat less carbohydrate than usual, are more active than usual, drink alcohol, or take too much diabetes medicine.",
+                ChunkKind.Text, "Low blood sugar (hypoglycaemia): patient leaflet", "Low blood sugar › What is a hypo?", 0.603, 0.685));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains("Eat or drink 15 to 20 g of fast-acting sugar", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_home_reading_gets_the_row_whose_home_range_holds_it()
     {

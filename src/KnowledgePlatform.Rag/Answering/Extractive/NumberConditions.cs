@@ -256,10 +256,10 @@ public static partial class NumberConditions
     [GeneratedRegex(@"(?:\b(?:(?<strict>above|over|more than|greater than|higher than)|at least)\b|(?<strict>>)|≥|>=)\s*(?<n>\d+(?:\.\d+)?)")]
     private static partial Regex Above();
 
-    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}\s+(?:or|and)\s+(?:more|over|above|older|higher|greater)\b")]
+    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}(?:\s*\([^()]{1,30}\))?\s+(?:or|and)\s+(?:more|over|above|older|higher|greater)\b")]
     private static partial Regex OrMore();
 
-    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}\s+(?:or|and)\s+(?:less|under|below|younger|lower|fewer)\b")]
+    [GeneratedRegex(@"\b(?<n>\d+(?:\.\d+)?)(?:\s*[\p{L}/%²]+){0,2}(?:\s*\([^()]{1,30}\))?\s+(?:or|and)\s+(?:less|under|below|younger|lower|fewer)\b")]
     private static partial Regex OrLess();
 
     [GeneratedRegex(@"\b(?:between\s+(?<lo>\d+(?:\.\d+)?)\s+and|(?<lo>\d+(?:\.\d+)?)\s*(?:to|–|—|-))\s*(?<hi>\d+(?:\.\d+)?)\b")]

@@ -13,7 +13,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
-/// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names. A question in two
+/// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names, and so does a
+/// sentence that writes a range holding the asker's value when no table row holds it. A question in two
 /// parts ("how much, and by when?") gets a second passage when the first leaves a part unanswered and another passage
 /// holds it. A table row whose key holds none of the question's words does not answer a question that names something no passage
 /// holds (<see cref="AbsentWords"/>: "the maximum daily dose of tramadol" and the paracetamol row), and a question about
@@ -42,6 +43,9 @@ public static class PassageSelector
 
     /// <summary>What a table row whose key holds none of the question's words keeps of its score.</summary>
     private const double NoKeyWord = 0.5;
+
+    /// <summary>What a sentence whose range holds the asker's value counts, as a row keyed by what the question names does.</summary>
+    private const double AboutTheValue = 2;
 
     /// <summary>Evidence chunks looked at, best first.</summary>
     private const int MaxChunks = 6;
@@ -81,6 +85,9 @@ public static class PassageSelector
         // than another's ("Most people with gout: below 360", for a patient with tophi at 340).
         var keyMatch = passages.Select((p, i) => p.Key is null || values.Count == 0 ? 0 : KeyMatch(p, terms, named, shared, keyRange[i].Count > 0)).ToList();
         var bestKey = Enumerable.Range(0, passages.Count).GroupBy(i => passages[i].Evidence.Chunk.ChunkId).ToDictionary(g => g.Key, g => g.Max(i => keyMatch[i]));
+        var given = values.Where(v => v.Given).ToList();
+        var ownRange = passages.Select(_ => new List<string>()).ToArray();
+        var rowHoldsValue = false;
         for (var i = 0; i < passages.Count && values.Count > 0; i++)
         {
             // A value written about another measure is not held: "150/95" in a stage's home-reading cell, for a clinic reading.
@@ -93,7 +100,18 @@ public static class PassageSelector
             extended[i].UnionWith(inRange);
             extended[i].UnionWith(NumberConditions.AgesSpokenTo(text, values));
             core[i].UnionWith(passages[i].Key is not null && keyMatch[i] >= bestKey[passages[i].Evidence.Chunk.ChunkId] ? inRange : keyRange[i]);
+            if (passages[i].Key is null) ownRange[i] = NumberConditions.Covered(passages[i].Core, given).Except(elsewhere).ToList();
+            else rowHoldsValue |= inRange.Count > 0;
         }
+        // A sentence that writes a range holding the asker's value, and holds the rest of the question with its neighbours,
+        // title and headings (a letter alone, the m of "I'm", is no word of it), is about it, as a row keyed by that range is: "An HbA1c of 42–47 mmol/mol indicates
+        // prediabetes" for "My HbA1c is 44 mmol/mol. Do I have diabetes?" wins over the FAQ on HbA1c targets ranked above it;
+        // "if it is below 4.0 mmol/L, treat it straight away" does not answer "…3.5 mmol/L, what should I eat?". Not when a
+        // table row holds the value: a table of ranges (the stages of hypertension) places it more exactly than a sentence
+        // whose range sets off an action ("if clinic blood pressure is between 140/90 and 180/120, offer ABPM").
+        var rangeSentence = ownRange.Select((own, i) => !rowHoldsValue && own.Count > 0 && terms.All(t => t.Length == 1 || extended[i].Contains(t))).ToArray();
+        for (var i = 0; i < passages.Count; i++)
+            if (rangeSentence[i]) core[i].UnionWith(ownRange[i]);
         // A row keyed by what the question names answers in the cells under its header: "the amoxicillin dose" is the
         // Amoxicillin row's "adult dose", so its header's words count as its own (not its document's title or headings).
         var rowWords = passages.Select((p, i) => p.Key is null ? core[i] : core[i].Union(StemsOf(p.Extended)).ToHashSet()).ToList();
@@ -123,7 +141,7 @@ public static class PassageSelector
             // A question about a patient group (children, pregnancy) is answered only by a passage about that group.
             var groups = part.Select(PatientGroups.GroupOf).OfType<string>().Distinct().ToList();
             return indexes.Where(i => groups.All(groupsNamed[i].Contains))
-                .Select(i => (Index: i, Key: KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0)))
+                .Select(i => (Index: i, Key: rangeSentence[i] ? AboutTheValue : KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0)))
                 .Select(x => (x.Index, Score: ((0.6 * Share(x.Key >= 2 ? rowWords[x.Index] : core[x.Index], part) + 0.4 * Share(extended[x.Index], part)) * x.Key + RankWeight * Prior(passages[x.Index].Evidence))
                     * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
