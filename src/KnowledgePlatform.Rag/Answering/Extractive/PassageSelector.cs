@@ -115,8 +115,10 @@ public static class PassageSelector
         // A row keyed by what the question names answers in the cells under its header: "the amoxicillin dose" is the
         // Amoxicillin row's "adult dose", so its header's words count as its own (not its document's title or headings).
         var rowWords = passages.Select((p, i) => p.Key is null ? core[i] : core[i].Union(StemsOf(p.Extended)).ToHashSet()).ToList();
+        // A verb of the question in the passive voice ("how is the test performed") says how, not what: never a focus word.
+        var passive = PassiveVerbs.Of(question).Select(PorterStemmer.Stem).ToHashSet();
         List<string> Focus(IReadOnlyList<string> of) => of
-            .Where(t => (named.Contains(t) || t.Length >= FocusWordLength || PatientGroups.IsGroup(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
+            .Where(t => (named.Contains(t) || (t.Length >= FocusWordLength && !passive.Contains(t)) || PatientGroups.IsGroup(t)) && df[t] > 0 && df[t] <= Math.Max(2, passages.Count / 5))
             .OrderByDescending(t => weight[t]).Take(2).ToList();
         double Share(IEnumerable<string> words, IReadOnlyCollection<string> of) => of.Sum(t => weight[t]) is var all and > 0 ? of.Where(words.Contains).Sum(t => weight[t]) / all : 0;
         // A group the question excludes ("not pregnant") that a passage names and never excludes: that passage is about the others.
