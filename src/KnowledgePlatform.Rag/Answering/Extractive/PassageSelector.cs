@@ -104,11 +104,12 @@ public static class PassageSelector
             else rowHoldsValue |= inRange.Count > 0;
         }
         // A sentence that writes a range holding the asker's value, and holds the rest of the question with its neighbours,
-        // title and headings (a letter alone, the m of "I'm", is no word of it), is about it, as a row keyed by that range is: "An HbA1c of 42–47 mmol/mol indicates
-        // prediabetes" for "My HbA1c is 44 mmol/mol. Do I have diabetes?" wins over the FAQ on HbA1c targets ranked above it;
-        // "if it is below 4.0 mmol/L, treat it straight away" does not answer "…3.5 mmol/L, what should I eat?". Not when a
-        // table row holds the value: a table of ranges (the stages of hypertension) places it more exactly than a sentence
-        // whose range sets off an action ("if clinic blood pressure is between 140/90 and 180/120, offer ABPM").
+        // title and headings (a letter alone, the m of "I'm", is no word of it), is about it, as a row keyed by that range
+        // is: "An HbA1c of 42–47 mmol/mol indicates prediabetes" for "My HbA1c is 44 mmol/mol. Do I have diabetes?" wins
+        // over the FAQ on HbA1c targets ranked above it; "if it is below 4.0 mmol/L, treat it straight away" does not answer
+        // "…3.5 mmol/L, what should I eat?". Not when a table row holds the value: a table of ranges (the stages of
+        // hypertension) places it more exactly than a sentence whose range sets off an action ("if clinic blood pressure is
+        // between 140/90 and 180/120, offer ABPM").
         var rangeSentence = ownRange.Select((own, i) => !rowHoldsValue && own.Count > 0 && terms.All(t => t.Length == 1 || extended[i].Contains(t))).ToArray();
         for (var i = 0; i < passages.Count; i++)
             if (rangeSentence[i]) core[i].UnionWith(ownRange[i]);

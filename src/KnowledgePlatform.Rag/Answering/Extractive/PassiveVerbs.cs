@@ -8,7 +8,7 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// covered?"). It says how something is done to what the question is about, not what that is, so it is never a focus word;
 /// "the recommended dose" (a participle before its noun) is not such a verb.
 /// </summary>
-public static partial class PassiveVerbs
+internal static partial class PassiveVerbs
 {
     public static IEnumerable<string> Of(string question) =>
         Passive().Matches(question.ToLowerInvariant()).Select(m => m.Groups["verb"].Value).Distinct();
