@@ -28,6 +28,31 @@ public sealed class NumberConditionsTests
     public void A_value_outside_the_bound_or_a_bound_on_another_measure_is_not_covered(string question, string passage) =>
         Assert.Empty(Covered(question, passage));
 
+    [Theory]
+    [InlineData("My HbA1c is 44 mmol/mol. Do I have diabetes?", "a 2-hour plasma glucose of 11.1 mmol/L or higher")]
+    [InlineData("My blood sugar is 3.5 mmol/L, what should I eat?", "Aim for an HbA1c below 48 mmol/mol.")]
+    [InlineData("Can I return a kettle after 5 weeks?", "You can return most items within 30 days of delivery.")]
+    [InlineData("NT-proBNP came back at 2,500 ng/L. How quickly do they need an echo?", "400 to 2,000 ng/L (47 to 236 pmol/L): heart failure possible")]
+    public void A_bound_in_another_unit_or_below_a_value_with_thousands_does_not_cover_it(string question, string passage) =>
+        Assert.Empty(Covered(question, passage));
+
+    [Theory]
+    [InlineData("Can I return a kettle after 3 weeks?", "You can return most items within 30 days of delivery.")]
+    [InlineData("NT-proBNP came back at 2,500 ng/L. How quickly do they need an echo?", "Above 2,000 ng/L (236 pmol/L): heart failure likely")]
+    [InlineData("My HbA1c is 6.7%. Do I have diabetes?", "- HbA1c of 48 mmol/mol (6.5%) or higher.")]
+    [InlineData("What is the metformin dose at an eGFR of 25 mL/min?", "stop if eGFR is below 30 mL/min/1.73 m²")]
+    public void A_bound_in_the_values_unit_another_of_its_kind_or_the_one_in_brackets_covers_it(string question, string passage) =>
+        Assert.Equal(NumberConditions.Of(question).Single().Terms, Covered(question, passage));
+
+    [Theory]
+    [InlineData("My HbA1c is 44 mmol/mol.", "mmol/mol")]
+    [InlineData("I took it 8 hours ago", "hour")]
+    [InlineData("NT-proBNP came back at 2,500 ng/L.", "ng/l")]
+    [InlineData("What is the metformin dose at eGFR 25?", null)]
+    [InlineData("What are the 3 symptoms of flu?", null)]
+    public void A_values_unit_is_the_known_unit_written_right_after_it(string question, string? unit) =>
+        Assert.Equal(unit, Assert.Single(NumberConditions.Of(question)).Unit?.Name);
+
     [Fact]
     public void A_decimal_value_is_one_number_held_by_both_its_terms()
     {
