@@ -10,7 +10,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// names something the question does not is pushed down, and so is a passage that lacks one of the question's focus
 /// words (its rarest words that the evidence does hold: the drug, the product, the error code, the patient group) is
 /// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
-/// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A patient's value in
+/// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A sentence's words
+/// written only under a negation are not its own for a question that asks which or what (<see cref="NegatedWords"/>). A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names, and so does a
@@ -67,6 +68,10 @@ public static class PassageSelector
         var stems = new Dictionary<string, string>(StringComparer.Ordinal);
         HashSet<string> StemsOf(string text) => Terms.Of(text).Select(w => stems.TryGetValue(w, out var s) ? s : stems[w] = PorterStemmer.Stem(w)).ToHashSet();
         var core = passages.Select(p => StemsOf(p.Core)).ToList();
+        // A sentence that writes the question's words only under a negation says where the answer is not (NegatedWords).
+        if (NegatedWords.Apply(question))
+            for (var i = 0; i < passages.Count; i++)
+                if (passages[i].Key is null) core[i].ExceptWith(NegatedWords.Of(passages[i].Core));
         var extended = passages.Select(p => StemsOf($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
         // Weights: inverse frequency among the passages; a word no passage holds weighs as much as the rarest one.
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
