@@ -40,4 +40,31 @@ public sealed class NegatedWordsTests
         Assert.Contains("score of 2 or above", text);
         Assert.DoesNotContain("does not need", text);
     }
+
+    [Theory]
+    [InlineData("What is not covered by the warranty?", true)]
+    [InlineData("Which items can't be returned?", true)]
+    [InlineData("What if my robot doesn't charge?", false)]             // the negation is a condition
+    [InlineData("What should I do when the TV won't turn on?", false)]
+    [InlineData("Why isn't my Aura connecting?", false)]
+    [InlineData("What does the warranty cover?", false)]
+    public void A_question_that_asks_what_under_its_own_negation_asks_what_is_not(string question, bool asks) =>
+        Assert.Equal(asks, NegatedWords.AsksWhatIsNot(question));
+
+    [Fact]
+    public async Task What_is_not_covered_is_answered_by_the_sentence_that_negates_not_by_its_opposite()
+    {
+        const string covers = "The warranty covers defects in materials and workmanship under normal household use, including:\n" +
+            "- a device that will not power on or charge when used with the supplied adapter or dock\n" +
+            "- hardware faults such as a failed motor, fan, speaker driver, sensor, display or Wi-Fi module";
+        const string excluded = "- accidental damage, drops, cracked screens, or damage from liquid\n" +
+            "- normal wear and tear and cosmetic damage such as scratches and dents\n" +
+            "- consumable parts: Sweep S2 main brush, side brushes, HEPA filter, mop pads and dust bags";
+        var (text, _, done) = await Answer("What is not covered by the warranty?",
+            Evidence("covers", covers, ChunkKind.Text, "Northwind Home Limited Warranty Policy", "Northwind Home Limited Warranty Policy › What the warranty covers", 0.95, 0.80),
+            Evidence("excluded", excluded, ChunkKind.Text, "Northwind Home Limited Warranty Policy", "Northwind Home Limited Warranty Policy › What the warranty does not cover", 0.90, 0.78));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("What the warranty does not cover:", text);
+    }
 }

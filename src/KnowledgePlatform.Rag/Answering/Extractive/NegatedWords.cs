@@ -33,6 +33,20 @@ internal static partial class NegatedWords
         return !Whether().IsMatch(q) && !Negated().IsMatch(q);
     }
 
+    /// <summary>
+    /// Whether the question asks what or which under a negation of its own ("What is not covered by the warranty?",
+    /// "Which items can't be returned?"): it is answered by a sentence that negates, so a sentence with no negation does
+    /// not hold the question's negated words as its own ("The warranty covers defects…" does not answer it). Not a
+    /// question whose negation is a condition ("What if it doesn't charge?") nor one that asks why.
+    /// </summary>
+    public static bool AsksWhatIsNot(string question) => WhatIsNot().IsMatch(question.Trim().ToLowerInvariant());
+
+    /// <summary>Whether the sentence negates anything.</summary>
+    public static bool Negates(string sentence) => Negated().IsMatch(sentence.ToLowerInvariant());
+
+    [GeneratedRegex(@"^(?:what|which)\b(?:(?!\b(?:if|when|whether|unless)\b)[^,;?])*?(?:\b(?:not|cannot|never)\b|n['’]t\b)")]
+    private static partial Regex WhatIsNot();
+
     [GeneratedRegex(@"(?:\b(?:not|no|never|cannot|without)\b|n['’]t\b)(?<rest>[^.,;:!?()]{0,60})")]
     private static partial Regex Negated();
 

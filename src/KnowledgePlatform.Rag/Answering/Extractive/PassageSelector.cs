@@ -11,7 +11,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// words (its rarest words that the evidence does hold: the drug, the product, the error code, the patient group) is
 /// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
 /// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A sentence's words
-/// written only under a negation are not its own for a question that asks which or what (<see cref="NegatedWords"/>). A patient's value in
+/// written only under a negation are not its own for a question that asks which or what, and a sentence with no negation
+/// does not answer what is not (covered, included) (<see cref="NegatedWords"/>). A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names, and so does a
@@ -69,9 +70,14 @@ public static class PassageSelector
         HashSet<string> StemsOf(string text) => Terms.Of(text).Select(w => stems.TryGetValue(w, out var s) ? s : stems[w] = PorterStemmer.Stem(w)).ToHashSet();
         var core = passages.Select(p => StemsOf(p.Core)).ToList();
         // A sentence that writes the question's words only under a negation says where the answer is not (NegatedWords).
-        if (NegatedWords.Apply(question))
-            for (var i = 0; i < passages.Count; i++)
-                if (passages[i].Key is null) core[i].ExceptWith(NegatedWords.Of(passages[i].Core));
+        // A question that asks what is not (covered, included) is answered by a sentence that negates, not by its opposite.
+        var (negatedAside, negatedAsked) = (NegatedWords.Apply(question), NegatedWords.AsksWhatIsNot(question) ? NegatedWords.Of(question).ToList() : []);
+        for (var i = 0; i < passages.Count; i++)
+        {
+            if (passages[i].Key is not null) continue;
+            if (negatedAside) core[i].ExceptWith(NegatedWords.Of(passages[i].Core));
+            else if (negatedAsked.Count > 0 && !NegatedWords.Negates(passages[i].Core)) core[i].ExceptWith(negatedAsked);
+        }
         var extended = passages.Select(p => StemsOf($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
         // Weights: inverse frequency among the passages; a word no passage holds weighs as much as the rarest one.
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
