@@ -12,7 +12,9 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// pushed far down, so a question naming metformin is not answered with a gliclazide row, nor a question about children
 /// with an adult dose, nor one about women who are not pregnant with a passage about pregnant women. A sentence's words
 /// written only under a negation are not its own for a question that asks which or what, and a sentence with no negation
-/// does not answer what is not (covered, included) (<see cref="NegatedWords"/>). A patient's value in
+/// does not answer what is not (covered, included) (<see cref="NegatedWords"/>). The question's contractions are written
+/// out (<see cref="Contractions"/>), a hyphenated word holds the word written solid (<see cref="HyphenatedWords"/>), and
+/// a sentence about its own document ("This guide helps you…") is pushed down (<see cref="AboutTheDocument"/>). A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names, and so does a
@@ -43,6 +45,9 @@ public static class PassageSelector
     /// <summary>What a passage that holds words of the kind the question asks for (a price, a duration…) gains.</summary>
     private const double AnswerTypeBonus = 1.5;
 
+    /// <summary>What a sentence about its document ("This guide helps you…") keeps of its score.</summary>
+    private const double AboutTheDocumentFactor = 0.35;
+
     /// <summary>What a table row whose key holds none of the question's words keeps of its score.</summary>
     private const double NoKeyWord = 0.5;
 
@@ -55,6 +60,8 @@ public static class PassageSelector
     /// <param name="minCoverage">The share of the question the passages must hold; 0 answers whatever the evidence (answering everything, for evaluation).</param>
     public static IReadOnlyList<Passage> Select(string question, IReadOnlyList<RetrievedChunk> evidence, double minCoverage = MinCoverage)
     {
+        // "won't" is "will not", not the words "won" and "t".
+        question = Contractions.Expand(question);
         var terms = Terms.Stems(question).Distinct().ToList();
         var values = NumberConditions.Of(question).Where(v => v.Terms.All(terms.Contains)).ToList();
         // An age's "year old" is how it is written, not what the question asks about: a "10-year risk" says nothing of an 83-year-old.
@@ -67,7 +74,9 @@ public static class PassageSelector
 
         // Each word stemmed once per question: neighbouring passages share most of their sentences.
         var stems = new Dictionary<string, string>(StringComparer.Ordinal);
-        HashSet<string> StemsOf(string text) => Terms.Of(text).Select(w => stems.TryGetValue(w, out var s) ? s : stems[w] = PorterStemmer.Stem(w)).ToHashSet();
+        // A hyphenated word is also held written solid ("Wi-Fi" holds "wifi").
+        HashSet<string> StemsOf(string text) => Terms.Of(text).Concat(HyphenatedWords.Solid(text))
+            .Select(w => stems.TryGetValue(w, out var s) ? s : stems[w] = PorterStemmer.Stem(w)).ToHashSet();
         var core = passages.Select(p => StemsOf(p.Core)).ToList();
         // A sentence that writes the question's words only under a negation says where the answer is not (NegatedWords).
         // A question that asks what is not (covered, included) is answered by a sentence that negates, not by its opposite.
@@ -146,6 +155,8 @@ public static class PassageSelector
         double Prior(RetrievedChunk c) => 0.5 * Math.Clamp(c.Score / topScore, 0, 1)
             + 0.5 * (denseMax > denseMin ? ((c.DenseScore ?? denseMin) - denseMin) / (denseMax - denseMin) : 1);
         var indexes = Enumerable.Range(0, passages.Count).ToList();
+        // A sentence about its document ("This guide helps you connect…") names its subject and answers nothing of it.
+        var aboutTheDocument = passages.Select(p => p.Key is null && AboutTheDocument.Is(p.Core)).ToList();
 
         // The passage that best answers one part of the question (or the whole of it): how much of the part it holds (its
         // own words most), with its chunk's rank, and pushed down when it lacks a focus word or is a row about another thing.
@@ -157,7 +168,8 @@ public static class PassageSelector
             return indexes.Where(i => groups.All(groupsNamed[i].Contains))
                 .Select(i => (Index: i, Key: rangeSentence[i] ? AboutTheValue : KeyMatch(passages[i], part, named, shared, keyRange[i].Count > 0)))
                 .Select(x => (x.Index, Score: ((0.6 * Share(x.Key >= 2 ? rowWords[x.Index] : core[x.Index], part) + 0.4 * Share(extended[x.Index], part)) * x.Key + RankWeight * Prior(passages[x.Index].Evidence))
-                    * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)))
+                    * Penalty(x.Index, focus) * (kind is not null && kind(passages[x.Index].Display) ? AnswerTypeBonus : 1)
+                    * (aboutTheDocument[x.Index] ? AboutTheDocumentFactor : 1)))
                 .OrderByDescending(x => x.Score).ThenBy(x => x.Index).Select(x => x.Index).DefaultIfEmpty(-1).First();
         }
 

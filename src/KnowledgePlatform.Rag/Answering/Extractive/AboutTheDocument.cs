@@ -1,0 +1,18 @@
+using System.Text.RegularExpressions;
+
+namespace KnowledgePlatform.Rag.Answering.Extractive;
+
+/// <summary>
+/// A sentence about its document rather than about what the document says: what it explains, covers or is for ("This
+/// guide helps you connect a Northwind Aura… to Wi-Fi", "This policy applies to products bought directly from…",
+/// "… is fictional; this guide is sample content"). Such a sentence holds many of a question's words, since it names the
+/// document's whole subject, and answers none of them: "Why won't my Aura connect to wifi?" is not answered by what the
+/// guide is about.
+/// </summary>
+internal static partial class AboutTheDocument
+{
+    public static bool Is(string sentence) => Opening().IsMatch(sentence);
+
+    [GeneratedRegex(@"(?:^|[;:.]\s+)(?:[-•*]\s*)?(?:this|these)\s+(?:guides?|documents?|leaflets?|pages?|polic(?:y|ies)|procedures?|manuals?|sections?|chapters?|articles?|faqs?|guidelines?|guidance|booklets?|courses?|training)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Opening();
+}
