@@ -26,6 +26,9 @@ public sealed class QuestionWordingTests
     [InlineData("This guide helps you connect a Northwind Aura or Aura Mini smart speaker to Wi-Fi.", true)]
     [InlineData("Northwind Home is a fictional company; this policy is sample content written for the demo.", true)]
     [InlineData("This guideline covers stroke risk assessment and choice of anticoagulant.", true)]
+    [InlineData("For \"No Signal\" and HDMI input problems, see the separate No Signal troubleshooting guide.", true)]
+    [InlineData("If the error persists, see section 3.", true)]
+    [InlineData("See the light ring pulse orange, then release the button.", false)]
     [InlineData("This speaker needs a 2.4 GHz network.", false)]
     [InlineData("The policy covers defects in materials.", false)]
     public void A_sentence_that_says_what_its_document_is_or_covers_is_about_the_document(string sentence, bool about) =>
