@@ -10,7 +10,10 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// </summary>
 public sealed partial record MeasureUnit(string Name, string? Kind, double Scale)
 {
-    /// <summary>The unit written at <paramref name="at"/> (after at most one space), or null when none is.</summary>
+    /// <summary>
+    /// The unit written at <paramref name="at"/>, after at most four spaces (a pair's second number, "140/90 mmHg", is
+    /// blanked to spaces before its unit is read), or null when none is.
+    /// </summary>
     public static MeasureUnit? At(string text, int at)
     {
         var match = Written().Match(text, at);
