@@ -17,7 +17,7 @@ public abstract class KnowledgeBasePolicyTests(TestPlatform platform) : Platform
 
     public sealed class OnPostgres(PostgresPlatform platform) : KnowledgeBasePolicyTests(platform), IClassFixture<PostgresPlatform>;
 
-    private const string Note = "# Device returns\n\nFaulty devices are replaced within 14 days. Write to returns@northwind.example for a label.";
+    private const string Note = "# Device returns\n\nFaulty devices are replaced within 14 days. Write to jane.doe@northwind.example for a label.";
 
     protected override string TenantName => "northwind";
 
@@ -78,8 +78,8 @@ public abstract class KnowledgeBasePolicyTests(TestPlatform platform) : Platform
             using var response = await Admin.PostAsJsonAsync($"/api/v1/knowledge-bases/{kb}/search", new { query = "label for faulty devices" }, PlatformHost.Json, Ct);
             return (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("hits")[0].GetProperty("text").GetString()!;
         }
-        Assert.DoesNotContain("returns@northwind.example", await SearchedTextAsync("devices"));
-        Assert.Contains("returns@northwind.example", await SearchedTextAsync("general"));
+        Assert.DoesNotContain("jane.doe@northwind.example", await SearchedTextAsync("devices"));
+        Assert.Contains("jane.doe@northwind.example", await SearchedTextAsync("general"));
     }
 
     [Fact]

@@ -5,6 +5,9 @@ namespace KnowledgePlatform.Core.Policies;
 /// <summary>
 /// The built-in PII/PHI patterns. They are patterns, not a classifier: they catch the common written
 /// forms. The extension point is <see cref="Redactor"/>'s constructor: a deployment may pass more rules.
+/// An organisation's published contacts are not a person's data and are kept (decision 0174): a role's address
+/// (support@, help@, customer.relations@) and a toll-free number (1-800-555-0199, 0800 …), so that a support page
+/// still tells a visitor how to reach the organisation.
 /// </summary>
 public static partial class RedactionRules
 {
@@ -17,13 +20,13 @@ public static partial class RedactionRules
 
     public static IReadOnlyList<RedactionRule> BuiltIn { get; } =
     [
-        new(Email, EmailPattern(), "[EMAIL]"),
+        new(Email, EmailPattern(), "[EMAIL]", m => !OrganisationContacts.IsRoleAddress(m)),
         // Before phone numbers, which would otherwise match parts of ids and card numbers.
         new(NationalId, NationalIdPattern(), "[NATIONAL-ID]"),
         new(MedicalRecordNumber, MrnPattern(), "$1[MRN]"),
         new(PaymentCard, CardPattern(), "[CARD]"),
         // Phone numbers have 9 to 15 digits; fewer is a dose, a count or a year.
-        new(Phone, PhonePattern(), "[PHONE]", m => m.Count(char.IsAsciiDigit) is >= 9 and <= 15),
+        new(Phone, PhonePattern(), "[PHONE]", m => m.Count(char.IsAsciiDigit) is >= 9 and <= 15 && !OrganisationContacts.IsTollFree(m)),
         new(PatientName, PatientNamePattern(), "$1[NAME]"),
     ];
 
@@ -40,7 +43,8 @@ public static partial class RedactionRules
     [GeneratedRegex(@"\b(?:\d[ -]?){13,16}\b")]
     private static partial Regex CardPattern();
 
-    [GeneratedRegex(@"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?[\s.-]?){1,4}\d{3,4}(?![\w])")]
+    // Not a code's digits, joined to its capitals by a hyphen: a claim number WC-2026-123456, an order NW-12345678.
+    [GeneratedRegex(@"(?<![\w+]|\p{Lu}-)(?:\+\d{1,3}[\s.-]?)?(?:\(?\d{2,5}\)?[\s.-]?){1,4}\d{3,4}(?![\w])")]
     private static partial Regex PhonePattern();
 
     // A capitalised name after a patient marker: "Patient: Jane Doe", "patient John Smith", "Mrs. Ada Brown".

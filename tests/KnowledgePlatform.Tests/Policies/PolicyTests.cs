@@ -29,6 +29,20 @@ public sealed class PolicyTests
     }
 
     [Theory]
+    [InlineData("Call Customer Care on 1-800-555-0199 or write to help@northwindhome.example.", "Call Customer Care on 1-800-555-0199 or write to help@northwindhome.example.")]
+    [InlineData("Call (888) 555-0100, +1 877 555 0100, 0800 123 4567 or +44 808 157 0192.", "Call (888) 555-0100, +1 877 555 0100, 0800 123 4567 or +44 808 157 0192.")]
+    [InlineData("Write to customer.relations@northwindhome.example or no-reply@clinic.org.", "Write to customer.relations@northwindhome.example or no-reply@clinic.org.")]
+    [InlineData("Your claim number has the format WC-2026-123456.", "Your claim number has the format WC-2026-123456.")]   // a code, not a number to call
+    public void An_organisations_toll_free_number_role_address_and_codes_are_kept(string text, string expected) =>
+        Assert.Equal(expected, Redactor.Redact(text, PolicyTemplates.CustomerServiceStandard).Text);
+
+    [Theory]
+    [InlineData("Call me on 555-123-4567 or 8005550199, or write to support.jane@northwind.example.", "Call me on [PHONE] or [PHONE], or write to [EMAIL].")]
+    [InlineData("My number is +1 212 555 0100 and my email is jdoe@example.org.", "My number is [PHONE] and my email is [EMAIL].")]
+    public void A_persons_number_and_address_are_redacted_though_they_look_like_an_organisations(string text, string expected) =>
+        Assert.Equal(expected, Redactor.Redact(text, PolicyTemplates.CustomerServiceStandard).Text);
+
+    [Theory]
     [InlineData("Write to jane.doe@example.org today.", "Write to [EMAIL] today.")]
     [InlineData("Call +44 20 7946 0958 or (555) 123-4567.", "Call [PHONE] or [PHONE].")]
     [InlineData("SSN 123-45-6789 and NI number AB 12 34 56 C.", "SSN [NATIONAL-ID] and NI number [NATIONAL-ID].")]
@@ -76,7 +90,7 @@ public sealed class PolicyTests
     {
         var actions = new PolicyActions();
         var (text, events) = await Run(PolicyTemplates.CustomerServiceStandard,
-            Answer(["Email sup", "port@north", "wind.example", " or call 555", "-123-", "4567. Done."], cite: true), actions);
+            Answer(["Email jane.d", "oe@north", "wind.example", " or call 555", "-123-", "4567. Done."], cite: true), actions);
 
         Assert.StartsWith("Email [EMAIL] or call [PHONE]. Done.", text, StringComparison.Ordinal);
         Assert.Equal("Contact [EMAIL] for help.", events.OfType<AnswerCitations>().Single().Citations[0].Quote);
