@@ -45,11 +45,30 @@ public sealed class NumberConditionsTests
         Assert.Equal(NumberConditions.Of(question).Single().Terms, Covered(question, passage));
 
     [Theory]
+    [InlineData("Do I need to sign for a $600 order?", "Orders with a total value over $500 require an adult signature on delivery.")]
+    [InlineData("Can I load $300 on a gift card?", "Both can be loaded with any amount from $25 to $500.")]
+    [InlineData("How much is shipping if my order is $20?", "Standard shipping is free on orders over $35; otherwise it costs $5.99.")]
+    [InlineData("My potassium is 4.2 mmol/L, can I start an ACE inhibitor?", "Do not start if potassium is above 5.0 mmol/L; otherwise start at a low dose.")]
+    public void A_bound_in_the_values_currency_or_the_values_a_bound_leaves_to_its_otherwise_cover_it(string question, string passage) =>
+        Assert.Equal(NumberConditions.Of(question).Single().Terms, Covered(question, passage));
+
+    [Theory]
+    [InlineData("How much is shipping if my order is $20?", "Orders with a total value over $500 require an adult signature on delivery.")]
+    [InlineData("Can I load $1000 on a gift card?", "Both can be loaded with any amount from $25 to $500.")]
+    [InlineData("How much is shipping if my order is $20?", "Returns of orders over 35 days old cost $5.99.")]              // a bound in days, not dollars
+    [InlineData("How much is shipping if my order is $20?", "Standard shipping is free on orders over $35. Returns are free otherwise.")] // not the bound's otherwise
+    [InlineData("How much is shipping if my order is €20?", "Standard shipping is free on orders over $35; otherwise it costs $5.99.")]
+    public void A_bound_in_another_currency_or_an_otherwise_that_is_not_the_bounds_does_not_cover_it(string question, string passage) =>
+        Assert.Empty(Covered(question, passage));
+
+    [Theory]
     [InlineData("My HbA1c is 44 mmol/mol.", "mmol/mol")]
     [InlineData("I took it 8 hours ago", "hour")]
     [InlineData("NT-proBNP came back at 2,500 ng/L.", "ng/l")]
     [InlineData("What is the metformin dose at eGFR 25?", null)]
     [InlineData("What are the 3 symptoms of flu?", null)]
+    [InlineData("How much is shipping if my order is $20?", "$")]
+    [InlineData("Is shipping free on an order of 20 dollars?", "$")]
     public void A_values_unit_is_the_known_unit_written_right_after_it(string question, string? unit) =>
         Assert.Equal(unit, Assert.Single(NumberConditions.Of(question)).Unit?.Name);
 

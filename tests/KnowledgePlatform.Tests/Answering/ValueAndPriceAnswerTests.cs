@@ -222,4 +222,53 @@ public sealed class ValueAndPriceAnswerTests
         Assert.Equal(AnswerStatus.Answered, done.Status);
         Assert.Contains(expected, text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("How much is shipping if my order is $20?", "Standard shipping takes 3 to 5 business days and is free on orders over $35; otherwise it costs $5.99.")]
+    [InlineData("Do I need to sign for a $600 order?", "Orders with a total value over $500 require an adult signature on delivery.")]
+    public async Task An_amount_of_money_gets_the_sentence_whose_bound_or_its_otherwise_holds_it(string question, string answer)
+    {
+        // The demo knowledge base's evidence for the first question, in retrieval's order (fused score, dense similarity):
+        // the signature sentence is the closest by meaning, and its bound leaves an order of $20 out.
+        var (text, _, done) = await Answer(question,
+            Evidence("accessories", "Q: How long do accessory orders take to arrive?\nA: Accessories ship separately from large products.\n" +
+                "Standard shipping takes 3 to 5 business days and is free on orders over $35; otherwise it costs $5.99.",
+                ChunkKind.QuestionAnswer, "Northwind Home Accessories FAQ", "Ordering", 0.869, 0.583),
+            Evidence("signature", "Orders with a total value over $500 require an adult signature on delivery. If nobody is home, the carrier " +
+                "leaves a notice and tries again the next business day, up to 3 attempts, before returning the package to us.",
+                ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery Policy › Signature required", 0.758, 0.604),
+            Evidence("packages", "Q: Why did my order arrive in more than one package?\nA: Items from different warehouses ship separately, each with " +
+                "its own tracking number. You are only charged shipping once per order.", ChunkKind.QuestionAnswer, "order-tracking-faq", "Tracking", 0.705, 0.568));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.Contains(answer, text.Replace(" [1]", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_price_asked_of_a_kind_named_in_capitals_is_given_by_the_row_of_the_thing_the_evidence_calls_one()
+    {
+        // "TV" is no word of the row; the evidence calls the Vision 55 a TV ("Delivery of Vision 55 TVs").
+        var (text, _, done) = await Answer("How much does in-home TV setup cost?",
+            Evidence("plus", "Q: What is Northwind Plus and how much does it cost?\nA: Northwind Plus is an optional subscription that costs $3.99 per month or $39.99 per year per home.",
+                ChunkKind.QuestionAnswer, "Northwind Home App and Account: Frequently Asked Questions", "Northwind Plus subscription", 0.655, 0.540),
+            Evidence("tv-delivery", "- Curbside delivery leaves the TV at the curb or the end of your driveway. In-home delivery brings the TV to the room of your choice, unboxes it, connects it to power and an antenna or cable, and takes away the packaging.\n" +
+                "- If you miss the appointment, redelivery costs $39.", ChunkKind.Text, "Shipping and Delivery", "Shipping and Delivery Policy › Delivery of Vision 55 TVs", 0.528, 0.577),
+            Evidence("methods", "| Method | Delivery time after dispatch | Cost |\n| --- | --- | --- |\n| Standard | 3 to 5 business days | Free on orders over $35; otherwise $5.99 |\n" +
+                "| Next Day | 1 business day (order by 1:00 p.m. ET) | $24.99 |\n| Vision 55 curbside freight | 5 to 8 business days | Free |\n" +
+                "| Vision 55 in-home delivery and setup | 5 to 8 business days | $79 (add $99 for wall mounting on an existing bracket-compatible wall) |",
+                ChunkKind.Table, "Shipping and Delivery", "Shipping and Delivery Policy › Shipping options and costs (contiguous US)", 0.515, 0.564));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("Method: Vision 55 in-home delivery and setup;", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_word_the_evidence_writes_in_the_plural_after_a_name_is_a_kind_of_that_name_and_a_name_is_not()
+    {
+        var kinds = NamedKinds.Of(["tv", "aura"], ["Delivery of Vision 55 TVs", "Northwind Vision 55 TV", "Set up the Northwind Aura speaker."]);
+
+        Assert.Equal(["tv"], kinds.Keys);
+        Assert.Equal(["vision 55", "northwind vision 55"], kinds["tv"].Select(n => string.Join(' ', n)));
+        Assert.Equal(["tv"], NamedKinds.HeldBy(new HashSet<string> { "vision", "55", "home", "setup" }, kinds));
+    }
 }

@@ -6,7 +6,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// <summary>
 /// What kind of words answer a question: "how much does it cost" wants a price, "how long" a duration, "how often" a
 /// frequency ("once a month") or a duration, "what dose", "how strong" and "what should my blood sugar be" an amount with its unit,
-/// "when" a time or date, "what range" two numbers. A passage that holds words of that kind
+/// "when" and "what are your opening hours" a time or date, "what range" two numbers, "how do I contact customer care" a
+/// phone number or an address. A passage that holds words of that kind
 /// answers the question more likely than one that only repeats its words (the example date next to the warranty
 /// period, the dustbin's capacity next to the battery's).
 /// </summary>
@@ -38,6 +39,21 @@ public static partial class AnswerType
 
     [GeneratedRegex(@"\d+([.,]\d+)?\s?(–|-|to)\s?\d+")]
     private static partial Regex Range();
+
+    /// <summary>
+    /// "How do I contact customer care?", "how can I reach you?", "can I talk to a person?", "what is your phone number?":
+    /// a way to reach someone, answered by a phone number or an address.
+    /// </summary>
+    [GeneratedRegex(@"\b(contact|reach|call|get in touch with|speak to|speak with|talk to)\s+(\w+\s+){0,2}(you|us|support|customer|care|service|team|agent|person|someone|human|somebody|company|helpdesk)\b|\b(phone|telephone|contact|support|helpline)\s+number\b|\byour\s+(phone|telephone|e-?mail|contact)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ContactQuestion();
+
+    /// <summary>A phone number or an email address (also where a policy redacted it).</summary>
+    [GeneratedRegex(@"\d{3}[\s.-]\d{3,4}\b|[\w.+-]+@[\w-]+\.\w|\[(PHONE|EMAIL)\]")]
+    private static partial Regex Contact();
+
+    /// <summary>"What are your opening hours?", "when are you open?": the hours something is open, answered by times or days.</summary>
+    [GeneratedRegex(@"\b(opening|business|office|service|support|care|your|phone|chat)\s+hours\b|\bwhat hours\b|\bwhen\s+(are|is)\s+(you|it|they|\w+\s+\w+)\s+open\b", RegexOptions.IgnoreCase)]
+    private static partial Regex HoursQuestion();
 
     /// <summary>
     /// Whether the question (or one part of it) asks what something costs: "how much does it cost", "how much is the
@@ -89,6 +105,8 @@ public static partial class AnswerType
     {
         var q = question.ToLowerInvariant();
         if (AsksForPrice(question) || MentionsPrice().IsMatch(question)) return Price().IsMatch;
+        if (ContactQuestion().IsMatch(question)) return Contact().IsMatch;
+        if (HoursQuestion().IsMatch(question)) return Time().IsMatch;
         if (q.Contains("how often", StringComparison.Ordinal)) return text => Frequency().IsMatch(text) || Duration().IsMatch(text);
         if (q.Contains("how long", StringComparison.Ordinal) || q.Contains("how many days", StringComparison.Ordinal) || q.Contains("how quickly", StringComparison.Ordinal)
             || q.Contains("how soon", StringComparison.Ordinal)) return Duration().IsMatch;

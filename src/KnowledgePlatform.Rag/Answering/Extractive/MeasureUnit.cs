@@ -6,7 +6,9 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// The unit written right after a number ("44 mmol/mol", "8 hours", "2,000 ng/L"), so that a reading is compared only with
 /// bounds written in the same unit: an HbA1c of 44 mmol/mol is not "11.1 mmol/L or higher", though both write mmol. A
 /// unit of time, mass, volume or length is compared with another of its kind through <see cref="Scale"/> (5 weeks is not
-/// "within 30 days"). A word that is not a known unit ("3 symptoms") is no unit: the number is compared as before.
+/// "within 30 days"). A currency is a unit too, written before the number ("$35") or after it ("35 dollars"): an order of
+/// $20 is compared with "over $35", not with "over 35 days". A word that is not a known unit ("3 symptoms") is no unit: the
+/// number is compared as before.
 /// </summary>
 public sealed partial record MeasureUnit(string Name, string? Kind, double Scale)
 {
@@ -21,6 +23,13 @@ public sealed partial record MeasureUnit(string Name, string? Kind, double Scale
         var name = match.Groups["u"].Value.ToLowerInvariant().Replace("°", "").Replace(" ", "");
         if (name.Contains('/')) return new(name, null, 1);
         return Known.TryGetValue(name, out var unit) ? unit : null;
+    }
+
+    /// <summary>The currency written right before <paramref name="at"/> ("$20", "€ 5"), or null when none is.</summary>
+    public static MeasureUnit? Before(string text, int at)
+    {
+        var sign = at >= 1 && text[at - 1] == ' ' ? at - 2 : at - 1;
+        return sign >= 0 && text[sign] is '$' or '€' or '£' ? Known[text[sign].ToString()] : null;
     }
 
     /// <summary>
@@ -50,6 +59,9 @@ public sealed partial record MeasureUnit(string Name, string? Kind, double Scale
         ("length", 1, ["mm", "millimetre", "millimetres"]),
         ("length", 10, ["cm", "centimetre", "centimetres"]),
         ("length", 1000, ["m", "metre", "metres", "meter", "meters"]),
+        (null, 1, ["$", "dollar", "dollars", "usd"]),
+        (null, 1, ["€", "euro", "euros", "eur"]),
+        (null, 1, ["£", "pound", "pounds", "gbp"]),
         (null, 1, ["%", "percent"]),
         (null, 1, ["c"]),
         (null, 1, ["f"]),

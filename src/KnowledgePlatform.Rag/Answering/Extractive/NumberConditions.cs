@@ -56,7 +56,7 @@ public static partial class NumberConditions
             var measures = new[] { before, Initials(words, at), next < words.Count ? words[next] : null, age ? "age" : null }
                 .Where(w => w is not null && !IsNumber(w)).SelectMany(w => Terms.Stems(w!)).Distinct().ToList();
             var terms = Terms.Of(words[i]).Concat(pair ? Terms.Of(words[i + 1]) : []).ToList();
-            var unit = MeasureUnit.At(question, matches[next - 1].Index + matches[next - 1].Length);
+            var unit = MeasureUnit.At(question, matches[next - 1].Index + matches[next - 1].Length) ?? MeasureUnit.Before(question, matches[i].Index);
             if (measures.Count > 0) values.Add(new(terms, Parse(words[i]), measures) { Given = PatientValue(question, matches, i), IsAge = age, Unit = unit });
         }
         return values;
@@ -145,14 +145,14 @@ public static partial class NumberConditions
     /// <summary>A number as written: a decimal (3.5), or thousands set apart by commas (2,500).</summary>
     private static bool IsNumber(string word) => char.IsAsciiDigit(word[0]) && word.All(c => char.IsAsciiDigit(c) || c is '.' or ',');
 
-    private static double Parse(string number) => double.Parse(number, NumberStyles.Number, CultureInfo.InvariantCulture);
+    internal static double Parse(string number) => double.Parse(number, NumberStyles.Number, CultureInfo.InvariantCulture);
 
     /// <summary>The values of <paramref name="values"/> that a threshold or range of <paramref name="text"/> includes, about the same measure.</summary>
     public static IEnumerable<string> Covered(string text, IReadOnlyList<Value> values)
     {
         if (values.Count == 0) return [];
         var lower = text.ToLowerInvariant();
-        var conditions = Conditions(lower).ToList();
+        var conditions = NumberBounds.Of(lower).ToList();
         return values.Where(v => conditions.Any(c => Holds(lower, c, v))).SelectMany(v => v.Terms);
     }
 
@@ -161,7 +161,7 @@ public static partial class NumberConditions
     /// in mmol/mol is not bounded by mmol/L), and the value is read in the condition's unit; two units of time are then
     /// the same measure (a return "after 5 weeks" is not "within 30 days").
     /// </summary>
-    private static bool Holds(string text, Condition c, Value v)
+    private static bool Holds(string text, NumberBounds.Bound c, Value v)
     {
         if (v.Unit is not { } unit || c.Unit is not { } bound) return c.Includes(v.Number) && AboutMeasure(text, c, v.Measures);
         if (!unit.Compares(bound) || !c.Includes(unit.In(bound, v.Number))) return false;
@@ -176,7 +176,7 @@ public static partial class NumberConditions
     {
         if (!values.Any(v => v.IsAge)) return [];
         var lower = text.ToLowerInvariant();
-        var conditions = Conditions(lower).ToList();
+        var conditions = NumberBounds.Of(lower).ToList();
         return values.Where(v => v.IsAge && conditions.Any(c => AboutMeasure(lower, c, v.Measures))).SelectMany(v => v.Terms);
     }
 
@@ -194,7 +194,7 @@ public static partial class NumberConditions
         return values.Where(v => v.Given).Where(v =>
         {
             var written = numbers.Where(m => double.TryParse(m.Value, CultureInfo.InvariantCulture, out var n) && n == v.Number).ToList();
-            return written.Count > 0 && !written.Any(m => AboutMeasure(lower, new Condition(m.Index, m.Index + m.Length, v.Number, v.Number, false, false, null), v.Measures));
+            return written.Count > 0 && !written.Any(m => AboutMeasure(lower, new NumberBounds.Bound(m.Index, m.Index + m.Length, v.Number, v.Number, false, false, null), v.Measures));
         }).SelectMany(v => v.Terms);
     }
 
@@ -228,36 +228,8 @@ public static partial class NumberConditions
         return null;
     }
 
-    /// <param name="Unit">The unit written right after the condition's number ("below 4.0 mmol/L"), if any.</param>
-    private sealed record Condition(int Start, int End, double Low, double High, bool LowOpen, bool HighOpen, MeasureUnit? Unit)
-    {
-        public bool Includes(double x) => (LowOpen ? x > Low : x >= Low) && (HighOpen ? x < High : x <= High);
-    }
-
-    private static IEnumerable<Condition> Conditions(string text)
-    {
-        // A pair (140/90) is compared by its first number: its second is blanked, every position kept.
-        text = PairSecond().Replace(text, m => new string(' ', m.Length));
-        foreach (Match m in Below().Matches(text))
-            yield return new(m.Index, m.Index + m.Length, double.NegativeInfinity, Number(m, "n"), true, m.Groups["strict"].Success, UnitAfter(text, m, "n"));
-        foreach (Match m in Above().Matches(text))
-            yield return new(m.Index, m.Index + m.Length, Number(m, "n"), double.PositiveInfinity, m.Groups["strict"].Success, true, UnitAfter(text, m, "n"));
-        // "48 mmol/mol (6.5%) or higher" bounds a reading in either unit.
-        foreach (Match m in OrMore().Matches(text))
-            foreach (var n in (string[])["n", "alt"])
-                if (m.Groups[n].Success) yield return new(m.Index, m.Index + m.Length, Number(m, n), double.PositiveInfinity, false, true, UnitAfter(text, m, n));
-        foreach (Match m in OrLess().Matches(text))
-            foreach (var n in (string[])["n", "alt"])
-                if (m.Groups[n].Success) yield return new(m.Index, m.Index + m.Length, double.NegativeInfinity, Number(m, n), true, false, UnitAfter(text, m, n));
-        foreach (Match m in Between().Matches(text))
-            if (Number(m, "lo") < Number(m, "hi"))
-                yield return new(m.Index, m.Index + m.Length, Number(m, "lo"), Number(m, "hi"), false, false, UnitAfter(text, m, "hi"));
-    }
-
-    private static MeasureUnit? UnitAfter(string text, Match m, string group) => MeasureUnit.At(text, m.Groups[group].Index + m.Groups[group].Length);
-
     /// <summary>The measure is written shortly before the condition or inside it, or is the unit right after it.</summary>
-    private static bool AboutMeasure(string text, Condition c, IReadOnlyList<string> measures)
+    private static bool AboutMeasure(string text, NumberBounds.Bound c, IReadOnlyList<string> measures)
     {
         var from = Math.Max(0, c.Start - MeasureWindow);
         var after = Words().Match(text, c.End);
@@ -265,32 +237,9 @@ public static partial class NumberConditions
         return measures.Any(near.Contains);
     }
 
-    private static double Number(Match m, string group) => Parse(m.Groups[group].Value);
-
-    /// <summary>A number in a condition: thousands may be set apart by commas ("above 2,000 ng/L").</summary>
-    private const string Num = @"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?";
-
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
 
-    [GeneratedRegex(@"(?<=\d)/\d+(?:\.\d+)?")]
-    private static partial Regex PairSecond();
-
     [GeneratedRegex(@"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\p{L}\p{N}])|\d+(?:\.\d+)?(?![\p{L}\p{N}])|[\p{L}\p{N}]+")]
     private static partial Regex Words();
-
-    [GeneratedRegex(@"(?:\b(?:(?<strict>below|under|less than|lower than|fewer than)|up to|at most|no more than|within)\b|(?<strict><)|≤|<=)\s*(?<n>" + Num + ")")]
-    private static partial Regex Below();
-
-    [GeneratedRegex(@"(?:\b(?:(?<strict>above|over|more than|greater than|higher than)|at least)\b|(?<strict>>)|≥|>=)\s*(?<n>" + Num + ")")]
-    private static partial Regex Above();
-
-    [GeneratedRegex(@"\b(?<n>" + Num + @")(?:\s*[\p{L}/%²]+){0,2}(?:\s*\((?:(?<alt>" + Num + @")[^()]{0,25}|[^()]{1,30})\))?\s+(?:or|and)\s+(?:more|over|above|older|higher|greater)\b")]
-    private static partial Regex OrMore();
-
-    [GeneratedRegex(@"\b(?<n>" + Num + @")(?:\s*[\p{L}/%²]+){0,2}(?:\s*\((?:(?<alt>" + Num + @")[^()]{0,25}|[^()]{1,30})\))?\s+(?:or|and)\s+(?:less|under|below|younger|lower|fewer)\b")]
-    private static partial Regex OrLess();
-
-    [GeneratedRegex(@"\b(?:between\s+(?<lo>" + Num + @")\s+and|(?<lo>" + Num + @")\s*(?:to|–|—|-))\s*(?<hi>" + Num + @")\b")]
-    private static partial Regex Between();
 }

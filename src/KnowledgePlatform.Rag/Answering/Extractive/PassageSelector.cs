@@ -14,7 +14,9 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// written only under a negation are not its own for a question that asks which or what, and a sentence with no negation
 /// does not answer what is not (covered, included) (<see cref="NegatedWords"/>). The question's contractions are written
 /// out (<see cref="Contractions"/>), a hyphenated word holds the word written solid (<see cref="HyphenatedWords"/>), and
-/// a sentence about its own document ("This guide helps you…") is pushed down (<see cref="AboutTheDocument"/>). A patient's value in
+/// a sentence about its own document ("This guide helps you…") is pushed down (<see cref="AboutTheDocument"/>). A kind the
+/// question names in capitals ("in-home TV setup") is held by a passage that names a thing the evidence calls one ("Vision
+/// 55 in-home delivery and setup", where the evidence writes "Vision 55 TVs": <see cref="NamedKinds"/>). A patient's value in
 /// the question ("at eGFR 25") is held by a passage whose threshold or range includes it ("stop if eGFR is below 30",
 /// <see cref="NumberConditions"/>), not only by one that writes the number, and is never a focus word; a table row whose
 /// key is that range ("Age 80 and over" for a patient of 85) counts as keyed by what the question names, and so does a
@@ -88,6 +90,13 @@ public static class PassageSelector
             else if (negatedAsked.Count > 0 && !NegatedWords.Negates(passages[i].Core)) core[i].ExceptWith(negatedAsked);
         }
         var extended = passages.Select(p => StemsOf($"{p.Extended} {p.Evidence.Chunk.DocumentTitle} {p.Evidence.Chunk.HeadingPath}")).ToList();
+        // A kind the question names in capitals ("TV") is held by a passage that names a thing the evidence calls one ("Vision 55 TVs").
+        var kinds = NamedKinds.Of(NamedTerms.Of(question).Where(n => !char.IsDigit(n[0])), chunks.Select(c => $"{c.Chunk.HeadingPath}\n{c.Chunk.Text}"));
+        for (var i = 0; i < passages.Count && kinds.Count > 0; i++)
+        {
+            core[i].UnionWith(NamedKinds.HeldBy(core[i], kinds).ToList());
+            extended[i].UnionWith(NamedKinds.HeldBy(extended[i], kinds).ToList());
+        }
         // Weights: inverse frequency among the passages; a word no passage holds weighs as much as the rarest one.
         var df = terms.ToDictionary(t => t, t => extended.Count(w => w.Contains(t)));
         var weight = terms.ToDictionary(t => t, t => Math.Log(1 + (double)passages.Count / (1 + df[t])));
@@ -195,7 +204,7 @@ public static class PassageSelector
             // cost?" and its delivery options, whose one price is the charge for a missed appointment). Looking further
             // down for one that does answered with the price of another thing (the TV's remote).
             if (price && minCoverage > 0 && !AnswerType.GivesPrice(passages[passage].Display, part, named.Where(part.Contains).ToList(),
-                    $"{passages[passage].Evidence.Chunk.DocumentTitle} {passages[passage].Evidence.Chunk.HeadingPath}")) continue;
+                    $"{passages[passage].Evidence.Chunk.DocumentTitle} {passages[passage].Evidence.Chunk.HeadingPath} {string.Join(' ', NamedKinds.HeldBy(core[passage], kinds))}")) continue;
             if (!chosen.Any(c => c == passage || Overlaps(passages[c], passages[passage]))) chosen.Add(passage);
         }
         if (chosen.Count == 0) return [];

@@ -78,8 +78,10 @@ public static class Passages
             while (lead >= 0 && IsListItem(sentences[lead]) && i - lead <= ItemsAfterLeadIn) lead--;
             if (lead >= 0 && sentences[lead].TrimEnd().EndsWith(':')) first = lead;
         }
-        // A lead-in comes with its items, and a step of a numbered procedure with the steps after it.
-        if (sentences[i].TrimEnd().EndsWith(':') || IsNumberedStep(sentences[i]) || (procedure && IsListItem(sentences[i])))
+        // A lead-in comes with its items, and a step of a numbered procedure with the steps after it. For a question that asks
+        // how, a sentence that a list follows leads it in ("Resetting removes the speaker from your account…" and the steps).
+        if (sentences[i].TrimEnd().EndsWith(':') || IsNumberedStep(sentences[i]) || (procedure && (IsListItem(sentences[i])
+                || (i + 1 < sentences.Count && IsListItem(sentences[i + 1])))))
             while (last + 1 < sentences.Count && IsListItem(sentences[last + 1]) && last - i < ItemsAfterLeadIn) last++;
         // A sentence comes with its neighbours, in the same paragraph: what leads into it and what follows from it.
         else
