@@ -49,7 +49,10 @@ internal static partial class PortalSession
         await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal));
+            // The dashboard is reached when its URL is committed and the signed-in layout shows; not its "load" event, which
+            // a busy machine once held back past the timeout while the dashboard stood rendered (the failure below showed it).
+            await page.WaitForURLAsync(url => url.EndsWith("/portal", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.Commit });
+            await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
         }
         catch (TimeoutException timeout)
         {

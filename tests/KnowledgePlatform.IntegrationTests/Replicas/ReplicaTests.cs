@@ -167,7 +167,9 @@ public sealed class ReplicaTests(PostgresServer server, Chromium chromium) : Pla
         await page.GetByLabel("E-mail").FillAsync(AdminEmail);
         await page.GetByLabel("Password").FillAsync(PortalSession.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync($"{_a.Address}portal");
+        // The dashboard's URL and its signed-in layout, not its "load" event (PortalSession.SignInInBrowserAsync says why).
+        await page.WaitForURLAsync($"{_a.Address}portal", new() { WaitUntil = WaitUntilState.Commit });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
         return page;
     }
 

@@ -271,4 +271,18 @@ public sealed class ValueAndPriceAnswerTests
         Assert.Equal(["vision 55", "northwind vision 55"], kinds["tv"].Select(n => string.Join(' ', n)));
         Assert.Equal(["tv"], NamedKinds.HeldBy(new HashSet<string> { "vision", "55", "home", "setup" }, kinds));
     }
+
+    [Fact]
+    public async Task A_capacity_is_answered_by_a_charge_or_a_volume_not_by_a_share_of_it()
+    {
+        var (text, _, done) = await Answer("What is the battery capacity of the Sweep S2?",
+            Evidence("specs", "| Specification | Value |\n| --- | --- |\n| Model number | NW-SW2 |\n| Battery | 14.4 V lithium-ion, 5,200 mAh |\n| Dustbin capacity | 400 mL |",
+                ChunkKind.Table, "Northwind Sweep S2 Robot Vacuum and Mop: User Manual", "Specifications", 0.746, 0.640),
+            Evidence("battery-care", "- Leave the robot on the dock when it is not in use; the battery is designed for this.\n" +
+                "- The battery typically retains 80% of its capacity after 500 full charge cycles. A replacement battery pack (NW-SW2-BAT, $59.99) can be fitted at home.",
+                ChunkKind.Text, "Northwind Sweep S2: Care and Maintenance Schedule", "Battery care", 0.581, 0.655));
+
+        Assert.Equal(AnswerStatus.Answered, done.Status);
+        Assert.StartsWith("Specification: Battery; Value: 14.4 V lithium-ion, 5,200 mAh.", text, StringComparison.Ordinal);
+    }
 }

@@ -6,8 +6,8 @@ namespace KnowledgePlatform.Rag.Answering.Extractive;
 /// <summary>
 /// What kind of words answer a question: "how much does it cost" wants a price, "how long" a duration, "how often" a
 /// frequency ("once a month") or a duration, "what dose", "how strong" and "what should my blood sugar be" an amount with its unit,
-/// "when" and "what are your opening hours" a time or date, "what range" two numbers, "how do I contact customer care" a
-/// phone number or an address. A passage that holds words of that kind
+/// "when" and "what are your opening hours" a time or date, "what range" two numbers, "what capacity" a charge, volume,
+/// storage or load (not a percentage), "how can I reach you" a phone number or an address. A passage that holds words of that kind
 /// answers the question more likely than one that only repeats its words (the example date next to the warranty
 /// period, the dustbin's capacity next to the battery's).
 /// </summary>
@@ -32,6 +32,10 @@ public static partial class AnswerType
 
     [GeneratedRegex(@"\b\d{1,2}(:\d{2})?\s?(a\.m\.|p\.m\.|am|pm)|\b\d{1,2}\s(january|february|march|april|may|june|july|august|september|october|november|december)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Time();
+
+    /// <summary>What something holds: a charge (5,200 mAh), a volume (400 mL, 0.3 L), storage (8 GB) or a load (8 kg); not a share of it ("80% of its capacity").</summary>
+    [GeneratedRegex(@"\b\d+([.,]\d+)?\s?(mAh|Ah|Wh|kWh|mL|ml|L|l|litres?|liters?|GB|TB|MB|kg|lb|lbs|oz|cups?|gallons?)(?!\w)")]
+    private static partial Regex Capacity();
 
     /// <summary>"How strong does the signal need to be?", "how far from the wall?": a degree, answered by an amount.</summary>
     [GeneratedRegex(@"\bhow (strong|far|high|big|large|heavy|fast|loud|bright|hot|cold|warm|wide|tall|deep|close|low)\b")]
@@ -111,8 +115,9 @@ public static partial class AnswerType
         if (q.Contains("how long", StringComparison.Ordinal) || q.Contains("how many days", StringComparison.Ordinal) || q.Contains("how quickly", StringComparison.Ordinal)
             || q.Contains("how soon", StringComparison.Ordinal)) return Duration().IsMatch;
         if (q.Contains("range", StringComparison.Ordinal)) return Range().IsMatch;
+        if (q.Contains("capacity", StringComparison.Ordinal)) return Capacity().IsMatch;
         // "What should my blood sugar be…?" asks for a level.
-        if (q.Contains("dose", StringComparison.Ordinal) || q.Contains("capacity", StringComparison.Ordinal) || q.Contains("how much", StringComparison.Ordinal)
+        if (q.Contains("dose", StringComparison.Ordinal) || q.Contains("how much", StringComparison.Ordinal)
             || (q.StartsWith("what should", StringComparison.Ordinal) && q.Contains(" be", StringComparison.Ordinal))
             || q.Contains("size", StringComparison.Ordinal) || HowMuchOf().IsMatch(q) || q.Contains("weigh", StringComparison.Ordinal)) return Amount().IsMatch;
         if (q.StartsWith("when", StringComparison.Ordinal) || q.Contains(" time", StringComparison.Ordinal) || q.Contains("cut-off", StringComparison.Ordinal)
