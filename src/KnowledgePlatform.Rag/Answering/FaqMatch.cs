@@ -8,7 +8,10 @@ namespace KnowledgePlatform.Rag.Answering;
 /// <summary>
 /// A question that matches a FAQ entry's question is answered with that entry's answer, whole, in every answer mode and
 /// without a generative model (its cost and latency saved). The match is the overlap of the two questions' content
-/// words (Dice coefficient); the knowledge base's calibration sets how close counts (decision 0100).
+/// words (Dice coefficient); the knowledge base's calibration sets how close counts (decision 0100). A word of the
+/// question that the entry writes nowhere, neither in its question nor in its answer, is what the asker asks about and
+/// the entry is not: "Can I drink alcohol while taking warfarin?" is not the entry "Can I drink alcohol while taking
+/// metformin?", however many words they share (the answerer then chooses from all the evidence).
 /// </summary>
 public static class FaqMatch
 {
@@ -42,10 +45,17 @@ public static class FaqMatch
             .Select(e => (Evidence: e, Question: QuestionOf(e.Chunk)))
             .Where(x => x.Question is not null)
             .Select(x => (x.Evidence, Score: Score(question, x.Question!)))
-            .Where(x => x.Score >= threshold)
+            .Where(x => x.Score >= threshold && Holds(x.Evidence.Chunk.Text, question))
             .OrderByDescending(x => x.Score)
             .Select(x => x.Evidence)
             .FirstOrDefault();
+
+    /// <summary>Whether the entry (its question and answer) writes every content word of the question, as a stem ("taking" holds "take").</summary>
+    public static bool Holds(string entry, string question)
+    {
+        var written = Terms.Stems(entry).ToHashSet();
+        return Terms.Stems(question).All(written.Contains);
+    }
 
     /// <summary>
     /// The closeness a knowledge base's FAQ needs: above how close its distinct FAQ questions come to one another (their
